@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Samskaping.Messaging.Bus;
+
+public sealed class MessagingOptions
+{
+    public const string Section = "Messaging";
+
+    /// <summary>From <c>ConnectionStrings:RabbitMq</c>, e.g. <c>amqp://user:password@127.0.0.1:56720/</c>.</summary>
+    [Required(ErrorMessage = "ConnectionStrings:RabbitMq is missing: set it to the broker's amqp:// address.")]
+    public string RabbitMq { get; set; } = "";
+
+    /// <summary>Immediate retries of a failing consumer before the message goes to the error queue.</summary>
+    [Range(0, 20)] public int RetryLimit { get; set; } = 5;
+
+    /// <summary>
+    /// Second-level redelivery with delays. Needs RabbitMQ's delayed-message-exchange plugin, which Debian's
+    /// package lacks; the RabbitMQ cluster operator's image has it.
+    /// </summary>
+    public bool DelayedRedelivery { get; set; }
+
+    /// <summary>Quorum queues survive a broker node's loss; classic queues only for brokers that cannot do them.</summary>
+    public bool QuorumQueues { get; set; } = true;
+}

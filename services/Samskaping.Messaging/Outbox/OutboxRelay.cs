@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using System.Threading.Channels;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Samskaping.Messaging.Outbox;
+
+/// <summary>
+/// Publishes committed outbox rows to RabbitMQ with MessageId = row id, so consumers' inboxes recognise a
+/// re-publish. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c>: any number of replicas can run a relay and
+/// no row is published by two of them. Woken by NOTIFY on commit, with polling only as a safety net.
+/// </summary>
+internal sealed partial class OutboxRelay(
+    NpgsqlDataSource dataSource,
+    IBus bus,
+    IOptions<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    internal static readonly ActivitySource Source = new("Samskaping.Outbox");
+    private static readonly Meter Meter = new("Samskaping.Outbox");
+    private static readonly Histogram<double> Lag = Meter.CreateHistogram<double>(
+        "samskaping.outbox.lag", "ms", "Time from the outbox row's commit-time timestamp to the broker's confirmation.");
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(10);
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listening = ListenForCommits(stoppingToken);
+        var retryDelay = FirstRetryDelay;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var more = await PublishPending(stoppingToken);
+                retryDelay = FirstRetryDelay;
+                await CleanUpPublished(stoppingToken);
+                if (!more)
+                {
+                    await WaitForWork(options.Value.PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                LogPublishFailed(logger, e.GetType().Name, e.Message, retryDelay.TotalMilliseconds);
+                await WaitForWork(retryDelay, stoppingToken, wakeEarly: false);
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
+            }
+        }
+        await listening;
+    }
+
+    /// <summary>Claims one batch, publishes it, marks what was published. True when more rows may be waiting.</summary>
+    internal async Task<bool> PublishPending(CancellationToken ct)
+    {
+        var batchSize = options.Value.BatchSize;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            """
+            SELECT id, message_type AS MessageType, body::text AS Body, trace_parent AS TraceParent, created_at AS CreatedAt
+            FROM messaging.outbox
+            WHERE published_at IS NULL AND parked_at IS NULL
+            ORDER BY created_at, id
+            LIMIT @batchSize
+            FOR UPDATE SKIP LOCKED
+            """, new { batchSize }, transaction, cancellationToken: ct))).AsList();
+
+        var published = new List<Guid>(rows.Count);
+        Exception? failure = null;
+        foreach (var row in rows)
+        {
+            if (!TryRead(row, out var message, out var type, out var problem))
+            {
+                await Park(row.Id, problem, transaction, ct);
+                continue;
+            }
+            try
+            {
+                await Publish(row, message, type, ct);
+                published.Add(row.Id);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                failure = e;
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE messaging.outbox SET attempts = attempts + 1, last_error = @error WHERE id = @id",
+                    new { id = row.Id, error = $"{e.GetType().Name}: {e.Message}" }, transaction, cancellationToken: ct));
+                break;
+            }
+        }
+
+        if (published.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE messaging.outbox SET published_at = @now WHERE id = ANY(@published)",
+                new { now = clock.GetUtcNow(), published = published.ToArray() }, transaction, cancellationToken: ct));
+        }
+        // Commit what went out even when a later row failed: those must not be published again.
+        await transaction.CommitAsync(ct);
+
+        if (failure is not null)
+        {
+            throw new OutboxPublishException("Publishing an outbox row failed; the rest of the batch waits for the next attempt.", failure);
+        }
+        return rows.Count == batchSize;
+    }
+
+    private async Task Publish(OutboxRow row, object message, Type type, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.Value.PublishTimeout);
+
+        // Continue the trace of the request that wrote the row, so one trace runs from the gateway into every consumer.
+        ActivityContext.TryParse(row.TraceParent, null, out var parent);
+        using var activity = Source.StartActivity("outbox publish", ActivityKind.Producer, parent);
+        activity?.SetTag("messaging.message.id", row.Id);
+        activity?.SetTag("messaging.message.type", type.Name);
+
+        await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.Id), timeout.Token);
+        Lag.Record((clock.GetUtcNow() - row.CreatedAtUtc).TotalMilliseconds, new KeyValuePair<string, object?>("message_type", type.Name));
+    }
+
+    private static bool TryRead(OutboxRow row, out object message, out Type type, out string problem)
+    {
+        message = null!;
+        type = Type.GetType(row.MessageType, throwOnError: false)!;
+        if (type is null)
+        {
+            problem = $"Unknown message type {row.MessageType}.";
+            return false;
+        }
+        try
+        {
+            message = JsonSerializer.Deserialize(row.Body, type, Outbox.Json)!;
+            problem = "";
+            return message is not null;
+        }
+        catch (JsonException e)
+        {
+            problem = $"Unreadable body: {e.Message}";
+            return false;
+        }
+    }
+
+    private async Task Park(Guid id, string problem, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        LogParked(logger, id, problem);
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            "UPDATE messaging.outbox SET parked_at = @now, last_error = @problem WHERE id = @id",
+            new { id, problem, now = clock.GetUtcNow() }, transaction, cancellationToken: ct));
+    }
+
+    private async Task CleanUpPublished(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (now < _nextCleanup)
+        {
+            return;
+        }
+        _nextCleanup = now + CleanupInterval;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM messaging.outbox WHERE published_at < @outboxBefore;
+            DELETE FROM messaging.inbox WHERE received_at < @inboxBefore;
+            """,
+            new { outboxBefore = now - options.Value.Retention, inboxBefore = now - options.Value.InboxRetention }, cancellationToken: ct));
+    }
+
+    private async Task WaitForWork(TimeSpan atMost, CancellationToken ct, bool wakeEarly = true)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(atMost);
+        try
+        {
+            if (wakeEarly)
+            {
+                await _wake.Reader.WaitToReadAsync(timeout.Token);
+                _wake.Reader.TryRead(out _);
+            }
+            else
+            {
+                await Task.Delay(atMost, clock, ct);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Poll interval reached: look anyway.
+        }
+    }
+
+    /// <summary>LISTEN on the outbox channel; reconnects after failures so the relay keeps waking on commit.</summary>
+    private async Task ListenForCommits(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(ct);
+                connection.Notification += (_, _) => _wake.Writer.TryWrite(true);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Outbox.Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(ct);
+                }
+                // Rows committed while we were not listening are found by this first look.
+                _wake.Writer.TryWrite(true);
+                while (!ct.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            {
+                LogListenFailed(logger, e.GetType().Name, e.Message);
+                try
+                {
+                    await Task.Delay(options.Value.MaxRetryDelay, clock, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox publish failed ({ExceptionType}: {Reason}); retrying in {DelayMs} ms")]
+    private static partial void LogPublishFailed(ILogger logger, string exceptionType, string reason, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} parked and will not be published: {Problem}")]
+    private static partial void LogParked(ILogger logger, Guid id, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox listener lost its connection ({ExceptionType}: {Reason}); reconnecting")]
+    private static partial void LogListenFailed(ILogger logger, string exceptionType, string reason);
+
+    private sealed record OutboxRow(Guid Id, string MessageType, string Body, string? TraceParent, DateTime CreatedAt)
+    {
+        public DateTimeOffset CreatedAtUtc => new(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc));
+    }
+}
+
+internal sealed class OutboxPublishException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,14 @@
+namespace Samskaping.ServiceDefaults;
+
+public static class Clock
+{
+    /// <summary>
+    /// Now, to the microsecond: PostgreSQL's <c>timestamptz</c> keeps microseconds, so a time we answer with
+    /// equals the time we stored and the time other services receive in events.
+    /// </summary>
+    public static DateTimeOffset Now(this TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % 10));
+    }
+}

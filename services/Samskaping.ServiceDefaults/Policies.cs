@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Samskaping.ServiceDefaults;
+
+/// <summary>The roles of DESIGN.md §1, as they appear in the token's <c>role</c> claim.</summary>
+public static class Roles
+{
+    public const string Caseworker = "caseworker";
+    public const string Coordinator = "coordinator";
+    public const string GrantApprover = "grant-approver";
+    public const string Analyst = "analyst";
+    public const string Admin = "admin";
+}
+
+/// <summary>Named authorization policies, declared once and used on route groups.</summary>
+public static class Policies
+{
+    /// <summary>Works with families' cases: caseworkers and coordinators of a known sector.</summary>
+    public const string CaseWorker = "case-worker";
+
+    /// <summary>Any sector staff member who may read a case they participate in (includes grant approvers).</summary>
+    public const string SectorStaff = "sector-staff";
+
+    public const string GrantApprover = "grant-approver";
+    public const string Analyst = "analyst";
+    public const string Admin = "admin";
+
+    /// <summary>A staff role that works on cases, and a sector we know.</summary>
+    public static bool IsSectorStaff(ClaimsPrincipal user) =>
+        (user.IsInRole(Roles.Caseworker) || user.IsInRole(Roles.Coordinator) || user.IsInRole(Roles.GrantApprover))
+        && CurrentUser.HasKnownSector(user);
+
+    internal static void Add(AuthorizationOptions options)
+    {
+        // Closed by default: an endpoint that forgets to say who may call it still needs a valid token.
+        options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+
+        options.AddPolicy(CaseWorker, p => p.RequireAuthenticatedUser()
+            .RequireRole(Roles.Caseworker, Roles.Coordinator)
+            .RequireAssertion(c => CurrentUser.HasKnownSector(c.User)));
+        options.AddPolicy(SectorStaff, p => p.RequireAuthenticatedUser().RequireAssertion(c => IsSectorStaff(c.User)));
+        options.AddPolicy(GrantApprover, p => p.RequireAuthenticatedUser().RequireRole(Roles.GrantApprover));
+        options.AddPolicy(Analyst, p => p.RequireAuthenticatedUser().RequireRole(Roles.Analyst));
+        options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace Samskaping.ServiceDefaults;
+
+/// <summary>
+/// Turns what goes wrong while reading a request into an RFC 9457 answer that names the field, and anything
+/// unexpected into a 500 without internals. A stack trace never leaves the process.
+/// </summary>
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            BadHttpRequestException bad => FromBadRequest(bad),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            LogUnhandled(logger, exception.GetType().Name, context.Request.Method, context.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "Something went wrong on our side.",
+                Detail = "The request was not completed. Nothing was changed; it is safe to try again.",
+            };
+        }
+
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails FromBadRequest(BadHttpRequestException bad)
+    {
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "The request body is too large.",
+                Detail = "Send a smaller body.",
+            };
+        }
+
+        var json = FindJsonException(bad);
+        if (json is not null)
+        {
+            // A syntax error (the reader's own exception inside) is about the whole body; otherwise one field had the wrong type.
+            var malformed = json.InnerException?.GetType().Name == "JsonReaderException";
+            var field = malformed ? "body" : FieldName(json.Path);
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [field] = [field == "body"
+                    ? $"The body is not well-formed JSON (the problem is near {FieldName(json.Path)}, line {json.LineNumber + 1})."
+                    : "The value has the wrong type or format for this field."],
+            })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request body could not be read.",
+            };
+        }
+
+        if (bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) || bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                ["body"] = ["A JSON object with Content-Type application/json is required."],
+            })
+            {
+                Status = bad.StatusCode,
+                Title = "The request body could not be read.",
+            };
+        }
+
+        return new ProblemDetails
+        {
+            Status = bad.StatusCode,
+            Title = "The request could not be read.",
+            Detail = "A required value is missing or has the wrong format.",
+        };
+    }
+
+    private static JsonException? FindJsonException(Exception exception)
+    {
+        for (var e = exception.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is JsonException json)
+            {
+                return json;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>"$.need.text" → "need.text"; a document that is not JSON at all → "body".</summary>
+    internal static string FieldName(string? path) =>
+        path is null or "$" or "" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while serving {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string method, string path);
+}

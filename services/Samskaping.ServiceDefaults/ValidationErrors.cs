@@ -1,0 +1,60 @@
+namespace Samskaping.ServiceDefaults;
+
+/// <summary>
+/// Collects what is wrong with a request, field by field, in the shape of an RFC 9457 validation problem.
+/// Field names are the JSON paths the caller sent (camelCase, dotted).
+/// </summary>
+public sealed class ValidationErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = [];
+
+    public bool IsValid => _errors.Count == 0;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var messages))
+        {
+            _errors[field] = messages = [];
+        }
+        messages.Add(message);
+    }
+
+    /// <summary>Required text, trimmed, between 1 and <paramref name="maxLength"/> characters. Returns the trimmed value.</summary>
+    public string Text(string field, string? value, int maxLength)
+    {
+        var trimmed = value?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            Add(field, "Required, and must not be empty.");
+            return "";
+        }
+        return CheckLength(field, trimmed, maxLength);
+    }
+
+    /// <summary>Optional text: null or blank becomes null; otherwise as <see cref="Text"/>.</summary>
+    public string? OptionalText(string field, string? value, int maxLength)
+    {
+        var trimmed = value?.Trim();
+        return string.IsNullOrEmpty(trimmed) ? null : CheckLength(field, trimmed, maxLength);
+    }
+
+    public T Required<T>(string field, T? value) where T : class
+    {
+        if (value is null)
+        {
+            Add(field, "Required.");
+        }
+        return value!;
+    }
+
+    public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+
+    private string CheckLength(string field, string value, int maxLength)
+    {
+        if (value.Length > maxLength)
+        {
+            Add(field, $"At most {maxLength} characters.");
+        }
+        return value;
+    }
+}
