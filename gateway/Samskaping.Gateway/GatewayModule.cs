@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Gateway;
+
+/// <summary>
+/// Everything the gateway adds to the service defaults. Routes, clusters and each route's authorization and rate
+/// limit policy live in the <c>ReverseProxy</c> section of <c>appsettings.json</c>.
+/// </summary>
+internal static class GatewayModule
+{
+    /// <summary>Local development port, used only when nothing else says where to listen.</summary>
+    private const int LocalPort = 5080;
+
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        builder.ListenLocallyByDefault(LocalPort);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+
+        builder.Services.AddOptions<GatewayOptions>()
+            .BindConfiguration(GatewayOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddAuthorization(GatewayPolicies.Add);
+        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        builder.Services.AddRequestBodyLimit();
+        builder.Services.AddStatusProblems();
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<GatewayOptions>>(AllowConfiguredOrigins);
+        builder.AddServiceReadiness();
+        return builder;
+    }
+
+    /// <summary>Forwards <c>/api/{service}/…</c> and <c>/openapi/{service}.json</c> as configured.</summary>
+    public static WebApplication MapServiceRoutes(this WebApplication app)
+    {
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<ProxyProblems>();
+            proxy.Use(RequestBodyLimit.RejectDeclaredOversize);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+
+    // Closed unless configured: without a default policy the CORS middleware adds no Access-Control-* headers.
+    private static void AllowConfiguredOrigins(CorsOptions cors, IOptions<GatewayOptions> gateway)
+    {
+        if (gateway.Value.AllowedOrigins.Count == 0)
+        {
+            return;
+        }
+        cors.AddDefaultPolicy(p => p
+            .WithOrigins([.. gateway.Value.AllowedOrigins])
+            .AllowAnyMethod()
+            .WithHeaders("Authorization", "Content-Type", "Idempotency-Key", CorrelationId.HeaderName, "traceparent", "tracestate")
+            .WithExposedHeaders(CorrelationId.HeaderName, "Retry-After", "Location"));
+    }
+
+    private static void AddServiceReadiness(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHttpClient(ServiceReadiness.HttpClientName, c => c.Timeout = ServiceReadiness.Timeout);
+        var checks = builder.Services.AddHealthChecks();
+        foreach (var cluster in ServiceClusters.Names(builder.Configuration))
+        {
+            checks.AddTypeActivatedCheck<ServiceReadiness>(cluster, HealthStatus.Unhealthy, [Extensions.ReadyTag], cluster);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Samskaping.Access;
+using Samskaping.Benefits.Cases;
+using Samskaping.Messaging.Bus;
+
+namespace Samskaping.Benefits;
+
+/// <summary>Marker for WebApplicationFactory: several services are hosted by one test project.</summary>
+public sealed class BenefitsMarker;
+
+public static class BenefitsModule
+{
+    public static IHostApplicationBuilder AddBenefits(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase(typeof(BenefitsModule).Assembly);
+        builder.AddCaseAccess();
+        builder.AddMessaging("benefits", bus =>
+        {
+            bus.AddCaseParticipationConsumers();
+            bus.AddConsumer<CaseOpenedConsumer>();
+        });
+        builder.Services.AddSingleton<ReceivedCaseStore>();
+        return builder;
+    }
+
+    public static WebApplication MapBenefitsApi(this WebApplication app)
+    {
+        app.MapReceivedCaseEndpoints();
+        return app;
+    }
+}

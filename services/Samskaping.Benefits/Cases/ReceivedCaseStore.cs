@@ -1,0 +1,33 @@
+using Samskaping.ServiceDefaults;
+using Dapper;
+using Npgsql;
+using Samskaping.Contracts.Cases;
+
+namespace Samskaping.Benefits.Cases;
+
+/// <summary>A case as the benefit system will see it: received (MOTTATT) at the moment it was opened.</summary>
+public sealed record ReceivedCase(Guid CaseId, DateTimeOffset ReceivedAt, DateTimeOffset RecordedAt);
+
+public sealed class ReceivedCaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    public Task Record(CaseOpened opened, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO benefits.cases (case_id, received_at, recorded_at)
+            VALUES (@CaseId, @OpenedAt, @now)
+            ON CONFLICT (case_id) DO NOTHING
+            """, new { opened.CaseId, opened.OpenedAt, now = clock.Now() }, tx, cancellationToken: ct));
+
+    public async Task<ReceivedCase?> Find(Guid caseId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            "SELECT case_id AS CaseId, received_at AS ReceivedAt, recorded_at AS RecordedAt FROM benefits.cases WHERE case_id = @caseId",
+            new { caseId }, cancellationToken: ct));
+        return row is null ? null : new ReceivedCase(row.CaseId, Utc(row.ReceivedAt), Utc(row.RecordedAt));
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private sealed record Row(Guid CaseId, DateTime ReceivedAt, DateTime RecordedAt);
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+// The addresses of the local PostgreSQL and RabbitMQ, and the development signing key, from ./samskaping.
+var builder = DistributedApplication.CreateBuilder(args);
+var postgres = Required(builder.Configuration, "SAMSKAPING_POSTGRES");
+var rabbitMq = Required(builder.Configuration, "SAMSKAPING_RABBITMQ");
+var signingKey = Required(builder.Configuration, "Auth:SigningKey");
+
+IResourceBuilder<ProjectResource> Service<TProject>(string name, int port) where TProject : IProjectMetadata, new() =>
+    builder.AddProject<TProject>(name, launchProfileName: null)
+        .WithHttpEndpoint(port: port, isProxied: false)
+        .WithEnvironment("ConnectionStrings__Database", new NpgsqlConnectionStringBuilder(postgres) { Database = $"samskaping_{name}" }.ConnectionString)
+        .WithEnvironment("ConnectionStrings__RabbitMq", rabbitMq)
+        .WithEnvironment("Database__CreateIfMissing", "true")
+        .WithEnvironment("Auth__SigningKey", signingKey)
+        .WithHttpHealthCheck("/health/ready");
+
+var cases = Service<Projects.Samskaping_Cases>("cases", 5081);
+var coordination = Service<Projects.Samskaping_Coordination>("coordination", 5082);
+var grants = Service<Projects.Samskaping_Grants>("grants", 5083);
+var outcomes = Service<Projects.Samskaping_Outcomes>("outcomes", 5084);
+var benefits = Service<Projects.Samskaping_Benefits>("benefits", 5085);
+
+var gateway = builder.AddProject<Projects.Samskaping_Gateway>("gateway", launchProfileName: null)
+    .WithHttpEndpoint(port: int.Parse(builder.Configuration["SAMSKAPING_GATEWAY_PORT"] ?? "5080", System.Globalization.CultureInfo.InvariantCulture), isProxied: false)
+    .WithEnvironment("Auth__SigningKey", signingKey)
+    .WithHttpHealthCheck("/health/ready");
+foreach (var service in new[] { cases, coordination, grants, outcomes, benefits })
+{
+    // The gateway's YARP cluster for each service points at the port that service was given here.
+    var name = service.Resource.Name;
+    gateway.WithEnvironment($"ReverseProxy__Clusters__{name}__Destinations__{name}__Address", service.GetEndpoint("http")).WaitFor(service);
+}
+
+builder.Build().Run();
+
+static string Required(IConfiguration configuration, string name) =>
+    configuration[name] is { Length: > 0 } value
+        ? value
+        : throw new InvalidOperationException($"{name} is not set. Start the system with ./samskaping up, which sets it.");
