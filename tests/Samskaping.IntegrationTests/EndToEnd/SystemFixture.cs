@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Samskaping.Benefits;
+using Samskaping.Cases;
+using Samskaping.Coordination;
+using Samskaping.Gateway;
+using Samskaping.Grants;
+using Samskaping.IntegrationTests.Infrastructure;
+using Samskaping.Outcomes;
+using Xunit;
+
+namespace Samskaping.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The whole system for a test collection: the five services, each with its own fresh database, one RabbitMQ
+/// virtual host, and the gateway in front. Every activity the processes record is kept, to check traces.
+/// </summary>
+public sealed class SystemFixture : IAsyncLifetime, IDisposable
+{
+    public static readonly string[] ServiceNames = ["cases", "coordination", "grants", "outcomes", "benefits"];
+
+    private readonly Dictionary<string, TestDatabase> _databases = [];
+    private readonly List<IDisposable> _factories = [];
+    private readonly ActivityListener _listener;
+    private TestVirtualHost? _vhost;
+    private ServiceFactory<GatewayMarker>? _gateway;
+
+    public SystemFixture()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = Activities.Add,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public ConcurrentBag<Activity> Activities { get; } = [];
+
+    public TestDatabase Database(string service) => _databases[service];
+
+    public async Task InitializeAsync()
+    {
+        _vhost = await TestVirtualHost.Create("system");
+        var addresses = new Dictionary<string, Uri>();
+        foreach (var service in ServiceNames)
+        {
+            _databases[service] = await TestDatabase.Create(service);
+        }
+        addresses["cases"] = Start<CasesMarker>("cases");
+        addresses["coordination"] = Start<CoordinationMarker>("coordination");
+        addresses["grants"] = Start<GrantsMarker>("grants");
+        addresses["outcomes"] = Start<OutcomesMarker>("outcomes");
+        addresses["benefits"] = Start<BenefitsMarker>("benefits");
+
+        var gatewaySettings = CommonSettings();
+        foreach (var (service, address) in addresses)
+        {
+            gatewaySettings[$"ReverseProxy:Clusters:{service}:Destinations:{service}:Address"] = address.ToString();
+        }
+        _gateway = new ServiceFactory<GatewayMarker>(gatewaySettings, realPort: false);
+        _gateway.Start();
+    }
+
+    /// <summary>A client that talks to the gateway as a worker of <paramref name="sector"/> in <paramref name="role"/>.</summary>
+    public HttpClient Client(string sector, string role, string? subject = null)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(sector, role, subject));
+        return client;
+    }
+
+    public HttpClient Anonymous() => _gateway!.CreateClient();
+
+    private Uri Start<TMarker>(string service) where TMarker : class
+    {
+        var settings = CommonSettings();
+        settings["ConnectionStrings:Database"] = _databases[service].ConnectionString;
+        settings["ConnectionStrings:RabbitMq"] = _vhost!.AmqpUri;
+        settings["Outbox:PollInterval"] = "00:00:02";
+        var factory = new ServiceFactory<TMarker>(settings);
+        _factories.Add(factory);
+        return factory.Start();
+    }
+
+    private static Dictionary<string, string?> CommonSettings() => new()
+    {
+        ["Auth:Issuer"] = TestEnvironment.Issuer,
+        ["Auth:Audience"] = TestEnvironment.Audience,
+        ["Auth:SigningKey"] = TestEnvironment.SigningKey,
+        ["RateLimiting:BurstLimit"] = "10000",
+        ["RateLimiting:PermitsPerSecond"] = "10000",
+    };
+
+    public void Dispose()
+    {
+        _gateway?.Dispose();
+        _listener.Dispose();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _gateway?.Dispose();
+        foreach (var factory in Enumerable.Reverse(_factories))
+        {
+            factory.Dispose();
+        }
+        _listener.Dispose();
+        foreach (var database in _databases.Values)
+        {
+            await database.DisposeAsync();
+        }
+        if (_vhost is not null)
+        {
+            await _vhost.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<SystemFixture>
+{
+    public const string Name = "System";
+}

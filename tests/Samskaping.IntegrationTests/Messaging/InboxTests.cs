@@ -1,0 +1,45 @@
+using MassTransit;
+using Samskaping.IntegrationTests.Infrastructure;
+using Shouldly;
+using Xunit;
+
+namespace Samskaping.IntegrationTests.Messaging;
+
+public sealed class InboxTests
+{
+    [Fact]
+    public async Task The_same_message_delivered_twice_has_one_effect()
+    {
+        await using var database = await TestDatabase.Create("inbox_twice");
+        await using var vhost = await TestVirtualHost.Create("inbox_twice");
+        await using var host = await MessagingHost.Start(database, vhost, "twice", bus => bus.AddConsumer<ProbeConsumer>());
+        var probe = new Probe(Guid.NewGuid(), "twice");
+        var messageId = Guid.NewGuid();
+
+        // At-least-once delivery: the same message id arrives again (a relay crash before marking, a broker redelivery).
+        await host.Bus.Publish(probe, c => c.MessageId = messageId);
+        await host.Bus.Publish(probe, c => c.MessageId = messageId);
+
+        await Eventually.True(() => Task.FromResult(Deliveries.HandledOf(probe.ProbeId) == 2), what: "both deliveries to be handled");
+        (await Effects(database, probe.ProbeId)).ShouldBe(1);
+        (await database.Scalar<long>("SELECT count(*) FROM messaging.inbox WHERE message_id = @m", ("m", messageId))).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_consumer_that_fails_after_writing_leaves_no_effect_and_succeeds_on_retry()
+    {
+        await using var database = await TestDatabase.Create("inbox_retry");
+        await using var vhost = await TestVirtualHost.Create("inbox_retry");
+        await using var host = await MessagingHost.Start(database, vhost, "retry", bus => bus.AddConsumer<FailOnceConsumer>());
+        var probe = new Probe(Guid.NewGuid(), "fail-once");
+
+        await host.Enqueue([probe]);
+
+        await Eventually.True(async () => await Effects(database, probe.ProbeId) == 1, what: "the retried effect");
+        Deliveries.Of(probe.ProbeId).ShouldBe(2, "the first attempt failed after writing and was retried once");
+        (await vhost.MessagesIn("retry-fail-once_error")).ShouldBe(0);
+    }
+
+    private static Task<long> Effects(TestDatabase database, Guid probeId) =>
+        database.Scalar<long>("SELECT count(*) FROM probe.effects WHERE probe_id = @p", ("p", probeId));
+}

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using Dapper;
+using MassTransit;
+using Npgsql;
+using Samskaping.Messaging.Inbox;
+
+namespace Samskaping.IntegrationTests.Messaging;
+
+/// <summary>A message of the tests' own, published through the outbox like any contract.</summary>
+public sealed record Probe(Guid ProbeId, string Note);
+
+/// <summary>How many times each probe reached a consumer, whether or not it had an effect.</summary>
+public static class Deliveries
+{
+    private static readonly ConcurrentDictionary<Guid, int> Counts = new();
+    private static readonly ConcurrentDictionary<Guid, int> Handled = new();
+
+    public static void Count(Guid probeId) => Counts.AddOrUpdate(probeId, 1, (_, n) => n + 1);
+
+    /// <summary>Deliveries that reached a consumer (the inbox not yet asked).</summary>
+    public static int Of(Guid probeId) => Counts.GetValueOrDefault(probeId);
+
+    public static void CountHandled(Guid probeId) => Handled.AddOrUpdate(probeId, 1, (_, n) => n + 1);
+
+    /// <summary>Deliveries the consumer finished with, duplicates (no effect) included.</summary>
+    public static int HandledOf(Guid probeId) => Handled.GetValueOrDefault(probeId);
+}
+
+/// <summary>Writes one effect per probe through the inbox.</summary>
+public sealed class ProbeConsumer(Inbox inbox) : IConsumer<Probe>
+{
+    public async Task Consume(ConsumeContext<Probe> context)
+    {
+        Deliveries.Count(context.Message.ProbeId);
+        await inbox.Receive(context, nameof(ProbeConsumer), (tx, ct) => Effects.Write(context.Message.ProbeId, nameof(ProbeConsumer), tx, ct));
+        Deliveries.CountHandled(context.Message.ProbeId);
+    }
+}
+
+/// <summary>Writes its effect, then fails on the first delivery of a probe whose note is "fail-once".</summary>
+public sealed class FailOnceConsumer(Inbox inbox) : IConsumer<Probe>
+{
+    public async Task Consume(ConsumeContext<Probe> context)
+    {
+        Deliveries.Count(context.Message.ProbeId);
+        await inbox.Receive(context, nameof(FailOnceConsumer), async (tx, ct) =>
+        {
+            await Effects.Write(context.Message.ProbeId, nameof(FailOnceConsumer), tx, ct);
+            if (context.Message.Note == "fail-once" && Deliveries.Of(context.Message.ProbeId) == 1)
+            {
+                throw new InvalidOperationException("Injected failure after the effect was written.");
+            }
+        });
+    }
+}
+
+/// <summary>Records every delivery with its MessageId, no inbox: duplicates on the wire become visible.</summary>
+public sealed class DeliveryRecorder(NpgsqlDataSource dataSource) : IConsumer<Probe>
+{
+    public async Task Consume(ConsumeContext<Probe> context)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO probe.deliveries (message_id, probe_id) VALUES (@messageId, @probeId)",
+            new { messageId = context.MessageId, probeId = context.Message.ProbeId }, cancellationToken: context.CancellationToken));
+    }
+}
+
+internal static class Effects
+{
+    public static Task Write(Guid probeId, string consumer, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO probe.effects (probe_id, consumer) VALUES (@probeId, @consumer)", new { probeId, consumer }, tx, cancellationToken: ct));
+}

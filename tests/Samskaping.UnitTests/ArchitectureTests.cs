@@ -1,0 +1,94 @@
+using System.Reflection;
+using System.Xml.Linq;
+using NetArchTest.Rules;
+using Samskaping.Benefits;
+using Samskaping.Cases;
+using Samskaping.Contracts.Cases;
+using Samskaping.Coordination;
+using Samskaping.Gateway;
+using Samskaping.Grants;
+using Samskaping.Outcomes;
+using Shouldly;
+using Xunit;
+
+namespace Samskaping.UnitTests;
+
+/// <summary>One service = one deployable = one database: services share only Contracts and the building blocks.</summary>
+public sealed class ArchitectureTests
+{
+    private static readonly Assembly[] Services =
+    [
+        typeof(CasesMarker).Assembly, typeof(CoordinationMarker).Assembly, typeof(GrantsMarker).Assembly,
+        typeof(OutcomesMarker).Assembly, typeof(BenefitsMarker).Assembly,
+    ];
+
+    private static readonly string[] ServiceNames = [.. Services.Select(a => a.GetName().Name!)];
+
+    public static TheoryData<string> ServiceAssemblies => [.. ServiceNames];
+
+    [Theory]
+    [MemberData(nameof(ServiceAssemblies))]
+    public void A_service_depends_on_no_other_service(string service)
+    {
+        var assembly = Services.Single(a => a.GetName().Name == service);
+        var others = ServiceNames.Where(n => n != service).ToArray();
+
+        var result = Types.InAssembly(assembly).ShouldNot().HaveDependencyOnAny(others).GetResult();
+
+        result.IsSuccessful.ShouldBeTrue($"{service} uses {string.Join(", ", result.FailingTypeNames ?? [])}");
+        assembly.GetReferencedAssemblies().Select(a => a.Name).ShouldNotContain(n => others.Contains(n));
+    }
+
+    [Fact]
+    public void No_project_under_services_or_gateway_references_a_service_project()
+    {
+        var root = RepositoryRoot();
+        var projects = Directory.GetFiles(Path.Combine(root, "services"), "*.csproj", SearchOption.AllDirectories)
+            .Concat(Directory.GetFiles(Path.Combine(root, "gateway"), "*.csproj", SearchOption.AllDirectories));
+
+        foreach (var project in projects)
+        {
+            var references = XDocument.Load(project).Descendants("ProjectReference")
+                .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/')));
+            references.ShouldNotContain(r => ServiceNames.Contains(r), $"{Path.GetFileName(project)} references a service");
+        }
+    }
+
+    [Fact]
+    public void Contracts_depend_on_nothing_of_ours()
+    {
+        var contracts = typeof(CaseOpened).Assembly;
+
+        contracts.GetReferencedAssemblies().Select(a => a.Name!).ShouldAllBe(n => n.StartsWith("System", StringComparison.Ordinal) || n == "netstandard" || n == "mscorlib");
+    }
+
+    [Fact]
+    public void Contracts_are_sealed_records()
+    {
+        var messages = Types.InAssembly(typeof(CaseOpened).Assembly).That().AreClasses().And().AreNotAbstract().GetTypes()
+            .Where(t => t.Namespace?.StartsWith("Samskaping.Contracts.", StringComparison.Ordinal) == true);
+
+        messages.ShouldNotBeEmpty();
+        messages.ShouldAllBe(t => t.IsSealed && t.GetMethod("<Clone>$") != null);
+    }
+
+    [Fact]
+    public void The_gateway_holds_no_service_code()
+    {
+        var gateway = typeof(GatewayMarker).Assembly;
+
+        gateway.GetReferencedAssemblies().Select(a => a.Name).ShouldNotContain(n => ServiceNames.Contains(n) || n == "Samskaping.Messaging");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Samskaping.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Samskaping.sln not found above the test's folder.");
+    }
+}
