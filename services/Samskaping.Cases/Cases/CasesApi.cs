@@ -14,7 +14,7 @@ public static class CasesApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        cases.MapPost("/", OpenCase)
+        cases.MapPost("", OpenCase)
             .RequireAuthorization(Policies.CaseWorker)
             .WithName("OpenCase")
             .WithSummary("Open a family's case with the need in the family's own words")

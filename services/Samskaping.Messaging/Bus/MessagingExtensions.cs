@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +42,11 @@ public static class MessagingExtensions
             var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
             var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString);
             dataSource.ConnectionStringBuilder.ApplicationName ??= builder.Environment.ApplicationName;
+            // Trace SQL only inside a request or a consumer: the outbox relay's polling would otherwise fill the
+            // dashboard with a root trace every few seconds.
+            dataSource.ConfigureTracing(t => t
+                .ConfigureCommandFilter(_ => Activity.Current is not null)
+                .ConfigureBatchFilter(_ => Activity.Current is not null));
             return dataSource.Build();
         });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Extensions.ReadyTag]);
