@@ -8,12 +8,7 @@ public static class ReceivedCasesApi
 {
     public static void MapReceivedCaseEndpoints(this IEndpointRouteBuilder app)
     {
-        var cases = app.MapGroup("/api/benefits/cases")
-            .WithTags("Cases")
-            .RequireAuthorization(Policies.SectorStaff)
-            .RequirePerUserRateLimit()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+        var cases = app.MapApiGroup("/api/benefits/cases", "Cases", Policies.SectorStaff);
 
         cases.MapGet("/{caseId:guid}", GetCase)
             .WithName("GetReceivedCase")
@@ -28,8 +23,7 @@ public static class ReceivedCasesApi
         var found = await participation.Participates(caseId, user, ct) ? await store.Find(caseId, ct) : null;
         if (found is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found.",
-                detail: $"There is no case {caseId} that your sector takes part in.");
+            return ApiGroups.CaseNotFound(caseId);
         }
         await accessLog.Write(user, caseId, null, AccessActions.Read, "read received case", ct);
         return TypedResults.Ok(found);

@@ -8,11 +8,7 @@ public static class CasesApi
 {
     public static void MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
-        var cases = app.MapGroup("/api/cases")
-            .WithTags("Cases")
-            .RequirePerUserRateLimit()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+        var cases = app.MapApiGroup("/api/cases", "Cases");
 
         cases.MapPost("", OpenCase)
             .RequireAuthorization(Policies.CaseWorker)
@@ -47,8 +43,7 @@ public static class CasesApi
         var found = await participation.Participates(id, user, ct) ? await store.Find(id, ct) : null;
         if (found is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found.",
-                detail: $"There is no case {id} that your sector takes part in.");
+            return ApiGroups.CaseNotFound(id);
         }
         await accessLog.Write(user, id, null, AccessActions.Read, "read case", ct);
         return TypedResults.Ok(CaseDto.From(found, await participation.Sectors(id, ct)));

@@ -8,12 +8,7 @@ public static class GroupsApi
 {
     public static void MapGroupEndpoints(this IEndpointRouteBuilder app)
     {
-        var groups = app.MapGroup("/api/coordination/cases")
-            .WithTags("Coordination groups")
-            .RequireAuthorization(Policies.SectorStaff)
-            .RequirePerUserRateLimit()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+        var groups = app.MapApiGroup("/api/coordination/cases", "Coordination groups", Policies.SectorStaff);
 
         groups.MapGet("/{caseId:guid}", GetGroup)
             .WithName("GetCoordinationGroup")
@@ -28,8 +23,7 @@ public static class GroupsApi
         var group = await store.Find(caseId, ct);
         if (group is null || !group.Includes(user.Sector))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Coordination group not found.",
-                detail: $"There is no case {caseId} that your sector takes part in.");
+            return ApiGroups.CaseNotFound(caseId, "Coordination group");
         }
         await accessLog.Write(user, caseId, null, AccessActions.Read, "read coordination group", ct);
         return TypedResults.Ok(group);

@@ -8,12 +8,7 @@ public static class GrantCasesApi
 {
     public static void MapGrantCaseEndpoints(this IEndpointRouteBuilder app)
     {
-        var cases = app.MapGroup("/api/grants/cases")
-            .WithTags("Cases")
-            .RequireAuthorization(Policies.SectorStaff)
-            .RequirePerUserRateLimit()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+        var cases = app.MapApiGroup("/api/grants/cases", "Cases", Policies.SectorStaff);
 
         cases.MapGet("/{caseId:guid}", GetCase)
             .WithName("GetGrantCase")
@@ -28,8 +23,7 @@ public static class GrantCasesApi
         var found = await participation.Participates(caseId, user, ct) ? await store.Find(caseId, ct) : null;
         if (found is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found.",
-                detail: $"There is no case {caseId} that your sector takes part in.");
+            return ApiGroups.CaseNotFound(caseId);
         }
         await accessLog.Write(user, caseId, null, AccessActions.Read, "read grant case", ct);
         return TypedResults.Ok(found);

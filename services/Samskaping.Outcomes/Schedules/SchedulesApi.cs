@@ -12,12 +12,7 @@ public static class SchedulesApi
 {
     public static void MapScheduleEndpoints(this IEndpointRouteBuilder app)
     {
-        var schedules = app.MapGroup("/api/outcomes/cases")
-            .WithTags("Measurement schedules")
-            .RequireAuthorization(Policies.SectorStaff)
-            .RequirePerUserRateLimit()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+        var schedules = app.MapApiGroup("/api/outcomes/cases", "Measurement schedules", Policies.SectorStaff);
 
         schedules.MapGet("/{caseId:guid}/schedule", GetSchedule)
             .WithName("GetMeasurementSchedule")
@@ -31,8 +26,7 @@ public static class SchedulesApi
     {
         if (!await participation.Participates(caseId, user, ct))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found.",
-                detail: $"There is no case {caseId} that your sector takes part in.");
+            return ApiGroups.CaseNotFound(caseId);
         }
         var now = clock.GetUtcNow();
         var measurements = await store.ForCase(caseId, ct);

@@ -87,6 +87,17 @@ public sealed class SliceTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task The_gateway_is_ready_when_every_service_is()
+    {
+        using var anonymous = system.Anonymous();
+
+        var ready = await anonymous.GetFromJsonAsync<JsonElement>("/health/ready");
+
+        ready.GetProperty("status").GetString().ShouldBe("Healthy");
+        ready.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order().ShouldBe(SystemFixture.ServiceNames.Order());
+    }
+
+    [Fact]
     public async Task A_case_that_does_not_exist_is_404_problem_details()
     {
         using var kari = system.Client("oppvekst", "caseworker");

@@ -50,6 +50,13 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return body.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
     }
 
+    /// <summary>The queue's type as the broker reports it: "quorum" or "classic".</summary>
+    public async Task<string?> QueueType(string queue)
+    {
+        var body = await _management.GetFromJsonAsync<System.Text.Json.JsonElement>($"api/queues/{Name}/{queue}");
+        return body.TryGetProperty("type", out var type) ? type.GetString() : null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _management.DeleteAsync($"api/vhosts/{Name}");

@@ -72,3 +72,13 @@ internal static class Effects
         tx.Connection!.ExecuteAsync(new CommandDefinition(
             "INSERT INTO probe.effects (probe_id, consumer) VALUES (@probeId, @consumer)", new { probeId, consumer }, tx, cancellationToken: ct));
 }
+
+/// <summary>Fails on every delivery: after the central retries the message must land in the error queue.</summary>
+public sealed class AlwaysFailsConsumer : IConsumer<Probe>
+{
+    public Task Consume(ConsumeContext<Probe> context)
+    {
+        Deliveries.Count(context.Message.ProbeId);
+        throw new InvalidOperationException("Injected permanent failure.");
+    }
+}
