@@ -22,7 +22,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         };
         if (problem is null)
         {
-            LogUnhandled(logger, exception.GetType().Name, context.Request.Method, context.Request.Path);
+            LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
             problem = new ProblemDetails
             {
                 Status = StatusCodes.Status500InternalServerError,
@@ -101,6 +101,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     internal static string FieldName(string? path) =>
         path is null or "$" or "" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while serving {Method} {Path}")]
-    private static partial void LogUnhandled(ILogger logger, string exceptionType, string method, string path);
+    // The exception goes to the operators' log, never to the caller. Npgsql leaves parameter values out of its
+    // messages (IncludeErrorDetail is off), so no person's data rides along.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception while serving {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
 }
