@@ -11,4 +11,7 @@ public static class Clock
         var now = clock.GetUtcNow();
         return now.AddTicks(-(now.Ticks % 10));
     }
+
+    /// <summary>A <c>timestamptz</c> as Npgsql reads it (a UTC <see cref="DateTime"/>) as the offset type our records use.</summary>
+    public static DateTimeOffset AsUtc(this DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

@@ -24,10 +24,8 @@ public sealed class ReceivedCaseStore(NpgsqlDataSource dataSource, TimeProvider 
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             "SELECT case_id AS CaseId, received_at AS ReceivedAt, recorded_at AS RecordedAt FROM benefits.cases WHERE case_id = @caseId",
             new { caseId }, cancellationToken: ct));
-        return row is null ? null : new ReceivedCase(row.CaseId, Utc(row.ReceivedAt), Utc(row.RecordedAt));
+        return row is null ? null : new ReceivedCase(row.CaseId, row.ReceivedAt.AsUtc(), row.RecordedAt.AsUtc());
     }
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private sealed record Row(Guid CaseId, DateTime ReceivedAt, DateTime RecordedAt);
 }

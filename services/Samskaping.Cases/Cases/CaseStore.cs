@@ -55,13 +55,11 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, Outbox outbox, Access
             FROM cases.needs WHERE case_id = @id ORDER BY recorded_at, id
             """, new { id }, cancellationToken: ct));
         return new Case(
-            row.Id, row.HouseholdName, Enum.Parse<CaseStatus>(row.Status, ignoreCase: true), row.OpenedBy, row.OpenedBySector, Utc(row.OpenedAt),
-            [.. needs.Select(n => new Need(n.Id, n.Text, n.SaidBy, n.RecordedBy, Utc(n.RecordedAt)))]);
+            row.Id, row.HouseholdName, Enum.Parse<CaseStatus>(row.Status, ignoreCase: true), row.OpenedBy, row.OpenedBySector, row.OpenedAt.AsUtc(),
+            [.. needs.Select(n => new Need(n.Id, n.Text, n.SaidBy, n.RecordedBy, n.RecordedAt.AsUtc()))]);
     }
 
     internal static string StatusName(CaseStatus status) => status.ToString().ToLowerInvariant();
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private sealed record CaseRow(Guid Id, string HouseholdName, string Status, string OpenedBy, string OpenedBySector, DateTime OpenedAt);
 

@@ -40,13 +40,14 @@ public static class CasesApi
     public static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> GetCase(
         Guid id, CurrentUser user, CaseStore store, CaseParticipation participation, AccessLog accessLog, CancellationToken ct)
     {
-        var found = await participation.Participates(id, user, ct) ? await store.Find(id, ct) : null;
+        var sectors = await participation.Sectors(id, ct);
+        var found = sectors.Contains(user.Sector) ? await store.Find(id, ct) : null;
         if (found is null)
         {
             return ApiGroups.CaseNotFound(id);
         }
         await accessLog.Write(user, id, null, AccessActions.Read, "read case", ct);
-        return TypedResults.Ok(CaseDto.From(found, await participation.Sectors(id, ct)));
+        return TypedResults.Ok(CaseDto.From(found, sectors));
     }
 }
 

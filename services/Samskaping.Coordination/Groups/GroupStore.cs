@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Samskaping.ServiceDefaults;
 using Samskaping.Contracts.Cases;
 using Samskaping.Contracts.Coordination;
 using Samskaping.Messaging.Outbox;
@@ -51,10 +52,9 @@ public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox)
             "SELECT coordinator, sector, since FROM coordination.lead_coordinators WHERE case_id = @caseId AND until IS NULL",
             new { caseId }, cancellationToken: ct));
         return new CoordinationGroup(
-            caseId, Utc(createdAt.Value),
-            [.. sectors.Select(s => new GroupSector(s.Sector, s.Role, Utc(s.JoinedAt)))],
-            lead is { } l ? new LeadCoordinator(l.Coordinator, l.Sector, Utc(l.Since)) : null);
+            caseId, createdAt.Value.AsUtc(),
+            [.. sectors.Select(s => new GroupSector(s.Sector, s.Role, s.JoinedAt.AsUtc()))],
+            lead is { } l ? new LeadCoordinator(l.Coordinator, l.Sector, l.Since.AsUtc()) : null);
     }
 
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

@@ -24,10 +24,8 @@ public sealed class GrantCaseStore(NpgsqlDataSource dataSource, TimeProvider clo
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             "SELECT case_id AS CaseId, opened_by_sector AS OpenedBySector, opened_at AS OpenedAt, recorded_at AS RecordedAt FROM grants.cases WHERE case_id = @caseId",
             new { caseId }, cancellationToken: ct));
-        return row is null ? null : new GrantCase(row.CaseId, row.OpenedBySector, Utc(row.OpenedAt), Utc(row.RecordedAt));
+        return row is null ? null : new GrantCase(row.CaseId, row.OpenedBySector, row.OpenedAt.AsUtc(), row.RecordedAt.AsUtc());
     }
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private sealed record Row(Guid CaseId, string OpenedBySector, DateTime OpenedAt, DateTime RecordedAt);
 }

@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Samskaping.Messaging.Database;
 using Samskaping.Messaging.Outbox;
@@ -39,7 +40,7 @@ public static class MessagingExtensions
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddSingleton(sp =>
         {
-            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString);
             dataSource.ConnectionStringBuilder.ApplicationName ??= builder.Environment.ApplicationName;
             // Trace SQL only inside a request or a consumer: the outbox relay's polling would otherwise fill the
@@ -63,8 +64,6 @@ public static class MessagingExtensions
         string serviceName,
         Action<IBusRegistrationConfigurator> consumers)
     {
-        var options = builder.Configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions();
-        options.RabbitMq = builder.Configuration.GetConnectionString("RabbitMq") ?? options.RabbitMq;
         builder.Services.AddOptions<MessagingOptions>()
             .BindConfiguration(MessagingOptions.Section)
             .Configure<IConfiguration>((o, config) => o.RabbitMq = config.GetConnectionString("RabbitMq") ?? o.RabbitMq)
@@ -81,8 +80,9 @@ public static class MessagingExtensions
             consumers(bus);
 
             // Retry and redelivery are decided once here, for every endpoint of every service.
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
+                var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
                 if (options.DelayedRedelivery)
                 {
                     endpoint.UseDelayedRedelivery(r => r.Intervals(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30)));
@@ -96,10 +96,8 @@ public static class MessagingExtensions
 
             bus.UsingRabbitMq((context, cfg) =>
             {
-                if (!string.IsNullOrWhiteSpace(options.RabbitMq))
-                {
-                    cfg.Host(new Uri(options.RabbitMq), h => h.ConnectionName(serviceName));
-                }
+                var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
+                cfg.Host(new Uri(options.RabbitMq), h => h.ConnectionName(serviceName));
                 cfg.ConfigureEndpoints(context);
             });
         });

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Messaging.Outbox;
 
@@ -131,7 +132,7 @@ internal sealed partial class OutboxRelay(
         activity?.SetTag("messaging.message.type", type.Name);
 
         await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.Id), timeout.Token);
-        Lag.Record((clock.GetUtcNow() - row.CreatedAtUtc).TotalMilliseconds, new KeyValuePair<string, object?>("message_type", type.Name));
+        Lag.Record((clock.GetUtcNow() - row.CreatedAt.AsUtc()).TotalMilliseconds, new KeyValuePair<string, object?>("message_type", type.Name));
     }
 
     private static bool TryRead(OutboxRow row, out object message, out Type type, out string problem)
@@ -251,10 +252,7 @@ internal sealed partial class OutboxRelay(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox listener lost its connection ({ExceptionType}: {Reason}); reconnecting")]
     private static partial void LogListenFailed(ILogger logger, string exceptionType, string reason);
 
-    private sealed record OutboxRow(Guid Id, string MessageType, string Body, string? TraceParent, DateTime CreatedAt)
-    {
-        public DateTimeOffset CreatedAtUtc => new(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc));
-    }
+    private sealed record OutboxRow(Guid Id, string MessageType, string Body, string? TraceParent, DateTime CreatedAt);
 }
 
 internal sealed class OutboxPublishException(string message, Exception inner) : Exception(message, inner);

@@ -30,10 +30,8 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider cloc
             SELECT id, kind, due_at AS DueAt, scheduled_at AS ScheduledAt, completed_at AS CompletedAt
             FROM outcomes.measurements WHERE case_id = @caseId ORDER BY due_at, id
             """, new { caseId }, cancellationToken: ct));
-        return [.. rows.Select(r => new Measurement(r.Id, r.Kind, Utc(r.DueAt), Utc(r.ScheduledAt), r.CompletedAt is { } c ? Utc(c) : null))];
+        return [.. rows.Select(r => new Measurement(r.Id, r.Kind, r.DueAt.AsUtc(), r.ScheduledAt.AsUtc(), r.CompletedAt is { } c ? c.AsUtc() : null))];
     }
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private sealed record MeasurementRow(Guid Id, string Kind, DateTime DueAt, DateTime ScheduledAt, DateTime? CompletedAt);
 }
