@@ -95,6 +95,18 @@ public static class Extensions
     private static void Configure(JwtBearerOptions jwt, AuthOptions auth)
     {
         jwt.MapInboundClaims = false;
+        // Every change and every access-log entry names a person: a token without a subject is not a valid caller.
+        jwt.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                if (string.IsNullOrWhiteSpace(context.Principal?.FindFirstValue("sub")))
+                {
+                    context.Fail("The token has no subject (sub).");
+                }
+                return Task.CompletedTask;
+            },
+        };
         jwt.TokenValidationParameters = new TokenValidationParameters
         {
             ValidateIssuer = true,

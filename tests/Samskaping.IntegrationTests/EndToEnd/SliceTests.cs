@@ -87,6 +87,18 @@ public sealed class SliceTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_signed_token_without_a_subject_is_401_not_500()
+    {
+        using var client = system.Anonymous();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For("oppvekst", "caseworker", withSubject: false));
+
+        var response = await client.PostAsJsonAsync("/api/cases", new { householdName = "Familien Berg", need = new { text = "hjelp" } });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
     public async Task The_gateway_is_ready_when_every_service_is()
     {
         using var anonymous = system.Anonymous();
