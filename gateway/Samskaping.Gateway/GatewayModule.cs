@@ -27,7 +27,13 @@ internal static class GatewayModule
         builder.Services.AddAuthorization(GatewayPolicies.Add);
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.Services.AddRequestBodyLimit();
-        builder.Services.AddStatusProblems();
+        // Only callers with a valid token see this 404: for anyone else the fallback policy answers 401 on an unknown
+        // path first, so the API cannot be mapped without signing in.
+        builder.Services.Configure<StatusProblemOptions>(o =>
+        {
+            o.NotFoundTitle = "No service answers this path.";
+            o.NotFoundDetail = "Paths start with /api/cases, /api/coordination, /api/grants, /api/outcomes or /api/benefits. See /docs.";
+        });
         builder.Services.AddCors();
         builder.Services.AddOptions<CorsOptions>().Configure<IOptions<GatewayOptions>>(AllowConfiguredOrigins);
         builder.AddServiceReadiness();

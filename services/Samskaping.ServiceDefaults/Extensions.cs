@@ -42,6 +42,7 @@ public static class Extensions
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddStatusProblems();
         // Binding failures become exceptions so ProblemExceptionHandler can name the field that was wrong.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);

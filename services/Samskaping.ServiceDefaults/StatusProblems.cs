@@ -1,34 +1,46 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Samskaping.Gateway;
+namespace Samskaping.ServiceDefaults;
+
+/// <summary>What an empty 404 from routing says; a process may tell callers more about its paths.</summary>
+public sealed class StatusProblemOptions
+{
+    public string NotFoundTitle { get; set; } = "Nothing answers this path.";
+
+    public string NotFoundDetail { get; set; } = "Check the path and the method against the API reference.";
+}
 
 /// <summary>
-/// Titles that tell a caller what to do for the empty-bodied errors the gateway itself produces (401 from the token
-/// check, 403 from a route policy, 404 for a path no service owns). <c>UseStatusCodePages</c> in
-/// <c>MapDefaultEndpoints</c> reads these options; other statuses keep the framework's default problem, and what a
-/// service answers is left alone (<see cref="ProxyProblems"/> switches status code pages off for forwarded requests).
+/// Titles that tell a caller what to do for the empty-bodied errors a process produces itself (401 from the token
+/// check, 403 from a policy, 404 for a path nothing serves), written as problem details by <c>UseStatusCodePages</c>
+/// in <see cref="Extensions.MapDefaultEndpoints"/>. Other statuses get the framework's default problem.
 /// </summary>
 internal static class StatusProblems
 {
-    public static void AddStatusProblems(this IServiceCollection services) =>
+    public static void AddStatusProblems(this IServiceCollection services)
+    {
+        services.AddOptions<StatusProblemOptions>();
         services.Configure<StatusCodePagesOptions>(o => o.HandleAsync = WriteAsync);
+    }
 
     private static async Task WriteAsync(StatusCodeContext status)
     {
         var context = status.HttpContext;
+        var notFound = context.RequestServices.GetRequiredService<IOptions<StatusProblemOptions>>().Value;
         var problem = new ProblemDetails { Status = context.Response.StatusCode };
         (problem.Title, problem.Detail) = context.Response.StatusCode switch
         {
             StatusCodes.Status401Unauthorized => ("A valid bearer token is required.", await WhyUnauthenticated(context)),
             StatusCodes.Status403Forbidden => ("Your role does not give access to this part of the API.",
                 "The token is valid, but its role or sector is not allowed here. Analysts see aggregated outcomes only."),
-            // Only callers with a valid token get this far: for anyone else the fallback policy answers 401 on an
-            // unknown path first, so the API cannot be mapped without signing in.
-            StatusCodes.Status404NotFound => ("No service answers this path.",
-                "Paths start with /api/cases, /api/coordination, /api/grants, /api/outcomes or /api/benefits. See /docs."),
+            StatusCodes.Status404NotFound => (notFound.NotFoundTitle, notFound.NotFoundDetail),
             _ => (null, null),
         };
 
@@ -47,6 +59,6 @@ internal static class StatusProblems
         {
             null => "Send 'Authorization: Bearer <token>'. Locally: ./samskaping token --sector oppvekst --role caseworker",
             SecurityTokenExpiredException => "The token has expired. Get a new one.",
-            _ => "The token was not accepted: it must be signed by the trusted issuer, for this audience, and currently valid.",
+            _ => "The token was not accepted: it must be signed by the trusted issuer, for this audience, currently valid, and name its subject.",
         };
 }
