@@ -12,15 +12,20 @@ public static class AccessExtensions
     {
         builder.AddServiceDatabase(typeof(AccessExtensions).Assembly);
         builder.Services.AddSingleton<CaseParticipation>();
+        builder.Services.AddSingleton<CaseAccess>();
         builder.Services.AddSingleton<AccessLog>();
         return builder;
     }
 
-    /// <summary>Consumers that keep <see cref="CaseParticipation"/> up to date from cases' and coordination's events.</summary>
+    /// <summary>Consumers that keep <see cref="CaseParticipation"/> and <see cref="CaseAccess"/> up to date from
+    /// cases' and coordination's events (opening, participation, consent, lead coordinator).</summary>
     public static void AddCaseParticipationConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<CaseOpenedParticipationConsumer>();
         bus.AddConsumer<SectorJoinedCaseConsumer>();
         bus.AddConsumer<SectorLeftCaseConsumer>();
+        bus.AddConsumer<ConsentGivenAccessConsumer>();
+        bus.AddConsumer<ConsentWithdrawnAccessConsumer>();
+        bus.AddConsumer<CoordinatorAssignedAccessConsumer>();
     }
 }

@@ -9,8 +9,12 @@ namespace Samskaping.Access;
 public sealed class CaseOpenedParticipationConsumer(Inbox inbox) : IConsumer<CaseOpened>
 {
     public Task Consume(ConsumeContext<CaseOpened> context) =>
-        inbox.Receive(context, nameof(CaseOpenedParticipationConsumer), (tx, ct) =>
-            CaseParticipation.Record(context.Message.CaseId, context.Message.OpenedBySector, "lead", participating: true, context.Message.OpenedAt, tx, ct));
+        inbox.Receive(context, nameof(CaseOpenedParticipationConsumer), async (tx, ct) =>
+        {
+            var opened = context.Message;
+            await CaseAccess.RecordOpening(opened.CaseId, opened.OpenedBySector, opened.OpenedAt, tx, ct);
+            await CaseParticipation.Record(opened.CaseId, opened.OpenedBySector, "lead", participating: true, opened.OpenedAt, tx, ct);
+        });
 }
 
 public sealed class SectorJoinedCaseConsumer(Inbox inbox) : IConsumer<SectorJoinedCase>
@@ -25,4 +29,22 @@ public sealed class SectorLeftCaseConsumer(Inbox inbox) : IConsumer<SectorLeftCa
     public Task Consume(ConsumeContext<SectorLeftCase> context) =>
         inbox.Receive(context, nameof(SectorLeftCaseConsumer), (tx, ct) =>
             CaseParticipation.Record(context.Message.CaseId, context.Message.Sector, "contributor", participating: false, context.Message.LeftAt, tx, ct));
+}
+
+public sealed class ConsentGivenAccessConsumer(Inbox inbox) : IConsumer<ConsentGiven>
+{
+    public Task Consume(ConsumeContext<ConsentGiven> context) =>
+        inbox.Receive(context, nameof(ConsentGivenAccessConsumer), (tx, ct) => CaseAccess.RecordConsent(context.Message, tx, ct));
+}
+
+public sealed class ConsentWithdrawnAccessConsumer(Inbox inbox) : IConsumer<ConsentWithdrawn>
+{
+    public Task Consume(ConsumeContext<ConsentWithdrawn> context) =>
+        inbox.Receive(context, nameof(ConsentWithdrawnAccessConsumer), (tx, ct) => CaseAccess.RecordWithdrawal(context.Message, tx, ct));
+}
+
+public sealed class CoordinatorAssignedAccessConsumer(Inbox inbox) : IConsumer<CoordinatorAssigned>
+{
+    public Task Consume(ConsumeContext<CoordinatorAssigned> context) =>
+        inbox.Receive(context, nameof(CoordinatorAssignedAccessConsumer), (tx, ct) => CaseAccess.RecordLead(context.Message, tx, ct));
 }

@@ -18,9 +18,9 @@ public static class ReceivedCasesApi
     }
 
     public static async Task<Results<Ok<ReceivedCase>, ProblemHttpResult>> GetCase(
-        Guid caseId, CurrentUser user, CaseParticipation participation, ReceivedCaseStore store, AccessLog accessLog, CancellationToken ct)
+        Guid caseId, CurrentUser user, CaseAccess access, ReceivedCaseStore store, AccessLog accessLog, CancellationToken ct)
     {
-        var found = await participation.Participates(caseId, user, ct) ? await store.Find(caseId, ct) : null;
+        var found = await access.CanSee(caseId, user, ct) ? await store.Find(caseId, ct) : null;
         if (found is null)
         {
             return ApiGroups.CaseNotFound(caseId);

@@ -31,6 +31,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, Outbox outbox, Access
                 new { need.Id, caseId = opened.Id, need.Text, need.SaidBy, need.RecordedBy, need.RecordedAt }, tx, cancellationToken: ct));
         }
         // The opening sector participates from the first moment, so its worker can read the case at once.
+        await CaseAccess.RecordOpening(opened.Id, opened.OpenedBySector, opened.OpenedAt, tx, ct);
         await CaseParticipation.Record(opened.Id, opened.OpenedBySector, "lead", participating: true, opened.OpenedAt, tx, ct);
         await accessLog.Write(user, opened.Id, null, AccessActions.Create, "open case", tx, ct);
         await outbox.Enqueue(new CaseOpened(opened.Id, opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt), tx, ct);

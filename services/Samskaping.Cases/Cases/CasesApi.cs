@@ -38,10 +38,10 @@ public static class CasesApi
     }
 
     public static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> GetCase(
-        Guid id, CurrentUser user, CaseStore store, CaseParticipation participation, AccessLog accessLog, CancellationToken ct)
+        Guid id, CurrentUser user, CaseStore store, CaseAccess access, CaseParticipation participation, AccessLog accessLog, CancellationToken ct)
     {
         var sectors = await participation.Sectors(id, ct);
-        var found = sectors.Contains(user.Sector) ? await store.Find(id, ct) : null;
+        var found = await access.CanSee(id, user, ct) ? await store.Find(id, ct) : null;
         if (found is null)
         {
             return ApiGroups.CaseNotFound(id);

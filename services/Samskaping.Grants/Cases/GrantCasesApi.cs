@@ -18,9 +18,9 @@ public static class GrantCasesApi
     }
 
     public static async Task<Results<Ok<GrantCase>, ProblemHttpResult>> GetCase(
-        Guid caseId, CurrentUser user, CaseParticipation participation, GrantCaseStore store, AccessLog accessLog, CancellationToken ct)
+        Guid caseId, CurrentUser user, CaseAccess access, GrantCaseStore store, AccessLog accessLog, CancellationToken ct)
     {
-        var found = await participation.Participates(caseId, user, ct) ? await store.Find(caseId, ct) : null;
+        var found = await access.CanSee(caseId, user, ct) ? await store.Find(caseId, ct) : null;
         if (found is null)
         {
             return ApiGroups.CaseNotFound(caseId);

@@ -22,9 +22,9 @@ public static class SchedulesApi
     }
 
     public static async Task<Results<Ok<CaseScheduleDto>, ProblemHttpResult>> GetSchedule(
-        Guid caseId, CurrentUser user, CaseParticipation participation, ScheduleStore store, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
+        Guid caseId, CurrentUser user, CaseAccess access, ScheduleStore store, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
     {
-        if (!await participation.Participates(caseId, user, ct))
+        if (!await access.CanSee(caseId, user, ct))
         {
             return ApiGroups.CaseNotFound(caseId);
         }

@@ -1,0 +1,136 @@
+using Dapper;
+using Npgsql;
+using Samskaping.Contracts.Cases;
+using Samskaping.Contracts.Coordination;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Access;
+
+/// <summary>
+/// Who may see or change a case (DESIGN.md §5), answered from this service's local read models:
+/// the user's sector participates <b>and</b> a valid consent covers that sector — or the user is the case's lead
+/// coordinator. Before any consent has been recorded for a case, the opening sector is covered (it is the one
+/// that records the consent at intake); once a consent exists, only consents cover. Everyone else gets 404.
+/// </summary>
+public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    /// <summary>
+    /// A SQL predicate for "the user may see the case whose id is in <c>{caseIdColumn}</c>", for list queries.
+    /// Needs the parameters <c>@accessSector</c>, <c>@accessSubject</c> and <c>@accessNow</c> (see <see cref="Parameters"/>).
+    /// </summary>
+    public static string VisiblePredicate(string caseIdColumn) =>
+        $"""
+        (
+            EXISTS (SELECT 1 FROM access.case_leads l WHERE l.case_id = {caseIdColumn} AND l.coordinator = @accessSubject)
+            OR (
+                EXISTS (SELECT 1 FROM access.case_sectors s
+                        WHERE s.case_id = {caseIdColumn} AND s.sector = @accessSector AND s.participating)
+                AND (
+                    EXISTS (SELECT 1 FROM access.case_consents c
+                            WHERE c.case_id = {caseIdColumn} AND @accessSector = ANY (c.sectors)
+                              AND c.valid_from <= @accessNow AND (c.valid_to IS NULL OR c.valid_to > @accessNow)
+                              AND (c.withdrawn_at IS NULL OR c.withdrawn_at > @accessNow))
+                    OR (
+                        NOT EXISTS (SELECT 1 FROM access.case_consents c WHERE c.case_id = {caseIdColumn})
+                        AND EXISTS (SELECT 1 FROM access.case_openings o WHERE o.case_id = {caseIdColumn} AND o.sector = @accessSector)
+                    )
+                )
+            )
+        )
+        """;
+
+    /// <summary>The parameters <see cref="VisiblePredicate"/> needs, to merge into a Dapper parameter object.</summary>
+    public DynamicParameters Parameters(CurrentUser user, object? other = null)
+    {
+        var parameters = new DynamicParameters(other);
+        parameters.Add("accessSector", user.Sector);
+        parameters.Add("accessSubject", user.Subject);
+        parameters.Add("accessNow", clock.GetUtcNow());
+        return parameters;
+    }
+
+    /// <summary>True when <paramref name="user"/> may see and work on the case.</summary>
+    public async Task<bool> CanSee(Guid caseId, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var parameters = Parameters(user, new { caseId });
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            $"SELECT {VisiblePredicate("@caseId")}", parameters, cancellationToken: ct));
+    }
+
+    /// <summary>True when a currently valid consent for the case covers <paramref name="sector"/>
+    /// (coordination asks this before a sector may join).</summary>
+    public async Task<bool> ConsentCovers(Guid caseId, string sector, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            SELECT EXISTS (SELECT 1 FROM access.case_consents c
+                           WHERE c.case_id = @caseId AND @sector = ANY (c.sectors)
+                             AND c.valid_from <= @now AND (c.valid_to IS NULL OR c.valid_to > @now)
+                             AND (c.withdrawn_at IS NULL OR c.withdrawn_at > @now))
+            """,
+            new { caseId, sector, now = clock.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    /// <summary>The subject id of the case's current lead coordinator, when known.</summary>
+    public async Task<string?> Lead(Guid caseId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT coordinator FROM access.case_leads WHERE case_id = @caseId", new { caseId }, cancellationToken: ct));
+    }
+
+    /// <summary>Records the opening sector (in the opener's or consumer's transaction).</summary>
+    public static Task RecordOpening(Guid caseId, string sector, DateTimeOffset openedAt, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO access.case_openings (case_id, sector, opened_at) VALUES (@caseId, @sector, @openedAt)
+            ON CONFLICT (case_id) DO NOTHING
+            """,
+            new { caseId, sector, openedAt }, tx, cancellationToken: ct));
+
+    /// <summary>Records a consent; a withdrawal already known for it is kept.</summary>
+    public static Task RecordConsent(ConsentGiven consent, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO access.case_consents (consent_id, case_id, person_id, sectors, purposes, valid_from, valid_to)
+            VALUES (@ConsentId, @CaseId, @PersonId, @sectors, @purposes, @ValidFrom, @ValidTo)
+            ON CONFLICT (consent_id) DO UPDATE
+                SET sectors = excluded.sectors, purposes = excluded.purposes,
+                    valid_from = excluded.valid_from, valid_to = excluded.valid_to
+            """,
+            new
+            {
+                consent.ConsentId,
+                consent.CaseId,
+                consent.PersonId,
+                sectors = consent.Sectors.ToArray(),
+                purposes = consent.Purposes.ToArray(),
+                consent.ValidFrom,
+                consent.ValidTo,
+            }, tx, cancellationToken: ct));
+
+    /// <summary>Records a withdrawal, even before the consent itself is known here.</summary>
+    public static Task RecordWithdrawal(ConsentWithdrawn withdrawal, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO access.case_consents (consent_id, case_id, person_id, withdrawn_at)
+            VALUES (@ConsentId, @CaseId, @PersonId, @WithdrawnAt)
+            ON CONFLICT (consent_id) DO UPDATE
+                SET withdrawn_at = LEAST(COALESCE(access.case_consents.withdrawn_at, excluded.withdrawn_at), excluded.withdrawn_at)
+            """,
+            new { withdrawal.ConsentId, withdrawal.CaseId, withdrawal.PersonId, withdrawal.WithdrawnAt }, tx, cancellationToken: ct));
+
+    /// <summary>Records the lead coordinator, unless a newer assignment is already known.</summary>
+    public static Task RecordLead(CoordinatorAssigned assigned, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO access.case_leads (case_id, coordinator, sector, assigned_at)
+            VALUES (@CaseId, @Coordinator, @Sector, @AssignedAt)
+            ON CONFLICT (case_id) DO UPDATE
+                SET coordinator = excluded.coordinator, sector = excluded.sector, assigned_at = excluded.assigned_at
+                WHERE access.case_leads.assigned_at <= excluded.assigned_at
+            """,
+            new { assigned.CaseId, assigned.Coordinator, assigned.Sector, assigned.AssignedAt }, tx, cancellationToken: ct));
+}

@@ -1,0 +1,97 @@
+namespace Samskaping.Contracts.Grants;
+
+/// <summary>A grant was requested for a case's household. <paramref name="Purpose"/> is in the family's own words.</summary>
+public sealed record GrantRequested(
+    Guid CaseId,
+    Guid GrantId,
+    Guid HouseholdId,
+    Guid FundId,
+    decimal Amount,
+    string Purpose,
+    string? Category,
+    string RequestedBy,
+    string RequestedBySector,
+    DateTimeOffset RequestedAt);
+
+/// <summary>A grant was approved and its amount reserved in the fund.</summary>
+/// <param name="SecondApprover">The grant-approver when the amount was above the fund's threshold (four eyes).</param>
+public sealed record GrantApproved(
+    Guid CaseId,
+    Guid GrantId,
+    Guid FundId,
+    decimal Amount,
+    string ApprovedBy,
+    string? SecondApprover,
+    DateTimeOffset ApprovedAt);
+
+public sealed record GrantDeclined(
+    Guid CaseId,
+    Guid GrantId,
+    Guid FundId,
+    string Reason,
+    string DeclinedBy,
+    DateTimeOffset DeclinedAt);
+
+/// <summary>Who receives a disbursement.</summary>
+public static class PayeeKinds
+{
+    public const string Family = "family";
+    public const string ThirdParty = "third-party";
+}
+
+/// <summary>A payment was planned. The payee's name and account are carried for the benefit-system feed
+/// (the Digisos <c>utbetaling</c> needs them); consumers must not log them.</summary>
+/// <param name="OrganisationNumber">Set when the payee is a third party.</param>
+/// <param name="ReportToBenefitSystem">Whether the fund's payments are reported to the NAV-style system.</param>
+public sealed record DisbursementPlanned(
+    Guid CaseId,
+    Guid GrantId,
+    Guid DisbursementId,
+    Guid FundId,
+    decimal Amount,
+    DateOnly DueOn,
+    string PayeeKind,
+    string PayeeName,
+    string AccountNumber,
+    string? OrganisationNumber,
+    string Purpose,
+    bool ReportToBenefitSystem,
+    DateTimeOffset PlannedAt);
+
+public sealed record DisbursementPaid(
+    Guid CaseId,
+    Guid GrantId,
+    Guid DisbursementId,
+    Guid FundId,
+    decimal Amount,
+    DateOnly PaidOn,
+    string PaymentReference,
+    DateTimeOffset RecordedAt);
+
+/// <summary>A planned payment was stopped (for example because the case closed); its reservation is released.</summary>
+public sealed record DisbursementStopped(
+    Guid CaseId,
+    Guid GrantId,
+    Guid DisbursementId,
+    Guid FundId,
+    decimal Amount,
+    string Reason,
+    DateTimeOffset StoppedAt);
+
+/// <summary>A planned payment was cancelled (annulled) before it was paid; its reservation is released.</summary>
+public sealed record DisbursementCancelled(
+    Guid CaseId,
+    Guid GrantId,
+    Guid DisbursementId,
+    Guid FundId,
+    decimal Amount,
+    string Reason,
+    DateTimeOffset CancelledAt);
+
+/// <summary>A fund's available amount dropped below its low-balance threshold.</summary>
+public sealed record FundLow(
+    Guid FundId,
+    string Name,
+    decimal Available,
+    decimal Threshold,
+    DateTimeOffset At);

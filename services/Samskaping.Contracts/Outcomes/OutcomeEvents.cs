@@ -1,0 +1,38 @@
+namespace Samskaping.Contracts.Outcomes;
+
+/// <summary>Kinds of measurement in a case's schedule.</summary>
+public static class MeasurementKinds
+{
+    public const string Baseline = "baseline";
+    public const string FollowUp = "follow-up";
+    public const string Closing = "closing";
+}
+
+/// <summary>A scheduled measurement became due.</summary>
+/// <param name="Kind">One of <see cref="MeasurementKinds"/>.</param>
+public sealed record MeasurementDue(
+    Guid CaseId,
+    Guid MeasurementId,
+    string Kind,
+    DateOnly DueOn,
+    DateTimeOffset At);
+
+/// <summary>A measurement's responses were recorded. <paramref name="Partial"/> when not every item was answered.</summary>
+/// <param name="RespondentKind">"self", "guardian" or "worker-with-person".</param>
+public sealed record MeasurementCompleted(
+    Guid CaseId,
+    Guid MeasurementId,
+    Guid PersonId,
+    string Kind,
+    string RespondentKind,
+    bool Partial,
+    DateTimeOffset CompletedAt);
+
+/// <summary>An answer on a negative-effect item was above the alert level. Deliberately without free text.</summary>
+/// <param name="Domain">The negative effect, e.g. "gratitude-debt", "unintended-use", "insecurity", "unfair-distribution", "shame".</param>
+public sealed record NegativeEffectReported(
+    Guid CaseId,
+    Guid MeasurementId,
+    string Domain,
+    int Level,
+    DateTimeOffset ReportedAt);
