@@ -16,23 +16,24 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     /// <summary>
     /// A SQL predicate for "the user may see the case whose id is in <c>{caseIdColumn}</c>", for list queries.
+    /// Its table aliases are prefixed <c>access_</c>, so they never shadow the caller's.
     /// Needs the parameters <c>@accessSector</c>, <c>@accessSubject</c> and <c>@accessNow</c> (see <see cref="Parameters"/>).
     /// </summary>
     public static string VisiblePredicate(string caseIdColumn) =>
         $"""
         (
-            EXISTS (SELECT 1 FROM access.case_leads l WHERE l.case_id = {caseIdColumn} AND l.coordinator = @accessSubject)
+            EXISTS (SELECT 1 FROM access.case_leads access_l WHERE access_l.case_id = {caseIdColumn} AND access_l.coordinator = @accessSubject)
             OR (
-                EXISTS (SELECT 1 FROM access.case_sectors s
-                        WHERE s.case_id = {caseIdColumn} AND s.sector = @accessSector AND s.participating)
+                EXISTS (SELECT 1 FROM access.case_sectors access_s
+                        WHERE access_s.case_id = {caseIdColumn} AND access_s.sector = @accessSector AND access_s.participating)
                 AND (
-                    EXISTS (SELECT 1 FROM access.case_consents c
-                            WHERE c.case_id = {caseIdColumn} AND @accessSector = ANY (c.sectors)
-                              AND c.valid_from <= @accessNow AND (c.valid_to IS NULL OR c.valid_to > @accessNow)
-                              AND (c.withdrawn_at IS NULL OR c.withdrawn_at > @accessNow))
+                    EXISTS (SELECT 1 FROM access.case_consents access_c
+                            WHERE access_c.case_id = {caseIdColumn} AND @accessSector = ANY (access_c.sectors)
+                              AND access_c.valid_from <= @accessNow AND (access_c.valid_to IS NULL OR access_c.valid_to > @accessNow)
+                              AND (access_c.withdrawn_at IS NULL OR access_c.withdrawn_at > @accessNow))
                     OR (
-                        NOT EXISTS (SELECT 1 FROM access.case_consents c WHERE c.case_id = {caseIdColumn})
-                        AND EXISTS (SELECT 1 FROM access.case_openings o WHERE o.case_id = {caseIdColumn} AND o.sector = @accessSector)
+                        NOT EXISTS (SELECT 1 FROM access.case_consents access_c WHERE access_c.case_id = {caseIdColumn})
+                        AND EXISTS (SELECT 1 FROM access.case_openings access_o WHERE access_o.case_id = {caseIdColumn} AND access_o.sector = @accessSector)
                     )
                 )
             )
