@@ -109,10 +109,16 @@ main() {
       grep -v '^ok ' "$WORK/validate.log" >&2
       die "rendered manifests of $chart ($name) are not valid Kubernetes"
     }
+    # NOTES.txt is rendered only by install/upgrade: a client-side dry run renders it without a cluster.
+    if ! helm_ install samskaping "$CHARTS/$chart" --namespace samskaping --dry-run=client "${args[@]}" >"$WORK/install.log" 2>&1 ||
+      ! sed -n '/^NOTES:/,$p' "$WORK/install.log" | grep -q 'samskaping'; then
+      cat "$WORK/install.log" >&2
+      die "helm install --dry-run=client $chart ($name): NOTES.txt did not render"
+    fi
     manifests="$(sed -n 's/^\([0-9]*\) manifest(s) checked, 0 failed$/\1/p' "$WORK/validate.log")"
     [[ -n $manifests && $manifests -gt 0 ]] || die "no manifests rendered for $chart ($name)"
     total=$((total + manifests))
-    say "ok: $name — helm lint --strict clean, $manifests manifests valid"
+    say "ok: $name — helm lint --strict clean, $manifests manifests valid, NOTES rendered"
   done
 
   # The validator must be able to fail: a wrongly typed field and an unknown field.
