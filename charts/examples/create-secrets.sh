@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Creates the Secrets the samskaping chart refers to, for the CloudNativePG and RabbitMQ examples beside this
+# file. Passwords are made here, kept only in the cluster (never in a file or on a command line), and reused
+# when the Secrets exist already, so running it again changes nothing.
+#
+#   charts/examples/create-secrets.sh NAMESPACE [--dev-signing-key]
+#
+# Per service S (cases coordination grants outcomes benefits):
+#   samskaping-S-db-role  kubernetes.io/basic-auth (username, password): CloudNativePG's managed role S
+#   samskaping-S-db       connection-string: Npgsql connection string to database S as role S
+# and samskaping-rabbitmq (connection-string: amqp://…) from the operator's samskaping-rabbitmq-default-user.
+# --dev-signing-key also creates samskaping-auth (signing-key) for clusters without an OIDC provider.
+set -euo pipefail
+
+namespace=${1:?usage: create-secrets.sh NAMESPACE [--dev-signing-key]}
+dev_key=${2:-}
+services=(cases coordination grants outcomes benefits)
+db_host=samskaping-db-rw
+rabbitmq_cluster=samskaping-rabbitmq
+
+k() { kubectl -n "$namespace" "$@"; }
+secret_value() { # NAME KEY -> the decoded value, or nothing
+  k get secret "$1" -o "jsonpath={.data.$2}" 2>/dev/null | base64 -d 2>/dev/null || true
+}
+urlencode() { # VALUE -> percent-encoded (for the user and password inside the amqp:// address)
+  local LC_ALL=C value=$1 out="" c i
+  for ((i = 0; i < ${#value}; i++)); do
+    c=${value:i:1}
+    case $c in
+      [a-zA-Z0-9._~-]) out+=$c ;;
+      *) out+=$(printf '%%%02X' "'$c") ;;
+    esac
+  done
+  printf '%s' "$out"
+}
+apply_secret() { # NAME TYPE, KEY=VALUE lines on stdin
+  k create secret generic "$1" --type "$2" --from-env-file=/dev/stdin --dry-run=client -o yaml | k apply -f - >/dev/null
+  echo "secret/$1 applied"
+}
+
+for service in "${services[@]}"; do
+  password=$(secret_value "samskaping-$service-db-role" password)
+  [[ -n $password ]] || password=$(openssl rand -hex 24)
+  printf 'username=%s\npassword=%s\n' "$service" "$password" |
+    apply_secret "samskaping-$service-db-role" kubernetes.io/basic-auth
+  printf 'connection-string=Host=%s;Port=5432;Database=%s;Username=%s;Password=%s;SSL Mode=Require\n' \
+    "$db_host" "$service" "$service" "$password" |
+    apply_secret "samskaping-$service-db" Opaque
+done
+
+user=$(secret_value "$rabbitmq_cluster-default-user" username)
+password=$(secret_value "$rabbitmq_cluster-default-user" password)
+if [[ -z $user || -z $password ]]; then
+  echo "secret/$rabbitmq_cluster-default-user not found: apply rabbitmq-cluster.yaml and wait for the operator first" >&2
+  exit 1
+fi
+printf 'connection-string=amqp://%s:%s@%s:5672/\n' "$(urlencode "$user")" "$(urlencode "$password")" "$rabbitmq_cluster" |
+  apply_secret samskaping-rabbitmq Opaque
+
+if [[ $dev_key == --dev-signing-key ]]; then
+  key=$(secret_value samskaping-auth signing-key)
+  [[ -n $key ]] || key=$(openssl rand -base64 32)
+  printf 'signing-key=%s\n' "$key" | apply_secret samskaping-auth Opaque
+fi

@@ -1,0 +1,100 @@
+{{/* The workload's short name: the umbrella's alias (cases, gateway, …) or nameOverride. */}}
+{{- define "svc.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* <release>-<name>: predictable, so the gateway can address its siblings. */}}
+{{- define "svc.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name (include "svc.name" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "svc.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "svc.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "svc.labels" -}}
+{{ include "svc.selectorLabels" . }}
+app.kubernetes.io/component: {{ .Values.role }}
+app.kubernetes.io/part-of: samskaping
+app.kubernetes.io/version: {{ include "svc.tag" . | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end -}}
+
+{{- define "svc.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "svc.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "svc.tag" -}}
+{{- .Values.image.tag | default .Values.global.imageTag | default .Chart.AppVersion -}}
+{{- end -}}
+
+{{- define "svc.image" -}}
+{{- $repo := .Values.image.repository -}}
+{{- with .Values.global.imageRegistry -}}{{- $repo = printf "%s/%s" (trimSuffix "/" .) $repo -}}{{- end -}}
+{{- printf "%s:%s" $repo (include "svc.tag" .) -}}
+{{- end -}}
+
+{{/* Fails the render early, with a clear message, for settings the processes would refuse at start-up. */}}
+{{- define "svc.validate" -}}
+{{- $auth := .Values.global.auth -}}
+{{- if and (not $auth.authority) (not $auth.signingKeySecret.name) -}}
+{{- fail "global.auth: set authority (the OIDC provider, production) or signingKeySecret.name (an existing Secret with a base64 HS256 key, development)" -}}
+{{- end -}}
+{{- if eq .Values.role "service" -}}
+{{- if and .Values.database.enabled (not .Values.database.secretName) -}}
+{{- fail (printf "%s: database.secretName must name an existing Secret with the service's connection string (or set database.enabled: false)" (include "svc.name" .)) -}}
+{{- end -}}
+{{- if and .Values.rabbitmq.enabled (not .Values.rabbitmq.secretName) -}}
+{{- fail (printf "%s: rabbitmq.secretName must name an existing Secret with the amqp:// connection string (or set rabbitmq.enabled: false)" (include "svc.name" .)) -}}
+{{- end -}}
+{{- end -}}
+{{- if and (eq .Values.role "gateway") (not .Values.routes) -}}
+{{- fail "the gateway needs routes: the names of the services it forwards to" -}}
+{{- end -}}
+{{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) -}}
+{{- fail (printf "%s: autoscaling.minReplicas is larger than maxReplicas" (include "svc.name" .)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Environment settings from values other than "config"; "config" entries win over these. */}}
+{{- define "svc.derivedConfig" -}}
+{{- $c := dict "Auth__Issuer" .Values.global.auth.issuer "Auth__Audience" .Values.global.auth.audience -}}
+{{- with .Values.global.auth.authority -}}{{- $_ := set $c "Auth__Authority" . -}}{{- end -}}
+{{- with .Values.global.otlpEndpoint -}}{{- $_ := set $c "OTEL_EXPORTER_OTLP_ENDPOINT" . -}}{{- end -}}
+{{- if eq .Values.role "service" -}}
+{{- $_ := set $c "Database__CreateIfMissing" "false" -}}
+{{- end -}}
+{{- if eq .Values.role "gateway" -}}
+{{- range .Values.routes -}}
+{{- $_ := set $c (printf "ReverseProxy__Clusters__%s__Destinations__%s__Address" . .) (printf "http://%s-%s:%d" $.Release.Name . (int $.Values.routeServicePort)) -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml (merge (deepCopy .Values.config) $c) -}}
+{{- end -}}
+
+{{- define "svc.egressRule" -}}
+{{- $target := index . 0 -}}
+{{- $protocols := index . 1 -}}
+- ports:
+  {{- range $target.ports }}
+  {{- $port := . }}
+  {{- range $protocols }}
+    - protocol: {{ . }}
+      port: {{ $port }}
+  {{- end }}
+  {{- end }}
+  {{- with $target.to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}
