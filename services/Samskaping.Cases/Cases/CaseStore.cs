@@ -24,7 +24,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, Outbox outbox, Access
             var known = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
                 $"""
                 SELECT h.name FROM cases.households h
-                WHERE h.id = @householdId AND EXISTS (SELECT 1 FROM cases.cases c WHERE c.household_id = h.id AND {CaseAccess.VisiblePredicate("c.id")})
+                WHERE h.id = @householdId AND EXISTS (SELECT 1 FROM cases.cases sak WHERE sak.household_id = h.id AND {CaseAccess.VisiblePredicate("sak.id")})
                 """, access.Parameters(user, new { householdId = opened.HouseholdId }), tx, cancellationToken: ct));
             if (known is null)
             {
@@ -91,8 +91,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, Outbox outbox, Access
             FROM cases.goals WHERE case_id = @id ORDER BY agreed_at, id;
             SELECT p.id AS PersonId, p.name, p.birth_date AS BirthDate, m.role, p.identity_number_lookup IS NOT NULL AS HasIdentityNumber,
                    EXISTS (SELECT 1 FROM cases.household_members o WHERE o.person_id = p.id AND o.household_id <> m.household_id) AS AlsoInOtherHousehold,
-                   ARRAY(SELECT g.guardian_id FROM cases.guardianships g WHERE g.household_id = m.household_id AND g.child_id = p.id ORDER BY g.guardian_id) AS Guardians,
-                   m.added_at AS AddedAt
+                   ARRAY(SELECT g.guardian_id FROM cases.guardianships g WHERE g.household_id = m.household_id AND g.child_id = p.id ORDER BY g.guardian_id) AS Guardians
             FROM cases.household_members m JOIN cases.persons p ON p.id = m.person_id
             WHERE m.household_id = @householdId ORDER BY m.added_at, p.id;
             """, new { id, householdId = row.HouseholdId }, cancellationToken: ct));
@@ -263,19 +262,19 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, Outbox outbox, Access
         parameters.Add("afterId", query.After?.Id, DbType.Guid);
         var rows = (await connection.QueryAsync<ListRow>(new CommandDefinition(
             $"""
-            SELECT c.id, h.name AS HouseholdName, c.status, c.opened_by AS OpenedBy, c.opened_by_sector AS OpenedBySector, c.opened_at AS OpenedAt,
-                   c.household_id AS HouseholdId
-            FROM cases.cases c JOIN cases.households h ON h.id = c.household_id
-            WHERE {CaseAccess.VisiblePredicate("c.id")}
-              AND (NOT @mine OR c.opened_by = @accessSubject
-                   OR EXISTS (SELECT 1 FROM access.case_leads l WHERE l.case_id = c.id AND l.coordinator = @accessSubject))
-              AND (NOT @sector OR EXISTS (SELECT 1 FROM access.case_sectors s WHERE s.case_id = c.id AND s.sector = @accessSector AND s.participating))
-              AND (@status IS NULL OR c.status = @status)
+            SELECT sak.id, h.name AS HouseholdName, sak.status, sak.opened_by AS OpenedBy, sak.opened_by_sector AS OpenedBySector, sak.opened_at AS OpenedAt,
+                   sak.household_id AS HouseholdId
+            FROM cases.cases sak JOIN cases.households h ON h.id = sak.household_id
+            WHERE {CaseAccess.VisiblePredicate("sak.id")}
+              AND (NOT @mine OR sak.opened_by = @accessSubject
+                   OR EXISTS (SELECT 1 FROM access.case_leads l WHERE l.case_id = sak.id AND l.coordinator = @accessSubject))
+              AND (NOT @sector OR EXISTS (SELECT 1 FROM access.case_sectors s WHERE s.case_id = sak.id AND s.sector = @accessSector AND s.participating))
+              AND (@status IS NULL OR sak.status = @status)
               AND (@pattern IS NULL OR h.name_search LIKE @pattern
                    OR EXISTS (SELECT 1 FROM cases.household_members m JOIN cases.persons p ON p.id = m.person_id
-                              WHERE m.household_id = c.household_id AND p.name_search LIKE @pattern))
-              AND (@afterAt IS NULL OR (c.opened_at, c.id) < (@afterAt, @afterId))
-            ORDER BY c.opened_at DESC, c.id DESC
+                              WHERE m.household_id = sak.household_id AND p.name_search LIKE @pattern))
+              AND (@afterAt IS NULL OR (sak.opened_at, sak.id) < (@afterAt, @afterId))
+            ORDER BY sak.opened_at DESC, sak.id DESC
             LIMIT @take
             """, parameters, cancellationToken: ct))).AsList();
         var items = rows.Take(query.Limit)
@@ -310,7 +309,17 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, Outbox outbox, Access
 
     private sealed record GoalRow(Guid Id, string Text, string ProposedBy, string Status, string AgreedBy, DateTime AgreedAt);
 
-    private sealed record MemberRow(Guid PersonId, string Name, DateTime BirthDate, string Role, bool HasIdentityNumber, bool AlsoInOtherHousehold, Guid[] Guardians, DateTime AddedAt);
+    // A class, not a positional record: Dapper matches constructors by the reader's field types, and uuid[] reads as Array.
+    private sealed class MemberRow
+    {
+        public Guid PersonId { get; init; }
+        public string Name { get; init; } = "";
+        public DateTime BirthDate { get; init; }
+        public string Role { get; init; } = "";
+        public bool HasIdentityNumber { get; init; }
+        public bool AlsoInOtherHousehold { get; init; }
+        public Guid[] Guardians { get; init; } = [];
+    }
 
     private sealed record StatusChangeRow(string FromStatus, string ToStatus, string Reason, string ChangedBy, DateTime ChangedAt);
 }

@@ -150,7 +150,21 @@ public sealed class ConsentStore(NpgsqlDataSource dataSource, Outbox outbox, Acc
         : validFrom > now ? "pending"
         : "valid";
 
-    private sealed record ConsentRow(
-        Guid Id, Guid PersonId, Guid GivenByPersonId, string[] Sectors, string[] Purposes, string[] DataCategories,
-        DateTime ValidFrom, DateTime? ValidTo, string RecordedBy, DateTime RecordedAt, DateTime? WithdrawnAt, string? WithdrawnBy, string? WithdrawalReason);
+    // A class, not a positional record: Dapper matches constructors by the reader's field types, and text[] reads as Array.
+    private sealed class ConsentRow
+    {
+        public Guid Id { get; init; }
+        public Guid PersonId { get; init; }
+        public Guid GivenByPersonId { get; init; }
+        public string[] Sectors { get; init; } = [];
+        public string[] Purposes { get; init; } = [];
+        public string[] DataCategories { get; init; } = [];
+        public DateTime ValidFrom { get; init; }
+        public DateTime? ValidTo { get; init; }
+        public string RecordedBy { get; init; } = "";
+        public DateTime RecordedAt { get; init; }
+        public DateTime? WithdrawnAt { get; init; }
+        public string? WithdrawnBy { get; init; }
+        public string? WithdrawalReason { get; init; }
+    }
 }

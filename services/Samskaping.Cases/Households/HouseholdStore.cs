@@ -122,12 +122,12 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, A
         }
         var cases = (await connection.QueryAsync<KnownPersonCaseDto>(new CommandDefinition(
             $"""
-            SELECT c.id AS CaseId, c.household_id AS HouseholdId, h.name AS HouseholdName, m.role
+            SELECT sak.id AS CaseId, sak.household_id AS HouseholdId, h.name AS HouseholdName, m.role
             FROM cases.household_members m
-            JOIN cases.cases c ON c.household_id = m.household_id
-            JOIN cases.households h ON h.id = c.household_id
-            WHERE m.person_id = @personId AND {CaseAccess.VisiblePredicate("c.id")}
-            ORDER BY c.opened_at DESC, c.id DESC
+            JOIN cases.cases sak ON sak.household_id = m.household_id
+            JOIN cases.households h ON h.id = sak.household_id
+            WHERE m.person_id = @personId AND {CaseAccess.VisiblePredicate("sak.id")}
+            ORDER BY sak.opened_at DESC, sak.id DESC
             """, access.Parameters(user, new { personId }), cancellationToken: ct))).AsList();
         // Looking someone up is a read of their data, whether or not the caller may see any of their cases.
         await accessLog.Write(user, null, personId, AccessActions.Read, "identity number lookup", ct);
