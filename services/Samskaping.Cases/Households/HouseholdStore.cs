@@ -12,6 +12,11 @@ namespace Samskaping.Cases.Households;
 
 public sealed record MemberDto(Guid PersonId, string Name, DateOnly BirthDate, string Role, bool HasIdentityNumber, bool AlsoInOtherHousehold, IReadOnlyList<Guid> Guardians);
 
+public sealed record GuardianshipDto(Guid ChildId, Guid GuardianId);
+
+/// <summary>POST /api/cases/{id}/members/{personId}/guardians.</summary>
+public sealed record AddGuardian(Guid? GuardianId);
+
 public sealed record KnownPersonDto(Guid PersonId, IReadOnlyList<KnownPersonCaseDto> Cases);
 
 public sealed record KnownPersonCaseDto(Guid CaseId, Guid HouseholdId, string HouseholdName, string Role);
@@ -108,6 +113,46 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, A
         await accessLog.Write(user, caseId, personId, AccessActions.Create, "add household member", tx, ct);
         await tx.CommitAsync(ct);
         return new MemberDto(personId, name, member.BirthDate, member.Role, member.IdentityNumber is not null, alsoElsewhere, member.Guardians);
+    }
+
+    /// <summary>Records that <paramref name="guardianId"/> is a guardian of <paramref name="childId"/> in the case's household
+    /// (for when the child was added before the guardian).</summary>
+    public async Task<Outcome<GuardianshipDto>> AddGuardian(Guid caseId, Guid childId, Guid guardianId, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await CaseStore.RefuseIfClosed(caseId, tx, ct) is { } refusal)
+        {
+            return refusal;
+        }
+        var now = clock.Now();
+        var householdId = await connection.QuerySingleAsync<Guid>(new CommandDefinition(
+            "SELECT household_id FROM cases.cases WHERE id = @caseId", new { caseId }, tx, cancellationToken: ct));
+        var members = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT person_id FROM cases.household_members WHERE household_id = @householdId AND person_id IN (@childId, @guardianId)",
+            new { householdId, childId, guardianId }, tx, cancellationToken: ct))).ToHashSet();
+        if (!members.Contains(childId))
+        {
+            return Refusal.NotFound(caseId, "Member");
+        }
+        if (!members.Contains(guardianId) || guardianId == childId)
+        {
+            return Refusal.Unprocessable("guardianId", "Must be another member of the case's household.");
+        }
+        var added = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO cases.guardianships (household_id, guardian_id, child_id) VALUES (@householdId, @guardianId, @childId)
+            ON CONFLICT DO NOTHING
+            """, new { householdId, guardianId, childId }, tx, cancellationToken: ct));
+        if (added == 0)
+        {
+            return Refusal.Conflict("This guardian relation is recorded already.", "Already a guardian.");
+        }
+        await TimelineStore.Write(new TimelineEntry(caseId, Guid.CreateVersion7(now), "guardian-recorded", "A guardian relation in the household was recorded.",
+            TimelineEntry.Cases, now), tx, ct);
+        await accessLog.Write(user, caseId, childId, AccessActions.Update, "record guardian", tx, ct);
+        await tx.CommitAsync(ct);
+        return new GuardianshipDto(childId, guardianId);
     }
 
     /// <summary>"Is this person already known?" by the keyed hash alone; answers only with the cases the caller may see.</summary>

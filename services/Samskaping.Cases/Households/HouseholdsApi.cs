@@ -27,6 +27,16 @@ public static class HouseholdsApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
+        households.MapPost("/{id:guid}/members/{personId:guid}/guardians", AddGuardian)
+            .RequireAuthorization(Policies.CaseWorker)
+            .WithName("AddGuardian")
+            .WithSummary("Record that another member of the household is this member's guardian")
+            .WithDescription("For a child added before their guardian. A guardian gives consent for a child under 15.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
         households.MapPost("/persons/lookup", LookupPerson)
             .RequireAuthorization(Policies.CaseWorker)
             .WithName("LookupPerson")
@@ -50,6 +60,23 @@ public static class HouseholdsApi
             return errors.Problem("The member could not be added.");
         }
         var outcome = await store.AddMember(id, member, user, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Created($"/api/cases/{id}", outcome.Value!);
+    }
+
+    public static async Task<Results<Created<GuardianshipDto>, ValidationProblem, ProblemHttpResult>> AddGuardian(
+        Guid id, Guid personId, AddGuardian request, CurrentUser user, HouseholdStore store, CaseAccess access, CancellationToken ct)
+    {
+        if (!await access.CanSee(id, user, ct))
+        {
+            return ApiGroups.CaseNotFound(id);
+        }
+        if (request.GuardianId is not { } guardianId)
+        {
+            var errors = new ValidationErrors();
+            errors.Add("guardianId", "Required: the person id of a member of the household.");
+            return errors.Problem("The guardian could not be recorded.");
+        }
+        var outcome = await store.AddGuardian(id, personId, guardianId, user, ct);
         return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Created($"/api/cases/{id}", outcome.Value!);
     }
 

@@ -67,6 +67,7 @@ public sealed class CaseAccessTests(SystemFixture system)
             ($"/api/cases/{caseId}/members", new { name = "x", role = "child", birthDate = "2015-01-01" }),
             ($"/api/cases/{caseId}/consents", new { personId = mona, givenByPersonId = mona, sectors = new[] { "nav" }, purposes = new[] { "coordination" }, dataCategories = new[] { "needs" } }),
             ($"/api/cases/{caseId}/consents/{consent}/withdrawal", new { reason = "x" }),
+            ($"/api/cases/{caseId}/members/{mona}/guardians", new { guardianId = mona }),
         };
         foreach (var (path, body) in writes)
         {

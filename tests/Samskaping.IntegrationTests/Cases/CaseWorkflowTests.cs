@@ -130,6 +130,27 @@ public sealed class CaseWorkflowTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_guardian_recorded_after_the_child_may_consent_for_it()
+    {
+        using var kari = system.Client("oppvekst", "caseworker");
+        var caseId = await CaseClient.Open(kari);
+        var child = (await CaseClient.AddMember(kari, caseId, "Liten", "child", new DateOnly(2019, 4, 1))).GetProperty("personId").GetGuid();
+        var father = await CaseClient.AddAdult(kari, caseId, "Far");
+        var consent = new { personId = child, givenByPersonId = father, sectors = Oppvekst, purposes = Coordination, dataCategories = School };
+        (await kari.PostAsJsonAsync($"/api/cases/{caseId}/consents", consent)).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+
+        (await kari.PostAsJsonAsync($"/api/cases/{caseId}/members/{child}/guardians", new { guardianId = father })).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        (await kari.PostAsJsonAsync($"/api/cases/{caseId}/members/{child}/guardians", new { guardianId = father })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await kari.PostAsJsonAsync($"/api/cases/{caseId}/members/{child}/guardians", new { guardianId = child })).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await kari.PostAsJsonAsync($"/api/cases/{caseId}/members/{Guid.NewGuid()}/guardians", new { guardianId = father })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await kari.PostAsJsonAsync($"/api/cases/{caseId}/members/{child}/guardians", new { })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await kari.PostAsJsonAsync($"/api/cases/{caseId}/consents", consent)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await CaseClient.Read(kari, $"/api/cases/{caseId}")).GetProperty("members").EnumerateArray()
+            .Single(m => m.GetProperty("personId").GetGuid() == child).GetProperty("guardians")[0].GetGuid().ShouldBe(father);
+    }
+
+    [Fact]
     public async Task A_person_known_by_their_number_is_linked_across_households_and_found_by_lookup()
     {
         using var kari = system.Client("oppvekst", "caseworker");
