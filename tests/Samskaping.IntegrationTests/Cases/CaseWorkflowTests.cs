@@ -183,6 +183,21 @@ public sealed class CaseWorkflowTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task The_same_number_added_at_once_in_two_households_becomes_one_person()
+    {
+        using var kari = system.Client("oppvekst", "caseworker");
+        var number = IdentityNumbers.Adult();
+        var cases = new[] { await CaseClient.Open(kari, "Familien En"), await CaseClient.Open(kari, "Familien To") };
+
+        var added = await Task.WhenAll(cases.Select(c => CaseClient.AddMember(kari, c, "Jon", "parent", identityNumber: number)));
+
+        added.Select(a => a.GetProperty("personId").GetGuid()).Distinct().Count().ShouldBe(1);
+        added.Count(a => a.GetProperty("alsoInOtherHousehold").GetBoolean()).ShouldBeGreaterThanOrEqualTo(1);
+        (await system.Database("cases").Scalar<long>("SELECT count(*) FROM cases.household_members WHERE person_id = @p",
+            ("p", added[0].GetProperty("personId").GetGuid()))).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_new_case_for_a_known_household_shares_its_members()
     {
         using var kari = system.Client("oppvekst", "caseworker");
