@@ -217,6 +217,23 @@ public sealed class CaseWorkflowTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task The_database_knows_the_same_lifecycle_and_refuses_an_illegal_move_itself()
+    {
+        using var kari = system.Client("oppvekst", "caseworker");
+        var caseId = await CaseClient.Open(kari);
+        var database = system.Database("cases");
+
+        var stored = await database.Scalar<string>("SELECT string_agg(from_status || '->' || to_status, ',' ORDER BY from_status, to_status) FROM cases.status_transitions");
+        var code = Samskaping.Cases.Cases.CaseLifecycle.Transitions
+            .SelectMany(t => t.Value.Select(to => $"{Samskaping.Cases.Cases.Case.StatusName(t.Key)}->{Samskaping.Cases.Cases.Case.StatusName(to)}"))
+            .Order(StringComparer.Ordinal);
+        stored!.Split(',').ShouldBe(code);
+        var refused = await Should.ThrowAsync<Npgsql.PostgresException>(() =>
+            database.Scalar<long>("UPDATE cases.cases SET status = 'closing' WHERE id = @c", ("c", caseId)));
+        refused.MessageText.ShouldContain("illegal case status transition referred -> closing");
+    }
+
+    [Fact]
     public async Task Two_workers_moving_the_same_case_at_once_make_one_move()
     {
         using var kari = system.Client("oppvekst", "caseworker");

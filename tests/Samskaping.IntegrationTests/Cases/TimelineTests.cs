@@ -49,6 +49,28 @@ public sealed class TimelineTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Every_other_event_the_timeline_shows_arrives_too()
+    {
+        using var kari = system.Client("oppvekst", "caseworker");
+        var caseId = await CaseClient.Open(kari);
+        var now = DateTimeOffset.UtcNow;
+        var grants = system.Services("grants").GetRequiredService<IBus>();
+        var coordination = system.Services("coordination").GetRequiredService<IBus>();
+
+        await coordination.Publish(new CoordinatorHandoverRequested(caseId, Guid.NewGuid(), "kari", "nils", "nav", now));
+        await coordination.Publish(new SectorLeftCase(caseId, "kultur", "Tiltaket er avsluttet.", now));
+        await coordination.Publish(new ReviewOverdue(caseId, Guid.NewGuid(), "kultur", new DateOnly(2026, 11, 1), now));
+        await grants.Publish(new GrantRequested(caseId, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 400m, "Sko", null, "kari", "oppvekst", now));
+        await grants.Publish(new GrantDeclined(caseId, Guid.NewGuid(), Guid.NewGuid(), "Dekket av NAV.", "kari", now));
+        await grants.Publish(new DisbursementStopped(caseId, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 400m, "Saken er avsluttet.", now));
+        await grants.Publish(new DisbursementCancelled(caseId, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 400m, "Feil beløp.", now));
+
+        string[] kinds = ["coordinator-handover-requested", "sector-left", "review-overdue", "grant-requested", "grant-declined", "disbursement-stopped", "disbursement-cancelled"];
+        await Eventually.Get(() => Items(kari, $"/api/cases/{caseId}/timeline?limit=100"),
+            items => kinds.All(k => items.Any(i => i.Kind == k)), what: "every kind on the timeline");
+    }
+
+    [Fact]
     public async Task The_timeline_pages_with_a_cursor_without_repeating_or_skipping()
     {
         using var kari = system.Client("oppvekst", "caseworker");
