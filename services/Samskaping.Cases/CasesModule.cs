@@ -1,5 +1,10 @@
+using Microsoft.Extensions.Options;
 using Samskaping.Access;
 using Samskaping.Cases.Cases;
+using Samskaping.Cases.Consents;
+using Samskaping.Cases.Households;
+using Samskaping.Cases.PersonalData;
+using Samskaping.Cases.Timeline;
 using Samskaping.Messaging.Bus;
 
 namespace Samskaping.Cases;
@@ -13,14 +18,27 @@ public static class CasesModule
     {
         builder.AddServiceDatabase(typeof(CasesModule).Assembly);
         builder.AddCaseAccess();
-        builder.AddMessaging("cases", bus => bus.AddCaseParticipationConsumers());
+        builder.AddMessaging("cases", bus =>
+        {
+            bus.AddCaseParticipationConsumers();
+            bus.AddConsumer<TimelineConsumer>();
+        });
+        builder.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PersonalDataOptions>, PersonalDataOptions.Validator>();
+        builder.Services.AddSingleton<PersonalDataProtector>();
         builder.Services.AddSingleton<CaseStore>();
+        builder.Services.AddSingleton<HouseholdStore>();
+        builder.Services.AddSingleton<ConsentStore>();
+        builder.Services.AddSingleton<TimelineStore>();
+        builder.Services.ConfigureAll<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(o => o.AddOperationTransformer<AuthorizationDescriptions>());
         return builder;
     }
 
     public static WebApplication MapCasesApi(this WebApplication app)
     {
         app.MapCaseEndpoints();
+        app.MapHouseholdEndpoints();
+        app.MapConsentEndpoints();
         return app;
     }
 }

@@ -16,7 +16,11 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name, int port) where
         .WithEnvironment("Auth__SigningKey", signingKey)
         .WithHttpHealthCheck("/health/ready");
 
-var cases = Service<Projects.Samskaping_Cases>("cases", 5081);
+// Development only: the keys protecting identity numbers at rest are derived from the local signing key that
+// ./samskaping generated for this machine (one secret to keep, none in a file in the repository).
+var cases = Service<Projects.Samskaping_Cases>("cases", 5081)
+    .WithEnvironment("Cases__PersonalData__EncryptionKey", DevelopmentKey(signingKey, "cases-personal-data-encryption"))
+    .WithEnvironment("Cases__PersonalData__LookupKey", DevelopmentKey(signingKey, "cases-personal-data-lookup"));
 var coordination = Service<Projects.Samskaping_Coordination>("coordination", 5082);
 var grants = Service<Projects.Samskaping_Grants>("grants", 5083);
 var outcomes = Service<Projects.Samskaping_Outcomes>("outcomes", 5084);
@@ -34,6 +38,9 @@ foreach (var service in new[] { cases, coordination, grants, outcomes, benefits 
 }
 
 builder.Build().Run();
+
+static string DevelopmentKey(string signingKey, string purpose) =>
+    Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(Convert.FromBase64String(signingKey), System.Text.Encoding.UTF8.GetBytes(purpose)));
 
 static string Required(IConfiguration configuration, string name) =>
     configuration[name] is { Length: > 0 } value

@@ -1,3 +1,4 @@
+using Samskaping.Contracts;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Cases.Cases;
@@ -21,18 +22,41 @@ public sealed record Case(
     public const int MaxHouseholdNameLength = 200;
     public const int MaxNeedLength = 4000;
     public const int MaxSaidByLength = 200;
+    public const int MaxReasonLength = 2000;
+
+    /// <summary>"self" for a self-referral; otherwise the referring sector's code.</summary>
+    public const string SelfReferral = "self";
+
+    public Guid HouseholdId { get; init; }
+
+    /// <summary>True when the case is opened for a household already known (another case of the same family).</summary>
+    public bool ExistingHousehold { get; init; }
+
+    public string? ReferralSource { get; init; }
+
+    public string? ReferralReason { get; init; }
 
     /// <summary>
     /// Opens a case from a referral. The need in the family's own words is the first thing recorded: a case
-    /// without it cannot be opened.
+    /// without it cannot be opened. With <see cref="OpenCase.HouseholdId"/> the case is about a household already
+    /// known (its name is then optional).
     /// </summary>
     public static (Case? Case, ValidationErrors Errors) Open(OpenCase request, CurrentUser user, TimeProvider clock)
     {
         var errors = new ValidationErrors();
-        var name = errors.Text("householdName", request.HouseholdName, MaxHouseholdNameLength);
+        // For a household already known its own name is used; a new one needs a name.
+        var name = request.HouseholdId is null
+            ? errors.Text("householdName", request.HouseholdName, MaxHouseholdNameLength)
+            : "";
         var need = errors.Required("need", request.Need);
         var text = need is null ? "" : errors.Text("need.text", need.Text, MaxNeedLength);
         var saidBy = need is null ? null : errors.OptionalText("need.saidBy", need.SaidBy, MaxSaidByLength);
+        var source = request.Referral?.Source?.Trim();
+        if (request.Referral is not null && source is not (SelfReferral or null) && !Sectors.IsKnown(source))
+        {
+            errors.Add("referral.source", $"Must be \"{SelfReferral}\" or one of the sector codes: {string.Join(", ", Sectors.All)}.");
+        }
+        var reason = request.Referral is null ? null : errors.OptionalText("referral.reason", request.Referral.Reason, MaxReasonLength);
         if (!errors.IsValid)
         {
             return (null, errors);
@@ -41,12 +65,27 @@ public sealed record Case(
         var now = clock.Now();
         var opened = new Case(
             Guid.CreateVersion7(now), name, CaseStatus.Referred, user.Subject, user.Sector, now,
-            [new Need(Guid.CreateVersion7(now), text, saidBy, user.Subject, now)]);
+            [new Need(Guid.CreateVersion7(now), text, saidBy, user.Subject, now)])
+        {
+            HouseholdId = request.HouseholdId ?? Guid.CreateVersion7(now),
+            ExistingHousehold = request.HouseholdId is not null,
+            ReferralSource = string.IsNullOrEmpty(source) ? null : source,
+            ReferralReason = reason,
+        };
         return (opened, errors);
     }
+
+    public static string StatusName(CaseStatus status) => status.ToString().ToLowerInvariant();
+
+    public static CaseStatus? ParseStatus(string? value) =>
+        Enum.TryParse<CaseStatus>(value, ignoreCase: true, out var status) && StatusName(status) == value ? status : null;
 }
 
-/// <summary>POST /api/cases: the household and the need in their own words.</summary>
-public sealed record OpenCase(string? HouseholdName, NeedInput? Need);
+/// <summary>POST /api/cases: the household and the need in their own words; optionally the referral, and an
+/// existing household to open the case for.</summary>
+public sealed record OpenCase(string? HouseholdName, NeedInput? Need, Guid? HouseholdId = null, ReferralInput? Referral = null);
 
 public sealed record NeedInput(string? Text, string? SaidBy);
+
+/// <summary>Who referred the family (a sector code, or "self") and why.</summary>
+public sealed record ReferralInput(string? Source, string? Reason);

@@ -1,68 +1,325 @@
+using System.Data;
 using Dapper;
 using Npgsql;
 using Samskaping.Access;
+using Samskaping.Cases.Households;
+using Samskaping.Cases.Timeline;
 using Samskaping.Contracts.Cases;
 using Samskaping.Messaging.Outbox;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Cases.Cases;
 
-/// <summary>Reads and writes cases. Every change is committed together with its events and its access-log entry.</summary>
-public sealed class CaseStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog)
+/// <summary>Reads and writes cases. Every change is committed together with its events, its timeline entry and its
+/// access-log entry.</summary>
+public sealed class CaseStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, CaseAccess access, TimeProvider clock)
 {
-    public async Task Open(Case opened, CurrentUser user, CancellationToken ct)
+    public async Task<Outcome<Case>> Open(Case opened, CurrentUser user, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO cases.cases (id, household_name, status, opened_by, opened_by_sector, opened_at)
-            VALUES (@Id, @HouseholdName, @Status, @OpenedBy, @OpenedBySector, @OpenedAt)
-            """,
-            new { opened.Id, opened.HouseholdName, Status = StatusName(opened.Status), opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt },
-            tx, cancellationToken: ct));
-        foreach (var need in opened.Needs)
+        if (opened.ExistingHousehold)
+        {
+            // A household the caller works with in another case: a new case for the same family, under its name.
+            var known = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+                $"""
+                SELECT h.name FROM cases.households h
+                WHERE h.id = @householdId AND EXISTS (SELECT 1 FROM cases.cases sak WHERE sak.household_id = h.id AND {CaseAccess.VisiblePredicate("sak.id")})
+                """, access.Parameters(user, new { householdId = opened.HouseholdId }), tx, cancellationToken: ct));
+            if (known is null)
+            {
+                return Refusal.Unprocessable("householdId", "There is no household with this id in a case your sector takes part in.");
+            }
+            opened = opened with { HouseholdName = known };
+        }
+        else
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO cases.needs (id, case_id, text, said_by, recorded_by, recorded_at)
-                VALUES (@Id, @caseId, @Text, @SaidBy, @RecordedBy, @RecordedAt)
+                INSERT INTO cases.households (id, name, name_search, created_by, created_at)
+                VALUES (@HouseholdId, @HouseholdName, @search, @OpenedBy, @OpenedAt)
                 """,
-                new { need.Id, caseId = opened.Id, need.Text, need.SaidBy, need.RecordedBy, need.RecordedAt }, tx, cancellationToken: ct));
+                new { opened.HouseholdId, opened.HouseholdName, search = Search.Normalize(opened.HouseholdName), opened.OpenedBy, opened.OpenedAt }, tx, cancellationToken: ct));
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO cases.cases (id, household_name, status, opened_by, opened_by_sector, opened_at, household_id, referral_source, referral_reason)
+            VALUES (@Id, @HouseholdName, @Status, @OpenedBy, @OpenedBySector, @OpenedAt, @HouseholdId, @ReferralSource, @ReferralReason)
+            """,
+            new
+            {
+                opened.Id, opened.HouseholdName, Status = Case.StatusName(opened.Status), opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt,
+                opened.HouseholdId, opened.ReferralSource, opened.ReferralReason,
+            }, tx, cancellationToken: ct));
+        foreach (var need in opened.Needs)
+        {
+            await InsertNeed(opened.Id, need, tx, ct);
         }
         // The opening sector participates from the first moment, so its worker can read the case at once.
         await CaseAccess.RecordOpening(opened.Id, opened.OpenedBySector, opened.OpenedAt, tx, ct);
         await CaseParticipation.Record(opened.Id, opened.OpenedBySector, "lead", participating: true, opened.OpenedAt, tx, ct);
         await accessLog.Write(user, opened.Id, null, AccessActions.Create, "open case", tx, ct);
-        await outbox.Enqueue(new CaseOpened(opened.Id, opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt), tx, ct);
+        var referral = opened.ReferralSource is null ? "" : opened.ReferralSource == Case.SelfReferral ? " The family referred itself." : $" Referred by {opened.ReferralSource}.";
+        await TimelineStore.Write(new TimelineEntry(opened.Id, Guid.CreateVersion7(opened.OpenedAt), "case-opened",
+            $"The case was opened by {opened.OpenedBySector}.{referral}", TimelineEntry.Cases, opened.OpenedAt), tx, ct);
+        await outbox.Enqueue(new CaseOpened(opened.Id, opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt, opened.HouseholdId, opened.ReferralSource), tx, ct);
         await tx.CommitAsync(ct);
+        return opened;
     }
 
-    public async Task<Case?> Find(Guid id, CancellationToken ct)
+    public async Task<CaseView?> Find(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<CaseRow>(new CommandDefinition(
             """
-            SELECT id, household_name AS HouseholdName, status, opened_by AS OpenedBy, opened_by_sector AS OpenedBySector, opened_at AS OpenedAt
-            FROM cases.cases WHERE id = @id
+            SELECT c.id, h.name AS HouseholdName, c.status, c.opened_by AS OpenedBy, c.opened_by_sector AS OpenedBySector, c.opened_at AS OpenedAt,
+                   c.household_id AS HouseholdId, c.referral_source AS ReferralSource, c.referral_reason AS ReferralReason
+            FROM cases.cases c JOIN cases.households h ON h.id = c.household_id WHERE c.id = @id
             """, new { id }, cancellationToken: ct));
         if (row is null)
         {
             return null;
         }
-        var needs = await connection.QueryAsync<NeedRow>(new CommandDefinition(
+        using var more = await connection.QueryMultipleAsync(new CommandDefinition(
             """
             SELECT id, text, said_by AS SaidBy, recorded_by AS RecordedBy, recorded_at AS RecordedAt
-            FROM cases.needs WHERE case_id = @id ORDER BY recorded_at, id
-            """, new { id }, cancellationToken: ct));
-        return new Case(
-            row.Id, row.HouseholdName, Enum.Parse<CaseStatus>(row.Status, ignoreCase: true), row.OpenedBy, row.OpenedBySector, row.OpenedAt.AsUtc(),
-            [.. needs.Select(n => new Need(n.Id, n.Text, n.SaidBy, n.RecordedBy, n.RecordedAt.AsUtc()))]);
+            FROM cases.needs WHERE case_id = @id ORDER BY recorded_at, id;
+            SELECT id, text, said_by AS SaidBy, recorded_by AS RecordedBy, recorded_at AS RecordedAt
+            FROM cases.resources WHERE case_id = @id ORDER BY recorded_at, id;
+            SELECT id, text, proposed_by AS ProposedBy, status, agreed_by AS AgreedBy, agreed_at AS AgreedAt
+            FROM cases.goals WHERE case_id = @id ORDER BY agreed_at, id;
+            SELECT p.id AS PersonId, p.name, p.birth_date AS BirthDate, m.role, p.identity_number_lookup IS NOT NULL AS HasIdentityNumber,
+                   EXISTS (SELECT 1 FROM cases.household_members o WHERE o.person_id = p.id AND o.household_id <> m.household_id) AS AlsoInOtherHousehold,
+                   ARRAY(SELECT g.guardian_id FROM cases.guardianships g WHERE g.household_id = m.household_id AND g.child_id = p.id ORDER BY g.guardian_id) AS Guardians
+            FROM cases.household_members m JOIN cases.persons p ON p.id = m.person_id
+            WHERE m.household_id = @householdId ORDER BY m.added_at, p.id;
+            """, new { id, householdId = row.HouseholdId }, cancellationToken: ct));
+        var needs = (await more.ReadAsync<TextRow>()).Select(n => new Need(n.Id, n.Text, n.SaidBy, n.RecordedBy, n.RecordedAt.AsUtc())).ToList();
+        var resources = (await more.ReadAsync<TextRow>()).Select(r => new ResourceDto(r.Id, r.Text, r.SaidBy, r.RecordedBy, r.RecordedAt.AsUtc())).ToList();
+        var goals = (await more.ReadAsync<GoalRow>()).Select(g => new GoalDto(g.Id, g.Text, g.ProposedBy, g.Status, g.AgreedBy, g.AgreedAt.AsUtc())).ToList();
+        var members = (await more.ReadAsync<MemberRow>())
+            .Select(m => new MemberDto(m.PersonId, m.Name, DateOnly.FromDateTime(m.BirthDate), m.Role, m.HasIdentityNumber, m.AlsoInOtherHousehold, m.Guardians))
+            .ToList();
+        var found = new Case(row.Id, row.HouseholdName, Case.ParseStatus(row.Status)!.Value, row.OpenedBy, row.OpenedBySector, row.OpenedAt.AsUtc(), needs)
+        {
+            HouseholdId = row.HouseholdId,
+            ReferralSource = row.ReferralSource,
+            ReferralReason = row.ReferralReason,
+        };
+        return new CaseView(found, members, resources, goals);
     }
 
-    internal static string StatusName(CaseStatus status) => status.ToString().ToLowerInvariant();
+    /// <summary>Moves the case, if its current state and guards allow it. The row is locked while deciding, so two
+    /// workers moving the same case at once cannot both succeed from the same state.</summary>
+    public async Task<Outcome<CaseStatusChanged>> ChangeStatus(Guid caseId, ChangeStatus request, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var now = clock.Now();
+        var current = await connection.QuerySingleAsync<string>(new CommandDefinition(
+            "SELECT status FROM cases.cases WHERE id = @caseId FOR UPDATE", new { caseId }, tx, cancellationToken: ct));
+        var readiness = await connection.QuerySingleAsync<CaseReadiness>(new CommandDefinition(
+            """
+            SELECT (SELECT count(*)::int FROM cases.needs WHERE case_id = @caseId) AS Needs,
+                   (SELECT count(*)::int FROM cases.consents WHERE case_id = @caseId AND withdrawn_at IS NULL
+                      AND valid_from <= @now AND (valid_to IS NULL OR valid_to > @now)) AS ValidConsents
+            """, new { caseId, now }, tx, cancellationToken: ct));
+        var from = Case.ParseStatus(current)!.Value;
+        var decision = CaseLifecycle.Decide(from, request, readiness);
+        if (!decision.Errors.IsValid)
+        {
+            throw new InvalidOperationException("Validate the request before asking the store.");
+        }
+        if (decision.Conflict is not null)
+        {
+            return Refusal.Conflict(decision.Conflict);
+        }
 
-    private sealed record CaseRow(Guid Id, string HouseholdName, string Status, string OpenedBy, string OpenedBySector, DateTime OpenedAt);
+        var changed = new CaseStatusChanged(caseId, current, Case.StatusName(decision.To!.Value), decision.Reason!, user.Subject, user.Sector, now);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE cases.cases SET status = @To, status_changed_at = @ChangedAt WHERE id = @CaseId AND status = @From",
+            changed, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO cases.status_changes (id, case_id, from_status, to_status, reason, changed_by, changed_at)
+            VALUES (@id, @CaseId, @From, @To, @Reason, @ChangedBy, @ChangedAt)
+            """, new { id = Guid.CreateVersion7(now), changed.CaseId, changed.From, changed.To, changed.Reason, changed.ChangedBy, changed.ChangedAt }, tx, cancellationToken: ct));
+        var reopened = CaseLifecycle.IsReopen(from, decision.To.Value) ? "reopened and " : "";
+        await TimelineStore.Write(new TimelineEntry(caseId, Guid.CreateVersion7(now), "status-changed",
+            $"The case was {reopened}moved from {changed.From} to {changed.To} by {user.Sector}.", TimelineEntry.Cases, now), tx, ct);
+        await outbox.Enqueue(changed, tx, ct);
+        if (decision.To == CaseStatus.Closed)
+        {
+            await outbox.Enqueue(new CaseClosed(caseId, changed.Reason, user.Subject, now), tx, ct);
+        }
+        await accessLog.Write(user, caseId, null, AccessActions.Update, $"case status {changed.From} -> {changed.To}", tx, ct);
+        await tx.CommitAsync(ct);
+        return changed;
+    }
 
-    private sealed record NeedRow(Guid Id, string Text, string? SaidBy, string RecordedBy, DateTime RecordedAt);
+    public async Task<Outcome<Need>> AddNeed(Guid caseId, Need need, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await RefuseIfClosed(caseId, tx, ct) is { } refusal)
+        {
+            return refusal;
+        }
+        await InsertNeed(caseId, need, tx, ct);
+        await accessLog.Write(user, caseId, null, AccessActions.Update, "record need", tx, ct);
+        await tx.CommitAsync(ct);
+        return need;
+    }
+
+    public async Task<Outcome<ResourceDto>> AddResource(Guid caseId, ResourceDto resource, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await RefuseIfClosed(caseId, tx, ct) is { } refusal)
+        {
+            return refusal;
+        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO cases.resources (id, case_id, text, said_by, recorded_by, recorded_at)
+            VALUES (@Id, @caseId, @Text, @SaidBy, @RecordedBy, @RecordedAt)
+            """,
+            new { resource.Id, caseId, resource.Text, resource.SaidBy, resource.RecordedBy, resource.RecordedAt }, tx, cancellationToken: ct));
+        await accessLog.Write(user, caseId, null, AccessActions.Update, "record resource", tx, ct);
+        await tx.CommitAsync(ct);
+        return resource;
+    }
+
+    public async Task<Outcome<GoalDto>> AgreeGoal(Guid caseId, GoalDto goal, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await RefuseIfClosed(caseId, tx, ct) is { } refusal)
+        {
+            return refusal;
+        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO cases.goals (id, case_id, text, proposed_by, status, agreed_by, agreed_at)
+            VALUES (@Id, @caseId, @Text, @ProposedBy, @Status, @AgreedBy, @AgreedAt)
+            """,
+            new { goal.Id, caseId, goal.Text, goal.ProposedBy, goal.Status, goal.AgreedBy, goal.AgreedAt }, tx, cancellationToken: ct));
+        var proposer = goal.ProposedBy == Goals.Goal.Family ? "the family" : goal.ProposedBy;
+        await TimelineStore.Write(new TimelineEntry(caseId, goal.Id, "goal-agreed", $"A goal proposed by {proposer} was agreed with the family.",
+            TimelineEntry.Cases, goal.AgreedAt), tx, ct);
+        await outbox.Enqueue(new GoalAgreed(caseId, goal.Id, goal.Text, goal.ProposedBy, goal.AgreedBy, goal.AgreedAt), tx, ct);
+        await accessLog.Write(user, caseId, null, AccessActions.Update, "agree goal", tx, ct);
+        await tx.CommitAsync(ct);
+        return goal;
+    }
+
+    /// <summary>A goal that is still open becomes achieved or abandoned; a goal already ended is a 409.</summary>
+    public async Task<Outcome<GoalDto>> EndGoal(Guid caseId, Guid goalId, string status, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var now = clock.Now();
+        var goal = await connection.QuerySingleOrDefaultAsync<GoalRow>(new CommandDefinition(
+            """
+            UPDATE cases.goals SET status = @status, status_changed_at = @now
+            WHERE id = @goalId AND case_id = @caseId AND status = 'agreed'
+            RETURNING id, text, proposed_by AS ProposedBy, status, agreed_by AS AgreedBy, agreed_at AS AgreedAt
+            """, new { caseId, goalId, status, now }, tx, cancellationToken: ct));
+        if (goal is null)
+        {
+            var existing = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+                "SELECT status FROM cases.goals WHERE id = @goalId AND case_id = @caseId", new { caseId, goalId }, tx, cancellationToken: ct));
+            return existing is null
+                ? Refusal.NotFound(caseId, "Goal")
+                : Refusal.Conflict($"The goal is {existing}; only an agreed goal can become achieved or abandoned.", "The goal has ended already.");
+        }
+        await TimelineStore.Write(new TimelineEntry(caseId, Guid.CreateVersion7(now), "goal-" + status, $"A goal was marked {status}.", TimelineEntry.Cases, now), tx, ct);
+        await accessLog.Write(user, caseId, null, AccessActions.Update, "end goal", tx, ct);
+        await tx.CommitAsync(ct);
+        return new GoalDto(goal.Id, goal.Text, goal.ProposedBy, goal.Status, goal.AgreedBy, goal.AgreedAt.AsUtc());
+    }
+
+    public async Task<IReadOnlyList<StatusChangeDto>> StatusHistory(Guid caseId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<StatusChangeRow>(new CommandDefinition(
+            """
+            SELECT from_status AS FromStatus, to_status AS ToStatus, reason, changed_by AS ChangedBy, changed_at AS ChangedAt
+            FROM cases.status_changes WHERE case_id = @caseId ORDER BY changed_at, id
+            """, new { caseId }, cancellationToken: ct));
+        return [.. rows.Select(r => new StatusChangeDto(r.FromStatus, r.ToStatus, r.Reason, r.ChangedBy, r.ChangedAt.AsUtc()))];
+    }
+
+    /// <summary>The work list: the cases the caller may see, narrowed by scope, status and a name search, newest first.</summary>
+    public async Task<CaseListPage> List(CurrentUser user, WorkListQuery query, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var parameters = access.Parameters(user, new { mine = query.Scope == WorkListQuery.Mine, sector = query.Scope == WorkListQuery.Sector, take = query.Limit + 1 });
+        parameters.Add("status", query.Status, DbType.String);
+        parameters.Add("pattern", query.Search is null ? null : "%" + Search.EscapeLike(Search.Normalize(query.Search)) + "%", DbType.String);
+        parameters.Add("afterAt", query.After?.At, DbType.DateTimeOffset);
+        parameters.Add("afterId", query.After?.Id, DbType.Guid);
+        var rows = (await connection.QueryAsync<ListRow>(new CommandDefinition(
+            $"""
+            SELECT sak.id, h.name AS HouseholdName, sak.status, sak.opened_by AS OpenedBy, sak.opened_by_sector AS OpenedBySector, sak.opened_at AS OpenedAt,
+                   sak.household_id AS HouseholdId
+            FROM cases.cases sak JOIN cases.households h ON h.id = sak.household_id
+            WHERE {CaseAccess.VisiblePredicate("sak.id")}
+              AND (NOT @mine OR sak.opened_by = @accessSubject
+                   OR EXISTS (SELECT 1 FROM access.case_leads l WHERE l.case_id = sak.id AND l.coordinator = @accessSubject))
+              AND (NOT @sector OR EXISTS (SELECT 1 FROM access.case_sectors s WHERE s.case_id = sak.id AND s.sector = @accessSector AND s.participating))
+              AND (@status IS NULL OR sak.status = @status)
+              AND (@pattern IS NULL OR h.name_search LIKE @pattern
+                   OR EXISTS (SELECT 1 FROM cases.household_members m JOIN cases.persons p ON p.id = m.person_id
+                              WHERE m.household_id = sak.household_id AND p.name_search LIKE @pattern))
+              AND (@afterAt IS NULL OR (sak.opened_at, sak.id) < (@afterAt, @afterId))
+            ORDER BY sak.opened_at DESC, sak.id DESC
+            LIMIT @take
+            """, parameters, cancellationToken: ct))).AsList();
+        var items = rows.Take(query.Limit)
+            .Select(r => new CaseSummaryDto(r.Id, r.HouseholdId, r.HouseholdName, r.Status, r.OpenedBy, r.OpenedBySector, r.OpenedAt.AsUtc()))
+            .ToList();
+        await accessLog.Write(user, null, null, AccessActions.List, "work list", ct);
+        return new CaseListPage(items, rows.Count > query.Limit ? new Cursor(items[^1].OpenedAt, items[^1].Id).Encode() : null);
+    }
+
+    /// <summary>Needs, resources, goals, members and consents are not added to a closed case: reopen it first.</summary>
+    internal static async Task<Refusal?> RefuseIfClosed(Guid caseId, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var status = await tx.Connection!.QuerySingleAsync<string>(new CommandDefinition(
+            "SELECT status FROM cases.cases WHERE id = @caseId FOR SHARE", new { caseId }, tx, cancellationToken: ct));
+        return status == CaseStatuses.Closed ? Refusal.Conflict("The case is closed; reopen it first.") : null;
+    }
+
+    private static Task<int> InsertNeed(Guid caseId, Need need, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO cases.needs (id, case_id, text, said_by, recorded_by, recorded_at)
+            VALUES (@Id, @caseId, @Text, @SaidBy, @RecordedBy, @RecordedAt)
+            """,
+            new { need.Id, caseId, need.Text, need.SaidBy, need.RecordedBy, need.RecordedAt }, tx, cancellationToken: ct));
+
+    private sealed record CaseRow(Guid Id, string HouseholdName, string Status, string OpenedBy, string OpenedBySector, DateTime OpenedAt,
+        Guid HouseholdId, string? ReferralSource, string? ReferralReason);
+
+    private sealed record ListRow(Guid Id, string HouseholdName, string Status, string OpenedBy, string OpenedBySector, DateTime OpenedAt, Guid HouseholdId);
+
+    private sealed record TextRow(Guid Id, string Text, string? SaidBy, string RecordedBy, DateTime RecordedAt);
+
+    private sealed record GoalRow(Guid Id, string Text, string ProposedBy, string Status, string AgreedBy, DateTime AgreedAt);
+
+    // A class, not a positional record: Dapper matches constructors by the reader's field types, and uuid[] reads as Array.
+    private sealed class MemberRow
+    {
+        public Guid PersonId { get; init; }
+        public string Name { get; init; } = "";
+        public DateTime BirthDate { get; init; }
+        public string Role { get; init; } = "";
+        public bool HasIdentityNumber { get; init; }
+        public bool AlsoInOtherHousehold { get; init; }
+        public Guid[] Guardians { get; init; } = [];
+    }
+
+    private sealed record StatusChangeRow(string FromStatus, string ToStatus, string Reason, string ChangedBy, DateTime ChangedAt);
 }

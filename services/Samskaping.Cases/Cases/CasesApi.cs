@@ -1,5 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Samskaping.Access;
+using Samskaping.Cases.Goals;
+using Samskaping.Cases.Households;
+using Samskaping.Cases.Timeline;
+using Samskaping.Contracts.Cases;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Cases.Cases;
@@ -14,44 +19,266 @@ public static class CasesApi
             .RequireAuthorization(Policies.CaseWorker)
             .WithName("OpenCase")
             .WithSummary("Open a family's case with the need in the family's own words")
-            .WithDescription("The caller's sector becomes the case's first participating sector and the caller its lead coordinator. Publishes CaseOpened.")
+            .WithDescription("Creates the household (or, with householdId, opens a new case for a household the caller already works with). " +
+                "The caller's sector becomes the case's first participating sector and the caller its lead coordinator. Publishes CaseOpened.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        cases.MapGet("", ListCases)
+            .RequireAuthorization(Policies.SectorStaff)
+            .WithName("ListCases")
+            .WithSummary("The work list: cases the caller may see, newest first")
+            .WithDescription("scope=visible (default), mine (opened by me or I am the lead coordinator) or sector (my sector participates); " +
+                "status filters by lifecycle state; q searches household and member names (case-insensitive, æøå-aware); " +
+                "limit 1–100 (default 25); cursor is the nextCursor of the previous page. The list is access-logged.")
             .ProducesValidationProblem();
 
         cases.MapGet("/{id:guid}", GetCase)
             .RequireAuthorization(Policies.SectorStaff)
             .WithName("GetCase")
-            .WithSummary("Read a case")
-            .WithDescription("Only for workers whose sector participates in the case; otherwise 404, so existence does not leak. The read is access-logged.")
+            .WithSummary("Read a case: household, members, needs, resources, goals")
+            .WithDescription("Only for workers whose sector participates in the case and is covered by a valid consent (or the lead coordinator); " +
+                "otherwise 404, so existence does not leak. The read is access-logged, once per member whose data is shown.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        cases.MapPost("/{id:guid}/status", ChangeStatus)
+            .RequireAuthorization(Policies.CaseWorker)
+            .WithName("ChangeCaseStatus")
+            .WithSummary("Move the case in its lifecycle, with a reason")
+            .WithDescription("referred → intake | closed; intake → active | closed; active → closing; closing → closed | active (reopen); " +
+                "closed → intake | active (reopen). Active needs a need and a valid consent. An illegal move is 409 naming the current state. " +
+                "Publishes CaseStatusChanged, and CaseClosed on closing.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        cases.MapGet("/{id:guid}/status-history", GetStatusHistory)
+            .RequireAuthorization(Policies.SectorStaff)
+            .WithName("GetCaseStatusHistory")
+            .WithSummary("Every lifecycle move of the case with its reason, oldest first")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        cases.MapPost("/{id:guid}/needs", AddNeed)
+            .RequireAuthorization(Policies.CaseWorker)
+            .WithName("AddNeed")
+            .WithSummary("Record another need in the family's own words")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        cases.MapPost("/{id:guid}/resources", AddResource)
+            .RequireAuthorization(Policies.CaseWorker)
+            .WithName("AddResource")
+            .WithSummary("Record a resource the family has, in their own words")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        cases.MapPost("/{id:guid}/goals", AgreeGoal)
+            .RequireAuthorization(Policies.CaseWorker)
+            .WithName("AgreeGoal")
+            .WithSummary("Record a goal agreed with the family")
+            .WithDescription("proposedBy is \"family\" or the proposing worker's sector code. Publishes GoalAgreed.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        cases.MapPost("/{id:guid}/goals/{goalId:guid}/status", EndGoal)
+            .RequireAuthorization(Policies.CaseWorker)
+            .WithName("EndGoal")
+            .WithSummary("Mark an agreed goal achieved or abandoned")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        cases.MapGet("/{id:guid}/timeline", GetTimeline)
+            .RequireAuthorization(Policies.SectorStaff)
+            .WithName("GetCaseTimeline")
+            .WithSummary("What happened to the case across all services, newest first, paged")
+            .WithDescription("Built from the services' events (cases, coordination, grants, outcomes). limit 1–100 (default 25); cursor from nextCursor.")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static async Task<Results<Created<CaseDto>, ValidationProblem>> OpenCase(
+    public static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult>> OpenCase(
         OpenCase request, CurrentUser user, CaseStore store, TimeProvider clock, CancellationToken ct)
     {
         var (opened, errors) = Case.Open(request, user, clock);
         if (opened is null)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The case could not be opened.");
+            return errors.Problem("The case could not be opened.");
         }
-        await store.Open(opened, user, ct);
-        return TypedResults.Created($"/api/cases/{opened.Id}", CaseDto.From(opened, [opened.OpenedBySector]));
+        var outcome = await store.Open(opened, user, ct);
+        if (outcome.Refusal is { } refusal)
+        {
+            return refusal.ToProblem();
+        }
+        var created = outcome.Value!;
+        return TypedResults.Created($"/api/cases/{created.Id}", CaseDto.From(new CaseView(created, [], [], []), [created.OpenedBySector]));
+    }
+
+    public static async Task<Results<Ok<CaseListPage>, ValidationProblem>> ListCases(
+        CurrentUser user, CaseStore store, CancellationToken ct,
+        [FromQuery] string? scope = null, [FromQuery] string? status = null, [FromQuery] string? q = null,
+        [FromQuery] string? limit = null, [FromQuery] string? cursor = null)
+    {
+        var errors = new ValidationErrors();
+        var query = WorkListQuery.Parse(scope, status, q, limit, cursor, errors);
+        return errors.IsValid ? TypedResults.Ok(await store.List(user, query!, ct)) : errors.Problem("The work list could not be read.");
     }
 
     public static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> GetCase(
         Guid id, CurrentUser user, CaseStore store, CaseAccess access, CaseParticipation participation, AccessLog accessLog, CancellationToken ct)
     {
-        var sectors = await participation.Sectors(id, ct);
         var found = await access.CanSee(id, user, ct) ? await store.Find(id, ct) : null;
         if (found is null)
         {
             return ApiGroups.CaseNotFound(id);
         }
+        var sectors = await participation.Sectors(id, ct);
         await accessLog.Write(user, id, null, AccessActions.Read, "read case", ct);
+        foreach (var member in found.Members)
+        {
+            await accessLog.Write(user, id, member.PersonId, AccessActions.Read, "read case", ct);
+        }
         return TypedResults.Ok(CaseDto.From(found, sectors));
+    }
+
+    public static async Task<Results<Ok<CaseStatusDto>, ValidationProblem, ProblemHttpResult>> ChangeStatus(
+        Guid id, ChangeStatus request, CurrentUser user, CaseStore store, CaseAccess access, CancellationToken ct)
+    {
+        if (!await access.CanSee(id, user, ct))
+        {
+            return ApiGroups.CaseNotFound(id);
+        }
+        // The shape of the request is checked before the state: a bad "to" is a 400 whatever the case's state.
+        var errors = new ValidationErrors();
+        CaseLifecycle.Read(request, errors);
+        if (!errors.IsValid)
+        {
+            return errors.Problem("The status could not be changed.");
+        }
+        var outcome = await store.ChangeStatus(id, request, user, ct);
+        return outcome.Refusal is { } refusal
+            ? refusal.ToProblem()
+            : TypedResults.Ok(new CaseStatusDto(id, outcome.Value!.From, outcome.Value.To, outcome.Value.Reason, outcome.Value.ChangedAt));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<StatusChangeDto>>, ProblemHttpResult>> GetStatusHistory(
+        Guid id, CurrentUser user, CaseStore store, CaseAccess access, CancellationToken ct) =>
+        await access.CanSee(id, user, ct) ? TypedResults.Ok(await store.StatusHistory(id, ct)) : ApiGroups.CaseNotFound(id);
+
+    public static async Task<Results<Created<NeedDto>, ValidationProblem, ProblemHttpResult>> AddNeed(
+        Guid id, NeedInput request, CurrentUser user, CaseStore store, CaseAccess access, TimeProvider clock, CancellationToken ct)
+    {
+        if (!await access.CanSee(id, user, ct))
+        {
+            return ApiGroups.CaseNotFound(id);
+        }
+        var errors = new ValidationErrors();
+        var text = errors.Text("text", request.Text, Case.MaxNeedLength);
+        var saidBy = errors.OptionalText("saidBy", request.SaidBy, Case.MaxSaidByLength);
+        if (!errors.IsValid)
+        {
+            return errors.Problem("The need could not be recorded.");
+        }
+        var now = clock.Now();
+        var outcome = await store.AddNeed(id, new Need(Guid.CreateVersion7(now), text, saidBy, user.Subject, now), user, ct);
+        return outcome.Refusal is { } refusal
+            ? refusal.ToProblem()
+            : TypedResults.Created($"/api/cases/{id}", NeedDto.From(outcome.Value!));
+    }
+
+    public static async Task<Results<Created<ResourceDto>, ValidationProblem, ProblemHttpResult>> AddResource(
+        Guid id, NeedInput request, CurrentUser user, CaseStore store, CaseAccess access, TimeProvider clock, CancellationToken ct)
+    {
+        if (!await access.CanSee(id, user, ct))
+        {
+            return ApiGroups.CaseNotFound(id);
+        }
+        var errors = new ValidationErrors();
+        var text = errors.Text("text", request.Text, Case.MaxNeedLength);
+        var saidBy = errors.OptionalText("saidBy", request.SaidBy, Case.MaxSaidByLength);
+        if (!errors.IsValid)
+        {
+            return errors.Problem("The resource could not be recorded.");
+        }
+        var now = clock.Now();
+        var outcome = await store.AddResource(id, new ResourceDto(Guid.CreateVersion7(now), text, saidBy, user.Subject, now), user, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Created($"/api/cases/{id}", outcome.Value!);
+    }
+
+    public static async Task<Results<Created<GoalDto>, ValidationProblem, ProblemHttpResult>> AgreeGoal(
+        Guid id, AgreeGoal request, CurrentUser user, CaseStore store, CaseAccess access, TimeProvider clock, CancellationToken ct)
+    {
+        if (!await access.CanSee(id, user, ct))
+        {
+            return ApiGroups.CaseNotFound(id);
+        }
+        var errors = new ValidationErrors();
+        var (text, proposedBy) = Goal.Validate(request, errors);
+        if (!errors.IsValid)
+        {
+            return errors.Problem("The goal could not be recorded.");
+        }
+        var now = clock.Now();
+        var outcome = await store.AgreeGoal(id, new GoalDto(Guid.CreateVersion7(now), text, proposedBy, Goal.Agreed, user.Subject, now), user, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Created($"/api/cases/{id}", outcome.Value!);
+    }
+
+    public static async Task<Results<Ok<GoalDto>, ValidationProblem, ProblemHttpResult>> EndGoal(
+        Guid id, Guid goalId, EndGoal request, CurrentUser user, CaseStore store, CaseAccess access, CancellationToken ct)
+    {
+        if (!await access.CanSee(id, user, ct))
+        {
+            return ApiGroups.CaseNotFound(id);
+        }
+        var errors = new ValidationErrors();
+        var status = Goal.ValidateEnd(request, errors);
+        if (!errors.IsValid)
+        {
+            return errors.Problem("The goal could not be changed.");
+        }
+        var outcome = await store.EndGoal(id, goalId, status!, user, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(outcome.Value!);
+    }
+
+    public static async Task<Results<Ok<TimelinePage>, ValidationProblem, ProblemHttpResult>> GetTimeline(
+        Guid id, CurrentUser user, TimelineStore timeline, CaseAccess access, CancellationToken ct,
+        [FromQuery] string? limit = null, [FromQuery] string? cursor = null)
+    {
+        if (!await access.CanSee(id, user, ct))
+        {
+            return ApiGroups.CaseNotFound(id);
+        }
+        var errors = new ValidationErrors();
+        var take = WorkListQuery.ParseLimit(limit, errors);
+        var after = WorkListQuery.ParseCursor(cursor, errors);
+        return errors.IsValid ? TypedResults.Ok(await timeline.Page(id, after, take, ct)) : errors.Problem("The timeline could not be read.");
     }
 }
 
-public sealed record NeedDto(Guid Id, string Text, string? SaidBy, string RecordedBy, DateTimeOffset RecordedAt);
+/// <summary>A case with what the household told us.</summary>
+public sealed record CaseView(Case Case, IReadOnlyList<MemberDto> Members, IReadOnlyList<ResourceDto> Resources, IReadOnlyList<GoalDto> Goals);
+
+public sealed record NeedDto(Guid Id, string Text, string? SaidBy, string RecordedBy, DateTimeOffset RecordedAt)
+{
+    public static NeedDto From(Need n) => new(n.Id, n.Text, n.SaidBy, n.RecordedBy, n.RecordedAt);
+}
+
+public sealed record ResourceDto(Guid Id, string Text, string? SaidBy, string RecordedBy, DateTimeOffset RecordedAt);
+
+public sealed record GoalDto(Guid Id, string Text, string ProposedBy, string Status, string AgreedBy, DateTimeOffset AgreedAt);
+
+public sealed record ReferralDto(string? Source, string? Reason);
+
+public sealed record CaseStatusDto(Guid Id, string From, string Status, string Reason, DateTimeOffset ChangedAt);
+
+public sealed record StatusChangeDto(string From, string To, string Reason, string ChangedBy, DateTimeOffset ChangedAt);
+
+public sealed record CaseSummaryDto(Guid Id, Guid HouseholdId, string HouseholdName, string Status, string OpenedBy, string OpenedBySector, DateTimeOffset OpenedAt);
+
+public sealed record CaseListPage(IReadOnlyList<CaseSummaryDto> Items, string? NextCursor);
 
 public sealed record CaseDto(
     Guid Id,
@@ -61,9 +288,73 @@ public sealed record CaseDto(
     string OpenedBySector,
     DateTimeOffset OpenedAt,
     IReadOnlyList<NeedDto> Needs,
-    IReadOnlyList<string> ParticipatingSectors)
+    IReadOnlyList<string> ParticipatingSectors,
+    Guid HouseholdId,
+    ReferralDto? Referral,
+    IReadOnlyList<MemberDto> Members,
+    IReadOnlyList<ResourceDto> Resources,
+    IReadOnlyList<GoalDto> Goals)
 {
-    public static CaseDto From(Case c, IReadOnlyList<string> sectors) => new(
-        c.Id, c.HouseholdName, CaseStore.StatusName(c.Status), c.OpenedBy, c.OpenedBySector, c.OpenedAt,
-        [.. c.Needs.Select(n => new NeedDto(n.Id, n.Text, n.SaidBy, n.RecordedBy, n.RecordedAt))], sectors);
+    public static CaseDto From(CaseView view, IReadOnlyList<string> sectors)
+    {
+        var c = view.Case;
+        return new(c.Id, c.HouseholdName, Case.StatusName(c.Status), c.OpenedBy, c.OpenedBySector, c.OpenedAt,
+            [.. c.Needs.Select(NeedDto.From)], sectors, c.HouseholdId,
+            c.ReferralSource is null && c.ReferralReason is null ? null : new ReferralDto(c.ReferralSource, c.ReferralReason),
+            view.Members, view.Resources, view.Goals);
+    }
+}
+
+/// <summary>The work list's query string, validated.</summary>
+public sealed record WorkListQuery(string Scope, string? Status, string? Search, int Limit, Cursor? After)
+{
+    public const string Visible = "visible";
+    public const string Mine = "mine";
+    public const string Sector = "sector";
+    public const int DefaultLimit = 25;
+    public const int MaxLimit = 100;
+
+    public static WorkListQuery? Parse(string? scope, string? status, string? q, string? limit, string? cursor, ValidationErrors errors)
+    {
+        scope ??= Visible;
+        if (scope is not (Visible or Mine or Sector))
+        {
+            errors.Add("scope", $"Must be one of: {Visible}, {Mine}, {Sector}.");
+        }
+        if (status is not null && !CaseStatuses.All.Contains(status))
+        {
+            errors.Add("status", $"Must be one of: {string.Join(", ", CaseStatuses.All)}.");
+        }
+        var search = errors.OptionalText("q", q, Samskaping.Cases.Search.MaxLength);
+        var take = ParseLimit(limit, errors);
+        var after = ParseCursor(cursor, errors);
+        return errors.IsValid ? new WorkListQuery(scope, status, search, take, after) : null;
+    }
+
+    public static int ParseLimit(string? limit, ValidationErrors errors)
+    {
+        if (limit is null)
+        {
+            return DefaultLimit;
+        }
+        if (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var take) || take is < 1 or > MaxLimit)
+        {
+            errors.Add("limit", $"Must be a whole number from 1 to {MaxLimit}.");
+        }
+        return take;
+    }
+
+    public static Cursor? ParseCursor(string? cursor, ValidationErrors errors)
+    {
+        if (cursor is null)
+        {
+            return null;
+        }
+        var after = Cursor.Decode(cursor);
+        if (after is null)
+        {
+            errors.Add("cursor", "Not a cursor this list handed out; use nextCursor from the previous page.");
+        }
+        return after;
+    }
 }

@@ -1,0 +1,181 @@
+using Dapper;
+using Npgsql;
+using Samskaping.Access;
+using Samskaping.Cases.Cases;
+using Samskaping.Cases.PersonalData;
+using Samskaping.Cases.Timeline;
+using Samskaping.Contracts.Cases;
+using Samskaping.Messaging.Outbox;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Cases.Households;
+
+public sealed record MemberDto(Guid PersonId, string Name, DateOnly BirthDate, string Role, bool HasIdentityNumber, bool AlsoInOtherHousehold, IReadOnlyList<Guid> Guardians);
+
+public sealed record GuardianshipDto(Guid ChildId, Guid GuardianId);
+
+/// <summary>POST /api/cases/{id}/members/{personId}/guardians.</summary>
+public sealed record AddGuardian(Guid? GuardianId);
+
+public sealed record KnownPersonDto(Guid PersonId, IReadOnlyList<KnownPersonCaseDto> Cases);
+
+public sealed record KnownPersonCaseDto(Guid CaseId, Guid HouseholdId, string HouseholdName, string Role);
+
+/// <summary>People and their households. Identity numbers are encrypted before they reach SQL and found only by their keyed hash.</summary>
+public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, CaseAccess access, PersonalDataProtector protector, TimeProvider clock)
+{
+    public async Task<Outcome<MemberDto>> AddMember(Guid caseId, NewMember member, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await CaseStore.RefuseIfClosed(caseId, tx, ct) is { } refusal)
+        {
+            return refusal;
+        }
+        var now = clock.Now();
+        var householdId = await connection.QuerySingleAsync<Guid>(new CommandDefinition(
+            "SELECT household_id FROM cases.cases WHERE id = @caseId", new { caseId }, tx, cancellationToken: ct));
+        if (member.Guardians.Count > 0)
+        {
+            var known = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                "SELECT count(*)::int FROM cases.household_members WHERE household_id = @householdId AND person_id = ANY (@guardians)",
+                new { householdId, guardians = member.Guardians.ToArray() }, tx, cancellationToken: ct));
+            if (known != member.Guardians.Count)
+            {
+                return Refusal.Unprocessable("guardians", "Every guardian must already be a member of the case's household.");
+            }
+        }
+
+        var personId = Guid.CreateVersion7(now);
+        var name = member.Name;
+        if (member.IdentityNumber is { } number)
+        {
+            // The same person is registered once: a concurrent insert of the same number loses on the unique index
+            // and finds the winner's row.
+            var inserted = await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+                """
+                INSERT INTO cases.persons (id, name, name_search, birth_date, identity_number_encrypted, identity_number_lookup, created_by, created_at)
+                VALUES (@personId, @name, @search, @birthDate::date, @encrypted, @lookup, @subject, @now)
+                ON CONFLICT (identity_number_lookup) WHERE identity_number_lookup IS NOT NULL DO NOTHING
+                RETURNING id
+                """,
+                new
+                {
+                    personId, name, search = Search.Normalize(name), birthDate = member.BirthDate.ToDateTime(TimeOnly.MinValue),
+                    encrypted = protector.Encrypt(number, personId), lookup = protector.LookupHash(number), subject = user.Subject, now,
+                }, tx, cancellationToken: ct));
+            if (inserted is null)
+            {
+                var existing = await connection.QuerySingleAsync<(Guid Id, string Name)>(new CommandDefinition(
+                    "SELECT id, name FROM cases.persons WHERE identity_number_lookup = @lookup",
+                    new { lookup = protector.LookupHash(number) }, tx, cancellationToken: ct));
+                (personId, name) = existing;
+            }
+        }
+        else
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO cases.persons (id, name, name_search, birth_date, created_by, created_at)
+                VALUES (@personId, @name, @search, @birthDate::date, @subject, @now)
+                """,
+                new { personId, name, search = Search.Normalize(name), birthDate = member.BirthDate.ToDateTime(TimeOnly.MinValue), subject = user.Subject, now },
+                tx, cancellationToken: ct));
+        }
+
+        var added = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO cases.household_members (household_id, person_id, role, added_by, added_at)
+            VALUES (@householdId, @personId, @role, @subject, @now)
+            ON CONFLICT DO NOTHING
+            """, new { householdId, personId, role = member.Role, subject = user.Subject, now }, tx, cancellationToken: ct));
+        if (added == 0)
+        {
+            return Refusal.Conflict("This person is already a member of the case's household.", "Already a member.");
+        }
+        if (member.Guardians.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO cases.guardianships (household_id, guardian_id, child_id)
+                SELECT @householdId, g, @personId FROM unnest(@guardians) AS g
+                """, new { householdId, personId, guardians = member.Guardians.ToArray() }, tx, cancellationToken: ct));
+        }
+        var alsoElsewhere = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM cases.household_members WHERE person_id = @personId AND household_id <> @householdId)",
+            new { personId, householdId }, tx, cancellationToken: ct));
+
+        var summary = alsoElsewhere
+            ? $"A household member ({member.Role}) was added who is also a member of another household."
+            : $"A household member ({member.Role}) was added.";
+        await TimelineStore.Write(new TimelineEntry(caseId, Guid.CreateVersion7(now), "member-added", summary, TimelineEntry.Cases, now), tx, ct);
+        await outbox.Enqueue(new HouseholdMemberAdded(caseId, householdId, personId, member.Role, member.BirthDate, alsoElsewhere, user.Subject, now), tx, ct);
+        await accessLog.Write(user, caseId, personId, AccessActions.Create, "add household member", tx, ct);
+        await tx.CommitAsync(ct);
+        return new MemberDto(personId, name, member.BirthDate, member.Role, member.IdentityNumber is not null, alsoElsewhere, member.Guardians);
+    }
+
+    /// <summary>Records that <paramref name="guardianId"/> is a guardian of <paramref name="childId"/> in the case's household
+    /// (for when the child was added before the guardian).</summary>
+    public async Task<Outcome<GuardianshipDto>> AddGuardian(Guid caseId, Guid childId, Guid guardianId, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await CaseStore.RefuseIfClosed(caseId, tx, ct) is { } refusal)
+        {
+            return refusal;
+        }
+        var now = clock.Now();
+        var householdId = await connection.QuerySingleAsync<Guid>(new CommandDefinition(
+            "SELECT household_id FROM cases.cases WHERE id = @caseId", new { caseId }, tx, cancellationToken: ct));
+        var members = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT person_id FROM cases.household_members WHERE household_id = @householdId AND person_id IN (@childId, @guardianId)",
+            new { householdId, childId, guardianId }, tx, cancellationToken: ct))).ToHashSet();
+        if (!members.Contains(childId))
+        {
+            return Refusal.NotFound(caseId, "Member");
+        }
+        if (!members.Contains(guardianId) || guardianId == childId)
+        {
+            return Refusal.Unprocessable("guardianId", "Must be another member of the case's household.");
+        }
+        var added = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO cases.guardianships (household_id, guardian_id, child_id) VALUES (@householdId, @guardianId, @childId)
+            ON CONFLICT DO NOTHING
+            """, new { householdId, guardianId, childId }, tx, cancellationToken: ct));
+        if (added == 0)
+        {
+            return Refusal.Conflict("This guardian relation is recorded already.", "Already a guardian.");
+        }
+        await TimelineStore.Write(new TimelineEntry(caseId, Guid.CreateVersion7(now), "guardian-recorded", "A guardian relation in the household was recorded.",
+            TimelineEntry.Cases, now), tx, ct);
+        await accessLog.Write(user, caseId, childId, AccessActions.Update, "record guardian", tx, ct);
+        await tx.CommitAsync(ct);
+        return new GuardianshipDto(childId, guardianId);
+    }
+
+    /// <summary>"Is this person already known?" by the keyed hash alone; answers only with the cases the caller may see.</summary>
+    public async Task<KnownPersonDto?> Lookup(IdentityNumber number, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var personId = await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "SELECT id FROM cases.persons WHERE identity_number_lookup = @lookup", new { lookup = protector.LookupHash(number) }, cancellationToken: ct));
+        if (personId is null)
+        {
+            return null;
+        }
+        var cases = (await connection.QueryAsync<KnownPersonCaseDto>(new CommandDefinition(
+            $"""
+            SELECT sak.id AS CaseId, sak.household_id AS HouseholdId, h.name AS HouseholdName, m.role
+            FROM cases.household_members m
+            JOIN cases.cases sak ON sak.household_id = m.household_id
+            JOIN cases.households h ON h.id = sak.household_id
+            WHERE m.person_id = @personId AND {CaseAccess.VisiblePredicate("sak.id")}
+            ORDER BY sak.opened_at DESC, sak.id DESC
+            """, access.Parameters(user, new { personId }), cancellationToken: ct))).AsList();
+        // Looking someone up is a read of their data, whether or not the caller may see any of their cases.
+        await accessLog.Write(user, null, personId, AccessActions.Read, "identity number lookup", ct);
+        return cases.Count == 0 ? null : new KnownPersonDto(personId.Value, cases);
+    }
+}

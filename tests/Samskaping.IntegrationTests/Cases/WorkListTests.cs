@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Samskaping.IntegrationTests.EndToEnd;
+using Shouldly;
+using Xunit;
+
+namespace Samskaping.IntegrationTests.Cases;
+
+/// <summary>The work list: my cases, my sector's, by status, by name (æøå-aware), paged with a stable order.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class WorkListTests(SystemFixture system)
+{
+    [Fact]
+    public async Task Names_are_found_case_insensitively_with_norwegian_letters()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        using var kari = system.Client("frivillighet", "caseworker", subject: $"kari-{tag}");
+        var aerlig = await CaseClient.Open(kari, $"Familien Ærlig {tag}");
+        var ost = await CaseClient.Open(kari, $"Familien Østby {tag}");
+        var other = await CaseClient.Open(kari, $"Familien Nord {tag}");
+        await CaseClient.AddMember(kari, other, $"Åse Nord {tag}", "parent", new DateOnly(1980, 1, 1));
+
+        (await Ids(kari, $"q=ærlig {tag}")).ShouldBe([aerlig]);
+        (await Ids(kari, $"q=ÆRLIG {tag}")).ShouldBe([aerlig]);
+        (await Ids(kari, $"q=familien øST")).ShouldContain(ost);
+        (await Ids(kari, $"q=åse nord {tag}")).ShouldBe([other], "found by a member's name");
+        (await Ids(kari, $"q=ÅSE")).ShouldContain(other);
+        (await Ids(kari, $"q=%25{tag}")).ShouldBeEmpty("LIKE wildcards are literal");
+    }
+
+    [Fact]
+    public async Task Mine_sector_and_status_narrow_the_list()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        using var kari = system.Client("kultur", "caseworker", subject: $"kari-{tag}");
+        using var kim = system.Client("kultur", "caseworker", subject: $"kim-{tag}");
+        var karis = await CaseClient.Open(kari, $"Familien A {tag}");
+        var kims = await CaseClient.Open(kim, $"Familien B {tag}");
+        (await CaseClient.Move(kim, kims, "intake")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await Ids(kari, $"scope=mine&q={tag}")).ShouldBe([karis]);
+        (await Ids(kari, $"scope=sector&q={tag}")).ShouldBe([kims, karis]);
+        (await Ids(kari, $"status=intake&q={tag}")).ShouldBe([kims]);
+        (await Ids(kari, $"status=referred&q={tag}")).ShouldBe([karis]);
+    }
+
+    [Fact]
+    public async Task Pages_follow_each_other_without_repeats_or_gaps_even_when_cases_are_added_meanwhile()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        using var kari = system.Client("nav", "caseworker", subject: $"kari-{tag}");
+        var opened = new List<Guid>();
+        for (var i = 0; i < 7; i++)
+        {
+            opened.Add(await CaseClient.Open(kari, $"Familien Side {i} {tag}"));
+        }
+
+        var seen = new List<Guid>();
+        var page = await CaseClient.Read(kari, $"/api/cases?q={tag}&limit=3");
+        seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+        await CaseClient.Open(kari, $"Familien Ny {tag}"); // newer than every page: must not push rows between pages
+        while (page.GetProperty("nextCursor").GetString() is { } cursor)
+        {
+            page = await CaseClient.Read(kari, $"/api/cases?q={tag}&limit=3&cursor={cursor}");
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+        }
+
+        seen.ShouldBe(Enumerable.Reverse(opened));
+    }
+
+    [Theory]
+    [InlineData("scope=everything", "scope")]
+    [InlineData("status=open", "status")]
+    [InlineData("status=Active", "status")]
+    [InlineData("limit=-1", "limit")]
+    [InlineData("limit=1000", "limit")]
+    [InlineData("cursor=not-a-cursor", "cursor")]
+    [InlineData("cursor=MTIzNA", "cursor")]
+    public async Task Bad_list_parameters_are_400_naming_them(string query, string field)
+    {
+        using var kari = system.Client("oppvekst", "caseworker");
+
+        var response = await kari.GetAsync($"/api/cases?{query}");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_search_longer_than_allowed_is_400()
+    {
+        using var kari = system.Client("oppvekst", "caseworker");
+
+        (await kari.GetAsync($"/api/cases?q={new string('a', 201)}")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    private static async Task<List<Guid>> Ids(HttpClient client, string query) =>
+        [.. (await CaseClient.Read(client, $"/api/cases?{query}&limit=100")).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid())];
+}

@@ -1,0 +1,155 @@
+using CsCheck;
+using Microsoft.Extensions.Options;
+using Samskaping.Cases;
+using Samskaping.Cases.Households;
+using Samskaping.Cases.PersonalData;
+using Shouldly;
+using Xunit;
+
+namespace Samskaping.UnitTests.Cases;
+
+public sealed class MemberTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 27);
+
+    [Fact]
+    public void The_birth_date_comes_from_the_identity_number_when_not_given()
+    {
+        var (number, birthDate, _) = IdentityNumberTests.ValidNumbers.Where(n => n.BirthDate < Today).Single();
+
+        var (member, errors) = Member.Validate(new AddMember(" Sara Berg ", null, "child", number, null), Today);
+
+        errors.IsValid.ShouldBeTrue();
+        member!.Name.ShouldBe("Sara Berg");
+        member.BirthDate.ShouldBe(birthDate);
+        member.IdentityNumber!.Digits.ShouldBe(number);
+    }
+
+    [Fact]
+    public void A_birth_date_that_contradicts_the_identity_number_is_named()
+    {
+        var (number, birthDate, _) = IdentityNumberTests.ValidNumbers.Where(n => n.BirthDate < Today).Single();
+
+        var (_, errors) = Member.Validate(new AddMember("Sara", birthDate.AddDays(1), "child", number, null), Today);
+
+        errors.ToDictionary().Keys.ShouldBe(["birthDate"]);
+    }
+
+    [Theory]
+    [InlineData(null, "2015-01-01", "child", null, "name")]
+    [InlineData("Sara", null, "child", null, "birthDate")]
+    [InlineData("Sara", "2030-01-01", "child", null, "birthDate")]
+    [InlineData("Sara", "2015-01-01", "daughter", null, "role")]
+    [InlineData("Sara", "2015-01-01", null, null, "role")]
+    [InlineData("Sara", "2015-01-01", "child", "12345678901", "identityNumber")]
+    public void Bad_member_input_is_named(string? name, string? birth, string? role, string? number, string field)
+    {
+        var birthDate = birth is null ? (DateOnly?)null : DateOnly.Parse(birth, System.Globalization.CultureInfo.InvariantCulture);
+
+        var (member, errors) = Member.Validate(new AddMember(name, birthDate, role, number, null), Today);
+
+        member.ShouldBeNull();
+        errors.ToDictionary().Keys.ShouldContain(field);
+    }
+
+    [Fact]
+    public void A_guardian_listed_twice_is_named()
+    {
+        var mother = Guid.NewGuid();
+
+        var (_, errors) = Member.Validate(new AddMember("Sara", new DateOnly(2015, 1, 1), "child", null, [mother, mother]), Today);
+
+        errors.ToDictionary().Keys.ShouldBe(["guardians"]);
+    }
+}
+
+public sealed class PersonalDataProtectorTests
+{
+    private static readonly PersonalDataProtector Protector = new(Options.Create(new PersonalDataOptions
+    {
+        EncryptionKey = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)i).ToArray()),
+        LookupKey = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 100)).ToArray()),
+    }));
+
+    private static IdentityNumber Number() => IdentityNumber.Parse(IdentityNumberTests.ValidNumbers.Single().Number, out _)!;
+
+    [Fact]
+    public void An_encrypted_number_decrypts_only_for_its_own_person()
+    {
+        var number = Number();
+        var person = Guid.NewGuid();
+
+        var sealedBox = Protector.Encrypt(number, person);
+
+        System.Text.Encoding.ASCII.GetString(sealedBox).ShouldNotContain(number.Digits);
+        Protector.Decrypt(sealedBox, person).ShouldBe(number.Digits);
+        Should.Throw<System.Security.Cryptography.AuthenticationTagMismatchException>(() => Protector.Decrypt(sealedBox, Guid.NewGuid()));
+    }
+
+    [Fact]
+    public void Encrypting_twice_gives_different_ciphertexts_but_the_same_lookup_hash()
+    {
+        var number = Number();
+
+        Protector.Encrypt(number, Guid.Empty).ShouldNotBe(Protector.Encrypt(number, Guid.Empty));
+        Protector.LookupHash(number).ShouldBe(Protector.LookupHash(IdentityNumber.Parse(number.Digits, out _)!));
+    }
+
+    [Fact]
+    public void The_lookup_hash_depends_on_the_key()
+    {
+        var other = new PersonalDataProtector(Options.Create(new PersonalDataOptions
+        {
+            EncryptionKey = Convert.ToBase64String(new byte[32]),
+            LookupKey = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()),
+        }));
+        var number = Number();
+
+        other.LookupHash(number).ShouldNotBe(Protector.LookupHash(number));
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(number.Digits)).ShouldNotBe(Protector.LookupHash(number));
+    }
+
+    [Theory]
+    [InlineData(null, "a2V5", "EncryptionKey is missing")]
+    [InlineData("bm90LTMyLWJ5dGVz", null, "EncryptionKey is missing")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", null, "LookupKey is missing")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "must be different keys")]
+    public void Missing_short_or_equal_keys_are_refused_with_a_clear_message(string? encryption, string? lookup, string message)
+    {
+        var result = new PersonalDataOptions.Validator().Validate(null, new PersonalDataOptions { EncryptionKey = encryption, LookupKey = lookup });
+
+        result.Failed.ShouldBeTrue();
+        result.FailureMessage.ShouldContain(message);
+    }
+}
+
+public sealed class CursorTests
+{
+    [Fact]
+    public void A_cursor_round_trips() =>
+        Gen.Select(Gen.DateTimeOffset, Gen.Guid).Sample((at, id) =>
+        {
+            var cursor = new Cursor(at.ToUniversalTime(), id);
+            Cursor.Decode(cursor.Encode()).ShouldBe(cursor);
+        });
+
+    [Theory]
+    [InlineData("x")]
+    [InlineData("bm90IGEgY3Vyc29y")]
+    [InlineData("!!!!")]
+    [InlineData("MTIzLmFiYw")]
+    [InlineData("LTEuMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA")]
+    public void Anything_else_is_not_a_cursor(string value) => Cursor.Decode(value).ShouldBeNull();
+}
+
+public sealed class SearchTests
+{
+    [Theory]
+    [InlineData("Ærlig", "ærlig")]
+    [InlineData(" ØST ", "øst")]
+    [InlineData("Åse", "åse")]
+    public void Names_fold_with_the_norwegian_letters(string name, string normalized) => Search.Normalize(name).ShouldBe(normalized);
+
+    [Fact]
+    public void Like_wildcards_are_escaped() => Search.EscapeLike(@"50%_\").ShouldBe(@"50\%\_\\");
+}
