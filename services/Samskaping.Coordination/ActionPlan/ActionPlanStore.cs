@@ -202,11 +202,10 @@ public sealed class ActionPlanStore(NpgsqlDataSource dataSource, Outbox outbox, 
     }
 
     internal sealed record MeasureRow(
-        Guid Id, Guid CaseId, Guid? GoalId, string Title, string ResponsibleSector, DateTime StartsOn, DateTime? EndsOn, DateTime NextReviewOn,
+        Guid Id, Guid CaseId, Guid? GoalId, string Title, string ResponsibleSector, DateOnly StartsOn, DateOnly? EndsOn, DateOnly NextReviewOn,
         string AgreedBy, DateTime AgreedAt, string? CompletedBy, DateTime? CompletedAt, bool Overdue)
     {
         public Measure ToMeasure(IReadOnlyList<Evaluation> evaluations) => new(
-            Id, CaseId, GoalId, Title, ResponsibleSector, DateOnly.FromDateTime(StartsOn), EndsOn is { } e ? DateOnly.FromDateTime(e) : null,
-            DateOnly.FromDateTime(NextReviewOn), AgreedBy, AgreedAt.AsUtc(), CompletedBy, CompletedAt?.AsUtc(), Overdue, evaluations);
+            Id, CaseId, GoalId, Title, ResponsibleSector, StartsOn, EndsOn, NextReviewOn, AgreedBy, AgreedAt.AsUtc(), CompletedBy, CompletedAt?.AsUtc(), Overdue, evaluations);
     }
 }

@@ -41,7 +41,7 @@ public sealed partial class ReviewScheduler(
         var today = ActionPlanRules.Today(clock);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var found = (await connection.QueryAsync<(Guid MeasureId, Guid CaseId, DateTime DueOn, string ResponsibleSector)>(new CommandDefinition(
+        var found = (await connection.QueryAsync<(Guid MeasureId, Guid CaseId, DateOnly DueOn, string ResponsibleSector)>(new CommandDefinition(
             """
             INSERT INTO coordination.overdue_reviews (measure_id, due_on, case_id, responsible_sector, detected_at)
             SELECT m.id, m.next_review_on, m.case_id, m.responsible_sector, @now
@@ -52,7 +52,7 @@ public sealed partial class ReviewScheduler(
             """, new { now, today }, tx, cancellationToken: ct))).AsList();
         foreach (var review in found)
         {
-            await outbox.Enqueue(new ReviewOverdue(review.CaseId, review.MeasureId, review.ResponsibleSector, DateOnly.FromDateTime(review.DueOn), now), tx, ct);
+            await outbox.Enqueue(new ReviewOverdue(review.CaseId, review.MeasureId, review.ResponsibleSector, review.DueOn, now), tx, ct);
         }
         await tx.CommitAsync(ct);
         if (found.Count > 0)
