@@ -9,7 +9,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Samskaping.Contracts.Cases;
 using Samskaping.Contracts.Coordination;
-using Samskaping.Contracts.Outcomes;
 using Samskaping.Coordination;
 using Samskaping.Coordination.ActionPlan;
 using Samskaping.IntegrationTests.Infrastructure;

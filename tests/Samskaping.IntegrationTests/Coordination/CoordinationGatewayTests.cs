@@ -47,6 +47,7 @@ public sealed class CoordinationGatewayTests(SystemFixture system)
         {
             var what = $"{method} {path}";
             operation.GetProperty("summary").GetString().ShouldNotBeNullOrWhiteSpace(what);
+            operation.GetProperty("description").GetString()!.ShouldContain("Who may call: ", customMessage: what);
             var answers = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
             answers.ShouldContain("401", what);
             if (path.Contains("{caseId}", StringComparison.Ordinal))
