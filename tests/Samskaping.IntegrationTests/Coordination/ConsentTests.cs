@@ -75,6 +75,27 @@ public sealed class ConsentTests(CoordinationFixture coordination)
     }
 
     [Fact]
+    public async Task A_sector_that_another_valid_consent_still_covers_stays_when_one_consent_is_withdrawn()
+    {
+        var caseId = await coordination.OpenCase("lead-hans", "oppvekst");
+        var mothers = await coordination.GiveConsent(caseId, "oppvekst", "kultur", "nav");
+        await coordination.GiveConsent(caseId, "oppvekst", "kultur");
+        using var lead = coordination.Client("oppvekst", "coordinator", "lead-hans");
+        await lead.Post($"/api/coordination/cases/{caseId}/sectors", new { sector = "kultur" }).Expect(HttpStatusCode.Created);
+        await lead.Post($"/api/coordination/cases/{caseId}/sectors", new { sector = "nav" }).Expect(HttpStatusCode.Created);
+
+        await coordination.WithdrawConsent(caseId, mothers);
+
+        await Eventually.True(() => Task.FromResult(
+            CoordinationEventProbe.Of<SectorLeftCase>(e => e.CaseId == caseId).Count > 0), what: "SectorLeftCase");
+        var group = await lead.GetAsync($"/api/coordination/cases/{caseId}").Expect(HttpStatusCode.OK);
+        group.GetProperty("sectors").Strings("sector").Order().ShouldBe(["kultur", "oppvekst"]);
+        CoordinationEventProbe.Of<SectorLeftCase>(e => e.CaseId == caseId).Select(e => e.Sector).ShouldBe(["nav"]);
+        using var kultur = coordination.Client("kultur", "caseworker", "kultur-kaja");
+        await kultur.GetAsync($"/api/coordination/cases/{caseId}").Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_sector_can_leave_but_the_lead_sector_only_after_a_handover()
     {
         var caseId = await coordination.OpenCase("lead-gro", "oppvekst");
