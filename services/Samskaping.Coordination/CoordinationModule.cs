@@ -1,6 +1,12 @@
+using Microsoft.AspNetCore.OpenApi;
 using Samskaping.Access;
+using Samskaping.Coordination.ActionPlan;
 using Samskaping.Coordination.Consumers;
 using Samskaping.Coordination.Groups;
+using Samskaping.Coordination.Leads;
+using Samskaping.Coordination.MyWork;
+using Samskaping.Coordination.RelayLog;
+using Samskaping.Coordination.Sectors;
 using Samskaping.Messaging.Bus;
 
 namespace Samskaping.Coordination;
@@ -14,14 +20,40 @@ public static class CoordinationModule
     {
         builder.AddServiceDatabase(typeof(CoordinationModule).Assembly);
         builder.AddCaseAccess();
-        builder.AddMessaging("coordination", bus => bus.AddConsumer<CaseOpenedConsumer>());
+        // The document itself is added by AddServiceDefaults ("v1"); this only adds who may call each operation.
+        builder.Services.Configure<OpenApiOptions>("v1", o => o.AddOperationTransformer<CallerPolicyTransformer>());
+        builder.Services.AddOptions<CoordinationOptions>()
+            .BindConfiguration(CoordinationOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.AddMessaging("coordination", bus =>
+        {
+            bus.AddCaseParticipationConsumers();
+            bus.AddConsumer<CaseOpenedConsumer>();
+            bus.AddConsumer<ConsentWithdrawnConsumer>();
+            bus.AddConsumer<GoalAgreedConsumer>();
+            bus.AddConsumer<CaseClosedConsumer>();
+            bus.AddConsumer<NegativeEffectReportedConsumer>();
+        });
+        builder.Services.AddSingleton<SectorStore>();
         builder.Services.AddSingleton<GroupStore>();
+        builder.Services.AddSingleton<LeadStore>();
+        builder.Services.AddSingleton<RelayLogStore>();
+        builder.Services.AddSingleton<ActionPlanStore>();
+        builder.Services.AddSingleton<MyWorkStore>();
+        builder.Services.AddSingleton<ReviewScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewScheduler>());
         return builder;
     }
 
     public static WebApplication MapCoordinationApi(this WebApplication app)
     {
+        app.MapSectorEndpoints();
         app.MapGroupEndpoints();
+        app.MapLeadEndpoints();
+        app.MapRelayLogEndpoints();
+        app.MapActionPlanEndpoints();
+        app.MapMyWorkEndpoints();
         return app;
     }
 }

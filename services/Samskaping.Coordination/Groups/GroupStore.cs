@@ -1,9 +1,11 @@
 using Dapper;
 using Npgsql;
-using Samskaping.ServiceDefaults;
+using Samskaping.Access;
 using Samskaping.Contracts.Cases;
 using Samskaping.Contracts.Coordination;
+using Samskaping.Coordination.Sectors;
 using Samskaping.Messaging.Outbox;
+using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Coordination.Groups;
 
@@ -12,13 +14,19 @@ public sealed record GroupSector(string Sector, string Role, DateTimeOffset Join
 public sealed record LeadCoordinator(string Coordinator, string Sector, DateTimeOffset Since);
 
 /// <summary>A case's coordination group (samarbeidsgruppe) with its current lead coordinator.</summary>
-public sealed record CoordinationGroup(Guid CaseId, DateTimeOffset CreatedAt, IReadOnlyList<GroupSector> Sectors, LeadCoordinator? Lead)
+public sealed record CoordinationGroup(
+    Guid CaseId, DateTimeOffset CreatedAt, IReadOnlyList<GroupSector> Sectors, LeadCoordinator? Lead, DateTimeOffset? ClosedAt = null)
 {
     public bool Includes(string sector) => Sectors.Any(s => s.Sector == sector);
 }
 
-public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox)
+/// <summary>POST /api/coordination/cases/{caseId}/sectors: a sector joins as contributor.</summary>
+public sealed record JoinSector(string? Sector, string? Role);
+
+public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, TimeProvider clock)
 {
+    public const string ConsentWithdrawnReason = "consent withdrawn";
+
     /// <summary>Creates the group for a newly opened case: the opener's sector leads, the opener is lead coordinator.</summary>
     public async Task Create(CaseOpened opened, NpgsqlTransaction tx, CancellationToken ct)
     {
@@ -32,16 +40,22 @@ public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox)
             """,
             new { opened.CaseId, opened.OpenedAt, opened.OpenedBySector, opened.OpenedBy, leadId = Guid.CreateVersion7(opened.OpenedAt) },
             tx, cancellationToken: ct));
-        await outbox.Enqueue(new SectorJoinedCase(opened.CaseId, opened.OpenedBySector, "lead", opened.OpenedAt), tx, ct);
-        await outbox.Enqueue(new CoordinatorAssigned(opened.CaseId, opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt), tx, ct);
+        var joined = new SectorJoinedCase(opened.CaseId, opened.OpenedBySector, "lead", opened.OpenedAt);
+        var assigned = new CoordinatorAssigned(opened.CaseId, opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt);
+        // The local access tables learn it in the same transaction, so a read right after is already allowed.
+        await CaseAccess.RecordOpening(opened.CaseId, opened.OpenedBySector, opened.OpenedAt, tx, ct);
+        await CaseParticipation.Record(opened.CaseId, joined.Sector, joined.Role, participating: true, joined.JoinedAt, tx, ct);
+        await CaseAccess.RecordLead(assigned, tx, ct);
+        await outbox.Enqueue(joined, tx, ct);
+        await outbox.Enqueue(assigned, tx, ct);
     }
 
     public async Task<CoordinationGroup?> Find(Guid caseId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var createdAt = await connection.QuerySingleOrDefaultAsync<DateTime?>(new CommandDefinition(
-            "SELECT created_at FROM coordination.groups WHERE case_id = @caseId", new { caseId }, cancellationToken: ct));
-        if (createdAt is null)
+        var group = await connection.QuerySingleOrDefaultAsync<(DateTime CreatedAt, DateTime? ClosedAt)?>(new CommandDefinition(
+            "SELECT created_at, closed_at FROM coordination.groups WHERE case_id = @caseId", new { caseId }, cancellationToken: ct));
+        if (group is not { } g)
         {
             return null;
         }
@@ -52,9 +66,173 @@ public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox)
             "SELECT coordinator, sector, since FROM coordination.lead_coordinators WHERE case_id = @caseId AND until IS NULL",
             new { caseId }, cancellationToken: ct));
         return new CoordinationGroup(
-            caseId, createdAt.Value.AsUtc(),
+            caseId, g.CreatedAt.AsUtc(),
             [.. sectors.Select(s => new GroupSector(s.Sector, s.Role, s.JoinedAt.AsUtc()))],
-            lead is { } l ? new LeadCoordinator(l.Coordinator, l.Sector, l.Since.AsUtc()) : null);
+            lead is { } l ? new LeadCoordinator(l.Coordinator, l.Sector, l.Since.AsUtc()) : null,
+            g.ClosedAt?.AsUtc());
     }
 
+    /// <summary>
+    /// A sector joins as contributor — only when a currently valid consent of the case covers it. The check runs
+    /// under the group lock, so a withdrawal being processed at the same moment is either seen here or removes the
+    /// sector right after.
+    /// </summary>
+    public async Task<Outcome<GroupSector>> Join(Guid caseId, string sector, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var group = await GroupLock.Take(caseId, tx, ct);
+        if (group is null)
+        {
+            return Refusal.CaseNotFound(caseId);
+        }
+        if (group.Closed)
+        {
+            return Refusal.Closed(caseId);
+        }
+        var now = clock.Now();
+        var state = await connection.QuerySingleAsync<(bool Participates, bool Covered)>(new CommandDefinition(
+            $"""
+            SELECT EXISTS (SELECT 1 FROM coordination.group_sectors WHERE case_id = @caseId AND sector = @sector),
+                   {GroupLock.ConsentCovers("@sector")}
+            """, new { caseId, sector, now }, tx, cancellationToken: ct));
+        if (state.Participates)
+        {
+            return Refusal.Conflict("The sector takes part already.", $"Sector {sector} already takes part in case {caseId}.");
+        }
+        if (!state.Covered)
+        {
+            return Refusal.Conflict("Consent is missing.",
+                $"The case's consent does not cover sector {sector}: record a consent that covers it before the sector joins.");
+        }
+
+        var joined = new GroupSector(sector, "contributor", now);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO coordination.group_sectors (case_id, sector, role, joined_at) VALUES (@caseId, @Sector, @Role, @JoinedAt)",
+            new { caseId, joined.Sector, joined.Role, joined.JoinedAt }, tx, cancellationToken: ct));
+        await CaseParticipation.Record(caseId, sector, joined.Role, participating: true, now, tx, ct);
+        await outbox.Enqueue(new SectorJoinedCase(caseId, sector, joined.Role, now), tx, ct);
+        await accessLog.Write(user, caseId, null, AccessActions.Update, $"sector {sector} joined the coordination group", tx, ct);
+        await tx.CommitAsync(ct);
+        return joined;
+    }
+
+    /// <summary>A sector leaves: by a worker of that sector, or by the lead coordinator. The lead's sector stays.</summary>
+    public async Task<Outcome<string>> Leave(Guid caseId, string sector, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var group = await GroupLock.Take(caseId, tx, ct);
+        if (group is null)
+        {
+            return Refusal.CaseNotFound(caseId);
+        }
+        if (group.Closed)
+        {
+            return Refusal.Closed(caseId);
+        }
+        if (group.Lead != user.Subject && user.Sector != sector)
+        {
+            return Refusal.Forbidden("Only the sector itself or the lead coordinator may remove a sector.",
+                $"You work in {user.Sector} and are not the case's lead coordinator.");
+        }
+        if (group.LeadSector == sector)
+        {
+            return Refusal.Conflict("The lead coordinator's sector cannot leave.",
+                $"Sector {sector} has the main responsibility for case {caseId}: hand the lead over to another sector first.");
+        }
+        var now = clock.Now();
+        if (!await Remove(caseId, sector, $"left (removed by {user.Subject})", now, tx, ct))
+        {
+            return Refusal.Conflict("The sector does not take part.", $"Sector {sector} does not take part in case {caseId}.");
+        }
+        await accessLog.Write(user, caseId, null, AccessActions.Update, $"sector {sector} left the coordination group", tx, ct);
+        await tx.CommitAsync(ct);
+        return sector;
+    }
+
+    /// <summary>
+    /// After a consent was withdrawn (recorded in this transaction already): every sector that no longer has a
+    /// valid consent covering it leaves the group. The lead coordinator's sector stays: the welfare laws require
+    /// one service with the main responsibility at all times, so it keeps the lead, but from now on only the lead
+    /// coordinator in person can open the case (the consent rule shuts out the sector's other workers) until a
+    /// new consent covers it again.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RemoveUncovered(Guid caseId, DateTimeOffset at, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var group = await GroupLock.Take(caseId, tx, ct);
+        if (group is null)
+        {
+            return [];
+        }
+        var uncovered = (await tx.Connection!.QueryAsync<string>(new CommandDefinition(
+            $"""
+            SELECT gs.sector FROM coordination.group_sectors gs
+            WHERE gs.case_id = @caseId AND gs.sector IS DISTINCT FROM @leadSector
+              AND NOT {GroupLock.ConsentCovers("gs.sector")}
+            ORDER BY gs.sector
+            """, new { caseId, leadSector = group.LeadSector, now = at }, tx, cancellationToken: ct))).AsList();
+        foreach (var sector in uncovered)
+        {
+            await Remove(caseId, sector, ConsentWithdrawnReason, at, tx, ct);
+        }
+        return uncovered;
+    }
+
+    /// <summary>The case was closed: no more changes, and a waiting handover is cancelled.</summary>
+    public static async Task Close(CaseClosed closed, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE coordination.groups SET closed_at = @ClosedAt WHERE case_id = @CaseId AND closed_at IS NULL;
+            UPDATE coordination.handovers SET status = 'cancelled', decided_by = 'system', decided_at = @ClosedAt, reason = 'case closed'
+            WHERE case_id = @CaseId AND status = 'requested';
+            """, new { closed.CaseId, closed.ClosedAt }, tx, cancellationToken: ct));
+    }
+
+    private async Task<bool> Remove(Guid caseId, string sector, string reason, DateTimeOffset at, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var removed = await tx.Connection!.QuerySingleOrDefaultAsync<(string Role, DateTime JoinedAt)?>(new CommandDefinition(
+            "DELETE FROM coordination.group_sectors WHERE case_id = @caseId AND sector = @sector RETURNING role, joined_at",
+            new { caseId, sector }, tx, cancellationToken: ct));
+        if (removed is not { } r)
+        {
+            return false;
+        }
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO coordination.sector_departures (id, case_id, sector, role, joined_at, left_at, reason)
+            VALUES (@id, @caseId, @sector, @role, @joinedAt, @at, @reason);
+            UPDATE coordination.handovers SET status = 'cancelled', decided_by = 'system', decided_at = @at, reason = @cancelReason
+            WHERE case_id = @caseId AND status = 'requested' AND to_sector = @sector;
+            """,
+            new
+            {
+                id = Guid.CreateVersion7(at), caseId, sector, role = r.Role, joinedAt = r.JoinedAt, at, reason,
+                cancelReason = $"sector {sector} left the case",
+            }, tx, cancellationToken: ct));
+        await CaseParticipation.Record(caseId, sector, r.Role, participating: false, at, tx, ct);
+        await outbox.Enqueue(new SectorLeftCase(caseId, sector, reason, at), tx, ct);
+        return true;
+    }
+
+    /// <summary>Checks a join request's body: 400 for its shape; an unknown sector is the caller's 422.</summary>
+    public static (string? Sector, ValidationErrors Errors) Validate(JoinSector request)
+    {
+        var errors = new ValidationErrors();
+        var sector = request.Sector?.Trim();
+        if (string.IsNullOrEmpty(sector))
+        {
+            errors.Add("sector", "Required: the code of the sector that joins.");
+        }
+        else if (!SectorCode.IsValid(sector))
+        {
+            errors.Add("sector", "A sector code in lowercase kebab case, like 'helse-velferd'.");
+        }
+        if (request.Role is not null && request.Role != "contributor")
+        {
+            errors.Add("role", "A joining sector is a 'contributor'; the lead changes only by handover.");
+        }
+        return errors.IsValid ? (sector, errors) : (null, errors);
+    }
 }

@@ -1,0 +1,39 @@
+using Dapper;
+using Npgsql;
+
+namespace Samskaping.Coordination.Groups;
+
+/// <summary>The parts of a group every change checks, read under a row lock.</summary>
+public sealed record GroupState(Guid CaseId, bool Closed, string? Lead, string? LeadSector);
+
+public static class GroupLock
+{
+    /// <summary>
+    /// Locks the case's group row for the rest of the transaction. Every change to a group takes this lock first,
+    /// so a join and a consent withdrawal (or two handovers) on one case happen one after the other, each seeing
+    /// what the other committed.
+    /// </summary>
+    public static async Task<GroupState?> Take(Guid caseId, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var row = await tx.Connection!.QuerySingleOrDefaultAsync<(Guid CaseId, DateTime? ClosedAt)?>(new CommandDefinition(
+            "SELECT case_id, closed_at FROM coordination.groups WHERE case_id = @caseId FOR UPDATE",
+            new { caseId }, tx, cancellationToken: ct));
+        if (row is not { } group)
+        {
+            return null;
+        }
+        var lead = await tx.Connection!.QuerySingleOrDefaultAsync<(string Coordinator, string Sector)?>(new CommandDefinition(
+            "SELECT coordinator, sector FROM coordination.lead_coordinators WHERE case_id = @caseId AND until IS NULL",
+            new { caseId }, tx, cancellationToken: ct));
+        return new GroupState(caseId, group.ClosedAt is not null, lead?.Coordinator, lead?.Sector);
+    }
+
+    /// <summary>A SQL condition: a currently valid consent of case <c>@caseId</c> covers sector <c>{sector}</c> at <c>@now</c>.</summary>
+    public static string ConsentCovers(string sector) =>
+        $"""
+        EXISTS (SELECT 1 FROM access.case_consents c
+                WHERE c.case_id = @caseId AND {sector} = ANY (c.sectors)
+                  AND c.valid_from <= @now AND (c.valid_to IS NULL OR c.valid_to > @now)
+                  AND (c.withdrawn_at IS NULL OR c.withdrawn_at > @now))
+        """;
+}

@@ -1,0 +1,209 @@
+using Dapper;
+using Npgsql;
+using Samskaping.Access;
+using Samskaping.Contracts.Coordination;
+using Samskaping.Coordination.Groups;
+using Samskaping.Coordination.RelayLog;
+using Samskaping.Messaging.Outbox;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Coordination.Leads;
+
+/// <summary>
+/// The lead coordinator and handovers. Exactly one current lead per case is held by the database (a unique
+/// partial index); one waiting handover per case likewise. Both violations answer 409, never 500.
+/// </summary>
+public sealed class LeadStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, TimeProvider clock)
+{
+    private const string HandoverColumns = """
+        id, case_id AS CaseId, from_coordinator AS "From", from_sector AS FromSector, to_coordinator AS "To", to_sector AS ToSector,
+        note, requested_at AS RequestedAt, status, decided_by AS DecidedBy, decided_at AS DecidedAt, reason
+        """;
+
+    public async Task<IReadOnlyList<LeadPeriod>> History(Guid caseId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(Guid Id, string Coordinator, string Sector, DateTime Since, DateTime? Until)>(new CommandDefinition(
+            "SELECT id, coordinator, sector, since, until FROM coordination.lead_coordinators WHERE case_id = @caseId ORDER BY since, until NULLS LAST",
+            new { caseId }, cancellationToken: ct));
+        return [.. rows.Select(r => new LeadPeriod(r.Id, r.Coordinator, r.Sector, r.Since.AsUtc(), r.Until?.AsUtc()))];
+    }
+
+    public async Task<IReadOnlyList<Handover>> Handovers(Guid caseId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<HandoverRow>(new CommandDefinition(
+            $"SELECT {HandoverColumns} FROM coordination.handovers WHERE case_id = @caseId ORDER BY requested_at, id",
+            new { caseId }, cancellationToken: ct));
+        return [.. rows.Select(r => r.ToHandover())];
+    }
+
+    public async Task<Handover?> FindHandover(Guid caseId, Guid handoverId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<HandoverRow>(new CommandDefinition(
+            $"SELECT {HandoverColumns} FROM coordination.handovers WHERE case_id = @caseId AND id = @handoverId",
+            new { caseId, handoverId }, cancellationToken: ct));
+        return row?.ToHandover();
+    }
+
+    /// <summary>The current lead asks <c>To</c> (of <c>ToSector</c>, a participating sector) to take over.</summary>
+    public async Task<Outcome<Handover>> Request(Guid caseId, RequestHandover request, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var group = await GroupLock.Take(caseId, tx, ct);
+        if (group is null)
+        {
+            return Refusal.CaseNotFound(caseId);
+        }
+        if (group.Closed)
+        {
+            return Refusal.Closed(caseId);
+        }
+        if (group.Lead != user.Subject)
+        {
+            return Refusal.Forbidden("Only the lead coordinator may hand over.", $"The lead coordinator of case {caseId} is someone else.");
+        }
+        if (request.To == user.Subject)
+        {
+            return Refusal.Unprocessable("You are the lead coordinator already.", "to: name the person who should take over from you.");
+        }
+        var participates = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM coordination.group_sectors WHERE case_id = @caseId AND sector = @sector)",
+            new { caseId, sector = request.ToSector }, tx, cancellationToken: ct));
+        if (!participates)
+        {
+            return Refusal.Conflict("The receiving sector does not take part.",
+                $"Sector {request.ToSector} does not take part in case {caseId}: it must join (with consent covering it) before it can lead.");
+        }
+
+        var now = clock.Now();
+        var handover = new Handover(Guid.CreateVersion7(now), caseId, user.Subject, group.LeadSector!, request.To!, request.ToSector!,
+            request.Note, now, "requested", null, null, null);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO coordination.handovers (id, case_id, from_coordinator, from_sector, to_coordinator, to_sector, note, requested_at, status)
+                VALUES (@Id, @CaseId, @From, @FromSector, @To, @ToSector, @Note, @RequestedAt, @Status)
+                """, handover, tx, cancellationToken: ct));
+        }
+        catch (PostgresException e) when (Refusal.IsUniqueViolation(e, "handovers_one_open"))
+        {
+            return WaitingAlready(caseId);
+        }
+        await outbox.Enqueue(new CoordinatorHandoverRequested(caseId, handover.Id, handover.From, handover.To, handover.ToSector, now), tx, ct);
+        await accessLog.Write(user, caseId, null, AccessActions.Create, "request lead coordinator handover", tx, ct);
+        await tx.CommitAsync(ct);
+        return handover;
+    }
+
+    /// <summary>
+    /// The receiver accepts: in one transaction the handover is marked accepted (only if still waiting), the old
+    /// lead's period ends, the new one starts, the sectors' roles follow, and CoordinatorAssigned is enqueued.
+    /// </summary>
+    public async Task<Outcome<LeadPeriod>> Accept(Guid caseId, Guid handoverId, CurrentUser user, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var group = await GroupLock.Take(caseId, tx, ct);
+        if (group is null)
+        {
+            return Refusal.CaseNotFound(caseId);
+        }
+        if (group.Closed)
+        {
+            return Refusal.Closed(caseId);
+        }
+        var now = clock.Now();
+        var handover = await Decide(handoverId, caseId, "accepted", null, user, now, tx, ct);
+        if (handover is null)
+        {
+            return NotWaiting(handoverId);
+        }
+
+        var period = new LeadPeriod(Guid.CreateVersion7(now), handover.To, handover.ToSector, now, null);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE coordination.lead_coordinators SET until = @now WHERE case_id = @caseId AND until IS NULL;
+                INSERT INTO coordination.lead_coordinators (id, case_id, coordinator, sector, since) VALUES (@Id, @caseId, @Coordinator, @Sector, @now);
+                UPDATE coordination.group_sectors SET role = CASE WHEN sector = @Sector THEN 'lead' ELSE 'contributor' END
+                WHERE case_id = @caseId AND (sector = @Sector OR role = 'lead');
+                """, new { period.Id, caseId, period.Coordinator, period.Sector, now }, tx, cancellationToken: ct));
+        }
+        catch (PostgresException e) when (Refusal.IsUniqueViolation(e, "lead_coordinators_one_current"))
+        {
+            return Refusal.Conflict("Someone else became lead coordinator at the same moment.", "Read the case's leads and try again.");
+        }
+        if (group.LeadSector != period.Sector)
+        {
+            if (group.LeadSector is not null)
+            {
+                await CaseParticipation.Record(caseId, group.LeadSector, "contributor", participating: true, now, tx, ct);
+            }
+            await CaseParticipation.Record(caseId, period.Sector, "lead", participating: true, now, tx, ct);
+        }
+        var assigned = new CoordinatorAssigned(caseId, period.Coordinator, period.Sector, now);
+        await CaseAccess.RecordLead(assigned, tx, ct);
+        await outbox.Enqueue(assigned, tx, ct);
+        await RelayLogStore.AppendSystemEntry(caseId, "handover", handover.To, handover.ToSector,
+            $"{handover.To} ({handover.ToSector}) took over as lead coordinator from {handover.From} ({handover.FromSector}).", now, tx, ct);
+        await accessLog.Write(user, caseId, null, AccessActions.Update, "accept lead coordinator handover", tx, ct);
+        await tx.CommitAsync(ct);
+        return period;
+    }
+
+    /// <summary>The receiver declines with a reason; the current lead stays responsible.</summary>
+    public Task<Outcome<Handover>> Decline(Guid caseId, Guid handoverId, string reason, CurrentUser user, CancellationToken ct) =>
+        Close(caseId, handoverId, "declined", reason, user, "decline lead coordinator handover", ct);
+
+    /// <summary>The current lead withdraws the request.</summary>
+    public Task<Outcome<Handover>> Cancel(Guid caseId, Guid handoverId, CurrentUser user, CancellationToken ct) =>
+        Close(caseId, handoverId, "cancelled", "cancelled by the lead coordinator", user, "cancel lead coordinator handover", ct);
+
+    private async Task<Outcome<Handover>> Close(Guid caseId, Guid handoverId, string status, string reason, CurrentUser user, string purpose, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await GroupLock.Take(caseId, tx, ct) is null)
+        {
+            return Refusal.CaseNotFound(caseId);
+        }
+        var handover = await Decide(handoverId, caseId, status, reason, user, clock.Now(), tx, ct);
+        if (handover is null)
+        {
+            return NotWaiting(handoverId);
+        }
+        await accessLog.Write(user, caseId, null, AccessActions.Update, purpose, tx, ct);
+        await tx.CommitAsync(ct);
+        return handover;
+    }
+
+    // A conditional update: only a handover that is still waiting can be decided, and only once.
+    private static async Task<Handover?> Decide(Guid handoverId, Guid caseId, string status, string? reason, CurrentUser user, DateTimeOffset now, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var row = await tx.Connection!.QuerySingleOrDefaultAsync<HandoverRow>(new CommandDefinition(
+            $"""
+            UPDATE coordination.handovers SET status = @status, decided_by = @by, decided_at = @now, reason = @reason
+            WHERE id = @handoverId AND case_id = @caseId AND status = 'requested'
+            RETURNING {HandoverColumns}
+            """, new { handoverId, caseId, status, by = user.Subject, now, reason }, tx, cancellationToken: ct));
+        return row?.ToHandover();
+    }
+
+    private static Refusal WaitingAlready(Guid caseId) =>
+        Refusal.Conflict("A handover is waiting already.", $"Case {caseId} has a handover waiting for an answer: it must be accepted, declined or cancelled first.");
+
+    private static Refusal NotWaiting(Guid handoverId) =>
+        Refusal.Conflict("The handover is not waiting any more.", $"Handover {handoverId} was accepted, declined or cancelled already.");
+
+    private sealed record HandoverRow(
+        Guid Id, Guid CaseId, string From, string FromSector, string To, string ToSector, string? Note, DateTime RequestedAt,
+        string Status, string? DecidedBy, DateTime? DecidedAt, string? Reason)
+    {
+        public Handover ToHandover() => new(Id, CaseId, From, FromSector, To, ToSector, Note, RequestedAt.AsUtc(), Status, DecidedBy, DecidedAt?.AsUtc(), Reason);
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Samskaping.Access;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Coordination.MyWork;
+
+public static class MyWorkApi
+{
+    public static void MapMyWorkEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapApiGroup("/api/coordination/my-work", "My work", Policies.SectorStaff)
+            .MapGet("", GetMyWork)
+            .WithName("GetMyWork")
+            .WithSummary("What waits for me: handovers to accept, reviews due and overdue, my sector's measures, tasks on cases I lead")
+            .WithDescription("Only cases the caller may see. Each case listed is access-logged.");
+
+        app.MapApiGroup("/api/coordination/cases/{caseId:guid}/tasks", "My work", Policies.CaseWorker)
+            .MapPost("/{taskId:guid}/done", MarkTaskDone)
+            .WithName("MarkTaskDone")
+            .WithSummary("Mark a lead coordinator's task done")
+            .WithDescription("Only the case's lead coordinator (403 otherwise); a task done already is 409.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    public static async Task<Ok<MyWorkList>> GetMyWork(CurrentUser user, MyWorkStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.For(user, ct));
+
+    public static async Task<Results<Ok<CoordinatorTask>, ProblemHttpResult>> MarkTaskDone(
+        Guid caseId, Guid taskId, CurrentUser user, MyWorkStore store, CaseAccess access, CancellationToken ct)
+    {
+        if (!await access.CanSee(caseId, user, ct))
+        {
+            return ApiGroups.CaseNotFound(caseId, "Coordination group");
+        }
+        var done = await store.Done(caseId, taskId, user, ct);
+        return done.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(done.Value);
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Samskaping.Access;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Coordination.RelayLog;
+
+public static class RelayLogApi
+{
+    public static void MapRelayLogEndpoints(this IEndpointRouteBuilder app)
+    {
+        var log = app.MapApiGroup("/api/coordination/cases/{caseId:guid}/relay-log", "Relay log", Policies.SectorStaff)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        log.MapGet("", GetRelayLog)
+            .WithName("GetRelayLog")
+            .WithSummary("The case's relay log (stafettlogg), as far as the caller may see it")
+            .WithDescription("Ordinary entries for everyone who may see the case; professional-secrecy entries for the author's sector and the lead "
+                + "coordinator; restricted entries for the author and the lead coordinator. Oldest first. Access-logged.");
+
+        log.MapPost("", WriteEntry)
+            .RequireAuthorization(Policies.CaseWorker)
+            .WithName("WriteRelayLogEntry")
+            .WithSummary("Append an entry to the relay log")
+            .WithDescription("type: meeting, decision, measure-started, measure-ended, evaluation, handover or note; confidentiality: ordinary (default), "
+                + "professional-secrecy or restricted. Entries are never changed or deleted (the database refuses it): to correct one, write a new "
+                + "entry with 'corrects' set to its id (422 when there is no such entry you can see).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<RelayLogEntry>>, ProblemHttpResult>> GetRelayLog(
+        Guid caseId, CurrentUser user, RelayLogStore store, CaseAccess access, CancellationToken ct) =>
+        await access.CanSee(caseId, user, ct)
+            ? TypedResults.Ok(await store.Visible(caseId, user, ct))
+            : ApiGroups.CaseNotFound(caseId, "Relay log");
+
+    public static async Task<Results<Created<RelayLogEntry>, ValidationProblem, ProblemHttpResult>> WriteEntry(
+        Guid caseId, WriteRelayLogEntry request, CurrentUser user, RelayLogStore store, CaseAccess access, CancellationToken ct)
+    {
+        var (valid, errors) = RelayLogRules.Validate(request);
+        if (valid is null)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The relay log entry could not be written.");
+        }
+        if (!await access.CanSee(caseId, user, ct))
+        {
+            return ApiGroups.CaseNotFound(caseId, "Relay log");
+        }
+        var written = await store.Write(caseId, valid, user, ct);
+        return written.Refusal is { } refusal
+            ? refusal.ToProblem()
+            : TypedResults.Created($"/api/coordination/cases/{caseId}/relay-log", written.Value);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.RegularExpressions;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Coordination.Sectors;
+
+/// <summary>A sector that can take part in cases (oppvekst, helse-velferd, kultur, nav, frivillighet, and what admins add).</summary>
+public sealed record Sector(string Code, string Name, string AddedBy, DateTimeOffset AddedAt);
+
+/// <summary>POST /api/coordination/sectors.</summary>
+public sealed record AddSector(string? Code, string? Name);
+
+public static partial class SectorCode
+{
+    public const int MaxLength = 40;
+
+    /// <summary>Lowercase kebab case, as the token's <c>sector</c> claim carries it: "helse-velferd".</summary>
+    public static bool IsValid(string? code) => code is { Length: > 0 and <= MaxLength } && Pattern().IsMatch(code);
+
+    public static (AddSector? Sector, ValidationErrors Errors) Validate(AddSector request)
+    {
+        var errors = new ValidationErrors();
+        var code = request.Code?.Trim();
+        if (string.IsNullOrEmpty(code))
+        {
+            errors.Add("code", "Required, and must not be empty.");
+        }
+        else if (!IsValid(code))
+        {
+            errors.Add("code", $"Lowercase letters and digits in kebab case (like 'helse-velferd'), at most {MaxLength} characters.");
+        }
+        var name = errors.Text("name", request.Name, 200);
+        return errors.IsValid ? (new AddSector(code, name), errors) : (null, errors);
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+    private static partial Regex Pattern();
+}
