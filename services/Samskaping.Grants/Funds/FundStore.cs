@@ -146,19 +146,19 @@ public sealed class FundStore(NpgsqlDataSource dataSource, FundLedger ledger, Ti
     }
 
     internal sealed record FundRow(
-        Guid Id, string Name, string Owner, DateTime PeriodStart, DateTime PeriodEnd, decimal ApprovalThreshold,
+        Guid Id, string Name, string Owner, DateOnly PeriodStart, DateOnly PeriodEnd, decimal ApprovalThreshold,
         decimal HouseholdCap, decimal LowBalanceThreshold, bool ReportToBenefitSystem)
     {
-        public Fund ToFund() => new(Id, Name, Owner, DateOnly.FromDateTime(PeriodStart), DateOnly.FromDateTime(PeriodEnd),
+        public Fund ToFund() => new(Id, Name, Owner, PeriodStart, PeriodEnd,
             ApprovalThreshold, HouseholdCap, LowBalanceThreshold, ReportToBenefitSystem);
     }
 
     private sealed record FundBalanceRow(
-        Guid Id, string Name, string Owner, DateTime PeriodStart, DateTime PeriodEnd, decimal ApprovalThreshold,
+        Guid Id, string Name, string Owner, DateOnly PeriodStart, DateOnly PeriodEnd, decimal ApprovalThreshold,
         decimal HouseholdCap, decimal LowBalanceThreshold, bool ReportToBenefitSystem, decimal Available, decimal Reserved, decimal Paid)
     {
         public FundView ToView(bool withBalances) => new(
-            Id, Name, Owner, DateOnly.FromDateTime(PeriodStart), DateOnly.FromDateTime(PeriodEnd), ApprovalThreshold, HouseholdCap, LowBalanceThreshold, ReportToBenefitSystem,
+            Id, Name, Owner, PeriodStart, PeriodEnd, ApprovalThreshold, HouseholdCap, LowBalanceThreshold, ReportToBenefitSystem,
             withBalances ? new FundBalancesView(Available + Reserved + Paid, Available, Reserved, Paid, Available) : null);
     }
 

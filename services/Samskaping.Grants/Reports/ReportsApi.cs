@@ -67,7 +67,7 @@ public static class ReportsApi
             FROM grants.funds f JOIN grants.accounts a ON a.fund_id = f.id
             GROUP BY f.id ORDER BY f.period_start DESC, f.name
             """, cancellationToken: ct)))
-            .Select(r => new FundStatusRow(r.FundId, r.Name, r.Owner, DateOnly.FromDateTime(r.PeriodStart), DateOnly.FromDateTime(r.PeriodEnd),
+            .Select(r => new FundStatusRow(r.FundId, r.Name, r.Owner, r.PeriodStart, r.PeriodEnd,
                 r.Available + r.Reserved + r.Paid, r.Reserved, r.Paid, r.Available))
             .ToList();
         return Csv.Wanted(request, format) ? TypedResults.Text(Csv.Write(rows), Csv.MediaType) : TypedResults.Ok<IReadOnlyList<FundStatusRow>>(rows);
@@ -138,7 +138,7 @@ public static class ReportsApi
     private static ProblemHttpResult? BadFormat(string? format) =>
         format is null or "json" or "csv" ? null : GrantsProblems.Invalid("format", "'json' or 'csv' (or leave it out and use the Accept header).");
 
-    private sealed record FundStatusDbRow(Guid FundId, string Name, string Owner, DateTime PeriodStart, DateTime PeriodEnd,
+    private sealed record FundStatusDbRow(Guid FundId, string Name, string Owner, DateOnly PeriodStart, DateOnly PeriodEnd,
         decimal Available, decimal Reserved, decimal Paid);
 
     private sealed record HouseholdDbRow(Guid GrantId, Guid CaseId, Guid FundId, string FundName, DateTime RequestedAt, string Status,

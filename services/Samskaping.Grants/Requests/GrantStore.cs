@@ -92,7 +92,7 @@ public sealed class GrantStore(NpgsqlDataSource dataSource)
         var rows = await tx.Connection!.QueryAsync<InstalmentRow>(new CommandDefinition(
             "SELECT grant_id AS GrantId, number AS Number, amount AS Amount, due_on AS DueOn FROM grants.instalments WHERE grant_id = @grantId ORDER BY number",
             new { grantId }, tx, cancellationToken: ct));
-        return rows.Select(r => new Instalment(r.Number, r.Amount, r.DueOn is { } d ? DateOnly.FromDateTime(d) : null)).ToList();
+        return rows.Select(r => new Instalment(r.Number, r.Amount, r.DueOn)).ToList();
     }
 
     /// <summary>
@@ -177,15 +177,15 @@ public sealed class GrantStore(NpgsqlDataSource dataSource)
             g.Id, g.CaseId, g.HouseholdId, g.FundId, g.Amount, g.Purpose, g.Category,
             new Payee(g.PayeeKind, g.PayeeName, g.AccountNumber, g.OrganisationNumber),
             g.Status, g.RequestedBy, g.RequestedBySector, g.RequestedAt.AsUtc(), g.DecidedBy, g.SecondApprover, g.DecidedAt?.AsUtc(), g.DeclineReason,
-            instalments[g.Id].Select(i => new InstalmentView(i.Number, i.Amount, i.DueOn is { } d ? DateOnly.FromDateTime(d) : null)).ToList(),
+            instalments[g.Id].Select(i => new InstalmentView(i.Number, i.Amount, i.DueOn)).ToList(),
             disbursements[g.Id].Select(d => new DisbursementView(
-                d.Id, d.Number, d.Amount, DateOnly.FromDateTime(d.DueOn), d.Status, d.PaidOn is { } p ? DateOnly.FromDateTime(p) : null,
+                d.Id, d.Number, d.Amount, d.DueOn, d.Status, d.PaidOn,
                 d.PaymentReference, d.Reason, d.PlannedAt.AsUtc(), d.ChangedAt?.AsUtc())).ToList())).ToList();
     }
 
     private sealed record CaseRow(Guid CaseId, Guid? HouseholdId, bool Opened, DateTime? ClosedAt);
 
-    private sealed record InstalmentRow(Guid GrantId, int Number, decimal Amount, DateTime? DueOn);
+    private sealed record InstalmentRow(Guid GrantId, int Number, decimal Amount, DateOnly? DueOn);
 
     private sealed record ViewRow(
         Guid Id, Guid CaseId, Guid HouseholdId, Guid FundId, decimal Amount, string Purpose, string? Category, string PayeeKind, string PayeeName,
@@ -193,6 +193,6 @@ public sealed class GrantStore(NpgsqlDataSource dataSource)
         string? DecidedBy, string? SecondApprover, DateTime? DecidedAt, string? DeclineReason);
 
     private sealed record DisbursementRow(
-        Guid GrantId, Guid Id, int Number, decimal Amount, DateTime DueOn, string Status, DateTime? PaidOn, string? PaymentReference,
+        Guid GrantId, Guid Id, int Number, decimal Amount, DateOnly DueOn, string Status, DateOnly? PaidOn, string? PaymentReference,
         string? Reason, DateTime PlannedAt, DateTime? ChangedAt);
 }
