@@ -32,7 +32,7 @@ public static class NorwegianNumbers
         };
     }
 
-    internal static int[] Weights(bool organisation) => organisation ? OrganisationWeights : AccountWeights;
+    public static int[] Weights(bool organisation) => organisation ? OrganisationWeights : AccountWeights;
 
     private static bool HasValidCheckDigit(string? value, int[] weights)
     {
