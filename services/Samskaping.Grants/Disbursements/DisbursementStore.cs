@@ -69,16 +69,22 @@ public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger le
     }
 
     /// <summary>Planned → paid: reserved → paid in the ledger. False when it was not planned (any more).</summary>
-    public async Task<bool> Pay(NpgsqlTransaction tx, DisbursementRow d, DateOnly paidOn, string reference, string by, CancellationToken ct)
+    /// <param name="beforeLedger">Runs after the change and before the ledger posting, which comes last to hold the
+    /// fund's account locks briefly (see <see cref="FundLedger"/>).</param>
+    public async Task<bool> Pay(NpgsqlTransaction tx, DisbursementRow d, DateOnly paidOn, string reference, string by, Func<Task>? beforeLedger, CancellationToken ct)
     {
         var now = clock.Now();
         if (!await Move(tx, d, DisbursementStatuses.Paid, paidOn, reference, null, by, now, ct))
         {
             return false;
         }
+        await outbox.Enqueue(new DisbursementPaid(d.CaseId, d.GrantId, d.Id, d.FundId, d.Amount, paidOn, reference, now), tx, ct);
+        if (beforeLedger is not null)
+        {
+            await beforeLedger();
+        }
         await PostOrFail(tx, LedgerKinds.Pay, $"paid {reference}", by,
             [new Leg(d.FundId, AccountKinds.Reserved, -d.Amount), new Leg(d.FundId, AccountKinds.Paid, d.Amount)], d, ct);
-        await outbox.Enqueue(new DisbursementPaid(d.CaseId, d.GrantId, d.Id, d.FundId, d.Amount, paidOn, reference, now), tx, ct);
         return true;
     }
 
@@ -86,15 +92,13 @@ public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger le
     /// Planned → stopped or cancelled: the reservation goes back to available, and the household's cap is given
     /// back. False when it was not planned (any more).
     /// </summary>
-    public async Task<bool> End(NpgsqlTransaction tx, DisbursementRow d, string to, string reason, string by, CancellationToken ct)
+    public async Task<bool> End(NpgsqlTransaction tx, DisbursementRow d, string to, string reason, string by, Func<Task>? beforeLedger, CancellationToken ct)
     {
         var now = clock.Now();
         if (!await Move(tx, d, to, null, null, reason, by, now, ct))
         {
             return false;
         }
-        await PostOrFail(tx, LedgerKinds.Release, $"{to}: {reason}", by,
-            [new Leg(d.FundId, AccountKinds.Reserved, -d.Amount), new Leg(d.FundId, AccountKinds.Available, d.Amount)], d, ct);
         await GrantStore.ReleaseFromHousehold(tx, d.FundId, d.HouseholdId, d.Amount, ct);
         if (to == DisbursementStatuses.Stopped)
         {
@@ -104,6 +108,12 @@ public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger le
         {
             await outbox.Enqueue(new DisbursementCancelled(d.CaseId, d.GrantId, d.Id, d.FundId, d.Amount, reason, now), tx, ct);
         }
+        if (beforeLedger is not null)
+        {
+            await beforeLedger();
+        }
+        await PostOrFail(tx, LedgerKinds.Release, $"{to}: {reason}", by,
+            [new Leg(d.FundId, AccountKinds.Reserved, -d.Amount), new Leg(d.FundId, AccountKinds.Available, d.Amount)], d, ct);
         return true;
     }
 

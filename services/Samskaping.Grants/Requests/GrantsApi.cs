@@ -230,13 +230,6 @@ public static class GrantsApi
                 return GrantsProblems.Conflict("The household cap would be exceeded.",
                     $"The household has {committed:F2} NOK of the fund's cap of {fund.HouseholdCap:F2} NOK this period; {grant.Amount:F2} NOK more does not fit.");
             }
-            var shortfall = await ledger.Post(tx, LedgerKinds.Reserve, "approved grant", user.Subject,
-                [new Leg(grant.FundId, AccountKinds.Available, -grant.Amount), new Leg(grant.FundId, AccountKinds.Reserved, grant.Amount)],
-                grant.Id, null, ct);
-            if (shortfall is not null)
-            {
-                return GrantsProblems.Conflict("Not enough money in the fund.", shortfall.Describe());
-            }
             var (decidedBy, second) = rule == ApprovalRule.SecondApprover ? (grant.RequestedBy, user.Subject) : (user.Subject, (string?)null);
             await Dapper.SqlMapper.ExecuteAsync(tx.Connection!, new Dapper.CommandDefinition(
                 "UPDATE grants.grants SET status = 'approved', decided_by = @decidedBy, second_approver = @second, decided_at = @now WHERE id = @grantId AND status = 'requested'",
@@ -244,7 +237,16 @@ public static class GrantsApi
             await outbox.Enqueue(new GrantApproved(grant.CaseId, grant.Id, grant.FundId, grant.Amount, decidedBy, second, now), tx, ct);
             await disbursements.Plan(tx, grant, await GrantStore.Instalments(tx, grantId, ct), fund, now, ct);
             await accessLog.Write(user, caseId, null, AccessActions.Update, "approve grant", tx, ct);
-            return Answer.Done((await GrantStore.View(tx, grantId, ct))!);
+            var view = (await GrantStore.View(tx, grantId, ct))!;
+            // The reservation last: the fund's available account is the contended row, so its lock is taken just before commit.
+            var shortfall = await ledger.Post(tx, LedgerKinds.Reserve, "approved grant", user.Subject,
+                [new Leg(grant.FundId, AccountKinds.Available, -grant.Amount), new Leg(grant.FundId, AccountKinds.Reserved, grant.Amount)],
+                grant.Id, null, ct);
+            if (shortfall is not null)
+            {
+                return GrantsProblems.Conflict("Not enough money in the fund.", shortfall.Describe());
+            }
+            return Answer.Done(view);
         }, ct);
         return answer.Problem is { } problem ? problem : TypedResults.Ok(answer.Value);
     }
@@ -289,7 +291,7 @@ public static class GrantsApi
         var errors = new ValidationErrors();
         var (paidOn, reference) = body.Validate(errors);
         return await Transition(disbursementId, idempotencyKey, "paid", body, errors, user, access, store, idempotency, accessLog,
-            (tx, d, ct) => store.Pay(tx, d, paidOn, reference, user.Subject, ct), ct);
+            (tx, d, before, ct) => store.Pay(tx, d, paidOn, reference, user.Subject, before, ct), ct);
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Stop(
@@ -299,7 +301,7 @@ public static class GrantsApi
         var errors = new ValidationErrors();
         var reason = body.Validate(errors);
         return await Transition(disbursementId, idempotencyKey, "stop", body, errors, user, access, store, idempotency, accessLog,
-            (tx, d, ct) => store.End(tx, d, DisbursementStatuses.Stopped, reason, user.Subject, ct), ct);
+            (tx, d, before, ct) => store.End(tx, d, DisbursementStatuses.Stopped, reason, user.Subject, before, ct), ct);
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Cancel(
@@ -309,13 +311,13 @@ public static class GrantsApi
         var errors = new ValidationErrors();
         var reason = body.Validate(errors);
         return await Transition(disbursementId, idempotencyKey, "cancel", body, errors, user, access, store, idempotency, accessLog,
-            (tx, d, ct) => store.End(tx, d, DisbursementStatuses.Cancelled, reason, user.Subject, ct), ct);
+            (tx, d, before, ct) => store.End(tx, d, DisbursementStatuses.Cancelled, reason, user.Subject, before, ct), ct);
     }
 
     private static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Transition(
         Guid disbursementId, string? idempotencyKey, string action, object body, ValidationErrors errors, CurrentUser user,
         CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog,
-        Func<NpgsqlTransaction, DisbursementRow, CancellationToken, Task<bool>> move, CancellationToken ct)
+        Func<NpgsqlTransaction, DisbursementRow, Func<Task>, CancellationToken, Task<bool>> move, CancellationToken ct)
     {
         if (IdempotentRequests.CheckKey(idempotencyKey) is { } keyProblem)
         {
@@ -333,12 +335,17 @@ public static class GrantsApi
         var answer = await idempotency.Run<GrantView>(idempotencyKey!, user, $"POST /api/grants/disbursements/{disbursementId}/{action}", body, async (tx, ct) =>
         {
             var disbursement = (await DisbursementStore.Lock(tx, disbursementId, ct))!;
-            if (!await move(tx, disbursement, ct))
+            GrantView? view = null;
+            var moved = await move(tx, disbursement, async () =>
+            {
+                await accessLog.Write(user, caseId, null, AccessActions.Update, $"disbursement {action}", tx, ct);
+                view = await GrantStore.View(tx, disbursement.GrantId, ct);
+            }, ct);
+            if (!moved)
             {
                 return GrantsProblems.Conflict("The disbursement is not planned.", $"It is {disbursement.Status}; only a planned disbursement can change.");
             }
-            await accessLog.Write(user, caseId, null, AccessActions.Update, $"disbursement {action}", tx, ct);
-            return Answer.Done((await GrantStore.View(tx, disbursement.GrantId, ct))!);
+            return Answer.Done(view!);
         }, ct);
         return answer.Problem is { } problem ? problem : TypedResults.Ok(answer.Value);
     }
