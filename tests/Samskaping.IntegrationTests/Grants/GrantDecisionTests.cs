@@ -90,6 +90,26 @@ public sealed class GrantDecisionTests(GrantsFixture grants)
     }
 
     [Fact]
+    public async Task Concurrent_approvals_for_one_household_never_pass_its_cap()
+    {
+        var fund = (await grants.CreateFund(budget: 50_000m, householdCap: 2_000m)).GetProperty("id").GetGuid();
+        var caseId = await grants.OpenCase();
+        using var kari = grants.Client("oppvekst", "caseworker", "kari");
+        var grantIds = new List<Guid>();
+        for (var i = 0; i < 10; i++)
+        {
+            grantIds.Add((await GrantsFixture.RequestGrant(kari, caseId, GrantsFixture.Request(fund, 500m))).GetProperty("id").GetGuid());
+        }
+
+        var answers = await Task.WhenAll(grantIds.Select(id => GrantsFixture.Post(kari, $"/api/grants/grants/{id}/approve", null)));
+
+        answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(4);
+        answers.Count(a => a.StatusCode == HttpStatusCode.Conflict).ShouldBe(6);
+        (await grants.Balances(fund)).Reserved.ShouldBe(2_000m);
+        (await grants.Database.Scalar<decimal>("SELECT committed FROM grants.household_usage WHERE fund_id = @f", ("f", fund))).ShouldBe(2_000m);
+    }
+
+    [Fact]
     public async Task Declining_needs_a_reason_and_a_decided_grant_cannot_be_decided_again()
     {
         var fund = (await grants.CreateFund(budget: 5_000m)).GetProperty("id").GetGuid();
