@@ -79,6 +79,21 @@ public sealed class GrantStore(NpgsqlDataSource dataSource)
             FROM grants.grants WHERE id = @grantId FOR UPDATE
             """, new { grantId }, tx, cancellationToken: ct));
 
+    /// <param name="decidedBy">The deciding worker, or the requester when a second approver approved (four eyes).</param>
+    public static Task MarkApproved(NpgsqlTransaction tx, Guid grantId, string decidedBy, string? secondApprover, DateTimeOffset now, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE grants.grants SET status = 'approved', decided_by = @decidedBy, second_approver = @secondApprover, decided_at = @now
+            WHERE id = @grantId AND status = 'requested'
+            """, new { grantId, decidedBy, secondApprover, now }, tx, cancellationToken: ct));
+
+    public static Task MarkDeclined(NpgsqlTransaction tx, Guid grantId, string decidedBy, string reason, DateTimeOffset now, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE grants.grants SET status = 'declined', decided_by = @decidedBy, decided_at = @now, decline_reason = @reason
+            WHERE id = @grantId AND status = 'requested'
+            """, new { grantId, decidedBy, reason, now }, tx, cancellationToken: ct));
+
     /// <summary>The case a grant belongs to, for the access check; null when there is no such grant.</summary>
     public async Task<Guid?> CaseOf(Guid grantId, CancellationToken ct)
     {

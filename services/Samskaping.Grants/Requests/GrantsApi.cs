@@ -231,9 +231,7 @@ public static class GrantsApi
                     $"The household has {committed:F2} NOK of the fund's cap of {fund.HouseholdCap:F2} NOK this period; {grant.Amount:F2} NOK more does not fit.");
             }
             var (decidedBy, second) = rule == ApprovalRule.SecondApprover ? (grant.RequestedBy, user.Subject) : (user.Subject, (string?)null);
-            await Dapper.SqlMapper.ExecuteAsync(tx.Connection!, new Dapper.CommandDefinition(
-                "UPDATE grants.grants SET status = 'approved', decided_by = @decidedBy, second_approver = @second, decided_at = @now WHERE id = @grantId AND status = 'requested'",
-                new { grantId, decidedBy, second, now }, tx, cancellationToken: ct));
+            await GrantStore.MarkApproved(tx, grantId, decidedBy, second, now, ct);
             await outbox.Enqueue(new GrantApproved(grant.CaseId, grant.Id, grant.FundId, grant.Amount, decidedBy, second, now), tx, ct);
             await disbursements.Plan(tx, grant, await GrantStore.Instalments(tx, grantId, ct), fund, now, ct);
             await accessLog.Write(user, caseId, null, AccessActions.Update, "approve grant", tx, ct);
@@ -274,9 +272,7 @@ public static class GrantsApi
         {
             return GrantsProblems.Conflict("The grant has been decided already.", $"It is {grant.Status}.");
         }
-        await Dapper.SqlMapper.ExecuteAsync(connection, new Dapper.CommandDefinition(
-            "UPDATE grants.grants SET status = 'declined', decided_by = @by, decided_at = @now, decline_reason = @reason WHERE id = @grantId AND status = 'requested'",
-            new { grantId, by = user.Subject, now, reason }, tx, cancellationToken: ct));
+        await GrantStore.MarkDeclined(tx, grantId, user.Subject, reason, now, ct);
         await outbox.Enqueue(new GrantDeclined(grant.CaseId, grant.Id, grant.FundId, reason, user.Subject, now), tx, ct);
         await accessLog.Write(user, caseId, null, AccessActions.Update, "decline grant", tx, ct);
         var view = (await GrantStore.View(tx, grantId, ct))!;
