@@ -1,6 +1,13 @@
 using Samskaping.Access;
 using Samskaping.Grants.Cases;
+using Samskaping.Grants.Disbursements;
+using Samskaping.Grants.Funds;
+using Samskaping.Grants.Idempotency;
+using Samskaping.Grants.Ledger;
+using Samskaping.Grants.Reports;
+using Samskaping.Grants.Requests;
 using Samskaping.Messaging.Bus;
+using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants;
 
@@ -17,14 +24,35 @@ public static class GrantsModule
         {
             bus.AddCaseParticipationConsumers();
             bus.AddConsumer<CaseOpenedConsumer>();
+            bus.AddConsumer<CaseClosedConsumer>();
+            bus.AddConsumer<HouseholdMemberAddedConsumer>();
         });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(GrantPolicies.FundManager, p => p.RequireAuthenticatedUser().RequireRole(Roles.GrantApprover, Roles.Admin))
+            .AddPolicy(GrantPolicies.FundReader, p => p.RequireAuthenticatedUser()
+                .RequireAssertion(c => c.User.IsInRole(Roles.Admin) || Policies.IsSectorStaff(c.User)))
+            .AddPolicy(GrantPolicies.Reports, p => p.RequireAuthenticatedUser().RequireRole(Roles.GrantApprover, Roles.Admin, Roles.Analyst));
+        builder.Services.AddOptions<IdempotencyOptions>()
+            .BindConfiguration(IdempotencyOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         builder.Services.AddSingleton<GrantCaseStore>();
+        builder.Services.AddSingleton<FundLedger>();
+        builder.Services.AddSingleton<FundStore>();
+        builder.Services.AddSingleton<GrantStore>();
+        builder.Services.AddSingleton<DisbursementStore>();
+        builder.Services.AddSingleton<IdempotentRequests>();
+        builder.Services.AddHostedService<IdempotencyKeyCleanup>();
         return builder;
     }
 
     public static WebApplication MapGrantsApi(this WebApplication app)
     {
         app.MapGrantCaseEndpoints();
+        app.MapFundEndpoints();
+        app.MapGrantRequestEndpoints();
+        app.MapReportEndpoints();
         return app;
     }
 }

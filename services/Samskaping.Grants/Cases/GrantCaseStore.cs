@@ -1,31 +1,57 @@
-using Samskaping.ServiceDefaults;
 using Dapper;
 using Npgsql;
 using Samskaping.Contracts.Cases;
+using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Cases;
 
-/// <summary>What the grants service knows of a case: that it exists, who opened it and when.</summary>
-public sealed record GrantCase(Guid CaseId, string OpenedBySector, DateTimeOffset OpenedAt, DateTimeOffset RecordedAt);
+/// <summary>What the grants service knows of a case: who opened it and when, its household, whether it has closed.</summary>
+/// <param name="HouseholdId">Null until cases tells us (older CaseOpened messages carry none); grants then treat the case as its own household.</param>
+public sealed record GrantCase(
+    Guid CaseId, string OpenedBySector, DateTimeOffset OpenedAt, DateTimeOffset RecordedAt, Guid? HouseholdId, DateTimeOffset? ClosedAt);
 
 public sealed class GrantCaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public Task Record(CaseOpened opened, NpgsqlTransaction tx, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO grants.cases (case_id, opened_by_sector, opened_at, recorded_at)
-            VALUES (@CaseId, @OpenedBySector, @OpenedAt, @now)
-            ON CONFLICT (case_id) DO NOTHING
-            """, new { opened.CaseId, opened.OpenedBySector, opened.OpenedAt, now = clock.Now() }, tx, cancellationToken: ct));
+            INSERT INTO grants.cases (case_id, opened_by_sector, opened_at, recorded_at, household_id)
+            VALUES (@CaseId, @OpenedBySector, @OpenedAt, @now, @HouseholdId)
+            ON CONFLICT (case_id) DO UPDATE
+                SET opened_by_sector = excluded.opened_by_sector, opened_at = excluded.opened_at,
+                    household_id = COALESCE(grants.cases.household_id, excluded.household_id)
+            """, new { opened.CaseId, opened.OpenedBySector, opened.OpenedAt, opened.HouseholdId, now = clock.Now() }, tx, cancellationToken: ct));
+
+    /// <summary>Learns the case's household from a member joining it, when CaseOpened did not say.</summary>
+    public Task RecordHousehold(Guid caseId, Guid householdId, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO grants.cases (case_id, recorded_at, household_id) VALUES (@caseId, @now, @householdId)
+            ON CONFLICT (case_id) DO UPDATE SET household_id = COALESCE(grants.cases.household_id, excluded.household_id)
+            """, new { caseId, householdId, now = clock.Now() }, tx, cancellationToken: ct));
+
+    /// <summary>Marks the case closed (remembering a close that arrives before the opening).</summary>
+    public Task RecordClosed(CaseClosed closed, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO grants.cases (case_id, recorded_at, closed_at) VALUES (@CaseId, @now, @ClosedAt)
+            ON CONFLICT (case_id) DO UPDATE SET closed_at = COALESCE(grants.cases.closed_at, excluded.closed_at)
+            """, new { closed.CaseId, closed.ClosedAt, now = clock.Now() }, tx, cancellationToken: ct));
 
     public async Task<GrantCase?> Find(Guid caseId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            "SELECT case_id AS CaseId, opened_by_sector AS OpenedBySector, opened_at AS OpenedAt, recorded_at AS RecordedAt FROM grants.cases WHERE case_id = @caseId",
+            """
+            SELECT case_id AS CaseId, opened_by_sector AS OpenedBySector, opened_at AS OpenedAt, recorded_at AS RecordedAt,
+                   household_id AS HouseholdId, closed_at AS ClosedAt
+            FROM grants.cases WHERE case_id = @caseId AND opened_at IS NOT NULL
+            """,
             new { caseId }, cancellationToken: ct));
-        return row is null ? null : new GrantCase(row.CaseId, row.OpenedBySector, row.OpenedAt.AsUtc(), row.RecordedAt.AsUtc());
+        return row is null
+            ? null
+            : new GrantCase(row.CaseId, row.OpenedBySector, row.OpenedAt.AsUtc(), row.RecordedAt.AsUtc(), row.HouseholdId, row.ClosedAt?.AsUtc());
     }
 
-    private sealed record Row(Guid CaseId, string OpenedBySector, DateTime OpenedAt, DateTime RecordedAt);
+    private sealed record Row(Guid CaseId, string OpenedBySector, DateTime OpenedAt, DateTime RecordedAt, Guid? HouseholdId, DateTime? ClosedAt);
 }

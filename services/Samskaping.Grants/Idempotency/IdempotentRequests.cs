@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Grants.Idempotency;
+
+/// <summary>What a money-moving request did: a success to store and replay, or a problem (rolled back, not stored).</summary>
+public sealed record Answer<T>(T? Value, string? Location, ProblemHttpResult? Problem)
+{
+    public static implicit operator Answer<T>(ProblemHttpResult problem) => new(default, null, problem);
+}
+
+public static class Answer
+{
+    public static Answer<T> Done<T>(T value, string? location = null) => new(value, location, null);
+}
+
+/// <summary>
+/// Idempotency-Key for money-moving POSTs (as Stripe does it). The key's row is inserted first in the same
+/// transaction as the effect: a concurrent request with the same key waits on the unique key until the first
+/// commits, then finds the stored answer and replays it — one effect, one answer, however many retries race.
+/// The same key with a different request is refused (422). Only successes are stored: a refused request changed
+/// nothing (its transaction rolled back, key row included), so trying again with the same key runs again.
+/// </summary>
+public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    public const string Header = "Idempotency-Key";
+    public const int MaxKeyLength = 200;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The problem for a missing or unusable key, naming the header; null when the key is fine.</summary>
+    public static ProblemHttpResult? CheckKey(string? key)
+    {
+        string? why = string.IsNullOrWhiteSpace(key)
+            ? "Required on every request that moves money: a unique value per intended change (a UUID is fine), sent again unchanged when retrying."
+            : key.Length > MaxKeyLength || key.Any(char.IsControl)
+                ? $"At most {MaxKeyLength} printable characters."
+                : null;
+        return why is null
+            ? null
+            : TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [Header] = [why] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = $"The {Header} header is missing or unusable.",
+            });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="effect"/> at most once per key. <paramref name="request"/> (with the method and path)
+    /// is what "the same request" means; the user is part of it, so one user's key never answers another.
+    /// </summary>
+    public async Task<Answer<T>> Run<T>(
+        string key, CurrentUser user, string operation, object request,
+        Func<NpgsqlTransaction, CancellationToken, Task<Answer<T>>> effect, CancellationToken ct)
+    {
+        var hash = Hash(user.Subject, operation, request);
+        // A deadlock or serialization failure is the database choosing a victim: the whole transaction is retried.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunOnce(key, user, hash, effect, ct);
+            }
+            catch (PostgresException e) when (attempt < 4 && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+            }
+        }
+    }
+
+    private async Task<Answer<T>> RunOnce<T>(
+        string key, CurrentUser user, string hash,
+        Func<NpgsqlTransaction, CancellationToken, Task<Answer<T>>> effect, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var claimed = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO grants.idempotency_keys (key, subject, request_hash, created_at)
+            VALUES (@key, @subject, @hash, @now)
+            ON CONFLICT (key) DO NOTHING
+            """, new { key, subject = user.Subject, hash, now = clock.Now() }, tx, cancellationToken: ct));
+        if (claimed == 0)
+        {
+            // Another request with this key committed first (we waited for it on the key's unique index).
+            var stored = await connection.QuerySingleAsync<StoredRow>(new CommandDefinition(
+                "SELECT request_hash AS RequestHash, response_body AS ResponseBody, location AS Location FROM grants.idempotency_keys WHERE key = @key",
+                new { key }, tx, cancellationToken: ct));
+            await tx.RollbackAsync(ct);
+            if (stored.RequestHash != hash || stored.ResponseBody is null)
+            {
+                return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
+                {
+                    [Header] = ["This key was already used for a different request. Use a new key for a new change."],
+                })
+                {
+                    Status = StatusCodes.Status422UnprocessableEntity,
+                    Title = $"The {Header} was used before with another request.",
+                });
+            }
+            return Answer.Done(JsonSerializer.Deserialize<T>(stored.ResponseBody, Json)!, stored.Location);
+        }
+
+        var answer = await effect(tx, ct);
+        if (answer.Problem is not null)
+        {
+            await tx.RollbackAsync(ct);
+            return answer;
+        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE grants.idempotency_keys SET status_code = @status, response_body = @body, location = @location WHERE key = @key",
+            new
+            {
+                key,
+                status = answer.Location is null ? StatusCodes.Status200OK : StatusCodes.Status201Created,
+                body = JsonSerializer.Serialize(answer.Value, Json),
+                location = answer.Location,
+            }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return answer;
+    }
+
+    /// <summary>Deletes keys older than <paramref name="keep"/>; returns how many.</summary>
+    public async Task<int> DeleteOlderThan(TimeSpan keep, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM grants.idempotency_keys WHERE created_at < @before", new { before = clock.GetUtcNow() - keep }, cancellationToken: ct));
+    }
+
+    private static string Hash(string subject, string operation, object request)
+    {
+        var text = $"{subject}\n{operation}\n{JsonSerializer.Serialize(request, request.GetType(), Json)}";
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private sealed record StoredRow(string RequestHash, string? ResponseBody, string? Location);
+}

@@ -1,0 +1,146 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Samskaping.Access;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Grants.Reports;
+
+/// <summary>A fund's status: what was put in, what is reserved for approved grants, what was paid, and what remains.</summary>
+public sealed record FundStatusRow(Guid FundId, string Name, string Owner, DateOnly PeriodStart, DateOnly PeriodEnd,
+    decimal Budget, decimal Reserved, decimal Paid, decimal Remaining);
+
+/// <summary>Approved grants of a fund by the requesting sector, category and month of approval (aggregates only).</summary>
+public sealed record SpendingRow(Guid FundId, string FundName, string Sector, string Category, string Month,
+    int Grants, decimal Approved, decimal Paid, decimal Reserved, decimal Released);
+
+/// <summary>One grant of a household over time.</summary>
+public sealed record HouseholdGrantRow(Guid GrantId, Guid CaseId, Guid FundId, string FundName, DateTimeOffset RequestedAt, string Status,
+    DateTimeOffset? DecidedAt, decimal Amount, decimal Paid, string? Category, string Purpose);
+
+public static class ReportsApi
+{
+    public static void MapReportEndpoints(this IEndpointRouteBuilder app)
+    {
+        var reports = app.MapApiGroup("/api/grants/reports", "Reports");
+
+        reports.MapGet("/funds", FundStatus)
+            .RequireAuthorization(GrantPolicies.Reports)
+            .WithName("FundStatusReport")
+            .WithSummary("Every fund's budget, reserved, paid and remaining amount")
+            .WithDescription("JSON, or CSV with ?format=csv or Accept: text/csv. Grant-approvers, admins and analysts.")
+            .Produces<string>(StatusCodes.Status200OK, Csv.MediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        reports.MapGet("/spending", Spending)
+            .RequireAuthorization(GrantPolicies.Reports)
+            .WithName("SpendingReport")
+            .WithSummary("Approved grants by fund, requesting sector, category and month")
+            .WithDescription("Aggregates only (no case, household or person). Optional fundId. JSON, or CSV with ?format=csv or Accept: text/csv.")
+            .Produces<string>(StatusCodes.Status200OK, Csv.MediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        reports.MapGet("/households/{householdId:guid}", HouseholdGrants)
+            .RequireAuthorization(Policies.SectorStaff)
+            .WithName("HouseholdGrantsReport")
+            .WithSummary("A household's grants over time, in the cases the caller may see")
+            .WithDescription("Sector staff only (analysts see aggregates only); 404 when none of the household's cases is visible. Access-logged.")
+            .Produces<string>(StatusCodes.Status200OK, Csv.MediaType)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<FundStatusRow>>, ContentHttpResult, ProblemHttpResult>> FundStatus(
+        string? format, HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        if (BadFormat(format) is { } problem)
+        {
+            return problem;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<FundStatusDbRow>(new CommandDefinition(
+            """
+            SELECT f.id AS FundId, f.name AS Name, f.owner AS Owner, f.period_start AS PeriodStart, f.period_end AS PeriodEnd,
+                   sum(a.balance) FILTER (WHERE a.kind = 'available') AS Available,
+                   sum(a.balance) FILTER (WHERE a.kind = 'reserved') AS Reserved,
+                   sum(a.balance) FILTER (WHERE a.kind = 'paid') AS Paid
+            FROM grants.funds f JOIN grants.accounts a ON a.fund_id = f.id
+            GROUP BY f.id ORDER BY f.period_start DESC, f.name
+            """, cancellationToken: ct)))
+            .Select(r => new FundStatusRow(r.FundId, r.Name, r.Owner, r.PeriodStart, r.PeriodEnd,
+                r.Available + r.Reserved + r.Paid, r.Reserved, r.Paid, r.Available))
+            .ToList();
+        return Csv.Wanted(request, format) ? TypedResults.Text(Csv.Write(rows), Csv.MediaType) : TypedResults.Ok<IReadOnlyList<FundStatusRow>>(rows);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<SpendingRow>>, ContentHttpResult, ProblemHttpResult>> Spending(
+        Guid? fundId, string? format, HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        if (BadFormat(format) is { } problem)
+        {
+            return problem;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<SpendingRow>(new CommandDefinition(
+            """
+            SELECT g.fund_id AS FundId, f.name AS FundName, g.requested_by_sector AS Sector, coalesce(g.category, 'uncategorised') AS Category,
+                   to_char(g.decided_at AT TIME ZONE 'UTC', 'YYYY-MM') AS Month,
+                   count(*)::int AS Grants, sum(g.amount) AS Approved,
+                   coalesce(sum(d.paid), 0) AS Paid, coalesce(sum(d.reserved), 0) AS Reserved, coalesce(sum(d.released), 0) AS Released
+            FROM grants.grants g
+            JOIN grants.funds f ON f.id = g.fund_id
+            LEFT JOIN LATERAL (
+                SELECT sum(amount) FILTER (WHERE status = 'paid') AS paid,
+                       sum(amount) FILTER (WHERE status = 'planned') AS reserved,
+                       sum(amount) FILTER (WHERE status IN ('stopped', 'cancelled')) AS released
+                FROM grants.disbursements WHERE grant_id = g.id) d ON true
+            WHERE g.status = 'approved' AND (@fundId::uuid IS NULL OR g.fund_id = @fundId)
+            GROUP BY g.fund_id, f.name, g.requested_by_sector, coalesce(g.category, 'uncategorised'), to_char(g.decided_at AT TIME ZONE 'UTC', 'YYYY-MM')
+            ORDER BY f.name, Month, Sector, Category
+            """, new { fundId }, cancellationToken: ct))).ToList();
+        return Csv.Wanted(request, format) ? TypedResults.Text(Csv.Write(rows), Csv.MediaType) : TypedResults.Ok<IReadOnlyList<SpendingRow>>(rows);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<HouseholdGrantRow>>, ContentHttpResult, ProblemHttpResult>> HouseholdGrants(
+        Guid householdId, string? format, HttpRequest request, CurrentUser user, CaseAccess access, AccessLog accessLog,
+        NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        if (BadFormat(format) is { } problem)
+        {
+            return problem;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<HouseholdDbRow>(new CommandDefinition(
+            $"""
+            SELECT g.id AS GrantId, g.case_id AS CaseId, g.fund_id AS FundId, f.name AS FundName, g.requested_at AS RequestedAt, g.status AS Status,
+                   g.decided_at AS DecidedAt, g.amount AS Amount,
+                   coalesce((SELECT sum(amount) FROM grants.disbursements d WHERE d.grant_id = g.id AND d.status = 'paid'), 0) AS Paid,
+                   g.category AS Category, g.purpose AS Purpose
+            FROM grants.grants g JOIN grants.funds f ON f.id = g.fund_id
+            WHERE g.household_id = @householdId AND {CaseAccess.VisiblePredicate("g.case_id")}
+            ORDER BY g.requested_at, g.id
+            """, access.Parameters(user, new { householdId }), cancellationToken: ct)))
+            .Select(r => new HouseholdGrantRow(r.GrantId, r.CaseId, r.FundId, r.FundName, r.RequestedAt.AsUtc(), r.Status, r.DecidedAt?.AsUtc(),
+                r.Amount, r.Paid, r.Category, r.Purpose))
+            .ToList();
+        if (rows.Count == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Household not found.",
+                detail: $"There are no grants of household {householdId} in a case your sector takes part in.");
+        }
+        foreach (var caseId in rows.Select(r => r.CaseId).Distinct())
+        {
+            await accessLog.Write(user, caseId, null, AccessActions.List, "household grants report", ct);
+        }
+        return Csv.Wanted(request, format) ? TypedResults.Text(Csv.Write(rows), Csv.MediaType) : TypedResults.Ok<IReadOnlyList<HouseholdGrantRow>>(rows);
+    }
+
+    private static ProblemHttpResult? BadFormat(string? format) =>
+        format is null or "json" or "csv" ? null : GrantsProblems.Invalid("format", "'json' or 'csv' (or leave it out and use the Accept header).");
+
+    private sealed record FundStatusDbRow(Guid FundId, string Name, string Owner, DateOnly PeriodStart, DateOnly PeriodEnd,
+        decimal Available, decimal Reserved, decimal Paid);
+
+    private sealed record HouseholdDbRow(Guid GrantId, Guid CaseId, Guid FundId, string FundName, DateTime RequestedAt, string Status,
+        DateTime? DecidedAt, decimal Amount, decimal Paid, string? Category, string Purpose);
+}

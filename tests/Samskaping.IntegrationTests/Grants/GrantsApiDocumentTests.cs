@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Shouldly;
+using Xunit;
+
+namespace Samskaping.IntegrationTests.Grants;
+
+/// <summary>The grants OpenAPI document names every operation, its problems, and the Idempotency-Key where money moves.</summary>
+[Collection(GrantsCollection.Name)]
+public sealed class GrantsApiDocumentTests(GrantsFixture grants)
+{
+    [Theory]
+    [InlineData("/api/grants/funds", "post", "400,409,422", true)]
+    [InlineData("/api/grants/funds", "get", "", false)]
+    [InlineData("/api/grants/funds/{fundId}", "get", "404", false)]
+    [InlineData("/api/grants/funds/{fundId}/top-ups", "post", "400,404,422", true)]
+    [InlineData("/api/grants/funds/{fundId}/reallocations", "post", "400,404,409,422", true)]
+    [InlineData("/api/grants/funds/{fundId}/ledger", "get", "404", false)]
+    [InlineData("/api/grants/cases/{caseId}", "get", "404", false)]
+    [InlineData("/api/grants/cases/{caseId}/grants", "post", "400,404,409,422", true)]
+    [InlineData("/api/grants/grants/{grantId}", "get", "404", false)]
+    [InlineData("/api/grants/grants/{grantId}/decision", "get", "404", false)]
+    [InlineData("/api/grants/grants/{grantId}/approve", "post", "400,403,404,409", true)]
+    [InlineData("/api/grants/grants/{grantId}/decline", "post", "400,404,409,422", false)]
+    [InlineData("/api/grants/disbursements/{disbursementId}/paid", "post", "400,404,409,422", true)]
+    [InlineData("/api/grants/disbursements/{disbursementId}/stop", "post", "400,404,409,422", true)]
+    [InlineData("/api/grants/disbursements/{disbursementId}/cancel", "post", "400,404,409,422", true)]
+    [InlineData("/api/grants/reports/funds", "get", "422", false)]
+    [InlineData("/api/grants/reports/spending", "get", "422", false)]
+    [InlineData("/api/grants/reports/households/{householdId}", "get", "404,422", false)]
+    public async Task Each_grants_operation_is_described(string path, string method, string problems, bool idempotent)
+    {
+        using var anonymous = grants.Client("oppvekst", "caseworker");
+
+        var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var operation = document.GetProperty("paths").GetProperty(path).GetProperty(method);
+        operation.GetProperty("summary").GetString().ShouldNotBeNullOrWhiteSpace();
+        var answers = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+        answers.ShouldContain("401");
+        answers.ShouldContain("403");
+        answers.ShouldContain(a => a.StartsWith('2'));
+        foreach (var problem in problems.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            answers.ShouldContain(problem, $"{method} {path}");
+        }
+        var parameters = operation.TryGetProperty("parameters", out var p) ? p.EnumerateArray().Select(x => x.GetProperty("name").GetString()).ToList() : [];
+        parameters.Contains("Idempotency-Key").ShouldBe(idempotent, $"{method} {path}");
+    }
+}
