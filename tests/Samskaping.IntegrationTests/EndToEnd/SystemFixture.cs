@@ -80,6 +80,10 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
         settings["ConnectionStrings:Database"] = _databases[service].ConnectionString;
         settings["ConnectionStrings:RabbitMq"] = _vhost!.AmqpUri;
         settings["Outbox:PollInterval"] = "00:00:02";
+        if (service == "outcomes")
+        {
+            settings["Outcomes:PseudonymKey"] = "test-pseudonym-key-of-this-run-" + TestEnvironment.SigningKey;
+        }
         var factory = new ServiceFactory<TMarker>(settings);
         _factories.Add(factory);
         return factory.Start();
