@@ -49,10 +49,10 @@ public static class CaseFactStore
         var row = await connection.QuerySingleOrDefaultAsync<MemberRow>(new CommandDefinition(
             "SELECT person_id AS PersonId, role, birth_date AS BirthDate FROM outcomes.household_members WHERE case_id = @caseId AND person_id = @personId",
             new { caseId, personId }, cancellationToken: ct));
-        return row is { } r ? new HouseholdMember(r.PersonId, r.Role, DateOnly.FromDateTime(r.BirthDate)) : null;
+        return row is { } r ? new HouseholdMember(r.PersonId, r.Role, r.BirthDate) : null;
     }
 
-    private sealed record MemberRow(Guid PersonId, string Role, DateTime BirthDate);
+    private sealed record MemberRow(Guid PersonId, string Role, DateOnly BirthDate);
 }
 
 public sealed record HouseholdMember(Guid PersonId, string Role, DateOnly BirthDate)

@@ -103,14 +103,45 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
             ORDER BY x.recorded_at, x.id
             """, cancellationToken: ct, commandTimeout: 300));
         return [.. rows.Select(r => new ExportRow(r.PersonId, r.ResponseId, r.MeasurementKind, r.RecordedAt.AsUtc(), r.RespondentKind, r.Partial,
-            r.InstrumentId, r.Version, r.Role, r.BirthDate is { } b ? DateOnly.FromDateTime(b) : null, r.LeadSector, r.Paid, r.Adults, r.Children,
+            r.InstrumentId, r.Version, r.Role, r.BirthDate, r.LeadSector, r.Paid, r.Adults, r.Children,
             r.Domains.Zip(r.Scores).ToDictionary(z => z.First, z => (double)z.Second, StringComparer.Ordinal)))];
     }
 
-    private sealed record Row(Guid PersonId, Guid CaseId, DateTime LatestAt, string InstrumentId, int Version, decimal Baseline, decimal Latest,
-        string? LeadSector, decimal Paid, long Adults, long Children, string[] NegativeEffects);
+    // Classes with setters, not positional records: Dapper hands PostgreSQL arrays over as System.Array, which no
+    // constructor signature matches.
+    private sealed class Row
+    {
+        public Guid PersonId { get; set; }
+        public Guid CaseId { get; set; }
+        public DateTime LatestAt { get; set; }
+        public string InstrumentId { get; set; } = "";
+        public int Version { get; set; }
+        public decimal Baseline { get; set; }
+        public decimal Latest { get; set; }
+        public string? LeadSector { get; set; }
+        public decimal Paid { get; set; }
+        public long Adults { get; set; }
+        public long Children { get; set; }
+        public string[] NegativeEffects { get; set; } = [];
+    }
 
-    private sealed record ExportDbRow(Guid PersonId, Guid ResponseId, string MeasurementKind, DateTime RecordedAt, string RespondentKind, bool Partial,
-        string InstrumentId, int Version, string? Role, DateTime? BirthDate, string? LeadSector, decimal Paid, long Adults, long Children,
-        string[] Domains, decimal[] Scores);
+    private sealed class ExportDbRow
+    {
+        public Guid PersonId { get; set; }
+        public Guid ResponseId { get; set; }
+        public string MeasurementKind { get; set; } = "";
+        public DateTime RecordedAt { get; set; }
+        public string RespondentKind { get; set; } = "";
+        public bool Partial { get; set; }
+        public string InstrumentId { get; set; } = "";
+        public int Version { get; set; }
+        public string? Role { get; set; }
+        public DateOnly? BirthDate { get; set; }
+        public string? LeadSector { get; set; }
+        public decimal Paid { get; set; }
+        public long Adults { get; set; }
+        public long Children { get; set; }
+        public string[] Domains { get; set; } = [];
+        public decimal[] Scores { get; set; } = [];
+    }
 }
