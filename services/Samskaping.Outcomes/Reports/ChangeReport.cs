@@ -20,7 +20,7 @@ public sealed record GroupCell(
     double? ShareImproved,
     double? ShareUnchanged,
     double? ShareDeteriorated,
-    IReadOnlyDictionary<string, double>? NegativeEffectPrevalence)
+    IReadOnlyDictionary<string, double?>? NegativeEffectPrevalence)
 {
     /// <summary>The changes behind a published cell, for the chart; never serialised.</summary>
     [JsonIgnore] public IReadOnlyList<double> Changes { get; init; } = [];
@@ -40,31 +40,54 @@ public static class ChangeReport
         "Change = latest score − baseline score per person (same instrument version). 95 % CI from Student's t. " +
         "Effect size = Cohen's d_z (mean change / SD of change). Improved/deteriorated = |RCI| > 1.96 " +
         "(Jacobson–Truax, Christensen–Mendoza S_diff = SD·√2·√(1 − r)); shares are of people with norms for the domain. " +
-        "Groups under the minimum cell size are hidden, and more groups are hidden so a hidden group cannot be recovered from the total.";
+        "Groups under the minimum cell size are hidden, and more groups are hidden so a hidden group cannot be recovered from the total; " +
+        "within a shown group, shares that stand for fewer people (or would give such a share away) are hidden the same way, and a " +
+        "negative effect's prevalence is left out when it or its complement is under the minimum.";
 
     public static ChangeReportDto Build(string dimension, string domain, IReadOnlyList<PersonOutcome> people, IReadOnlyList<string> negativeDomains, int minimumCellSize)
     {
         var groups = people.GroupBy(p => p.Group).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         var suppression = Suppression.Apply([.. groups.Select(g => g.Count())], minimumCellSize);
-        var cells = groups.Select((g, i) => suppression.Suppressed[i] ? Hidden(g.Key) : Cell(g.Key, [.. g], negativeDomains)).ToList();
-        var total = suppression.TotalSuppressed || people.Count == 0 ? Hidden("total") : Cell("total", people, negativeDomains);
+        var cells = groups.Select((g, i) => suppression.Suppressed[i] ? Hidden(g.Key) : Cell(g.Key, [.. g], negativeDomains, minimumCellSize)).ToList();
+        var total = suppression.TotalSuppressed || people.Count == 0 ? Hidden("total") : Cell("total", people, negativeDomains, minimumCellSize);
         return new ChangeReportDto(dimension, domain, minimumCellSize, cells, total, MethodNote);
     }
 
     private static GroupCell Hidden(string group) => new(group, true, null, null, null, null, null, null, null, null, null, null);
 
-    private static GroupCell Cell(string group, IReadOnlyList<PersonOutcome> people, IReadOnlyList<string> negativeDomains)
+    private static GroupCell Cell(string group, IReadOnlyList<PersonOutcome> people, IReadOnlyList<string> negativeDomains, int minimumCellSize)
     {
         var changes = people.Select(p => p.Change).ToList();
         var stats = ChangeStatistics.Of(changes);
         var classified = people.Where(p => p.Classification != PersonChanges.Unclassified).ToList();
-        double? Share(string classification) =>
-            classified.Count == 0 ? null : (double)classified.Count(p => p.Classification == classification) / classified.Count;
+        var shares = Shares(classified.Count,
+            [.. new[] { ChangeClasses.Improved, ChangeClasses.Unchanged, ChangeClasses.Deteriorated }.Select(c => classified.Count(p => p.Classification == c))],
+            minimumCellSize);
+        var prevalence = negativeDomains.ToDictionary(d => d, d =>
+        {
+            var reported = people.Count(p => p.NegativeEffects.Contains(d));
+            return Shares(people.Count, [reported, people.Count - reported], minimumCellSize)[0];
+        }, StringComparer.Ordinal);
         return new GroupCell(group, false, stats.N, stats.MeanChange, stats.CiLow, stats.CiHigh, stats.SdChange, stats.EffectSizeDz,
-            Share(ChangeClasses.Improved), Share(ChangeClasses.Unchanged), Share(ChangeClasses.Deteriorated),
-            negativeDomains.ToDictionary(d => d, d => (double)people.Count(p => p.NegativeEffects.Contains(d)) / people.Count, StringComparer.Ordinal))
+            shares[0], shares[1], shares[2],
+            prevalence)
         {
             Changes = changes,
         };
+    }
+
+    /// <summary>
+    /// Shares of a shown group, split further (improved / unchanged / deteriorated, or with / without a negative
+    /// effect): a share is a count of people too, so the same suppression applies within the group — a share that
+    /// stands for 1–4 people is not shown, nor one that would give it away (the shares add up to the whole).
+    /// </summary>
+    private static double?[] Shares(int whole, int[] counts, int minimumCellSize)
+    {
+        if (whole == 0)
+        {
+            return [.. counts.Select(_ => (double?)null)];
+        }
+        var suppression = Suppression.Apply(counts, minimumCellSize);
+        return [.. counts.Select((c, i) => suppression.TotalSuppressed || suppression.Suppressed[i] ? null : (double?)c / whole)];
     }
 }

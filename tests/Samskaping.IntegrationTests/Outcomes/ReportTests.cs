@@ -95,9 +95,11 @@ public sealed class ReportTests(OutcomesSystem system) : IAsyncLifetime
         oppvekst.GetProperty("ciLow").GetDouble().ShouldBe(-0.216839, 1e-6);
         oppvekst.GetProperty("ciHigh").GetDouble().ShouldBe(5.216839, 1e-6);
         oppvekst.GetProperty("effectSizeDz").GetDouble().ShouldBe(0.965834, 1e-6);
-        // RCI criterion: 1.96 · S_diff = 1.96 · 1.471734 = 2.8846 points; 5, 5, 4 improved; 2, 0, −1 unchanged.
-        oppvekst.GetProperty("shareImproved").GetDouble().ShouldBe(0.5, 1e-9);
-        oppvekst.GetProperty("shareUnchanged").GetDouble().ShouldBe(0.5, 1e-9);
+        // RCI criterion: 1.96 · S_diff = 1.96 · 1.471734 = 2.8846 points; 5, 5, 4 improved; 2, 0, −1 unchanged: three and
+        // three people, each under five, so both shares are hidden within the group; nobody deteriorated (0 is shown).
+        oppvekst.GetProperty("shareImproved").ValueKind.ShouldBe(JsonValueKind.Null);
+        oppvekst.GetProperty("shareUnchanged").ValueKind.ShouldBe(JsonValueKind.Null);
+        oppvekst.GetProperty("shareDeteriorated").GetDouble().ShouldBe(0);
         oppvekst.GetProperty("negativeEffectPrevalence").GetProperty("shame").GetDouble().ShouldBe(0);
         report.GetProperty("total").GetProperty("n").GetInt32().ShouldBe(14);
         // nav's six people all reported shame 9 at follow-up: 6 of 14.

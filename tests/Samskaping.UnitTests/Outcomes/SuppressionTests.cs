@@ -47,7 +47,12 @@ public sealed class SuppressionTests
                 else
                 {
                     cell.N!.Value.ShouldBeGreaterThanOrEqualTo(Minimum);
+                    SharesGiveAwayNoSmallCount(cell);
                 }
+            }
+            if (!report.Total.Suppressed)
+            {
+                SharesGiveAwayNoSmallCount(report.Total);
             }
             if (report.Total.Suppressed)
             {
@@ -72,6 +77,30 @@ public sealed class SuppressionTests
             // more than one value possible, so no hidden group's size can be derived.
             (hiddenSum - (hidden - 1)).ShouldBeGreaterThan(1);
         }, iter: 2000);
+    }
+
+    /// <summary>Within a shown group a share is a count too (share · n): it is 0 or at least five people, and the hidden
+    /// shares can't be recovered from the whole; a shown prevalence leaves at least five people on each side.</summary>
+    private static void SharesGiveAwayNoSmallCount(GroupCell cell)
+    {
+        var n = cell.N!.Value;
+        var shares = new[] { cell.ShareImproved, cell.ShareUnchanged, cell.ShareDeteriorated };
+        var shown = shares.Where(s => s is not null).Select(s => (int)Math.Round(s!.Value * n)).ToList();
+        shown.ShouldAllBe(c => c == 0 || c >= Minimum);
+        var hidden = shares.Count(s => s is null);
+        if (hidden > 0)
+        {
+            hidden.ShouldBeGreaterThanOrEqualTo(2);
+            var hiddenSum = n - shown.Sum();
+            hiddenSum.ShouldBeGreaterThanOrEqualTo(Minimum);
+            (hiddenSum - (hidden - 1)).ShouldBeGreaterThan(1);
+        }
+        foreach (var prevalence in cell.NegativeEffectPrevalence!.Values.Where(v => v is not null))
+        {
+            var reported = (int)Math.Round(prevalence!.Value * n);
+            (reported == 0 || reported >= Minimum).ShouldBeTrue();
+            (n - reported == 0 || n - reported >= Minimum).ShouldBeTrue();
+        }
     }
 
     [Theory]
