@@ -120,6 +120,11 @@ public sealed class ReportTests(OutcomesSystem system) : IAsyncLifetime
         svgResponse.Content.Headers.ContentType!.MediaType.ShouldBe("image/svg+xml");
         var svg = XDocument.Parse(await svgResponse.Content.ReadAsStringAsync());
         svg.Root!.Name.LocalName.ShouldBe("svg");
+        svg.Root.Descendants().Where(e => e.Name.LocalName == "text").Select(t => t.Value).ShouldContain("one-adult-with-children (n = 14)");
+
+        var byPeriod = await analyst.GetFromJsonAsync<JsonElement>("/api/outcomes/reports/change?by=period");
+        byPeriod.GetProperty("total").GetProperty("n").GetInt32().ShouldBe(14);
+        byPeriod.GetProperty("groups").EnumerateArray().ShouldAllBe(g => System.Text.RegularExpressions.Regex.IsMatch(g.GetProperty("group").GetString()!, @"^\d{4}-Q[1-4]$"));
     }
 
     [Fact]
