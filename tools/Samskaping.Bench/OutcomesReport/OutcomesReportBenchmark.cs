@@ -60,7 +60,7 @@ public sealed class OutcomesReportBenchmark : IBenchmark
             var notes = new List<string>
             {
                 $"Code path: ChangeReports.Build (the handler of GET /api/outcomes/reports/change?by=sector, without HTTP) — per-person SQL rows, RCI, t-based CI, suppression in C#.",
-                $"SQL aggregate: one statement computing n, mean change, SD, shares improved/unchanged/deteriorated and shame prevalence per sector (no suppression).",
+                $"SQL aggregate: one statement computing n, mean change, SD, shares improved and deteriorated and shame prevalence per sector (no CI, no suppression).",
                 $"{responses} responses, {aggregate.Sum(a => a.N)} people with a baseline and a later response, {iterations} timed runs each.",
             };
             foreach (var row in aggregate)
