@@ -1,5 +1,9 @@
 using Samskaping.Access;
 using Samskaping.Messaging.Bus;
+using Samskaping.Outcomes.CaseFacts;
+using Samskaping.Outcomes.Instruments;
+using Samskaping.Outcomes.Reports;
+using Samskaping.Outcomes.Responses;
 using Samskaping.Outcomes.Schedules;
 
 namespace Samskaping.Outcomes;
@@ -16,19 +20,37 @@ public static class OutcomesModule
         builder.AddMessaging("outcomes", bus =>
         {
             bus.AddCaseParticipationConsumers();
-            bus.AddConsumer<BaselineScheduler>();
+            bus.AddConsumer<CaseActivatedScheduler>();
+            bus.AddConsumer<ClosingScheduler>();
+            bus.AddConsumer<CaseOpenedFactsConsumer>();
+            bus.AddConsumer<SectorJoinedFactsConsumer>();
+            bus.AddConsumer<HouseholdMemberAddedConsumer>();
+            bus.AddConsumer<DisbursementPaidConsumer>();
         });
         builder.Services.AddOptions<ScheduleOptions>()
             .BindConfiguration(ScheduleOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<OutcomesOptions>()
+            .BindConfiguration(OutcomesOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<ScheduleStore>();
+        builder.Services.AddSingleton<InstrumentStore>();
+        builder.Services.AddSingleton<ResponseStore>();
+        builder.Services.AddSingleton<ReportStore>();
+        builder.Services.AddSingleton<ChangeReports>();
+        builder.Services.AddSingleton<MeasurementDueScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MeasurementDueScheduler>());
         return builder;
     }
 
     public static WebApplication MapOutcomesApi(this WebApplication app)
     {
         app.MapScheduleEndpoints();
+        app.MapInstrumentEndpoints();
+        app.MapResponseEndpoints();
+        app.MapReportEndpoints();
         return app;
     }
 }

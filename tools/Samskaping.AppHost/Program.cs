@@ -23,7 +23,8 @@ var cases = Service<Projects.Samskaping_Cases>("cases", 5081)
     .WithEnvironment("Cases__PersonalData__LookupKey", DevelopmentKey(signingKey, "cases-personal-data-lookup"));
 var coordination = Service<Projects.Samskaping_Coordination>("coordination", 5082);
 var grants = Service<Projects.Samskaping_Grants>("grants", 5083);
-var outcomes = Service<Projects.Samskaping_Outcomes>("outcomes", 5084);
+var outcomes = Service<Projects.Samskaping_Outcomes>("outcomes", 5084)
+    .WithEnvironment("Outcomes__PseudonymKey", "dev-only-pseudonyms-" + signingKey); // development only; production sets its own secret
 var benefits = Service<Projects.Samskaping_Benefits>("benefits", 5085);
 
 var gateway = builder.AddProject<Projects.Samskaping_Gateway>("gateway", launchProfileName: null)

@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Samskaping.Access;
+using Samskaping.Contracts;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Outcomes.Schedules;
 
-public sealed record MeasurementDto(Guid Id, string Kind, string Status, DateTimeOffset DueAt, DateTimeOffset ScheduledAt, DateTimeOffset? CompletedAt);
+public sealed record MeasurementDto(Guid Id, string Kind, int? OffsetMonths, string Status, DateTimeOffset DueAt, DateTimeOffset ScheduledAt, DateTimeOffset? CompletedAt);
 
 public sealed record CaseScheduleDto(Guid CaseId, IReadOnlyList<MeasurementDto> Measurements);
+
+public sealed record OverdueListDto(string Sector, DateTimeOffset At, IReadOnlyList<OverdueMeasurement> Measurements);
 
 public static class SchedulesApi
 {
@@ -17,8 +20,15 @@ public static class SchedulesApi
         schedules.MapGet("/{caseId:guid}/schedule", GetSchedule)
             .WithName("GetMeasurementSchedule")
             .WithSummary("The case's measurements: baseline, follow-ups, closing, with due dates")
-            .WithDescription("Only for workers whose sector takes part in the case; otherwise 404. The read is access-logged.")
+            .WithDescription("The baseline and follow-ups are scheduled when the case becomes active, the closing measurement when it closes. Only for workers whose sector takes part in the case (with consent) or its lead; otherwise 404. The read is access-logged.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var overdue = app.MapApiGroup("/api/outcomes/overdue", "Measurement schedules", Policies.SectorStaff);
+        overdue.MapGet("/", GetOverdue)
+            .WithName("ListOverdueMeasurements")
+            .WithSummary("Measurements past their due date in the cases a sector takes part in")
+            .WithDescription("Only cases the caller may see are listed. At most 1000, oldest first.")
+            .ProducesValidationProblem();
     }
 
     public static async Task<Results<Ok<CaseScheduleDto>, ProblemHttpResult>> GetSchedule(
@@ -32,6 +42,21 @@ public static class SchedulesApi
         var measurements = await store.ForCase(caseId, ct);
         await accessLog.Write(user, caseId, null, AccessActions.Read, "read measurement schedule", ct);
         return TypedResults.Ok(new CaseScheduleDto(caseId,
-            [.. measurements.Select(m => new MeasurementDto(m.Id, m.Kind, m.Status(now), m.DueAt, m.ScheduledAt, m.CompletedAt))]));
+            [.. measurements.Select(m => new MeasurementDto(m.Id, m.Kind, m.OffsetMonths, m.Status(now), m.DueAt, m.ScheduledAt, m.CompletedAt))]));
+    }
+
+    public static async Task<Results<Ok<OverdueListDto>, ValidationProblem>> GetOverdue(
+        string? sector, CurrentUser user, CaseAccess access, ScheduleStore store, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
+    {
+        if (!Sectors.IsKnown(sector))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["sector"] = [$"Required: one of {string.Join(", ", Sectors.All)}."],
+            }, title: "The overdue list needs a sector.");
+        }
+        var list = await store.Overdue(sector!, user, access, ct);
+        await accessLog.Write(user, null, null, AccessActions.List, $"overdue measurements for {sector}", ct);
+        return TypedResults.Ok(new OverdueListDto(sector!, clock.GetUtcNow(), list));
     }
 }

@@ -27,12 +27,12 @@ public sealed class TraceTests(SystemFixture system)
         var caseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         await SliceTests.EventuallyOk(kari, $"/api/benefits/cases/{caseId}");
         await SliceTests.EventuallyOk(kari, $"/api/grants/cases/{caseId}");
-        await SliceTests.EventuallyOk(kari, $"/api/outcomes/cases/{caseId}/schedule", b => b.GetProperty("measurements").GetArrayLength() > 0);
+        await SliceTests.EventuallyOk(kari, $"/api/outcomes/cases/{caseId}/schedule");
         await SliceTests.EventuallyOk(kari, $"/api/coordination/cases/{caseId}");
 
         var expected = new[]
         {
-            "coordination-case-opened", "outcomes-baseline-scheduler", "grants-case-opened", "benefits-case-opened",
+            "coordination-case-opened", "outcomes-case-opened-facts", "grants-case-opened", "benefits-case-opened",
         };
         var trace = await Infrastructure.Eventually.Get(
             () => Task.FromResult(system.Activities.Where(a => a.TraceId == traceId).ToList()),

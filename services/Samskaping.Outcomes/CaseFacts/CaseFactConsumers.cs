@@ -1,0 +1,38 @@
+using MassTransit;
+using Samskaping.Contracts.Cases;
+using Samskaping.Contracts.Coordination;
+using Samskaping.Contracts.Grants;
+using Samskaping.Messaging.Inbox;
+
+namespace Samskaping.Outcomes.CaseFacts;
+
+/// <summary>The opening sector leads until coordination says otherwise.</summary>
+public sealed class CaseOpenedFactsConsumer(Inbox inbox) : IConsumer<CaseOpened>
+{
+    public Task Consume(ConsumeContext<CaseOpened> context) =>
+        inbox.Receive(context, nameof(CaseOpenedFactsConsumer), (tx, ct) =>
+            CaseFactStore.Lead(context.Message.CaseId, context.Message.OpenedBySector, context.Message.OpenedAt, tx, ct));
+}
+
+public sealed class SectorJoinedFactsConsumer(Inbox inbox) : IConsumer<SectorJoinedCase>
+{
+    public Task Consume(ConsumeContext<SectorJoinedCase> context) =>
+        context.Message.Role != "lead"
+            ? Task.CompletedTask
+            : inbox.Receive(context, nameof(SectorJoinedFactsConsumer), (tx, ct) =>
+                CaseFactStore.Lead(context.Message.CaseId, context.Message.Sector, context.Message.JoinedAt, tx, ct));
+}
+
+public sealed class HouseholdMemberAddedConsumer(Inbox inbox) : IConsumer<HouseholdMemberAdded>
+{
+    public Task Consume(ConsumeContext<HouseholdMemberAdded> context) =>
+        inbox.Receive(context, nameof(HouseholdMemberAddedConsumer), (tx, ct) =>
+            CaseFactStore.Member(context.Message.CaseId, context.Message.PersonId, context.Message.Role, context.Message.BirthDate, tx, ct));
+}
+
+public sealed class DisbursementPaidConsumer(Inbox inbox) : IConsumer<DisbursementPaid>
+{
+    public Task Consume(ConsumeContext<DisbursementPaid> context) =>
+        inbox.Receive(context, nameof(DisbursementPaidConsumer), (tx, ct) =>
+            CaseFactStore.Paid(context.Message.DisbursementId, context.Message.CaseId, context.Message.Amount, context.Message.PaidOn, tx, ct));
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Outcomes.Instruments;
+
+public static class InstrumentsApi
+{
+    public static void MapInstrumentEndpoints(this IEndpointRouteBuilder app)
+    {
+        // The questionnaires are not person data: every authenticated worker and analyst may read them.
+        var instruments = app.MapApiGroup("/api/outcomes/instruments", "Instruments");
+
+        instruments.MapGet("/", List)
+            .WithName("ListInstruments")
+            .WithSummary("Every instrument version with its items")
+            .WithDescription("Items carry bokmål and English text, scale, anchors, domain, reverse coding and a licence note. A version never changes once used.");
+
+        instruments.MapGet("/{instrumentId}/versions/{version:int}", Get)
+            .WithName("GetInstrumentVersion")
+            .WithSummary("One instrument version with its items")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    public static async Task<Ok<IReadOnlyList<Instrument>>> List(InstrumentStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.All(ct));
+
+    public static async Task<Results<Ok<Instrument>, ProblemHttpResult>> Get(string instrumentId, int version, InstrumentStore store, CancellationToken ct) =>
+        await store.Find(instrumentId, version, ct) is { } instrument
+            ? TypedResults.Ok(instrument)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Instrument not found.",
+                detail: $"There is no version {version} of instrument '{instrumentId}'.");
+}

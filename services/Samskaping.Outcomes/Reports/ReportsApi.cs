@@ -1,0 +1,78 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Samskaping.Access;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Outcomes.Reports;
+
+public static class ReportsApi
+{
+    public static void MapReportEndpoints(this IEndpointRouteBuilder app)
+    {
+        // Analysts see aggregates and the pseudonymised export only; never a case.
+        var reports = app.MapApiGroup("/api/outcomes/reports", "Group reports", Policies.Analyst);
+
+        reports.MapGet("/change", Change)
+            .WithName("GetChangeReport")
+            .WithSummary("Change from baseline to latest, by sector, grant-size band, family type or period")
+            .WithDescription("""
+                Per group: n, mean change with a 95 % confidence interval (Student's t), Cohen's d_z, shares improved / unchanged /
+                deteriorated by the reliable change index, and the prevalence of each negative effect above the alert level.
+                Groups under Outcomes:MinimumCellSize (5) people are hidden, with complementary suppression so a hidden group can't
+                be recovered from the total. format=json (default), csv, or svg (a chart to open in a browser).
+                """)
+            // One 200 with three media types (a second Produces for 200 would replace the first); csv and svg are text.
+            .Produces<ChangeReportDto>(StatusCodes.Status200OK, "application/json", "text/csv", "image/svg+xml")
+            .ProducesValidationProblem();
+
+        reports.MapGet("/research-export", Export)
+            .WithName("GetResearchExport")
+            .WithSummary("Pseudonymised CSV of every response for research")
+            .WithDescription("A keyed pseudonym per person (HMAC-SHA256 with Outcomes:PseudonymKey), age band instead of birth date, domain scores; no names, identity numbers or free text. Access-logged.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+    }
+
+    public static async Task<Results<Ok<ChangeReportDto>, ContentHttpResult, ValidationProblem>> Change(
+        string? by, string? domain, string? format, ChangeReports reports, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var dimension = by ?? Dimensions.Sector;
+        if (!Dimensions.All.Contains(dimension))
+        {
+            errors.Add("by", $"'{by}' is not a report dimension: use one of {string.Join(", ", Dimensions.All)}.");
+        }
+        var (domains, negative) = await reports.Domains(ct);
+        var chosen = domain ?? "life-satisfaction";
+        if (!domains.Contains(chosen))
+        {
+            errors.Add("domain", $"'{domain}' is not a scored domain; known: {string.Join(", ", domains.Order(StringComparer.Ordinal))}.");
+        }
+        var output = format ?? "json";
+        if (output is not ("json" or "csv" or "svg"))
+        {
+            errors.Add("format", "Use json, csv or svg.");
+        }
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The report request is not valid.");
+        }
+
+        var report = await reports.Build(dimension, chosen, negative, ct);
+        return output switch
+        {
+            "csv" => TypedResults.Text(ReportFormats.Csv(report), "text/csv", Encoding.UTF8),
+            "svg" => TypedResults.Text(ReportFormats.Svg(report), "image/svg+xml", Encoding.UTF8),
+            _ => TypedResults.Ok(report),
+        };
+    }
+
+    public static async Task<FileContentHttpResult> Export(
+        CurrentUser user, ReportStore store, AccessLog accessLog, IOptions<OutcomesOptions> options, CancellationToken ct)
+    {
+        var rows = await store.Export(ct);
+        var csv = ResearchExport.Csv(rows, options.Value.PseudonymKey!);
+        await accessLog.Write(user, null, null, "export", $"research export, pseudonymised, {rows.Count} responses", ct);
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv", "samskaping-outcomes-research.csv");
+    }
+}

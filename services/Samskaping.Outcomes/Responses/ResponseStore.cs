@@ -1,0 +1,132 @@
+using Dapper;
+using Npgsql;
+using Samskaping.Access;
+using Samskaping.Contracts.Outcomes;
+using Samskaping.Outcomes.Instruments;
+using Samskaping.Outcomes.Schedules;
+using Samskaping.Outcomes.Scoring;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Outcomes.Responses;
+
+public sealed record AnswerDto(string ItemId, int? Value, string? Text);
+
+public sealed record ResponseDto(
+    Guid Id,
+    Guid MeasurementId,
+    string MeasurementKind,
+    Guid PersonId,
+    string RespondentKind,
+    string InstrumentId,
+    int InstrumentVersion,
+    bool Partial,
+    string RecordedBy,
+    DateTimeOffset RecordedAt,
+    IReadOnlyList<AnswerDto> Answers,
+    IReadOnlyDictionary<string, double> DomainScores);
+
+/// <summary>A response to record: everything checked already.</summary>
+public sealed record NewResponse(
+    Measurement Measurement,
+    Guid PersonId,
+    string RespondentKind,
+    Instrument Instrument,
+    CheckedAnswers Answers,
+    IReadOnlyDictionary<string, double> Scores);
+
+public sealed class ResponseStore(NpgsqlDataSource dataSource, Messaging.Outbox.Outbox outbox, AccessLog accessLog, TimeProvider clock)
+{
+    /// <summary>
+    /// Records the response, its answers and domain scores, marks the measurement taken, and enqueues
+    /// <see cref="MeasurementCompleted"/> plus a <see cref="NegativeEffectReported"/> for every negative-effect answer
+    /// above <paramref name="alertLevel"/> — all in one transaction with the access-log entry. Null when the person
+    /// has already answered this measurement.
+    /// </summary>
+    public async Task<ResponseDto?> Record(NewResponse response, int alertLevel, CurrentUser user, CancellationToken ct)
+    {
+        var now = clock.Now();
+        var id = Guid.CreateVersion7(now);
+        var measurement = response.Measurement;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO outcomes.responses (id, measurement_id, case_id, person_id, instrument_id, version, respondent_kind, partial, recorded_by, recorded_by_sector, recorded_at)
+            VALUES (@id, @measurementId, @caseId, @personId, @instrumentId, @version, @respondentKind, @partial, @recordedBy, @sector, @now)
+            ON CONFLICT (measurement_id, person_id) DO NOTHING
+            """,
+            new
+            {
+                id,
+                measurementId = measurement.Id,
+                caseId = measurement.CaseId,
+                personId = response.PersonId,
+                instrumentId = response.Instrument.InstrumentId,
+                version = response.Instrument.Version,
+                respondentKind = response.RespondentKind,
+                partial = response.Answers.Partial,
+                recordedBy = user.Subject,
+                sector = user.Sector,
+                now,
+            }, tx, cancellationToken: ct));
+        if (inserted == 0)
+        {
+            return null;
+        }
+
+        var answers = response.Answers.Values.Select(v => new { responseId = id, itemId = v.Key, value = (int?)v.Value, text = (string?)null })
+            .Concat(response.Answers.Texts.Select(t => new { responseId = id, itemId = t.Key, value = (int?)null, text = (string?)t.Value }))
+            .ToList();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO outcomes.answers (response_id, item_id, value, text) VALUES (@responseId, @itemId, @value, @text)", answers, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO outcomes.domain_scores (response_id, domain, score) VALUES (@responseId, @domain, @score)",
+            response.Scores.Select(s => new { responseId = id, domain = s.Key, score = (decimal)s.Value }).ToList(), tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outcomes.measurements SET completed_at = @now WHERE id = @id AND completed_at IS NULL",
+            new { id = measurement.Id, now }, tx, cancellationToken: ct));
+
+        await outbox.Enqueue(new MeasurementCompleted(measurement.CaseId, measurement.Id, response.PersonId, measurement.Kind,
+            response.RespondentKind, response.Answers.Partial, now), tx, ct);
+        // The event says which effect and how strongly, never what the person wrote about it.
+        foreach (var item in response.Instrument.Items.Where(i => i.NegativeEffect))
+        {
+            if (response.Answers.Values.TryGetValue(item.ItemId, out var level) && level > alertLevel)
+            {
+                await outbox.Enqueue(new NegativeEffectReported(measurement.CaseId, measurement.Id, item.Domain, level, now), tx, ct);
+            }
+        }
+        await accessLog.Write(user, measurement.CaseId, response.PersonId, AccessActions.Create, "record outcome response", tx, ct);
+        await tx.CommitAsync(ct);
+
+        return new ResponseDto(id, measurement.Id, measurement.Kind, response.PersonId, response.RespondentKind, response.Instrument.InstrumentId,
+            response.Instrument.Version, response.Answers.Partial, user.Subject, now,
+            [.. answers.Select(a => new AnswerDto(a.itemId, a.value, a.text))], response.Scores);
+    }
+
+    public async Task<IReadOnlyList<ResponseDto>> ForCase(Guid caseId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var heads = (await connection.QueryAsync<ResponseRow>(new CommandDefinition(
+            """
+            SELECT r.id, r.measurement_id AS MeasurementId, m.kind AS MeasurementKind, r.person_id AS PersonId, r.respondent_kind AS RespondentKind,
+                   r.instrument_id AS InstrumentId, r.version AS InstrumentVersion, r.partial, r.recorded_by AS RecordedBy, r.recorded_at AS RecordedAt
+            FROM outcomes.responses r JOIN outcomes.measurements m ON m.id = r.measurement_id
+            WHERE r.case_id = @caseId ORDER BY r.recorded_at, r.id
+            """, new { caseId }, cancellationToken: ct))).AsList();
+        var ids = heads.Select(h => h.Id).ToArray();
+        var answers = (await connection.QueryAsync<(Guid ResponseId, string ItemId, int? Value, string? Text)>(new CommandDefinition(
+            "SELECT response_id, item_id, value, text FROM outcomes.answers WHERE response_id = ANY(@ids) ORDER BY item_id", new { ids }, cancellationToken: ct)))
+            .ToLookup(a => a.ResponseId);
+        var scores = (await connection.QueryAsync<(Guid ResponseId, string Domain, decimal Score)>(new CommandDefinition(
+            "SELECT response_id, domain, score FROM outcomes.domain_scores WHERE response_id = ANY(@ids) ORDER BY domain", new { ids }, cancellationToken: ct)))
+            .ToLookup(s => s.ResponseId);
+        return [.. heads.Select(h => new ResponseDto(h.Id, h.MeasurementId, h.MeasurementKind, h.PersonId, h.RespondentKind, h.InstrumentId,
+            h.InstrumentVersion, h.Partial, h.RecordedBy, h.RecordedAt.AsUtc(),
+            [.. answers[h.Id].Select(a => new AnswerDto(a.ItemId, a.Value, a.Text))],
+            scores[h.Id].ToDictionary(s => s.Domain, s => (double)s.Score, StringComparer.Ordinal)))];
+    }
+
+    private sealed record ResponseRow(Guid Id, Guid MeasurementId, string MeasurementKind, Guid PersonId, string RespondentKind,
+        string InstrumentId, int InstrumentVersion, bool Partial, string RecordedBy, DateTime RecordedAt);
+}

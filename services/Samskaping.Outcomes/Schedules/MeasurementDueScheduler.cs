@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+using Samskaping.Messaging.Outbox;
+
+namespace Samskaping.Outcomes.Schedules;
+
+/// <summary>
+/// Announces measurements that have become due (<c>MeasurementDue</c>), on the injected clock. Each measurement is
+/// announced exactly once: the flag and the outbox row are written in one transaction (see <see cref="ScheduleStore.AnnounceDue"/>).
+/// </summary>
+public sealed partial class MeasurementDueScheduler(
+    ScheduleStore schedules,
+    Outbox outbox,
+    TimeProvider clock,
+    IOptions<ScheduleOptions> options,
+    ILogger<MeasurementDueScheduler> logger) : BackgroundService
+{
+    private const int BatchSize = 200;
+
+    /// <summary>One pass: announces everything due now, in batches. Returns how many were announced.</summary>
+    public async Task<int> RunOnce(CancellationToken ct)
+    {
+        var total = 0;
+        int announced;
+        do
+        {
+            announced = await schedules.AnnounceDue(outbox, BatchSize, ct);
+            total += announced;
+        }
+        while (announced == BatchSize);
+        return total;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ScanInterval, clock);
+        do
+        {
+            try
+            {
+                var announced = await RunOnce(stoppingToken);
+                if (announced > 0)
+                {
+                    LogAnnounced(logger, announced);
+                }
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+            {
+                LogScanFailed(logger, e.GetType().Name, e.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} measurements became due and were announced")]
+    private static partial void LogAnnounced(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for due measurements failed ({ExceptionType}: {Reason}); trying again at the next scan")]
+    private static partial void LogScanFailed(ILogger logger, string exceptionType, string reason);
+}
