@@ -89,6 +89,7 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
             // Fresh keys per run for identity numbers at rest: nothing a test writes can be read with a known key.
             settings["Cases:PersonalData:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
             settings["Cases:PersonalData:LookupKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        }
         if (service == "outcomes")
         {
             settings["Outcomes:PseudonymKey"] = "test-pseudonym-key-of-this-run-" + TestEnvironment.SigningKey;
