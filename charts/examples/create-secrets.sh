@@ -57,6 +57,19 @@ fi
 printf 'connection-string=amqp://%s:%s@%s:5672/\n' "$(urlencode "$user")" "$(urlencode "$password")" "$rabbitmq_cluster" |
   apply_secret samskaping-rabbitmq Opaque
 
+# Keys of personal data: kept when they exist (a new lookup key would make known people unfindable).
+keep_or_new() { # SECRET KEY -> the existing value, or 32 fresh random bytes in base64
+  local value
+  value=$(secret_value "$1" "$2")
+  [[ -n $value ]] || value=$(openssl rand -base64 32)
+  printf '%s' "$value"
+}
+printf 'encryption-key=%s\nlookup-key=%s\n' \
+  "$(keep_or_new samskaping-cases-keys encryption-key)" "$(keep_or_new samskaping-cases-keys lookup-key)" |
+  apply_secret samskaping-cases-keys Opaque
+printf 'pseudonym-key=%s\n' "$(keep_or_new samskaping-outcomes-keys pseudonym-key)" |
+  apply_secret samskaping-outcomes-keys Opaque
+
 if [[ $dev_key == --dev-signing-key ]]; then
   key=$(secret_value samskaping-auth signing-key)
   [[ -n $key ]] || key=$(openssl rand -base64 32)

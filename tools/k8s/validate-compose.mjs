@@ -16,9 +16,14 @@ const root = process.argv[2] ?? ".";
 const problems = [];
 const text = readFileSync(join(root, "docker/compose.yaml"), "utf8");
 
-// Interpolation of every string value (not comments): the required signing key is given a stand-in; every
+// Interpolation of every string value (not comments): the required keys (signing, cases, outcomes) get stand-ins; every
 // other variable must have a default.
-const env = { SAMSKAPING_SIGNING_KEY: "stand-in" };
+const env = {
+  SAMSKAPING_SIGNING_KEY: "stand-in",
+  SAMSKAPING_CASES_ENCRYPTION_KEY: "stand-in",
+  SAMSKAPING_CASES_LOOKUP_KEY: "stand-in",
+  SAMSKAPING_OUTCOMES_PSEUDONYM_KEY: "stand-in",
+};
 const interpolate = (value) => {
   if (typeof value === "string") {
     const out = value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (whole, name, op, arg) => {
