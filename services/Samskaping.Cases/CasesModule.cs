@@ -30,7 +30,6 @@ public static class CasesModule
         builder.Services.AddSingleton<HouseholdStore>();
         builder.Services.AddSingleton<ConsentStore>();
         builder.Services.AddSingleton<TimelineStore>();
-        builder.Services.ConfigureAll<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(o => o.AddOperationTransformer<AuthorizationDescriptions>());
         return builder;
     }
 

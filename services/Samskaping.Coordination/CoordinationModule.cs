@@ -21,7 +21,6 @@ public static class CoordinationModule
         builder.AddServiceDatabase(typeof(CoordinationModule).Assembly);
         builder.AddCaseAccess();
         // The document itself is added by AddServiceDefaults ("v1"); this only adds who may call each operation.
-        builder.Services.Configure<OpenApiOptions>("v1", o => o.AddOperationTransformer<CallerPolicyTransformer>());
         builder.Services.AddOptions<CoordinationOptions>()
             .BindConfiguration(CoordinationOptions.Section)
             .ValidateDataAnnotations()
