@@ -1,6 +1,7 @@
 namespace Samskaping.Contracts.Grants;
 
 /// <summary>A grant was requested for a case's household. <paramref name="Purpose"/> is in the family's own words.</summary>
+/// <param name="ReportToBenefitSystem">The fund is marked to be reported to the NAV-style benefit system (Digisos status feed).</param>
 public sealed record GrantRequested(
     Guid CaseId,
     Guid GrantId,
@@ -11,7 +12,8 @@ public sealed record GrantRequested(
     string? Category,
     string RequestedBy,
     string RequestedBySector,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt,
+    bool ReportToBenefitSystem = false);
 
 /// <summary>A grant was approved and its amount reserved in the fund.</summary>
 /// <param name="SecondApprover">The grant-approver when the amount was above the fund's threshold (four eyes).</param>

@@ -155,7 +155,7 @@ public static class GrantsApi
             var grantId = Guid.CreateVersion7(now);
             await GrantStore.Insert(tx, grantId, facts, request, user, now, ct);
             await outbox.Enqueue(new GrantRequested(caseId, grantId, facts.HouseholdId, fund.Id, request.Amount, request.Purpose,
-                request.Category, user.Subject, user.Sector, now), tx, ct);
+                request.Category, user.Subject, user.Sector, now, fund.ReportToBenefitSystem), tx, ct);
             await accessLog.Write(user, caseId, null, AccessActions.Create, "request grant", tx, ct);
             return Answer.Done((await GrantStore.View(tx, grantId, ct))!, $"/api/grants/grants/{grantId}");
         }, ct);

@@ -1,0 +1,39 @@
+using Samskaping.NavSimulator;
+using Samskaping.NavSimulator.Faults;
+using Samskaping.NavSimulator.Tokens;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddOptions<SimulatorOptions>()
+    .BindConfiguration(SimulatorOptions.Section)
+    .ValidateDataAnnotations()
+    .Validate(o => TryKey(o.SigningKey), "NavSimulator:SigningKey must be base64 of at least 32 bytes.")
+    .ValidateOnStart();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<FaultInjection>();
+builder.Services.AddSimulatorTokens();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5090");
+}
+
+var app = builder.Build();
+app.UseFaultInjection();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapOpenApi();
+app.MapGet("/health/live", () => TypedResults.Ok("live")).AllowAnonymous();
+app.MapGet("/health/ready", () => TypedResults.Ok("ready")).AllowAnonymous();
+app.MapTokenEndpoint();
+app.MapFaultEndpoints();
+app.Run();
+
+static bool TryKey(string key)
+{
+    var buffer = new byte[key.Length];
+    return Convert.TryFromBase64String(key, buffer, out var written) && written >= 32;
+}
+
+/// <summary>Lets tests host the simulator in-process (WebApplicationFactory or Kestrel).</summary>
+public sealed partial class Program;
