@@ -35,5 +35,8 @@ static bool TryKey(string key)
     return Convert.TryFromBase64String(key, buffer, out var written) && written >= 32;
 }
 
-/// <summary>Lets tests host the simulator in-process (WebApplicationFactory or Kestrel).</summary>
-public sealed partial class Program;
+namespace Samskaping.NavSimulator
+{
+    /// <summary>Marker for WebApplicationFactory: lets tests host the simulator in-process.</summary>
+    public sealed class NavSimulatorMarker;
+}
