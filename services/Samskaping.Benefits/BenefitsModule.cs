@@ -1,5 +1,7 @@
 using Samskaping.Access;
 using Samskaping.Benefits.Cases;
+using Samskaping.Benefits.Nav;
+using Samskaping.Benefits.People;
 using Samskaping.Messaging.Bus;
 
 namespace Samskaping.Benefits;
@@ -19,6 +21,8 @@ public static class BenefitsModule
             bus.AddConsumer<CaseOpenedConsumer>();
         });
         builder.Services.AddSingleton<ReceivedCaseStore>();
+        builder.AddCasesDirectory();
+        builder.AddNavConnection();
         return builder;
     }
 
