@@ -32,7 +32,7 @@ var navSigningKey = DevelopmentKey(signingKey, "nav-simulator-signing");
 var navClientSecret = DevelopmentKey(signingKey, "nav-simulator-client-secret");
 var navIntegrasjonPassord = DevelopmentKey(signingKey, "nav-simulator-integrasjon-passord");
 var simulator = builder.AddProject<Projects.Samskaping_NavSimulator>("nav-simulator", launchProfileName: null)
-    .WithHttpEndpoint(port: 5090, isProxied: false)
+    .WithHttpEndpoint(port: 5086, isProxied: false)
     .WithEnvironment("NavSimulator__SigningKey", navSigningKey)
     .WithEnvironment("NavSimulator__ClientId", "samskaping-benefits")
     .WithEnvironment("NavSimulator__ClientSecret", navClientSecret)

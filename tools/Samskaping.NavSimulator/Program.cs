@@ -13,13 +13,13 @@ builder.Services.AddSingleton<FaultInjection>();
 builder.Services.AddSimulatorTokens();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
-// Loopback port 5090 only when nothing else says where to listen (ASPNETCORE_URLS, or the container image's
+// Loopback port 5086 only when nothing else says where to listen (ASPNETCORE_URLS, or the container image's
 // ASPNETCORE_HTTP_PORTS, or Kestrel endpoints).
 if (!new[] { WebHostDefaults.ServerUrlsKey, WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey }
         .Any(key => !string.IsNullOrEmpty(builder.Configuration[key]))
     && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
 {
-    builder.WebHost.UseUrls("http://127.0.0.1:5090");
+    builder.WebHost.UseUrls("http://127.0.0.1:5086");
 }
 
 var app = builder.Build();
