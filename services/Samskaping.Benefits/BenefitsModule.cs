@@ -1,5 +1,7 @@
 using Samskaping.Access;
 using Samskaping.Benefits.Cases;
+using Samskaping.Benefits.Inbound;
+using Samskaping.Benefits.Lookup;
 using Samskaping.Messaging.Bus;
 
 namespace Samskaping.Benefits;
@@ -19,12 +21,17 @@ public static class BenefitsModule
             bus.AddConsumer<CaseOpenedConsumer>();
         });
         builder.Services.AddSingleton<ReceivedCaseStore>();
+        builder.AddBenefitLookup();
+        builder.AddInboundAuthentication();
+        builder.Services.AddSingleton<InboundStore>();
         return builder;
     }
 
     public static WebApplication MapBenefitsApi(this WebApplication app)
     {
         app.MapReceivedCaseEndpoints();
+        app.MapLookupEndpoints();
+        app.MapInboundEndpoints();
         return app;
     }
 }
