@@ -52,7 +52,7 @@ public static class InboundAuthentication
     }
 
     /// <summary>OAuth scopes are one space-separated claim.</summary>
-    internal static bool HasScope(ClaimsPrincipal user, string? scope) =>
+    public static bool HasScope(ClaimsPrincipal user, string? scope) =>
         scope is not null && user.FindAll("scope").SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Contains(scope);
 
     /// <summary>The sender as the token names it: the issuer (idempotency is per issuer) and the client.</summary>
