@@ -2,6 +2,8 @@ using Samskaping.Access;
 using Samskaping.Benefits.Cases;
 using Samskaping.Benefits.Inbound;
 using Samskaping.Benefits.Lookup;
+using Samskaping.Benefits.Nav;
+using Samskaping.Benefits.People;
 using Samskaping.Messaging.Bus;
 
 namespace Samskaping.Benefits;
@@ -21,6 +23,8 @@ public static class BenefitsModule
             bus.AddConsumer<CaseOpenedConsumer>();
         });
         builder.Services.AddSingleton<ReceivedCaseStore>();
+        builder.AddCasesDirectory();
+        builder.AddNavConnection();
         builder.AddBenefitLookup();
         builder.AddInboundAuthentication();
         builder.Services.AddSingleton<InboundStore>();
