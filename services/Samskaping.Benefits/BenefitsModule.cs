@@ -23,9 +23,11 @@ public static class BenefitsModule
             bus.AddConsumer<CaseOpenedConsumer>();
         });
         builder.Services.AddSingleton<ReceivedCaseStore>();
+        // Before AddNavConnection, so the look-up's resilience pipeline wraps the token request too (handlers run in
+        // the order they are added): a token endpoint that is down or slow is timed out, retried and counted like the look-up.
+        builder.AddBenefitLookup();
         builder.AddCasesDirectory();
         builder.AddNavConnection();
-        builder.AddBenefitLookup();
         builder.AddInboundAuthentication();
         builder.Services.AddSingleton<InboundStore>();
         return builder;

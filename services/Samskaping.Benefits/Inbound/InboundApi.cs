@@ -49,6 +49,11 @@ public static partial class InboundApi
         {
             memberships = await cases.Resolve(valid.PersonIdent, Purpose, ct);
         }
+        catch (ArgumentException)
+        {
+            errors.Add("personIdent", "The cases service does not accept this identity number.");
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The notification could not be accepted.");
+        }
         catch (CasesUnavailableException)
         {
             LogCasesUnavailable(loggers.CreateLogger(typeof(InboundApi)), valid.EventId);

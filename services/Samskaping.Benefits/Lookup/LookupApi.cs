@@ -84,7 +84,10 @@ public static partial class LookupApi
                     m.IdentityNumber is { } number && found.TryGetValue(number, out var list)
                         ? [.. list.Select(b => new CurrentBenefit(b.Type, b.MonthlyAmount, b.From, b.To))]
                         : []))]);
-            cache.Set(key, answer, keep);
+            if (keep > TimeSpan.Zero)
+            {
+                cache.Set(key, answer, keep);
+            }
         }
         foreach (var member in answer.Members)
         {

@@ -68,7 +68,7 @@ public sealed class NavBenefitLookup(IHttpClientFactory clients, IOptions<NavOpt
         IReadOnlyCollection<string> identityNumbers, CancellationToken ct)
     {
         var timeoutSeconds = options.Value.LookupTimeoutSeconds;
-        // The pipeline's timeout does not cover the token request the authentication handler makes first; this does.
+        // A last bound in case the pipeline is ever registered inside the authentication handler (whose token request it would then not cover).
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds + 1));
         try

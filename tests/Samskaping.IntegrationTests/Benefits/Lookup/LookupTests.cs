@@ -155,6 +155,31 @@ public sealed class LookupTests(BenefitsSystem system)
     }
 
     [Fact]
+    public async Task Repeated_failures_open_the_circuit_and_the_look_up_says_so_without_asking_again()
+    {
+        var (kari, householdId) = await HouseholdWithOneIdentifiedMember();
+        var (cutOff, address) = system.CutOffBenefits(navDown: true, casesDown: false);
+        using (cutOff)
+        {
+            using var direct = BenefitsSystem.Anonymous(address);
+            direct.DefaultRequestHeaders.Authorization = kari.DefaultRequestHeaders.Authorization;
+
+            var reasons = new List<string>();
+            for (var i = 0; i < 6 && !reasons.Contains("benefit-system-circuit-open"); i++)
+            {
+                var problem = await ShouldBeUnavailable(await direct.GetAsync(Path(householdId)), AnyUnavailable);
+                reasons.Add(problem.GetProperty("reason").GetString()!);
+            }
+
+            reasons[0].ShouldBe("benefit-system-unavailable");
+            reasons.ShouldContain("benefit-system-circuit-open", $"after {string.Join(", ", reasons)}");
+            var resting = await direct.GetAsync(Path(householdId));
+            (await ShouldBeUnavailable(resting, ["benefit-system-circuit-open"])).GetProperty("detail").GetString()!.ShouldContain("not being asked for a short while");
+            resting.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Fact]
     public async Task When_the_cases_service_cannot_be_reached_the_look_up_answers_503()
     {
         var (kari, householdId) = await HouseholdWithOneIdentifiedMember();
