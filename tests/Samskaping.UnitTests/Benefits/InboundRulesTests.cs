@@ -1,3 +1,4 @@
+using CsCheck;
 using System.Security.Claims;
 using Samskaping.Benefits.Inbound;
 using Samskaping.Contracts.Benefits;
@@ -95,5 +96,20 @@ public sealed class InboundRulesTests
             .ShouldBe("Benefit system: økonomisk sosialhjelp granted for a household member from 2026-01-01 (8450.00 NOK per month).");
         BenefitStatusChangedConsumer.RelayText(changed with { Status = "stopped", From = null, To = new DateOnly(2026, 6, 30), MonthlyAmount = null })
             .ShouldBe("Benefit system: økonomisk sosialhjelp stopped for a household member until 2026-06-30.");
+    }
+}
+
+/// <summary>Benefits keeps a copy of the cases service's identity number check; the two must never disagree.</summary>
+public sealed class IdentityNumberCheckAgreementTests
+{
+    [Fact]
+    public void The_copy_accepts_exactly_the_numbers_the_cases_service_accepts()
+    {
+        Samskaping.UnitTests.Cases.IdentityNumberTests.ValidNumbers.Sample(n =>
+            IdentityNumberCheck.Normalise(n.Number, out _).ShouldBe(n.Number), iter: 3000);
+
+        Gen.Long[0, 99_999_999_999].Select(v => v.ToString("00000000000", System.Globalization.CultureInfo.InvariantCulture)).Sample(digits =>
+            (IdentityNumberCheck.Normalise(digits, out _) is not null).ShouldBe(Samskaping.Cases.PersonalData.IdentityNumber.Parse(digits, out _) is not null),
+            iter: 20_000);
     }
 }

@@ -72,6 +72,27 @@ public sealed class InboundTests(BenefitsSystem system)
     }
 
     [Fact]
+    public async Task The_same_notification_sent_concurrently_is_recorded_once()
+    {
+        using var kari = system.Client("oppvekst");
+        var (caseId, _) = await BenefitsSystem.OpenCase(kari);
+        var person = SyntheticIdentityNumbers.Adult();
+        await BenefitsSystem.AddMember(kari, caseId, "Mor", "parent", person);
+        await system.KnownEverywhere(caseId);
+        var eventId = "nav-" + Guid.NewGuid();
+        var json = JsonSerializer.Serialize(new { eventId, personIdent = person, benefit = "økonomisk sosialhjelp", status = "changed", monthlyAmount = 9000m, occurredAt = DateTimeOffset.UtcNow });
+        using var client = BenefitsSystem.Anonymous(system.Benefits);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", system.InboundToken());
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.PostAsync(Inbound, new StringContent(json, Encoding.UTF8, "application/json"))));
+
+        responses.Select(r => r.StatusCode).Distinct().ShouldBe([HttpStatusCode.Accepted]);
+        (await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()))).Distinct().Count().ShouldBe(1, "every sender got the same answer");
+        (await system.Database("benefits").Scalar<long>(
+            "SELECT count(*) FROM messaging.outbox WHERE body->>'senderEventId' = @e", ("e", eventId))).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_person_in_two_households_gives_one_event_per_case()
     {
         using var kari = system.Client("oppvekst");
@@ -90,6 +111,16 @@ public sealed class InboundTests(BenefitsSystem system)
         answer.GetProperty("answer").GetProperty("casesNotified").GetInt32().ShouldBe(2);
         var published = await Eventually.Get(() => Task.FromResult(BenefitsSystem.Published(eventId)), p => p.Count >= 2, what: "two events");
         published.Select(p => p.CaseId).ShouldBe([first, second], ignoreOrder: true);
+
+        // Each case's own sectors see the note in its relay log; a sector outside a case sees nothing of it.
+        foreach (var (worker, caseId) in new[] { (kari, first), (per, second) })
+        {
+            var log = await Eventually.Get(async () => await worker.GetFromJsonAsync<JsonElement>($"/api/coordination/cases/{caseId}/relay-log"),
+                l => l.EnumerateArray().Any(e => e.GetProperty("text").GetString()!.StartsWith("Benefit system:", StringComparison.Ordinal)), what: "the note");
+            log.EnumerateArray().Single(e => e.GetProperty("text").GetString()!.StartsWith("Benefit system:", StringComparison.Ordinal))
+                .GetProperty("text").GetString().ShouldBe("Benefit system: bostøtte stopped for a household member until 2026-10-31.");
+        }
+        (await per.GetAsync($"/api/coordination/cases/{first}/relay-log")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]
