@@ -100,12 +100,14 @@ public sealed class NavBenefitLookup(IHttpClientFactory clients, IOptions<NavOpt
         }
         catch (HttpRequestException e)
         {
-            return (null, new NavFailure(NavFailures.Unavailable,
-                $"The benefit system could not be reached ({e.HttpRequestError switch
+            // The token request fails the same way (its status code, when it got an answer, is on the exception).
+            return (null, new NavFailure(NavFailures.Unavailable, e.StatusCode is { } status
+                ? $"The benefit system answered {(int)status} ({status})."
+                : $"The benefit system could not be reached ({e.HttpRequestError switch
                 {
                     HttpRequestError.ConnectionError => "connection refused or failed",
                     HttpRequestError.ResponseEnded => "the connection was dropped",
-                    _ => "the request failed",
+                    _ => "the connection failed or was dropped",
                 }})."));
         }
         catch (JsonException)

@@ -237,7 +237,7 @@ public sealed class InboundTests(BenefitsSystem system)
     [Fact]
     public async Task When_the_cases_service_cannot_be_reached_the_sender_gets_503_and_nothing_is_recorded()
     {
-        var (cutOff, address) = system.CutOffBenefits(navDown: false, casesDown: true);
+        var (cutOff, address) = system.SecondBenefits(navDown: false, casesDown: true);
         using (cutOff)
         {
             using var client = BenefitsSystem.Anonymous(address);

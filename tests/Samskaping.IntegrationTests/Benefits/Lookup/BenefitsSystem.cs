@@ -142,10 +142,10 @@ public sealed class BenefitsSystem : IAsyncLifetime, IDisposable
     }
 
     /// <summary>
-    /// A second benefits process on the same database and bus, but with the NAV side or the cases service at an address where
-    /// nothing runs (<paramref name="navDown"/> / <paramref name="casesDown"/>): the other side "not running at all".
+    /// A second benefits process on the same database and bus, with resilience state of its own (a closed circuit), optionally
+    /// with the NAV side or the cases service at an address where nothing runs: the other side "not running at all".
     /// </summary>
-    public (LoopbackHost<BenefitsMarker> Host, Uri Address) CutOffBenefits(bool navDown, bool casesDown)
+    public (LoopbackHost<BenefitsMarker> Host, Uri Address) SecondBenefits(bool navDown, bool casesDown)
     {
         var nowhere = new Uri($"http://127.0.0.1:{LoopbackPorts.FreePort()}/");
         var settings = Common();
