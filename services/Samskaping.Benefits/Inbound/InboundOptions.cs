@@ -18,7 +18,7 @@ public sealed class InboundOptions : IValidatableObject
     [Required] public string Audience { get; set; } = "";
 
     /// <summary>Base64 of at least 32 bytes: the benefit system's token signing key (HS256).</summary>
-    [Required] public string SigningKey { get; set; } = "";
+    public string SigningKey { get; set; } = "";
 
     /// <summary>The scope an inbound token must carry.</summary>
     [Required] public string Scope { get; set; } = "samskaping:benefits.inbound";
