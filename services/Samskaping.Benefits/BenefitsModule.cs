@@ -1,5 +1,7 @@
 using Samskaping.Access;
 using Samskaping.Benefits.Cases;
+using Samskaping.Benefits.Inbound;
+using Samskaping.Benefits.Lookup;
 using Samskaping.Benefits.Nav;
 using Samskaping.Benefits.People;
 using Samskaping.Messaging.Bus;
@@ -21,14 +23,21 @@ public static class BenefitsModule
             bus.AddConsumer<CaseOpenedConsumer>();
         });
         builder.Services.AddSingleton<ReceivedCaseStore>();
+        // Before AddNavConnection, so the look-up's resilience pipeline wraps the token request too (handlers run in
+        // the order they are added): a token endpoint that is down or slow is timed out, retried and counted like the look-up.
+        builder.AddBenefitLookup();
         builder.AddCasesDirectory();
         builder.AddNavConnection();
+        builder.AddInboundAuthentication();
+        builder.Services.AddSingleton<InboundStore>();
         return builder;
     }
 
     public static WebApplication MapBenefitsApi(this WebApplication app)
     {
         app.MapReceivedCaseEndpoints();
+        app.MapLookupEndpoints();
+        app.MapInboundEndpoints();
         return app;
     }
 }

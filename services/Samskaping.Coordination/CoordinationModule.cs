@@ -33,6 +33,7 @@ public static class CoordinationModule
             bus.AddConsumer<GoalAgreedConsumer>();
             bus.AddConsumer<CaseClosedConsumer>();
             bus.AddConsumer<NegativeEffectReportedConsumer>();
+            bus.AddConsumer<BenefitStatusChangedConsumer>();
         });
         builder.Services.AddSingleton<SectorStore>();
         builder.Services.AddSingleton<GroupStore>();

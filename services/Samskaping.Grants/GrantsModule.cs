@@ -44,6 +44,7 @@ public static class GrantsModule
         builder.Services.AddSingleton<DisbursementStore>();
         builder.Services.AddSingleton<IdempotentRequests>();
         builder.Services.AddHostedService<IdempotencyKeyCleanup>();
+        CurrentBenefitsClient.Add(builder.Services);
         return builder;
     }
 

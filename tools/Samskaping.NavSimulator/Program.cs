@@ -1,5 +1,7 @@
 using Samskaping.NavSimulator;
+using Samskaping.NavSimulator.Benefits;
 using Samskaping.NavSimulator.Faults;
+using Samskaping.NavSimulator.Inbound;
 using Samskaping.NavSimulator.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +13,8 @@ builder.Services.AddOptions<SimulatorOptions>()
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<FaultInjection>();
 builder.Services.AddSimulatorTokens();
+builder.Services.AddSimulatorBenefits();
+builder.Services.AddInboundSender();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 // Loopback port 5086 only when nothing else says where to listen (ASPNETCORE_URLS, or the container image's
@@ -31,6 +35,8 @@ app.MapGet("/health/live", () => TypedResults.Ok("live")).AllowAnonymous();
 app.MapGet("/health/ready", () => TypedResults.Ok("ready")).AllowAnonymous();
 app.MapTokenEndpoint();
 app.MapFaultEndpoints();
+app.MapBenefitEndpoints();
+app.MapInboundSender();
 app.Run();
 
 static bool TryKey(string key)

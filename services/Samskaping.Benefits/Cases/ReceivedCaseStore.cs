@@ -13,10 +13,10 @@ public sealed class ReceivedCaseStore(NpgsqlDataSource dataSource, TimeProvider 
     public Task Record(CaseOpened opened, NpgsqlTransaction tx, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO benefits.cases (case_id, received_at, recorded_at)
-            VALUES (@CaseId, @OpenedAt, @now)
-            ON CONFLICT (case_id) DO NOTHING
-            """, new { opened.CaseId, opened.OpenedAt, now = clock.Now() }, tx, cancellationToken: ct));
+            INSERT INTO benefits.cases (case_id, received_at, recorded_at, household_id)
+            VALUES (@CaseId, @OpenedAt, @now, @HouseholdId)
+            ON CONFLICT (case_id) DO UPDATE SET household_id = COALESCE(benefits.cases.household_id, excluded.household_id)
+            """, new { opened.CaseId, opened.OpenedAt, now = clock.Now(), opened.HouseholdId }, tx, cancellationToken: ct));
 
     public async Task<ReceivedCase?> Find(Guid caseId, CancellationToken ct)
     {

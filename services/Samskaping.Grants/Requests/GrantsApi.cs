@@ -13,8 +13,8 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Grants.Requests;
 
 /// <summary>The household's current benefits from the NAV-style system, when known.</summary>
-/// <param name="Source">Where the list comes from, or why it is empty.</param>
-public sealed record CurrentBenefits(bool Known, string Source, IReadOnlyList<object> Items);
+/// <param name="Source">Where the list comes from and as of when, or why it is not known.</param>
+public sealed record CurrentBenefits(bool Known, string Source, IReadOnlyList<BenefitItem> Items);
 
 /// <summary>What a worker sees when deciding a grant.</summary>
 public sealed record DecisionView(
@@ -30,13 +30,6 @@ public sealed record DecisionView(
 
 public static class GrantsApi
 {
-    /// <summary>
-    /// Benefits are published by the benefits service (a later issue). Until grants keeps that read model, the
-    /// decision view says so instead of showing anything made up.
-    /// </summary>
-    internal static readonly CurrentBenefits BenefitsNotYetKnown =
-        new(false, "unavailable until the benefits integration lands: grants does not yet receive the household's benefits", []);
-
     public static void MapGrantRequestEndpoints(this IEndpointRouteBuilder app)
     {
         var grants = app.MapApiGroup("/api/grants", "Grants", Policies.SectorStaff);
@@ -60,7 +53,9 @@ public static class GrantsApi
         grants.MapGet("/grants/{grantId:guid}/decision", GetDecision)
             .WithName("GetGrantDecisionView")
             .WithSummary("What a decision needs: the grant, the fund's threshold and availability, the household's cap, current benefits")
-            .WithDescription("currentBenefits is present and empty (known: false, with the reason in source) until the benefits integration publishes them.")
+            .WithDescription("currentBenefits comes live from the benefits service (the benefit system's look-up, with the caller's own token): "
+                + "known: true with items per member, or known: false with the reason in source when benefits or the benefit system is "
+                + "unavailable; the view itself still answers.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         grants.MapPost("/grants/{grantId:guid}/approve", Approve)
@@ -175,7 +170,7 @@ public static class GrantsApi
 
     public static async Task<Results<Ok<DecisionView>, ProblemHttpResult>> GetDecision(
         Guid grantId, CurrentUser user, CaseAccess access, GrantStore store, FundStore funds, AccessLog accessLog,
-        NpgsqlDataSource dataSource, CancellationToken ct)
+        NpgsqlDataSource dataSource, CurrentBenefitsClient benefits, HttpContext http, CancellationToken ct)
     {
         if (await VisibleCase(grantId, user, access, store, ct) is not { } caseId || await store.View(grantId, ct) is not { } grant)
         {
@@ -185,9 +180,10 @@ public static class GrantsApi
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var committed = await GrantStore.HouseholdCommitted(connection, grant.FundId, grant.HouseholdId, ct);
         await accessLog.Write(user, caseId, null, AccessActions.Read, "grant decision view", ct);
+        var current = await benefits.For(grant.HouseholdId, http.Request.Headers.Authorization, ct);
         return TypedResults.Ok(new DecisionView(
             grant, fund.Name, fund.Balances!.Available, fund.ApprovalThreshold, grant.Amount > fund.ApprovalThreshold,
-            fund.HouseholdCap, committed, fund.HouseholdCap - committed, BenefitsNotYetKnown));
+            fund.HouseholdCap, committed, fund.HouseholdCap - committed, current));
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Approve(

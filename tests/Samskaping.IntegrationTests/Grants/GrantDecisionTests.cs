@@ -149,7 +149,7 @@ public sealed class GrantDecisionTests(GrantsFixture grants)
     }
 
     [Fact]
-    public async Task The_decision_view_shows_threshold_cap_and_benefits_as_not_yet_known()
+    public async Task The_decision_view_shows_threshold_cap_and_says_benefits_are_not_known_without_a_benefits_service()
     {
         var fund = (await grants.CreateFund(budget: 5_000m, threshold: 1_000m, householdCap: 4_000m)).GetProperty("id").GetGuid();
         var caseId = await grants.OpenCase();
@@ -164,7 +164,7 @@ public sealed class GrantDecisionTests(GrantsFixture grants)
         var benefits = view.GetProperty("currentBenefits");
         benefits.GetProperty("known").GetBoolean().ShouldBeFalse();
         benefits.GetProperty("items").GetArrayLength().ShouldBe(0);
-        benefits.GetProperty("source").GetString()!.ShouldContain("unavailable until the benefits integration lands");
+        benefits.GetProperty("source").GetString()!.ShouldContain("no benefits service is configured (Grants:Benefits:BaseUrl)");
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public static class NavSimulatorSettings
     public const string FiksOrgId = "11415cd1-e26d-499a-8421-751457dfcbd5";
     public const string Issuer = "nav-simulator-test";
     public const string ApiAudience = "nav-simulator-api";
+    public const string InboundAudience = "samskaping-benefits-inbound-test";
 
     public static readonly string SigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
@@ -26,6 +27,7 @@ public static class NavSimulatorSettings
         ["NavSimulator:ClientSecret"] = ClientSecret,
         ["NavSimulator:IntegrasjonId"] = IntegrasjonId,
         ["NavSimulator:IntegrasjonPassord"] = IntegrasjonPassord,
+        ["NavSimulator:Inbound:Audience"] = InboundAudience,
     };
 
     /// <summary>The benefits service's settings for reaching the simulator at <paramref name="simulator"/> and cases at <paramref name="cases"/>.</summary>
@@ -39,5 +41,9 @@ public static class NavSimulatorSettings
         ["Benefits:Nav:IntegrasjonId"] = IntegrasjonId,
         ["Benefits:Nav:IntegrasjonPassord"] = IntegrasjonPassord,
         ["Benefits:Cases:BaseUrl"] = cases.ToString(),
+        // The benefit system's machine credential for inbound notifications: the simulator's own issuer and key.
+        ["Benefits:Inbound:Issuer"] = Issuer,
+        ["Benefits:Inbound:Audience"] = InboundAudience,
+        ["Benefits:Inbound:SigningKey"] = SigningKey,
     };
 }

@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Samskaping.Access;
+using Samskaping.Benefits.Cases;
+using Samskaping.Benefits.Nav;
+using Samskaping.Benefits.People;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Benefits.Lookup;
+
+public static partial class LookupApi
+{
+    private const string Purpose = "benefit look-up";
+
+    public static IHostApplicationBuilder AddBenefitLookup(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<HouseholdAccess>();
+        builder.Services.AddSingleton<NavBenefitLookup>();
+        NavBenefitLookup.AddResilience(builder.Services);
+        return builder;
+    }
+
+    public static void MapLookupEndpoints(this IEndpointRouteBuilder app)
+    {
+        var households = app.MapApiGroup("/api/benefits/households", "Benefit look-up", Policies.SectorStaff);
+
+        households.MapGet("/{householdId:guid}/benefits", GetBenefits)
+            .WithName("GetHouseholdBenefits")
+            .WithSummary("The household's current benefits per member, from the benefit system")
+            .WithDescription("For workers who may see at least one of the household's cases; otherwise 404. Per member: personId, role, "
+                + "identified (has an identity number the benefit system can be asked about) and benefits (type, monthlyAmount in NOK, from, to). "
+                + "Identity numbers are never answered. Kept for Benefits:Nav:LookupCacheSeconds: fetchedAt says when the benefit system was asked. "
+                + "503 with Retry-After when the benefit system (or the cases service) is down, too slow, or resting after repeated failures. "
+                + "Each member answered is access-logged.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    public static async Task<Results<Ok<HouseholdBenefits>, ProblemHttpResult>> GetBenefits(
+        Guid householdId, CurrentUser user, HouseholdAccess households, CasesDirectory cases, NavBenefitLookup nav,
+        IMemoryCache cache, IOptions<NavOptions> options, AccessLog accessLog, TimeProvider clock, HttpContext http, ILoggerFactory loggers,
+        CancellationToken ct)
+    {
+        if (await households.VisibleCase(householdId, user, ct) is not { } caseId)
+        {
+            return HouseholdNotFound(householdId);
+        }
+        var key = (nameof(HouseholdBenefits), householdId);
+        if (!cache.TryGetValue(key, out HouseholdBenefits? answer) || answer is null)
+        {
+            IReadOnlyList<HouseholdMember>? members;
+            try
+            {
+                members = await cases.Members(householdId, Purpose, ct);
+            }
+            catch (CasesUnavailableException)
+            {
+                return Unavailable.Problem(http, "The household's members are unavailable.",
+                    "The cases service, which knows the household's members, could not be reached. Try again shortly.", "cases-unavailable", 10);
+            }
+            if (members is null)
+            {
+                return HouseholdNotFound(householdId);
+            }
+            var numbers = members.Where(m => m.IdentityNumber is not null).Select(m => m.IdentityNumber!).Distinct().ToList();
+            IReadOnlyDictionary<string, IReadOnlyList<NavBenefit>> found = new Dictionary<string, IReadOnlyList<NavBenefit>>();
+            if (numbers.Count > 0)
+            {
+                var (benefits, failure) = await nav.Find(numbers, ct);
+                if (failure is not null)
+                {
+                    LogNavFailure(loggers.CreateLogger(typeof(LookupApi)), householdId, failure.Reason);
+                    return Unavailable.Problem(http, "The benefit system is unavailable.", failure.Detail, failure.Reason,
+                        failure.Reason == NavFailures.CircuitOpen ? 10 : 5);
+                }
+                found = benefits!;
+            }
+            var fetchedAt = clock.Now();
+            var keep = TimeSpan.FromSeconds(options.Value.LookupCacheSeconds);
+            answer = new HouseholdBenefits(householdId, fetchedAt, fetchedAt + keep, "benefit system (NAV-style look-up)",
+                [.. members.Select(m => new MemberBenefits(m.PersonId, m.Role, m.IdentityNumber is not null,
+                    m.IdentityNumber is { } number && found.TryGetValue(number, out var list)
+                        ? [.. list.Select(b => new CurrentBenefit(b.Type, b.MonthlyAmount, b.From, b.To))]
+                        : []))]);
+            if (keep > TimeSpan.Zero)
+            {
+                cache.Set(key, answer, keep);
+            }
+        }
+        foreach (var member in answer.Members)
+        {
+            await accessLog.Write(user, caseId, member.PersonId, AccessActions.Read, Purpose, ct);
+        }
+        return TypedResults.Ok(answer);
+    }
+
+    private static ProblemHttpResult HouseholdNotFound(Guid householdId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Household not found.",
+            detail: $"There is no household {householdId} with a case that your sector takes part in.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Benefit look-up for household {HouseholdId} failed: {Reason}")]
+    private static partial void LogNavFailure(ILogger logger, Guid householdId, string reason);
+}
