@@ -49,7 +49,11 @@ var benefits = Service<Projects.Samskaping_Benefits>("benefits", 5085)
     .WithEnvironment("Benefits__Nav__IntegrasjonId", "samskaping-dev")
     .WithEnvironment("Benefits__Nav__IntegrasjonPassord", navIntegrasjonPassord)
     .WithEnvironment("Benefits__Cases__BaseUrl", cases.GetEndpoint("http"))
+    // Inbound notifications carry tokens the simulator signs, as the benefit system's token issuer would.
+    .WithEnvironment("Benefits__Inbound__Issuer", "nav-simulator")
+    .WithEnvironment("Benefits__Inbound__SigningKey", navSigningKey)
     .WaitFor(simulator);
+grants.WithEnvironment("Grants__Benefits__BaseUrl", benefits.GetEndpoint("http"));
 
 var gateway = builder.AddProject<Projects.Samskaping_Gateway>("gateway", launchProfileName: null)
     .WithHttpEndpoint(port: int.Parse(builder.Configuration["SAMSKAPING_GATEWAY_PORT"] ?? "5080", System.Globalization.CultureInfo.InvariantCulture), isProxied: false)
@@ -61,6 +65,9 @@ foreach (var service in new[] { cases, coordination, grants, outcomes, benefits 
     var name = service.Resource.Name;
     gateway.WithEnvironment($"ReverseProxy__Clusters__{name}__Destinations__{name}__Address", service.GetEndpoint("http")).WaitFor(service);
 }
+
+// The simulator sends its inbound notifications through the gateway, as the real benefit system would.
+simulator.WithEnvironment("NavSimulator__Inbound__TargetUrl", ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/api/benefits/inbound"));
 
 builder.Build().Run();
 
