@@ -1,5 +1,6 @@
 using Samskaping.Access;
 using Samskaping.Benefits.Cases;
+using Samskaping.Benefits.Feed;
 using Samskaping.Messaging.Bus;
 
 namespace Samskaping.Benefits;
@@ -17,14 +18,17 @@ public static class BenefitsModule
         {
             bus.AddCaseParticipationConsumers();
             bus.AddConsumer<CaseOpenedConsumer>();
+            bus.AddConsumer<StatusFeedConsumer>();
         });
         builder.Services.AddSingleton<ReceivedCaseStore>();
+        builder.AddStatusFeed();
         return builder;
     }
 
     public static WebApplication MapBenefitsApi(this WebApplication app)
     {
         app.MapReceivedCaseEndpoints();
+        app.MapStatusFeedEndpoints();
         return app;
     }
 }
