@@ -1,4 +1,5 @@
 using Samskaping.NavSimulator;
+using Samskaping.NavSimulator.Digisos;
 using Samskaping.NavSimulator.Faults;
 using Samskaping.NavSimulator.Tokens;
 
@@ -11,6 +12,7 @@ builder.Services.AddOptions<SimulatorOptions>()
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<FaultInjection>();
 builder.Services.AddSimulatorTokens();
+builder.Services.AddSimulatorDigisos();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -27,6 +29,7 @@ app.MapGet("/health/live", () => TypedResults.Ok("live")).AllowAnonymous();
 app.MapGet("/health/ready", () => TypedResults.Ok("ready")).AllowAnonymous();
 app.MapTokenEndpoint();
 app.MapFaultEndpoints();
+app.MapDigisosEndpoints();
 app.Run();
 
 static bool TryKey(string key)
