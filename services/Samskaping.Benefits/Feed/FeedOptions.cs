@@ -26,6 +26,13 @@ public sealed class FeedOptions
     /// <summary>Feeds delivered per round.</summary>
     [Range(1, 1000)] public int BatchSize { get; set; } = 20;
 
+    /// <summary>Retries of one call inside the resilience pipeline (exponential backoff with jitter) before the
+    /// delivery counts as failed and waits for its next attempt.</summary>
+    [Range(0, 10)] public int Retries { get; set; } = 2;
+
+    /// <summary>How long the circuit breaker stays open after the benefit system kept failing.</summary>
+    [Range(1, 600)] public int BreakSeconds { get; set; } = 15;
+
     /// <summary>Whether this process delivers (the projection runs regardless).</summary>
     public bool DeliveryEnabled { get; set; } = true;
 
