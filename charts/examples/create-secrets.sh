@@ -3,17 +3,29 @@
 # file. Passwords are made here, kept only in the cluster (never in a file or on a command line), and reused
 # when the Secrets exist already, so running it again changes nothing.
 #
-#   charts/examples/create-secrets.sh NAMESPACE [--dev-signing-key]
+#   charts/examples/create-secrets.sh NAMESPACE [--dev-signing-key] [--with-simulator]
 #
 # Per service S (cases coordination grants outcomes benefits):
 #   samskaping-S-db-role  kubernetes.io/basic-auth (username, password): CloudNativePG's managed role S
 #   samskaping-S-db       connection-string: Npgsql connection string to database S as role S
 # and samskaping-rabbitmq (connection-string: amqp://…) from the operator's samskaping-rabbitmq-default-user.
 # --dev-signing-key also creates samskaping-auth (signing-key) for clusters without an OIDC provider.
+# --with-simulator also creates samskaping-benefits-nav (client-secret, integrasjon-passord, inbound-signing-key)
+# with fresh random values, shared by the benefits service and the NAV-style simulator. Against a real benefit
+# system, create that Secret yourself from the credentials NAV/Fiks and Maskinporten gave you (README).
 set -euo pipefail
 
-namespace=${1:?usage: create-secrets.sh NAMESPACE [--dev-signing-key]}
-dev_key=${2:-}
+namespace=${1:?usage: create-secrets.sh NAMESPACE [--dev-signing-key] [--with-simulator]}
+shift
+dev_key=""
+with_simulator=""
+for flag in "$@"; do
+  case $flag in
+    --dev-signing-key) dev_key=$flag ;;
+    --with-simulator) with_simulator=$flag ;;
+    *) echo "unknown option: $flag" >&2; exit 2 ;;
+  esac
+done
 services=(cases coordination grants outcomes benefits)
 db_host=samskaping-db-rw
 rabbitmq_cluster=samskaping-rabbitmq
@@ -74,4 +86,10 @@ if [[ $dev_key == --dev-signing-key ]]; then
   key=$(secret_value samskaping-auth signing-key)
   [[ -n $key ]] || key=$(openssl rand -base64 32)
   printf 'signing-key=%s\n' "$key" | apply_secret samskaping-auth Opaque
+fi
+if [[ $with_simulator == --with-simulator ]]; then
+  printf 'client-secret=%s\nintegrasjon-passord=%s\ninbound-signing-key=%s\n' \
+    "$(keep_or_new samskaping-benefits-nav client-secret)" "$(keep_or_new samskaping-benefits-nav integrasjon-passord)" \
+    "$(keep_or_new samskaping-benefits-nav inbound-signing-key)" |
+    apply_secret samskaping-benefits-nav Opaque
 fi

@@ -1,6 +1,8 @@
 using Samskaping.Access;
 using Samskaping.Benefits.Cases;
 using Samskaping.Benefits.Feed;
+using Samskaping.Benefits.Nav;
+using Samskaping.Benefits.People;
 using Samskaping.Messaging.Bus;
 
 namespace Samskaping.Benefits;
@@ -21,6 +23,8 @@ public static class BenefitsModule
             bus.AddConsumer<StatusFeedConsumer>();
         });
         builder.Services.AddSingleton<ReceivedCaseStore>();
+        builder.AddCasesDirectory();
+        builder.AddNavConnection();
         builder.AddStatusFeed();
         return builder;
     }

@@ -3,6 +3,7 @@ using Samskaping.Access;
 using Samskaping.Cases.Cases;
 using Samskaping.Cases.Consents;
 using Samskaping.Cases.Households;
+using Samskaping.Cases.Internal;
 using Samskaping.Cases.PersonalData;
 using Samskaping.Cases.Timeline;
 using Samskaping.Messaging.Bus;
@@ -38,6 +39,7 @@ public static class CasesModule
         app.MapCaseEndpoints();
         app.MapHouseholdEndpoints();
         app.MapConsentEndpoints();
+        app.MapInternalEndpoints();
         return app;
     }
 }

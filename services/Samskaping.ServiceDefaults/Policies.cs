@@ -11,6 +11,9 @@ public static class Roles
     public const string GrantApprover = "grant-approver";
     public const string Analyst = "analyst";
     public const string Admin = "admin";
+
+    /// <summary>Another Samskaping service calling an internal, service-to-service endpoint (never a person).</summary>
+    public const string Service = "service";
 }
 
 /// <summary>Named authorization policies, declared once and used on route groups.</summary>
@@ -25,6 +28,9 @@ public static class Policies
     public const string GrantApprover = "grant-approver";
     public const string Analyst = "analyst";
     public const string Admin = "admin";
+
+    /// <summary>Another Samskaping service, on the internal endpoints the gateway never routes (<c>/internal/…</c>).</summary>
+    public const string Service = "service";
 
     /// <summary>A staff role that works on cases, and a sector we know.</summary>
     public static bool IsSectorStaff(ClaimsPrincipal user) =>
@@ -43,5 +49,7 @@ public static class Policies
         options.AddPolicy(GrantApprover, p => p.RequireAuthenticatedUser().RequireRole(Roles.GrantApprover));
         options.AddPolicy(Analyst, p => p.RequireAuthenticatedUser().RequireRole(Roles.Analyst));
         options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        options.AddPolicy(Service, p => p.RequireAuthenticatedUser().RequireRole(Roles.Service)
+            .RequireAssertion(c => c.User.FindFirstValue("sub")?.StartsWith(ServiceTokens.SubjectPrefix, StringComparison.Ordinal) == true));
     }
 }

@@ -25,7 +25,31 @@ var coordination = Service<Projects.Samskaping_Coordination>("coordination", 508
 var grants = Service<Projects.Samskaping_Grants>("grants", 5083);
 var outcomes = Service<Projects.Samskaping_Outcomes>("outcomes", 5084)
     .WithEnvironment("Outcomes__PseudonymKey", "dev-only-pseudonyms-" + signingKey); // development only; production sets its own secret
-var benefits = Service<Projects.Samskaping_Benefits>("benefits", 5085);
+
+// The NAV-style side, as its own process. Its credentials are development-only values derived from the local
+// signing key; the benefits service is given the matching ones, exactly the keys a real benefit system needs.
+var navSigningKey = DevelopmentKey(signingKey, "nav-simulator-signing");
+var navClientSecret = DevelopmentKey(signingKey, "nav-simulator-client-secret");
+var navIntegrasjonPassord = DevelopmentKey(signingKey, "nav-simulator-integrasjon-passord");
+var simulator = builder.AddProject<Projects.Samskaping_NavSimulator>("nav-simulator", launchProfileName: null)
+    .WithHttpEndpoint(port: 5086, isProxied: false)
+    .WithEnvironment("NavSimulator__SigningKey", navSigningKey)
+    .WithEnvironment("NavSimulator__ClientId", "samskaping-benefits")
+    .WithEnvironment("NavSimulator__ClientSecret", navClientSecret)
+    .WithEnvironment("NavSimulator__IntegrasjonId", "samskaping-dev")
+    .WithEnvironment("NavSimulator__IntegrasjonPassord", navIntegrasjonPassord)
+    .WithHttpHealthCheck("/health/ready");
+var simulatorUrl = simulator.GetEndpoint("http");
+var benefits = Service<Projects.Samskaping_Benefits>("benefits", 5085)
+    .WithEnvironment("Benefits__Nav__BaseUrl", simulatorUrl)
+    .WithEnvironment("Benefits__Nav__TokenEndpoint", ReferenceExpression.Create($"{simulatorUrl}/token"))
+    .WithEnvironment("Benefits__Nav__ClientId", "samskaping-benefits")
+    .WithEnvironment("Benefits__Nav__ClientSecret", navClientSecret)
+    .WithEnvironment("Benefits__Nav__FiksOrgId", "11415cd1-e26d-499a-8421-751457dfcbd5")
+    .WithEnvironment("Benefits__Nav__IntegrasjonId", "samskaping-dev")
+    .WithEnvironment("Benefits__Nav__IntegrasjonPassord", navIntegrasjonPassord)
+    .WithEnvironment("Benefits__Cases__BaseUrl", cases.GetEndpoint("http"))
+    .WaitFor(simulator);
 
 var gateway = builder.AddProject<Projects.Samskaping_Gateway>("gateway", launchProfileName: null)
     .WithHttpEndpoint(port: int.Parse(builder.Configuration["SAMSKAPING_GATEWAY_PORT"] ?? "5080", System.Globalization.CultureInfo.InvariantCulture), isProxied: false)

@@ -15,9 +15,13 @@ builder.Services.AddSimulatorTokens();
 builder.Services.AddSimulatorDigisos();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
-if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+// Loopback port 5086 only when nothing else says where to listen (ASPNETCORE_URLS, or the container image's
+// ASPNETCORE_HTTP_PORTS, or Kestrel endpoints).
+if (!new[] { WebHostDefaults.ServerUrlsKey, WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey }
+        .Any(key => !string.IsNullOrEmpty(builder.Configuration[key]))
+    && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
 {
-    builder.WebHost.UseUrls("http://127.0.0.1:5090");
+    builder.WebHost.UseUrls("http://127.0.0.1:5086");
 }
 
 var app = builder.Build();

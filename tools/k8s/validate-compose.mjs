@@ -23,6 +23,9 @@ const env = {
   SAMSKAPING_CASES_ENCRYPTION_KEY: "stand-in",
   SAMSKAPING_CASES_LOOKUP_KEY: "stand-in",
   SAMSKAPING_OUTCOMES_PSEUDONYM_KEY: "stand-in",
+  SAMSKAPING_NAV_SIGNING_KEY: "stand-in",
+  SAMSKAPING_NAV_CLIENT_SECRET: "stand-in",
+  SAMSKAPING_NAV_INTEGRASJON_PASSORD: "stand-in",
 };
 const interpolate = (value) => {
   if (typeof value === "string") {
@@ -76,13 +79,14 @@ for (const [name, s] of Object.entries(services)) {
   }
 }
 // Every web project (a folder with Program.cs and a Web SDK .csproj) must be in the compose file.
-const webProjects = ["services", "gateway"].flatMap(dir => readdirSync(join(root, dir)).map(p => `${dir}/${p}`))
+const webProjects = ["services", "gateway", "tools"].flatMap(dir => readdirSync(join(root, dir)).map(p => `${dir}/${p}`))
   .filter(p => existsSync(join(root, p, "Program.cs")) && /Sdk="Microsoft\.NET\.Sdk\.Web"/.test(readFileSync(join(root, p, `${basename(p)}.csproj`), "utf8")));
 const composed = new Set(Object.values(services).map(builtFrom).filter(Boolean));
 for (const p of webProjects) if (!composed.has(p)) problems.push(`${p} is a web project but no compose service builds it`);
 const gateway = Object.values(services).find(s => builtFrom(s) === "gateway/Samskaping.Gateway");
 for (const [name, s] of Object.entries(services)) {
-  if (!builtFrom(s) || s === gateway) continue;
+  // The gateway routes to the services; tools (the NAV-style simulator) are reached directly.
+  if (!builtFrom(s)?.startsWith("services/") || s === gateway) continue;
   const key = `ReverseProxy__Clusters__${name}__Destinations__${name}__Address`;
   if (gateway?.environment?.[key] !== `http://${name}:8080`) problems.push(`gateway: ${key} is not http://${name}:8080`);
 }

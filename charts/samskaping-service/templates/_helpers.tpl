@@ -74,6 +74,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- if eq .Values.role "service" -}}
 {{- $_ := set $c "Database__CreateIfMissing" "false" -}}
 {{- end -}}
+{{- range .Values.peers -}}
+{{- $_ := set $c .env (printf "http://%s-%s:%d%s" $.Release.Name .workload (int $.Values.routeServicePort) (default "" .path)) -}}
+{{- end -}}
 {{- if eq .Values.role "gateway" -}}
 {{- range .Values.routes -}}
 {{- $_ := set $c (printf "ReverseProxy__Clusters__%s__Destinations__%s__Address" . .) (printf "http://%s-%s:%d" $.Release.Name . (int $.Values.routeServicePort)) -}}

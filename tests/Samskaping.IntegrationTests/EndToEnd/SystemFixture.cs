@@ -7,6 +7,7 @@ using Samskaping.Coordination;
 using Samskaping.Gateway;
 using Samskaping.Grants;
 using Samskaping.IntegrationTests.Infrastructure;
+using Samskaping.NavSimulator;
 using Samskaping.Outcomes;
 using Xunit;
 
@@ -23,6 +24,7 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
     private readonly Dictionary<string, TestDatabase> _databases = [];
     private readonly List<IDisposable> _factories = [];
     private readonly Dictionary<string, IServiceProvider> _services = [];
+    private readonly Dictionary<string, Uri> _addresses = [];
     private readonly ActivityListener _listener;
     private TestVirtualHost? _vhost;
     private ServiceFactory<GatewayMarker>? _gateway;
@@ -42,13 +44,16 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
 
     public TestDatabase Database(string service) => _databases[service];
 
+    /// <summary>A service's own address (not the gateway's), e.g. for its internal, service-to-service endpoints.</summary>
+    public Uri Address(string service) => _addresses[service];
+
     /// <summary>A service's container, e.g. to publish on the system's bus as that service would.</summary>
     public IServiceProvider Services(string service) => _services[service];
 
     public async Task InitializeAsync()
     {
         _vhost = await TestVirtualHost.Create("system");
-        var addresses = new Dictionary<string, Uri>();
+        var addresses = _addresses;
         foreach (var service in ServiceNames)
         {
             _databases[service] = await TestDatabase.Create(service);
@@ -57,7 +62,10 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
         addresses["coordination"] = Start<CoordinationMarker>("coordination");
         addresses["grants"] = Start<GrantsMarker>("grants");
         addresses["outcomes"] = Start<OutcomesMarker>("outcomes");
-        addresses["benefits"] = Start<BenefitsMarker>("benefits");
+        var simulator = new ServiceFactory<NavSimulatorMarker>(NavSimulatorSettings.Simulator());
+        _factories.Add(simulator);
+        Simulator = simulator.Start();
+        addresses["benefits"] = Start<BenefitsMarker>("benefits", NavSimulatorSettings.Benefits(Simulator, addresses["cases"]));
 
         var gatewaySettings = CommonSettings();
         foreach (var (service, address) in addresses)
@@ -78,9 +86,16 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
 
     public HttpClient Anonymous() => _gateway!.CreateClient();
 
-    private Uri Start<TMarker>(string service) where TMarker : class
+    /// <summary>The NAV-style simulator the benefits service talks to, on a real loopback port.</summary>
+    public Uri Simulator { get; private set; } = null!;
+
+    private Uri Start<TMarker>(string service, IReadOnlyDictionary<string, string?>? extra = null) where TMarker : class
     {
         var settings = CommonSettings();
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
         settings["ConnectionStrings:Database"] = _databases[service].ConnectionString;
         settings["ConnectionStrings:RabbitMq"] = _vhost!.AmqpUri;
         settings["Outbox:PollInterval"] = "00:00:02";
