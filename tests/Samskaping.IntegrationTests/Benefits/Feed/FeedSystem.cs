@@ -27,11 +27,7 @@ namespace Samskaping.IntegrationTests.Benefits.Feed;
 /// </summary>
 public sealed class FeedSystem : IAsyncLifetime
 {
-    public const string FiksOrgId = "11415cd1-e26d-499a-8421-751457dfcbd5";
-    private const string ClientId = "samskaping-benefits";
-    private const string ClientSecret = "feed-tests-client-secret";
-    private const string IntegrasjonId = "feed-tests-integration";
-    private const string IntegrasjonPassord = "feed-tests-integration-password";
+    public const string FiksOrgId = NavSimulatorSettings.FiksOrgId;
 
     private readonly Dictionary<string, TestDatabase> _databases = [];
     private readonly List<IAsyncDisposable> _factories = [];
@@ -55,15 +51,7 @@ public sealed class FeedSystem : IAsyncLifetime
         {
             _databases[name] = await TestDatabase.Create("feed_" + name);
         }
-        var simulatorKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        SimulatorAddress = Start<NavSimulatorMarker>(new Dictionary<string, string?>
-        {
-            ["NavSimulator:SigningKey"] = simulatorKey,
-            ["NavSimulator:ClientId"] = ClientId,
-            ["NavSimulator:ClientSecret"] = ClientSecret,
-            ["NavSimulator:IntegrasjonId"] = IntegrasjonId,
-            ["NavSimulator:IntegrasjonPassord"] = IntegrasjonPassord,
-        });
+        SimulatorAddress = Start<NavSimulatorMarker>(NavSimulatorSettings.Simulator());
         Simulator = new HttpClient { BaseAddress = SimulatorAddress };
 
         var cases = Common("cases");
@@ -72,14 +60,10 @@ public sealed class FeedSystem : IAsyncLifetime
         CasesAddress = Start<CasesMarker>(cases);
 
         var benefits = Common("benefits");
-        benefits["Benefits:Cases:BaseUrl"] = CasesAddress.ToString();
-        benefits["Benefits:Nav:BaseUrl"] = SimulatorAddress.ToString();
-        benefits["Benefits:Nav:TokenEndpoint"] = new Uri(SimulatorAddress, "/token").ToString();
-        benefits["Benefits:Nav:ClientId"] = ClientId;
-        benefits["Benefits:Nav:ClientSecret"] = ClientSecret;
-        benefits["Benefits:Nav:FiksOrgId"] = FiksOrgId;
-        benefits["Benefits:Nav:IntegrasjonId"] = IntegrasjonId;
-        benefits["Benefits:Nav:IntegrasjonPassord"] = IntegrasjonPassord;
+        foreach (var (key, value) in NavSimulatorSettings.Benefits(SimulatorAddress, CasesAddress))
+        {
+            benefits[key] = value;
+        }
         benefits["Benefits:Nav:DeliveryTimeoutSeconds"] = "3";
         benefits["Benefits:Feed:PollIntervalMilliseconds"] = "250";
         benefits["Benefits:Feed:FirstBackoffMilliseconds"] = "100";
