@@ -25,6 +25,7 @@ public sealed partial class FeedDelivery(
     TimeProvider clock,
     ILogger<FeedDelivery> logger) : BackgroundService
 {
+    private const int LeaseMarginSeconds = 5;
     private const string ApplicantPurpose = "create the case on the benefit system's side (Digisos status feed)";
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -76,7 +77,21 @@ public sealed partial class FeedDelivery(
                           f.digisos_id AS DigisosId, f.attempts AS Attempts
                 """, new { now, until = now.AddSeconds(o.LeaseSeconds), batch = o.BatchSize }, cancellationToken: ct))).AsList();
         }
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (feed, token) => await Deliver(feed, token));
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (feed, token) =>
+        {
+            // A delivery never outlives its lease: after it, another replica may send a newer version, and this
+            // older one must not reach the other side after that.
+            using var lease = CancellationTokenSource.CreateLinkedTokenSource(token);
+            lease.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, o.LeaseSeconds - LeaseMarginSeconds)));
+            try
+            {
+                await Deliver(feed, lease.Token);
+            }
+            catch (OperationCanceledException) when (!token.IsCancellationRequested)
+            {
+                await Failed(feed, "The delivery took longer than its lease and was abandoned.", token);
+            }
+        });
         return due.Count;
     }
 

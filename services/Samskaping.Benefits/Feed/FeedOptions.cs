@@ -21,7 +21,7 @@ public sealed class FeedOptions
     [Range(1, 3600)] public int MaxBackoffSeconds { get; set; } = 30;
 
     /// <summary>How long a replica holds a feed while delivering it; longer than one delivery with its retries.</summary>
-    [Range(5, 3600)] public int LeaseSeconds { get; set; } = 120;
+    [Range(10, 3600)] public int LeaseSeconds { get; set; } = 120;
 
     /// <summary>Feeds delivered per round.</summary>
     [Range(1, 1000)] public int BatchSize { get; set; } = 20;
