@@ -68,4 +68,61 @@ public sealed class FeedDeliveryTests(FeedSystem system)
         listed.EnumerateArray().First(f => f.GetProperty("caseId").GetGuid() == caseId).GetProperty("attempts").GetInt32().ShouldBe(attempts);
         (await system.BenefitsDatabase.Scalar<int>("SELECT attempts FROM benefits.feeds WHERE case_id = @c", ("c", caseId))).ShouldBe(attempts);
     }
+    [Fact]
+    public async Task After_an_invalid_version_the_next_valid_version_is_delivered_normally()
+    {
+        var caseId = await system.OpenCaseWithApplicant();
+        var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
+        await system.Publish(request);
+        await system.Publish(approval);
+        await system.Publish(plan);
+        var first = await system.FeedWhen(caseId, f => FeedSystem.Delivered(f) && FeedSystem.Events(f) == 4, "the first delivery");
+
+        // The current version stands as invalid (as a defect in the document builder would leave it).
+        await system.BenefitsDatabase.Scalar<int>(
+            """UPDATE benefits.feeds SET state = 'invalid', validation_errors = '[{"path": "/hendelser/3", "message": "defect"}]' WHERE case_id = @c""",
+            ("c", caseId));
+        await system.Publish(new DisbursementPaid(caseId, plan.GrantId, plan.DisbursementId, plan.FundId, plan.Amount, plan.DueOn, "ref", Start.AddDays(7)));
+
+        var next = await system.FeedWhen(caseId, f => FeedSystem.Delivered(f) && FeedSystem.Events(f) == 5, "the next valid version to be delivered");
+        next.GetProperty("version").GetInt32().ShouldBe(first.GetProperty("version").GetInt32() + 1);
+        next.GetProperty("validationErrors").GetArrayLength().ShouldBe(0);
+        var received = await system.Received(next.GetProperty("digisosId").GetString()!);
+        received["latest"]!["hendelser"]!.AsArray().Count.ShouldBe(5);
+    }
+    [Fact]
+    public async Task Events_that_change_nothing_in_the_document_make_no_new_version()
+    {
+        var caseId = await system.OpenCaseWithApplicant();
+        var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
+        await system.Publish(request);
+        await system.Publish(approval);
+        await system.Publish(plan);
+        var first = await system.FeedWhen(caseId, f => FeedSystem.Delivered(f) && FeedSystem.Events(f) == 4, "the first delivery");
+
+        // Re-published (a new message id each, past the inbox) and an event the document does not show.
+        var consumers = new[] { "StatusFeedConsumer.GrantRequested", "StatusFeedConsumer.DisbursementPlanned", "StatusFeedConsumer.GrantApproved" };
+        var before = await Handled(consumers);
+        await system.Publish(request);
+        await system.Publish(plan);
+        await system.Publish(approval with { ApprovedAt = approval.ApprovedAt.AddMinutes(1) });
+        await Eventually.True(async () => (await Handled(consumers)).Zip(before).All(p => p.First > p.Second), what: "the three events to be consumed");
+        var unchanged = await system.FeedWhen(caseId, _ => true, "the feed");
+        unchanged.GetProperty("version").GetInt32().ShouldBe(first.GetProperty("version").GetInt32());
+
+        await system.Publish(new DisbursementPaid(caseId, plan.GrantId, plan.DisbursementId, plan.FundId, plan.Amount, plan.DueOn, "ref", Start.AddDays(7)));
+
+        var next = await system.FeedWhen(caseId, f => FeedSystem.Delivered(f) && FeedSystem.Events(f) == 5, "the paid version");
+        next.GetProperty("version").GetInt32().ShouldBe(first.GetProperty("version").GetInt32() + 1, "only the payment changed the document");
+    }
+
+    private async Task<long[]> Handled(string[] consumers)
+    {
+        var counts = new long[consumers.Length];
+        for (var i = 0; i < consumers.Length; i++)
+        {
+            counts[i] = await system.BenefitsDatabase.Scalar<long>("SELECT count(*) FROM messaging.inbox WHERE consumer = @c", ("c", consumers[i]));
+        }
+        return counts;
+    }
 }
