@@ -21,7 +21,7 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Benefits.Feed;
 
 /// <summary>
-/// The benefits service with its status feed, the real cases service (it names each case's applicant), the NAV
+/// The benefits service with its status feed (two replicas), the real cases service (it names each case's applicant), the NAV
 /// simulator on a real loopback port, and a host that plays grants: it publishes grants' events on the real bus and
 /// records the benefits events that come back. Each on its own database, one RabbitMQ virtual host.
 /// </summary>
@@ -71,6 +71,8 @@ public sealed class FeedSystem : IAsyncLifetime
         benefits["Benefits:Feed:BreakSeconds"] = "1";
         benefits["Benefits:Feed:Retries"] = "1";
         BenefitsAddress = Start<BenefitsMarker>(benefits);
+        // A second replica on the same database and queues: deliveries compete for the same feeds, as in production.
+        Start<BenefitsMarker>(benefits);
 
         _grants = await MessagingHost.Start(_databases["grants"], _vhost, "grants-stand-in", bus =>
         {
