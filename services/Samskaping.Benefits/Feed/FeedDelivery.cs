@@ -26,6 +26,7 @@ public sealed partial class FeedDelivery(
     ILogger<FeedDelivery> logger) : BackgroundService
 {
     private const int LeaseMarginSeconds = 5;
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(50);
     private const string ApplicantPurpose = "create the case on the benefit system's side (Digisos status feed)";
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -46,8 +47,9 @@ public sealed partial class FeedDelivery(
             {
                 break;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // The database away, or anything unforeseen: the worker must outlive it; leases taken expire by themselves.
                 LogRoundFailed(logger, e.GetType().Name, e.Message);
                 await Pause(TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds), stoppingToken);
             }
@@ -262,9 +264,10 @@ public sealed partial class FeedDelivery(
                 wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue < wait ? untilDue : wait;
             }
         }
-        if (wait <= TimeSpan.Zero)
+        // Never a busy loop: a due feed another transaction holds for a moment is looked at again shortly.
+        if (wait < MinimumWait)
         {
-            return;
+            wait = MinimumWait;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(wait);
