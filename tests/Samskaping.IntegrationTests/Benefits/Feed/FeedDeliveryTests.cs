@@ -116,6 +116,29 @@ public sealed class FeedDeliveryTests(FeedSystem system)
         next.GetProperty("version").GetInt32().ShouldBe(first.GetProperty("version").GetInt32() + 1, "only the payment changed the document");
     }
 
+    [Fact]
+    public async Task The_applicants_identity_number_reaches_no_log_on_either_side()
+    {
+        var client = system.Cases();
+        var caseId = await CaseClient.Open(client, "Familien Logg");
+        var identityNumber = IdentityNumbers.Adult();
+        await CaseClient.AddMember(client, caseId, "Mona Logg", "parent", identityNumber: identityNumber);
+        await Eventually.True(async () =>
+            await system.BenefitsDatabase.Scalar<long>("SELECT count(*) FROM access.case_openings WHERE case_id = @c", ("c", caseId)) == 1,
+            what: "benefits to learn of the case");
+        var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
+        await system.Publish(request);
+        await system.Publish(approval);
+        await system.Publish(plan);
+        await system.FeedWhen(caseId, f => FeedSystem.Delivered(f) && FeedSystem.Events(f) == 4, "the delivery (the Digisos case created with the number)");
+
+        // The capture works (benefits logs the delivery at Information) ...
+        await Eventually.True(() => Task.FromResult(system.Logs.Lines.Any(l => l.Contains(caseId.ToString(), StringComparison.Ordinal) && l.Contains("delivered", StringComparison.Ordinal))),
+            what: "the delivery's log line");
+        // ... and the number that went to /ny?sokerFnr= is in none of the simulator's, cases' or benefits' lines.
+        system.Logs.Lines.ShouldNotContain(l => l.Contains(identityNumber, StringComparison.Ordinal));
+    }
+
     private async Task<long[]> Handled(string[] consumers)
     {
         var counts = new long[consumers.Length];

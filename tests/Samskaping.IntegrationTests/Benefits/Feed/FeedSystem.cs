@@ -11,7 +11,6 @@ using Samskaping.Cases;
 using Samskaping.Contracts.Benefits;
 using Samskaping.Contracts.Grants;
 using Samskaping.IntegrationTests.Cases;
-using Samskaping.IntegrationTests.EndToEnd;
 using Samskaping.IntegrationTests.Infrastructure;
 using Samskaping.IntegrationTests.Messaging;
 using Samskaping.NavSimulator;
@@ -165,9 +164,12 @@ public sealed class FeedSystem : IAsyncLifetime
         ["Outbox:PollInterval"] = "00:00:01",
     };
 
+    /// <summary>Every log line of the simulator, cases and benefits, at the levels their configuration allows.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     private Uri Start<TMarker>(Dictionary<string, string?> settings) where TMarker : class
     {
-        var factory = new ServiceFactory<TMarker>(settings);
+        var factory = new LoggedServiceFactory<TMarker>(settings, Logs);
         _factories.Add(factory);
         return factory.Start();
     }
