@@ -86,6 +86,18 @@ public sealed partial class FeedProjection(
         return version;
     }
 
+    /// <summary>Makes a feed that waits for an applicant due now (and wakes the delivery worker on commit).</summary>
+    public async Task WakeIfWaitingForApplicant(Guid caseId, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var woken = await tx.Connection!.ExecuteAsync(new CommandDefinition(
+            "UPDATE benefits.feeds SET next_attempt_at = @now WHERE case_id = @caseId AND state = 'waiting-for-applicant'",
+            new { caseId, now = clock.Now() }, tx, cancellationToken: ct));
+        if (woken > 0)
+        {
+            await tx.Connection!.ExecuteAsync(new CommandDefinition($"SELECT pg_notify('{Channel}', '')", transaction: tx, cancellationToken: ct));
+        }
+    }
+
     internal static string Truncate(string text, int max = 2000) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Status document version {Version} of case {CaseId} fails NAV's schema ({Count} errors) and will not be sent: {Errors}")]

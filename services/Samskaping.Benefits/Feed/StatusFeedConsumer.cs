@@ -19,7 +19,8 @@ public sealed class StatusFeedConsumer(Inbox inbox, FeedFactStore facts, FeedPro
     IConsumer<DisbursementPlanned>,
     IConsumer<DisbursementPaid>,
     IConsumer<DisbursementStopped>,
-    IConsumer<DisbursementCancelled>
+    IConsumer<DisbursementCancelled>,
+    IConsumer<HouseholdMemberAdded>
 {
     public Task Consume(ConsumeContext<CaseOpened> context) =>
         Apply(context, FactKinds.CaseOpened, context.Message.CaseId, context.Message.CaseId, context.Message.OpenedAt);
@@ -55,6 +56,13 @@ public sealed class StatusFeedConsumer(Inbox inbox, FeedFactStore facts, FeedPro
 
     public Task Consume(ConsumeContext<DisbursementCancelled> context) =>
         Apply(context, FactKinds.DisbursementCancelled, context.Message.CaseId, context.Message.DisbursementId, context.Message.CancelledAt);
+
+    // An adult joining the household may be the applicant a waiting feed needs: look again now, not after the backoff.
+    public Task Consume(ConsumeContext<HouseholdMemberAdded> context) =>
+        context.Message.Role is MemberRoles.Parent or MemberRoles.Guardian or MemberRoles.OtherAdult
+            ? inbox.Receive(context, $"{nameof(StatusFeedConsumer)}.{nameof(HouseholdMemberAdded)}",
+                (tx, ct) => projection.WakeIfWaitingForApplicant(context.Message.CaseId, tx, ct))
+            : Task.FromResult(false);
 
     private Task<bool> Apply<T>(ConsumeContext<T> context, string kind, Guid caseId, Guid subjectId, DateTimeOffset at) where T : class =>
         inbox.Receive(context, $"{nameof(StatusFeedConsumer)}.{typeof(T).Name}", async (tx, ct) =>

@@ -143,6 +143,10 @@ public sealed class FeedDocumentTests(FeedSystem system)
         admin.GetRawText().ShouldNotContain("kontonummer\":");
         admin.GetRawText().ShouldNotContain("Mona Feed");
         FeedEvents.Delivered.ShouldNotContain(d => d.CaseId == caseId && d.Version >= version);
+        // Logged as an error naming the place, without the account number or the payee.
+        var logged = system.Logs.Lines.Where(l => l.Contains(caseId.ToString(), StringComparison.Ordinal) && l.Contains("fails NAV's schema", StringComparison.Ordinal)).ToList();
+        logged.ShouldNotBeEmpty();
+        logged.ShouldAllBe(l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("/hendelser/3/kontonummer") && !l.Contains("1234567890") && !l.Contains("Mona Feed"));
     }
 
     [Fact]
