@@ -23,9 +23,11 @@ public static class BenefitsModule
             bus.AddConsumer<StatusFeedConsumer>();
         });
         builder.Services.AddSingleton<ReceivedCaseStore>();
+        // Before AddNavConnection: the feed's resilience pipeline then wraps the token request too (handlers run in the
+        // order they are added), so a token endpoint that is down counts towards the retries and the circuit breaker.
+        builder.AddStatusFeed();
         builder.AddCasesDirectory();
         builder.AddNavConnection();
-        builder.AddStatusFeed();
         return builder;
     }
 
