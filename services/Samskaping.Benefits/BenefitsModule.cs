@@ -2,6 +2,7 @@ using Samskaping.Access;
 using Samskaping.Benefits.Cases;
 using Samskaping.Benefits.Inbound;
 using Samskaping.Benefits.Lookup;
+using Samskaping.Benefits.Feed;
 using Samskaping.Benefits.Nav;
 using Samskaping.Benefits.People;
 using Samskaping.Messaging.Bus;
@@ -21,11 +22,13 @@ public static class BenefitsModule
         {
             bus.AddCaseParticipationConsumers();
             bus.AddConsumer<CaseOpenedConsumer>();
+            bus.AddConsumer<StatusFeedConsumer>();
         });
         builder.Services.AddSingleton<ReceivedCaseStore>();
-        // Before AddNavConnection, so the look-up's resilience pipeline wraps the token request too (handlers run in
-        // the order they are added): a token endpoint that is down or slow is timed out, retried and counted like the look-up.
+        // Both before AddNavConnection, so each use's resilience pipeline wraps the token request too (handlers run in
+        // the order they are added): a token endpoint that is down or slow is timed out, retried and counted like the call.
         builder.AddBenefitLookup();
+        builder.AddStatusFeed();
         builder.AddCasesDirectory();
         builder.AddNavConnection();
         builder.AddInboundAuthentication();
@@ -38,6 +41,7 @@ public static class BenefitsModule
         app.MapReceivedCaseEndpoints();
         app.MapLookupEndpoints();
         app.MapInboundEndpoints();
+        app.MapStatusFeedEndpoints();
         return app;
     }
 }

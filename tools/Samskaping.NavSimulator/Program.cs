@@ -1,5 +1,6 @@
 using Samskaping.NavSimulator;
 using Samskaping.NavSimulator.Benefits;
+using Samskaping.NavSimulator.Digisos;
 using Samskaping.NavSimulator.Faults;
 using Samskaping.NavSimulator.Inbound;
 using Samskaping.NavSimulator.Tokens;
@@ -15,6 +16,7 @@ builder.Services.AddSingleton<FaultInjection>();
 builder.Services.AddSimulatorTokens();
 builder.Services.AddSimulatorBenefits();
 builder.Services.AddInboundSender();
+builder.Services.AddSimulatorDigisos();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 // Loopback port 5086 only when nothing else says where to listen (ASPNETCORE_URLS, or the container image's
@@ -37,6 +39,7 @@ app.MapTokenEndpoint();
 app.MapFaultEndpoints();
 app.MapBenefitEndpoints();
 app.MapInboundSender();
+app.MapDigisosEndpoints();
 app.Run();
 
 static bool TryKey(string key)
