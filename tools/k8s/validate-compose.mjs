@@ -8,7 +8,7 @@
 // Usage: node validate-compose.mjs REPO_ROOT       (exit 1 on any problem)
 import { readFileSync, existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, basename } from "node:path";
+import { join, basename, dirname, normalize, relative } from "node:path";
 import { parse } from "yaml";
 import Ajv from "ajv";
 
@@ -59,6 +59,16 @@ const validate = ajv.compile(schema);
 if (!validate(compose)) for (const e of validate.errors) problems.push(`schema: ${e.instancePath || "/"} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ""}`);
 
 const services = compose.services ?? {};
+// The .csproj files a project references, transitively, as repository-relative paths.
+function projectReferences(csproj, seen = new Set()) {
+  if (!existsSync(join(root, csproj))) return seen;
+  const text = readFileSync(join(root, csproj), "utf8");
+  for (const m of text.matchAll(/<ProjectReference\s+Include="([^"]+)"/g)) {
+    const dep = relative(root, normalize(join(root, dirname(csproj), m[1].replaceAll("\\", "/"))));
+    if (!seen.has(dep)) { seen.add(dep); projectReferences(dep, seen); }
+  }
+  return seen;
+}
 const dockerfile = readFileSync(join(root, "docker/Dockerfile"), "utf8");
 const dockerfileHealth = /^HEALTHCHECK\s+(?!NONE)/m.test(dockerfile);
 const builtFrom = (s) => s.build && s.build.dockerfile === "docker/Dockerfile" ? s.build.args?.PROJECT : undefined;
@@ -75,6 +85,10 @@ for (const [name, s] of Object.entries(services)) {
     const csproj = `${project}/${basename(project)}.csproj`;
     if (!existsSync(join(root, csproj))) problems.push(`${name}: ${csproj} does not exist`);
     if (!dockerfile.includes(`COPY ${csproj} `)) problems.push(`${name}: docker/Dockerfile's restore layer does not copy ${csproj}`);
+    // Every project it references, directly or not, must be in the restore layer too, or `dotnet restore` fails.
+    for (const dep of projectReferences(csproj)) {
+      if (!dockerfile.includes(`COPY ${dep} `)) problems.push(`${name}: docker/Dockerfile's restore layer does not copy ${dep} (referenced by ${csproj})`);
+    }
     if (s.read_only !== true) problems.push(`${name}: root filesystem not read-only`);
   }
 }
