@@ -46,6 +46,7 @@ public static class InboundSender
     {
         services.AddOptions<InboundSenderOptions>().BindConfiguration(InboundSenderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(Client);
+        services.AddSingleton<SentEvents>();
         return services;
     }
 
@@ -59,7 +60,7 @@ public static class InboundSender
 
     internal static async Task<IResult> Send(
         SendInbound request, TokenIssuer tokens, IHttpClientFactory clients, IOptions<InboundSenderOptions> options, TimeProvider clock,
-        CancellationToken ct)
+        SentEvents sent, CancellationToken ct)
     {
         var o = options.Value;
         if (string.IsNullOrWhiteSpace(o.TargetUrl) || !Uri.TryCreate(o.TargetUrl, UriKind.Absolute, out var target))
@@ -80,7 +81,8 @@ public static class InboundSender
                 monthlyAmount = request.MonthlyAmount,
                 from = request.From,
                 to = request.To,
-                occurredAt = request.OccurredAt ?? clock.GetUtcNow(),
+                // A repeat of an eventId without its own occurredAt repeats the first one's: the same notification again.
+                occurredAt = request.OccurredAt ?? sent.FirstOccurredAt(eventId, clock.GetUtcNow()),
             }),
         };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -110,4 +112,12 @@ public static class InboundSender
                 detail: $"Posting to {target} failed: {(e is HttpRequestException ? "could not connect or the connection broke" : "timed out")}.");
         }
     }
+}
+
+/// <summary>When each eventId was first sent, so sending it again repeats the notification exactly.</summary>
+public sealed class SentEvents
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _first = new(StringComparer.Ordinal);
+
+    public DateTimeOffset FirstOccurredAt(string eventId, DateTimeOffset now) => _first.GetOrAdd(eventId, now);
 }

@@ -141,6 +141,22 @@ public sealed class InboundTests(BenefitsSystem system)
     }
 
     [Fact]
+    public async Task The_simulator_repeats_an_eventId_sent_without_occurredAt_as_the_same_notification()
+    {
+        // As a person would do it from the .http walk-through: no occurredAt, the same eventId twice.
+        var eventId = "nav-" + Guid.NewGuid();
+        var notification = new { personIdent = SyntheticIdentityNumbers.Adult(), benefit = "bostøtte", status = "stopped", eventId };
+
+        var first = await SendFromSimulator(notification);
+        var second = await SendFromSimulator(notification);
+
+        first.GetProperty("status").GetInt32().ShouldBe(202, first.GetRawText());
+        second.GetProperty("status").GetInt32().ShouldBe(202, second.GetRawText());
+        second.GetProperty("answer").GetRawText().ShouldBe(first.GetProperty("answer").GetRawText());
+        (await system.Database("benefits").Scalar<long>("SELECT count(*) FROM benefits.inbound_events WHERE event_id = @e", ("e", eventId))).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_person_nobody_knows_is_accepted_and_recorded_as_matching_nobody()
     {
         var eventId = "nav-" + Guid.NewGuid();
