@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Claims;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -33,95 +31,65 @@ public sealed class ServiceAuthOptions
 }
 
 /// <summary>The calling service's own bearer token for service-to-service calls, cached until shortly before it expires.</summary>
-public sealed class ServiceTokens(
-    string serviceName,
-    IOptions<AuthOptions> auth,
-    IOptions<ServiceAuthOptions> options,
-    IHttpClientFactory httpClients,
-    TimeProvider clock) : IDisposable
+public sealed class ServiceTokens : IDisposable
 {
     /// <summary>Every service token's subject starts with this, so no person's token can pass as a service.</summary>
     public const string SubjectPrefix = "service:";
 
     public const string TokenClient = "service-token-endpoint";
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private (string Token, DateTimeOffset RenewAt)? _cached;
+    private readonly string _serviceName;
+    private readonly IOptions<AuthOptions> _auth;
+    private readonly IOptions<ServiceAuthOptions> _options;
+    private readonly IHttpClientFactory _httpClients;
+    private readonly TimeProvider _clock;
+    private readonly CachedToken _token;
 
-    public async Task<string> Token(CancellationToken ct)
+    public ServiceTokens(string serviceName, IOptions<AuthOptions> auth, IOptions<ServiceAuthOptions> options,
+        IHttpClientFactory httpClients, TimeProvider clock)
     {
-        if (_cached is { } hit && clock.GetUtcNow() < hit.RenewAt)
-        {
-            return hit.Token;
-        }
-        await _gate.WaitAsync(ct);
-        try
-        {
-            if (_cached is { } again && clock.GetUtcNow() < again.RenewAt)
-            {
-                return again.Token;
-            }
-            var (token, lifetime) = string.IsNullOrWhiteSpace(auth.Value.SigningKey) ? await FromTokenEndpoint(ct) : SignOwn();
-            _cached = (token, clock.GetUtcNow().Add(lifetime * 0.75));
-            return token;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        (_serviceName, _auth, _options, _httpClients, _clock) = (serviceName, auth, options, httpClients, clock);
+        _token = new CachedToken(clock, ct =>
+            string.IsNullOrWhiteSpace(_auth.Value.SigningKey) ? FromTokenEndpoint(ct) : Task.FromResult(SignOwn()));
     }
+
+    public Task<string> Token(CancellationToken ct) => _token.Get(ct);
+
+    public void Dispose() => _token.Dispose();
 
     private (string, TimeSpan) SignOwn()
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var lifetime = TimeSpan.FromSeconds(options.Value.LifetimeSeconds);
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var lifetime = TimeSpan.FromSeconds(_options.Value.LifetimeSeconds);
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = auth.Value.Issuer,
-            Audience = auth.Value.Audience,
+            Issuer = _auth.Value.Issuer,
+            Audience = _auth.Value.Audience,
             Subject = new ClaimsIdentity(
             [
-                new Claim("sub", SubjectPrefix + serviceName),
-                new Claim("name", serviceName),
+                new Claim("sub", SubjectPrefix + _serviceName),
+                new Claim("name", _serviceName),
                 new Claim("role", Roles.Service),
             ]),
             IssuedAt = now,
             NotBefore = now,
             Expires = now.Add(lifetime),
             SigningCredentials = new SigningCredentials(
-                new SymmetricSecurityKey(AuthOptions.DecodeKey(auth.Value.SigningKey!)), SecurityAlgorithms.HmacSha256),
+                new SymmetricSecurityKey(AuthOptions.DecodeKey(_auth.Value.SigningKey!)), SecurityAlgorithms.HmacSha256),
         });
         return (token, lifetime);
     }
 
-    private async Task<(string, TimeSpan)> FromTokenEndpoint(CancellationToken ct)
+    private Task<(string, TimeSpan)> FromTokenEndpoint(CancellationToken ct)
     {
-        var o = options.Value;
+        var o = _options.Value;
         if (string.IsNullOrWhiteSpace(o.TokenEndpoint) || string.IsNullOrWhiteSpace(o.ClientId) || string.IsNullOrWhiteSpace(o.ClientSecret))
         {
             throw new InvalidOperationException(
                 "ServiceAuth:TokenEndpoint, ServiceAuth:ClientId and ServiceAuth:ClientSecret must be set when tokens come from an OIDC provider.");
         }
-        var form = new Dictionary<string, string> { ["grant_type"] = "client_credentials" };
-        if (!string.IsNullOrWhiteSpace(o.Scope))
-        {
-            form["scope"] = o.Scope;
-        }
-        using var request = new HttpRequestMessage(HttpMethod.Post, o.TokenEndpoint) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
-            System.Text.Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(o.ClientId)}:{Uri.EscapeDataString(o.ClientSecret)}")));
-        using var response = await httpClients.CreateClient(TokenClient).SendAsync(request, ct);
-        response.EnsureSuccessStatusCode();
-        var answer = await response.Content.ReadFromJsonAsync<TokenAnswer>(ct)
-            ?? throw new InvalidOperationException("The token endpoint answered without a token.");
-        return (answer.AccessToken, TimeSpan.FromSeconds(Math.Clamp(answer.ExpiresIn, 30, 3600)));
+        return ClientCredentials.Request(_httpClients.CreateClient(TokenClient), o.TokenEndpoint, o.ClientId, o.ClientSecret, o.Scope, ct);
     }
-
-    public void Dispose() => _gate.Dispose();
-
-    private sealed record TokenAnswer(
-        [property: JsonPropertyName("access_token")] string AccessToken,
-        [property: JsonPropertyName("expires_in")] int ExpiresIn);
 }
 
 /// <summary>Adds the service's own bearer token to every request of the HttpClient it is attached to.</summary>

@@ -1,9 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Benefits.Nav;
 
@@ -56,62 +55,25 @@ public static class NavHttpClients
 }
 
 /// <summary>Gets and caches the bearer token from the client-credentials endpoint, renewing it before it expires.</summary>
-public sealed class NavTokenClient(IHttpClientFactory httpClients, IOptions<NavOptions> options, TimeProvider clock) : IDisposable
+public sealed class NavTokenClient : IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private (string Token, DateTimeOffset RenewAt)? _cached;
+    private readonly CachedToken _token;
 
-    public async Task<string> AccessToken(CancellationToken ct)
+    public NavTokenClient(IHttpClientFactory httpClients, IOptions<NavOptions> options, TimeProvider clock)
     {
-        if (_cached is { } hit && clock.GetUtcNow() < hit.RenewAt)
+        _token = new CachedToken(clock, ct =>
         {
-            return hit.Token;
-        }
-        await _gate.WaitAsync(ct);
-        try
-        {
-            if (_cached is { } again && clock.GetUtcNow() < again.RenewAt)
-            {
-                return again.Token;
-            }
             var o = options.Value;
-            var form = new Dictionary<string, string> { ["grant_type"] = "client_credentials" };
-            if (!string.IsNullOrWhiteSpace(o.Scope))
-            {
-                form["scope"] = o.Scope;
-            }
-            using var request = new HttpRequestMessage(HttpMethod.Post, o.TokenEndpoint) { Content = new FormUrlEncodedContent(form) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
-                System.Text.Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(o.ClientId)}:{Uri.EscapeDataString(o.ClientSecret)}")));
-            using var response = await httpClients.CreateClient(NavHttpClients.Token).SendAsync(request, ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                // 5xx is the other side being down (retried by the caller's pipeline); 4xx is our configuration.
-                throw new HttpRequestException($"The token endpoint answered {(int)response.StatusCode}.", null, response.StatusCode);
-            }
-            var answer = await response.Content.ReadFromJsonAsync<TokenAnswer>(ct);
-            if (answer is not { AccessToken.Length: > 0 })
-            {
-                throw new HttpRequestException("The token endpoint answered without an access token.");
-            }
-            var lifetime = TimeSpan.FromSeconds(Math.Clamp(answer.ExpiresIn, 10, 3600));
-            _cached = (answer.AccessToken, clock.GetUtcNow().Add(lifetime * 0.75));
-            return answer.AccessToken;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+            return ClientCredentials.Request(httpClients.CreateClient(NavHttpClients.Token), o.TokenEndpoint, o.ClientId, o.ClientSecret, o.Scope, ct);
+        });
     }
 
+    public Task<string> AccessToken(CancellationToken ct) => _token.Get(ct);
+
     /// <summary>Forget the cached token (the other side refused it).</summary>
-    public void Invalidate() => _cached = null;
+    public void Invalidate() => _token.Invalidate();
 
-    public void Dispose() => _gate.Dispose();
-
-    private sealed record TokenAnswer(
-        [property: JsonPropertyName("access_token")] string AccessToken,
-        [property: JsonPropertyName("expires_in")] int ExpiresIn);
+    public void Dispose() => _token.Dispose();
 }
 
 /// <summary>Adds the bearer token; when the other side answers 401, gets a fresh token and tries once more.</summary>
