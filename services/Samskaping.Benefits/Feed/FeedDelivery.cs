@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Samskaping.Benefits.People;
 using Samskaping.Contracts.Benefits;
+using Samskaping.Messaging.Database;
 using Samskaping.Messaging.Outbox;
 using Samskaping.ServiceDefaults;
 
@@ -295,35 +296,9 @@ public sealed partial class FeedDelivery(
     }
 
     /// <summary>LISTEN for new versions (NOTIFY on commit by <see cref="FeedProjection"/>); reconnects after failures.</summary>
-    private async Task ListenForVersions(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(ct);
-                connection.Notification += (_, _) => _wake.Writer.TryWrite(true);
-                await using (var listen = new NpgsqlCommand($"LISTEN {FeedProjection.Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(ct);
-                }
-                _wake.Writer.TryWrite(true);
-                while (!ct.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(ct);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
-            {
-                LogListenFailed(logger, e.GetType().Name, e.Message);
-                await Pause(TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds), ct);
-            }
-        }
-    }
+    private Task ListenForVersions(CancellationToken ct) =>
+        CommitListener.Run(dataSource, FeedProjection.Channel, () => _wake.Writer.TryWrite(true),
+            TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds), clock, logger, ct);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Status document version {Version} of case {CaseId} delivered ({Events} events)")]
     private static partial void LogDelivered(ILogger logger, Guid caseId, int version, int events);
@@ -340,6 +315,4 @@ public sealed partial class FeedDelivery(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A status feed delivery round failed ({ExceptionType}: {Reason})")]
     private static partial void LogRoundFailed(ILogger logger, string exceptionType, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Status feed listener lost its connection ({ExceptionType}: {Reason}); reconnecting")]
-    private static partial void LogListenFailed(ILogger logger, string exceptionType, string reason);
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Samskaping.Messaging.Database;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Messaging.Outbox;
@@ -205,43 +206,8 @@ internal sealed partial class OutboxRelay(
     }
 
     /// <summary>LISTEN on the outbox channel; reconnects after failures so the relay keeps waking on commit.</summary>
-    private async Task ListenForCommits(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(ct);
-                connection.Notification += (_, _) => _wake.Writer.TryWrite(true);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Outbox.Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(ct);
-                }
-                // Rows committed while we were not listening are found by this first look.
-                _wake.Writer.TryWrite(true);
-                while (!ct.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(ct);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
-            {
-                LogListenFailed(logger, e.GetType().Name, e.Message);
-                try
-                {
-                    await Task.Delay(options.Value.MaxRetryDelay, clock, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    private Task ListenForCommits(CancellationToken ct) =>
+        CommitListener.Run(dataSource, Outbox.Channel, () => _wake.Writer.TryWrite(true), options.Value.MaxRetryDelay, clock, logger, ct);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox publish failed ({ExceptionType}: {Reason}); retrying in {DelayMs} ms")]
     private static partial void LogPublishFailed(ILogger logger, string exceptionType, string reason, double delayMs);
@@ -249,8 +215,6 @@ internal sealed partial class OutboxRelay(
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} parked and will not be published: {Problem}")]
     private static partial void LogParked(ILogger logger, Guid id, string problem);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox listener lost its connection ({ExceptionType}: {Reason}); reconnecting")]
-    private static partial void LogListenFailed(ILogger logger, string exceptionType, string reason);
 
     private sealed record OutboxRow(Guid Id, string MessageType, string Body, string? TraceParent, DateTime CreatedAt);
 }
