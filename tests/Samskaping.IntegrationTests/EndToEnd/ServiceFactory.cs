@@ -9,9 +9,13 @@ using Microsoft.Extensions.Logging;
 namespace Samskaping.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// One service, in this process but on a real loopback port, so the gateway reaches it over HTTP as in production.
+/// One process of the system (a service, the gateway or the NAV simulator), in this process but on a real loopback
+/// port, so the others reach it over HTTP as in production. <paramref name="port"/>: a chosen one when another
+/// process must know the address before this one starts (0: the OS picks). <paramref name="logs"/>: capture every
+/// line at the process's own configured levels (as in production) instead of showing warnings only.
 /// </summary>
-public sealed class ServiceFactory<TMarker>(IReadOnlyDictionary<string, string?> settings, bool realPort = true)
+public sealed class ServiceFactory<TMarker>(
+    IReadOnlyDictionary<string, string?> settings, bool realPort = true, int port = 0, CapturedLogs? logs = null)
     : WebApplicationFactory<TMarker> where TMarker : class
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -21,7 +25,16 @@ public sealed class ServiceFactory<TMarker>(IReadOnlyDictionary<string, string?>
             builder.UseSetting(key, value);
         }
         builder.UseEnvironment("Testing");
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging =>
+        {
+            if (logs is null)
+            {
+                logging.SetMinimumLevel(LogLevel.Warning);
+                return;
+            }
+            logging.ClearProviders();
+            logging.AddProvider(logs);
+        });
     }
 
     /// <summary>Starts the service on 127.0.0.1 and an ephemeral port; returns its base address.</summary>
@@ -29,7 +42,7 @@ public sealed class ServiceFactory<TMarker>(IReadOnlyDictionary<string, string?>
     {
         if (realPort)
         {
-            UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            UseKestrel(k => k.Listen(IPAddress.Loopback, port));
             StartServer();
         }
         else

@@ -116,14 +116,7 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
         return address;
     }
 
-    private static Dictionary<string, string?> CommonSettings() => new()
-    {
-        ["Auth:Issuer"] = TestEnvironment.Issuer,
-        ["Auth:Audience"] = TestEnvironment.Audience,
-        ["Auth:SigningKey"] = TestEnvironment.SigningKey,
-        ["RateLimiting:BurstLimit"] = "10000",
-        ["RateLimiting:PermitsPerSecond"] = "10000",
-    };
+    private static Dictionary<string, string?> CommonSettings() => TestEnvironment.ProcessSettings();
 
     public void Dispose()
     {

@@ -22,6 +22,16 @@ public static class TestEnvironment
     public const string Issuer = "samskaping-test";
     public const string Audience = "samskaping";
 
+    /// <summary>What every process of a test system is started with: this run's tokens, and rate limits out of the way.</summary>
+    public static Dictionary<string, string?> ProcessSettings() => new()
+    {
+        ["Auth:Issuer"] = Issuer,
+        ["Auth:Audience"] = Audience,
+        ["Auth:SigningKey"] = SigningKey,
+        ["RateLimiting:BurstLimit"] = "10000",
+        ["RateLimiting:PermitsPerSecond"] = "10000",
+    };
+
     public static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
 
     private static string Required(string name) =>

@@ -10,6 +10,7 @@ using Samskaping.Benefits;
 using Samskaping.Cases;
 using Samskaping.Contracts.Benefits;
 using Samskaping.Contracts.Grants;
+using Samskaping.IntegrationTests.EndToEnd;
 using Samskaping.IntegrationTests.Cases;
 using Samskaping.IntegrationTests.Infrastructure;
 using Samskaping.IntegrationTests.Messaging;
@@ -152,24 +153,21 @@ public sealed class FeedSystem : IAsyncLifetime
         return client;
     }
 
-    private Dictionary<string, string?> Common(string database) => new()
+    private Dictionary<string, string?> Common(string database)
     {
-        ["Auth:Issuer"] = TestEnvironment.Issuer,
-        ["Auth:Audience"] = TestEnvironment.Audience,
-        ["Auth:SigningKey"] = TestEnvironment.SigningKey,
-        ["RateLimiting:BurstLimit"] = "10000",
-        ["RateLimiting:PermitsPerSecond"] = "10000",
-        ["ConnectionStrings:Database"] = _databases[database].ConnectionString,
-        ["ConnectionStrings:RabbitMq"] = _vhost!.AmqpUri,
-        ["Outbox:PollInterval"] = "00:00:01",
-    };
+        var settings = TestEnvironment.ProcessSettings();
+        settings["ConnectionStrings:Database"] = _databases[database].ConnectionString;
+        settings["ConnectionStrings:RabbitMq"] = _vhost!.AmqpUri;
+        settings["Outbox:PollInterval"] = "00:00:01";
+        return settings;
+    }
 
     /// <summary>Every log line of the simulator, cases and benefits, at the levels their configuration allows.</summary>
     public CapturedLogs Logs { get; } = new();
 
     private Uri Start<TMarker>(Dictionary<string, string?> settings) where TMarker : class
     {
-        var factory = new LoggedServiceFactory<TMarker>(settings, Logs);
+        var factory = new ServiceFactory<TMarker>(settings, logs: Logs);
         _factories.Add(factory);
         return factory.Start();
     }

@@ -12,6 +12,7 @@ using Samskaping.Contracts.Benefits;
 using Samskaping.Coordination;
 using Samskaping.Gateway;
 using Samskaping.Grants;
+using Samskaping.IntegrationTests.EndToEnd;
 using Samskaping.IntegrationTests.Infrastructure;
 using Samskaping.IntegrationTests.Messaging;
 using Samskaping.NavSimulator;
@@ -62,7 +63,7 @@ public sealed class BenefitsSystem : IAsyncLifetime, IDisposable
         var gatewayPort = LoopbackPorts.FreePort();
         var simulatorSettings = NavSimulatorSettings.Simulator();
         simulatorSettings["NavSimulator:Inbound:TargetUrl"] = $"http://127.0.0.1:{gatewayPort}/api/benefits/inbound";
-        var simulator = Start(new LoopbackHost<NavSimulatorMarker>(simulatorSettings));
+        var simulator = Start(new ServiceFactory<NavSimulatorMarker>(simulatorSettings));
         Simulator = simulator.Address;
         SimulatorServices = simulator.Host.Services;
 
@@ -80,7 +81,7 @@ public sealed class BenefitsSystem : IAsyncLifetime, IDisposable
         {
             gatewaySettings[$"ReverseProxy:Clusters:{service}:Destinations:{service}:Address"] = address.ToString();
         }
-        Gateway = Start(new LoopbackHost<GatewayMarker>(gatewaySettings, gatewayPort)).Address;
+        Gateway = Start(new ServiceFactory<GatewayMarker>(gatewaySettings, port: gatewayPort)).Address;
     }
 
     /// <summary>A worker of <paramref name="sector"/> talking to the gateway.</summary>
@@ -145,7 +146,7 @@ public sealed class BenefitsSystem : IAsyncLifetime, IDisposable
     /// A second benefits process on the same database and bus, with resilience state of its own (a closed circuit), optionally
     /// with the NAV side or the cases service at an address where nothing runs: the other side "not running at all".
     /// </summary>
-    public (LoopbackHost<BenefitsMarker> Host, Uri Address) SecondBenefits(bool navDown, bool casesDown)
+    public (ServiceFactory<BenefitsMarker> Host, Uri Address) SecondBenefits(bool navDown, bool casesDown)
     {
         var nowhere = new Uri($"http://127.0.0.1:{LoopbackPorts.FreePort()}/");
         var settings = Common();
@@ -155,7 +156,7 @@ public sealed class BenefitsSystem : IAsyncLifetime, IDisposable
         }
         settings["ConnectionStrings:Database"] = _databases["benefits"].ConnectionString;
         settings["ConnectionStrings:RabbitMq"] = _vhost!.AmqpUri;
-        var host = new LoopbackHost<BenefitsMarker>(settings);
+        var host = new ServiceFactory<BenefitsMarker>(settings);
         return (host, host.Start());
     }
 
@@ -172,23 +173,16 @@ public sealed class BenefitsSystem : IAsyncLifetime, IDisposable
         settings["ConnectionStrings:Database"] = _databases[service].ConnectionString;
         settings["ConnectionStrings:RabbitMq"] = _vhost!.AmqpUri;
         settings["Outbox:PollInterval"] = "00:00:02";
-        return Start(new LoopbackHost<TMarker>(settings)).Address;
+        return Start(new ServiceFactory<TMarker>(settings)).Address;
     }
 
-    private (Uri Address, LoopbackHost<TMarker> Host) Start<TMarker>(LoopbackHost<TMarker> host) where TMarker : class
+    private (Uri Address, ServiceFactory<TMarker> Host) Start<TMarker>(ServiceFactory<TMarker> host) where TMarker : class
     {
         _hosts.Add(host);
         return (host.Start(), host);
     }
 
-    private static Dictionary<string, string?> Common() => new()
-    {
-        ["Auth:Issuer"] = TestEnvironment.Issuer,
-        ["Auth:Audience"] = TestEnvironment.Audience,
-        ["Auth:SigningKey"] = TestEnvironment.SigningKey,
-        ["RateLimiting:BurstLimit"] = "10000",
-        ["RateLimiting:PermitsPerSecond"] = "10000",
-    };
+    private static Dictionary<string, string?> Common() => TestEnvironment.ProcessSettings();
 
     public void Dispose()
     {

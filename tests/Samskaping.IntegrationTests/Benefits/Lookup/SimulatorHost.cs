@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Samskaping.IntegrationTests.EndToEnd;
 using Samskaping.NavSimulator;
 using Shouldly;
 using Xunit;
@@ -15,7 +16,7 @@ public sealed class SimulatorHost : IAsyncLifetime, IDisposable
     public const string ClientId = "samskaping-benefits";
     public const string InboundAudience = "samskaping-benefits-inbound-test";
 
-    private readonly LoopbackHost<NavSimulatorMarker> _host;
+    private readonly ServiceFactory<NavSimulatorMarker> _host;
 
     public SimulatorHost()
         : this(null)
@@ -24,7 +25,7 @@ public sealed class SimulatorHost : IAsyncLifetime, IDisposable
 
     internal SimulatorHost(string? inboundTarget)
     {
-        _host = new LoopbackHost<NavSimulatorMarker>(new Dictionary<string, string?>
+        _host = new ServiceFactory<NavSimulatorMarker>(new Dictionary<string, string?>
         {
             ["NavSimulator:Issuer"] = Issuer,
             ["NavSimulator:ApiAudience"] = "nav-simulator-api",
