@@ -28,6 +28,18 @@ public static class GroupLock
         return new GroupState(caseId, group.ClosedAt is not null, lead?.Coordinator, lead?.Sector);
     }
 
+    /// <summary>
+    /// <see cref="Take"/> for a change: refused as not found when there is no group, and as closed when the case is
+    /// closed (its coordination history can be read but not changed).
+    /// </summary>
+    public static async Task<Outcome<GroupState>> TakeOpen(Guid caseId, NpgsqlTransaction tx, CancellationToken ct) =>
+        await Take(caseId, tx, ct) switch
+        {
+            null => Refusal.CaseNotFound(caseId),
+            { Closed: true } => Refusal.Closed(caseId),
+            var group => group,
+        };
+
     /// <summary>A SQL condition: a currently valid consent of case <c>@caseId</c> covers sector <c>{sector}</c> at <c>@now</c>.</summary>
     public static string ConsentCovers(string sector) =>
         $"""

@@ -81,14 +81,9 @@ public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox, Acces
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var group = await GroupLock.Take(caseId, tx, ct);
-        if (group is null)
+        if ((await GroupLock.TakeOpen(caseId, tx, ct)).Refusal is { } refusal)
         {
-            return Refusal.CaseNotFound(caseId);
-        }
-        if (group.Closed)
-        {
-            return Refusal.Closed(caseId);
+            return refusal;
         }
         var now = clock.Now();
         var state = await connection.QuerySingleAsync<(bool Participates, bool Covered)>(new CommandDefinition(
@@ -122,15 +117,12 @@ public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox, Acces
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var group = await GroupLock.Take(caseId, tx, ct);
-        if (group is null)
+        var taken = await GroupLock.TakeOpen(caseId, tx, ct);
+        if (taken.Refusal is { } refusal)
         {
-            return Refusal.CaseNotFound(caseId);
+            return refusal;
         }
-        if (group.Closed)
-        {
-            return Refusal.Closed(caseId);
-        }
+        var group = taken.Value!;
         if (group.Lead != user.Subject && user.Sector != sector)
         {
             return Refusal.Forbidden("Only the sector itself or the lead coordinator may remove a sector.",

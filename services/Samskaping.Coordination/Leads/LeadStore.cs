@@ -52,15 +52,12 @@ public sealed class LeadStore(NpgsqlDataSource dataSource, Outbox outbox, Access
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var group = await GroupLock.Take(caseId, tx, ct);
-        if (group is null)
+        var taken = await GroupLock.TakeOpen(caseId, tx, ct);
+        if (taken.Refusal is { } refusal)
         {
-            return Refusal.CaseNotFound(caseId);
+            return refusal;
         }
-        if (group.Closed)
-        {
-            return Refusal.Closed(caseId);
-        }
+        var group = taken.Value!;
         if (group.Lead != user.Subject)
         {
             return Refusal.Forbidden("Only the lead coordinator may hand over.", $"The lead coordinator of case {caseId} is someone else.");
@@ -107,15 +104,12 @@ public sealed class LeadStore(NpgsqlDataSource dataSource, Outbox outbox, Access
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var group = await GroupLock.Take(caseId, tx, ct);
-        if (group is null)
+        var taken = await GroupLock.TakeOpen(caseId, tx, ct);
+        if (taken.Refusal is { } refusal)
         {
-            return Refusal.CaseNotFound(caseId);
+            return refusal;
         }
-        if (group.Closed)
-        {
-            return Refusal.Closed(caseId);
-        }
+        var group = taken.Value!;
         var now = clock.Now();
         var handover = await Decide(handoverId, caseId, "accepted", null, user, now, tx, ct);
         if (handover is null)

@@ -40,15 +40,12 @@ public sealed class RelayLogStore(NpgsqlDataSource dataSource, AccessLog accessL
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var group = await GroupLock.Take(caseId, tx, ct);
-        if (group is null)
+        var taken = await GroupLock.TakeOpen(caseId, tx, ct);
+        if (taken.Refusal is { } refusal)
         {
-            return Refusal.CaseNotFound(caseId);
+            return refusal;
         }
-        if (group.Closed)
-        {
-            return Refusal.Closed(caseId);
-        }
+        var group = taken.Value!;
         if (valid.Corrects is { } corrected)
         {
             // One can only correct an entry one can see, of the same case.
