@@ -23,9 +23,7 @@ public sealed class FeedDeliveryTests(FeedSystem system)
             await system.BenefitsDatabase.Scalar<long>("SELECT count(*) FROM access.case_openings WHERE case_id = @c", ("c", caseId)) == 1,
             what: "benefits to learn of the case");
         var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
-        await system.Publish(request);
-        await system.Publish(approval);
-        await system.Publish(plan);
+        await system.PublishGrant((request, approval, plan));
 
         var waiting = await system.FeedWhen(caseId, f => f.GetProperty("state").GetString() == "waiting-for-applicant" && FeedSystem.Events(f) == 4,
             "the feed to wait for an applicant");
@@ -42,9 +40,7 @@ public sealed class FeedDeliveryTests(FeedSystem system)
     {
         var caseId = await system.OpenCaseWithApplicant();
         var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
-        await system.Publish(request);
-        await system.Publish(approval);
-        await system.Publish(plan);
+        await system.PublishGrant((request, approval, plan));
         var delivered = await system.FeedWhen(caseId, f => FeedSystem.Delivered(f) && FeedSystem.Events(f) == 4, "the first delivery");
 
         // The other side no longer knows the Digisos case: it answers 404 to the next version.
@@ -73,9 +69,7 @@ public sealed class FeedDeliveryTests(FeedSystem system)
     {
         var caseId = await system.OpenCaseWithApplicant();
         var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
-        await system.Publish(request);
-        await system.Publish(approval);
-        await system.Publish(plan);
+        await system.PublishGrant((request, approval, plan));
         var first = await system.FeedWhen(caseId, f => FeedSystem.Delivered(f) && FeedSystem.Events(f) == 4, "the first delivery");
 
         // The current version stands as invalid (as a defect in the document builder would leave it).
@@ -95,9 +89,7 @@ public sealed class FeedDeliveryTests(FeedSystem system)
     {
         var caseId = await system.OpenCaseWithApplicant();
         var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
-        await system.Publish(request);
-        await system.Publish(approval);
-        await system.Publish(plan);
+        await system.PublishGrant((request, approval, plan));
         var first = await system.FeedWhen(caseId, f => FeedSystem.Delivered(f) && FeedSystem.Events(f) == 4, "the first delivery");
 
         // Re-published (a new message id each, past the inbox) and an event the document does not show.
@@ -127,9 +119,7 @@ public sealed class FeedDeliveryTests(FeedSystem system)
             await system.BenefitsDatabase.Scalar<long>("SELECT count(*) FROM access.case_openings WHERE case_id = @c", ("c", caseId)) == 1,
             what: "benefits to learn of the case");
         var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
-        await system.Publish(request);
-        await system.Publish(approval);
-        await system.Publish(plan);
+        await system.PublishGrant((request, approval, plan));
         await system.FeedWhen(caseId, f => FeedSystem.Delivered(f) && FeedSystem.Events(f) == 4, "the delivery (the Digisos case created with the number)");
 
         // The capture works (benefits logs the delivery at Information) ...

@@ -25,9 +25,7 @@ public sealed class FeedDocumentTests(FeedSystem system)
     {
         var caseId = await system.OpenCaseWithApplicant();
         var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
-        await system.Publish(request);
-        await system.Publish(approval);
-        await system.Publish(plan);
+        await system.PublishGrant((request, approval, plan));
 
         var (feed, document) = await DeliveredWith(caseId, events: 4);
         Statuses(document).ShouldBe(["soknadsStatus:MOTTATT", "soknadsStatus:UNDER_BEHANDLING", "saksStatus:UNDER_BEHANDLING", "utbetaling:PLANLAGT_UTBETALING"]);
@@ -48,9 +46,7 @@ public sealed class FeedDocumentTests(FeedSystem system)
         var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
         // The payment overtakes its plan on the bus: the document waits for the plan rather than break.
         await system.Publish(new DisbursementPaid(caseId, plan.GrantId, plan.DisbursementId, plan.FundId, plan.Amount, plan.DueOn, "bank-ref-1", Start.AddDays(7)));
-        await system.Publish(request);
-        await system.Publish(approval);
-        await system.Publish(plan);
+        await system.PublishGrant((request, approval, plan));
 
         var (_, document) = await DeliveredWith(caseId, events: 5);
         Statuses(document)[^2..].ShouldBe(["utbetaling:PLANLAGT_UTBETALING", "utbetaling:UTBETALT"]);
@@ -62,9 +58,7 @@ public sealed class FeedDocumentTests(FeedSystem system)
     {
         var caseId = await system.OpenCaseWithApplicant();
         var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
-        await system.Publish(request);
-        await system.Publish(approval);
-        await system.Publish(plan);
+        await system.PublishGrant((request, approval, plan));
         await system.Publish(new DisbursementStopped(caseId, plan.GrantId, plan.DisbursementId, plan.FundId, plan.Amount, "case closed", Start.AddDays(2)));
 
         var (_, document) = await DeliveredWith(caseId, events: 5);
@@ -76,9 +70,7 @@ public sealed class FeedDocumentTests(FeedSystem system)
     {
         var caseId = await system.OpenCaseWithApplicant();
         var (request, approval, plan) = FeedSystem.Grant(caseId, Start, "Treningsavgift", 850m, PayeeKinds.ThirdParty, "9876.54.32109", "974760673");
-        await system.Publish(request);
-        await system.Publish(approval);
-        await system.Publish(plan);
+        await system.PublishGrant((request, approval, plan));
 
         var (_, document) = await DeliveredWith(caseId, events: 4);
         var payment = document["hendelser"]![3]!;
@@ -98,9 +90,7 @@ public sealed class FeedDocumentTests(FeedSystem system)
         var unreported = FeedSystem.Grant(caseId, Start.AddDays(3), "Kinobilletter", 200m);
         foreach (var grant in new[] { first, second })
         {
-            await system.Publish(grant.Request);
-            await system.Publish(grant.Approval);
-            await system.Publish(grant.Plan);
+            await system.PublishGrant(grant);
         }
         await system.Publish(declined.Request);
         await system.Publish(new GrantDeclined(caseId, declined.Request.GrantId, declined.Request.FundId, "outside the fund's purpose", "ola", Start.AddDays(2).AddHours(1)));
@@ -119,9 +109,7 @@ public sealed class FeedDocumentTests(FeedSystem system)
     {
         var caseId = await system.OpenCaseWithApplicant();
         var (request, approval, plan) = FeedSystem.Grant(caseId, Start, account: "1234567890");
-        await system.Publish(request);
-        await system.Publish(approval);
-        await system.Publish(plan);
+        await system.PublishGrant((request, approval, plan));
 
         var feed = await system.FeedWhen(caseId, f => f.GetProperty("state").GetString() == "invalid", "the feed to be invalid");
         feed.GetProperty("validationErrors").EnumerateArray().Select(e => e.GetProperty("path").GetString())
@@ -154,9 +142,7 @@ public sealed class FeedDocumentTests(FeedSystem system)
     {
         var caseId = await system.OpenCaseWithApplicant();
         var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
-        await system.Publish(request);
-        await system.Publish(approval);
-        await system.Publish(plan);
+        await system.PublishGrant((request, approval, plan));
         await system.FeedWhen(caseId, _ => true, "the feed to exist");
 
         (await system.Benefits("kultur").GetAsync($"/api/benefits/cases/{caseId}/feed")).StatusCode.ShouldBe(HttpStatusCode.NotFound);

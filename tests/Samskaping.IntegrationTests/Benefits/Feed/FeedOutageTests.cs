@@ -29,9 +29,7 @@ public sealed class FeedOutageTests(FeedSystem system)
             {
                 var (request, approval, plan) = FeedSystem.Grant(cases[i].CaseId, start.AddHours(i), $"Aktivitet {i}");
                 cases[i] = (cases[i].CaseId, plan);
-                await system.Publish(request);
-                await system.Publish(approval);
-                await system.Publish(plan);
+                await system.PublishGrant((request, approval, plan));
             }
             // Every feed is tried and fails, more than once, and keeps its document.
             foreach (var (caseId, _) in cases)

@@ -84,6 +84,14 @@ public sealed class FeedSystem : IAsyncLifetime
     /// <summary>Publishes an event on the bus as the grants service would.</summary>
     public Task Publish<T>(T message) where T : class => _grants!.Bus.Publish(message);
 
+    /// <summary>A grant's request, approval and planned payment, published in that order.</summary>
+    public async Task PublishGrant((GrantRequested Request, GrantApproved Approval, DisbursementPlanned Plan) grant)
+    {
+        await Publish(grant.Request);
+        await Publish(grant.Approval);
+        await Publish(grant.Plan);
+    }
+
     public HttpClient Cases(string sector = "oppvekst", string role = "caseworker") => Client(CasesAddress, sector, role);
 
     public HttpClient Benefits(string sector = "oppvekst", string role = "caseworker") => Client(BenefitsAddress, sector, role);
