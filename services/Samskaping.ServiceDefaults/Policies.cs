@@ -12,6 +12,12 @@ public static class Roles
     public const string Analyst = "analyst";
     public const string Admin = "admin";
 
+    /// <summary>
+    /// The municipality's privacy officer (personvernombud): reviews who accessed a person's data, across all
+    /// services, and answers a person's request to see it. Sees no case content.
+    /// </summary>
+    public const string PrivacyOfficer = "privacy-officer";
+
     /// <summary>Another Samskaping service calling an internal, service-to-service endpoint (never a person).</summary>
     public const string Service = "service";
 }
@@ -28,6 +34,7 @@ public static class Policies
     public const string GrantApprover = "grant-approver";
     public const string Analyst = "analyst";
     public const string Admin = "admin";
+    public const string PrivacyOfficer = "privacy-officer";
 
     /// <summary>Another Samskaping service, on the internal endpoints the gateway never routes (<c>/internal/…</c>).</summary>
     public const string Service = "service";
@@ -49,6 +56,7 @@ public static class Policies
         options.AddPolicy(GrantApprover, p => p.RequireAuthenticatedUser().RequireRole(Roles.GrantApprover));
         options.AddPolicy(Analyst, p => p.RequireAuthenticatedUser().RequireRole(Roles.Analyst));
         options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        options.AddPolicy(PrivacyOfficer, p => p.RequireAuthenticatedUser().RequireRole(Roles.PrivacyOfficer));
         options.AddPolicy(Service, p => p.RequireAuthenticatedUser().RequireRole(Roles.Service)
             .RequireAssertion(c => c.User.FindFirstValue("sub")?.StartsWith(ServiceTokens.SubjectPrefix, StringComparison.Ordinal) == true));
     }
