@@ -35,7 +35,10 @@ public sealed class CaseClosedConsumer(Inbox inbox, GrantCaseStore cases, Disbur
             await cases.RecordClosed(closed, tx, ct);
             foreach (var disbursement in await DisbursementStore.LockPlannedOfCase(tx, closed.CaseId, ct))
             {
-                await disbursements.End(tx, disbursement, DisbursementStatuses.Stopped, Reason, closed.ClosedBy, null, ct);
+                if (await disbursements.End(tx, disbursement, DisbursementStatuses.Stopped, Reason, closed.ClosedBy, ct) is { } posting)
+                {
+                    await DisbursementStore.PostNow(tx, disbursement, posting, ct);
+                }
             }
         });
 }

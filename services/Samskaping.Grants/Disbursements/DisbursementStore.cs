@@ -68,36 +68,33 @@ public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger le
             "SELECT case_id FROM grants.disbursements WHERE id = @disbursementId", new { disbursementId }, cancellationToken: ct));
     }
 
-    /// <summary>Planned → paid: reserved → paid in the ledger. False when it was not planned (any more).</summary>
-    /// <param name="beforeLedger">Runs after the change and before the ledger posting, which comes last to hold the
-    /// fund's account locks briefly (see <see cref="FundLedger"/>).</param>
-    public async Task<bool> Pay(NpgsqlTransaction tx, DisbursementRow d, DateOnly paidOn, string reference, string by, Func<Task>? beforeLedger, CancellationToken ct)
+    /// <summary>
+    /// Planned → paid. Returns the ledger posting that completes it (reserved → paid), for the caller to send last
+    /// (<see cref="FundLedger.Commit"/>, so the fund's account rows are locked only for the commit) or now
+    /// (<see cref="PostNow"/>); null when it was not planned (any more).
+    /// </summary>
+    public async Task<Posting?> Pay(NpgsqlTransaction tx, DisbursementRow d, DateOnly paidOn, string reference, string by, CancellationToken ct)
     {
         var now = clock.Now();
         if (!await Move(tx, d, DisbursementStatuses.Paid, paidOn, reference, null, by, now, ct))
         {
-            return false;
+            return null;
         }
         await outbox.Enqueue(new DisbursementPaid(d.CaseId, d.GrantId, d.Id, d.FundId, d.Amount, paidOn, reference, now), tx, ct);
-        if (beforeLedger is not null)
-        {
-            await beforeLedger();
-        }
-        await PostOrFail(tx, LedgerKinds.Pay, $"paid {reference}", by,
-            [new Leg(d.FundId, AccountKinds.Reserved, -d.Amount), new Leg(d.FundId, AccountKinds.Paid, d.Amount)], d, ct);
-        return true;
+        return ledger.Prepare(LedgerKinds.Pay, $"paid {reference}", by,
+            [new Leg(d.FundId, AccountKinds.Reserved, -d.Amount), new Leg(d.FundId, AccountKinds.Paid, d.Amount)], d.GrantId, d.Id);
     }
 
     /// <summary>
-    /// Planned → stopped or cancelled: the reservation goes back to available, and the household's cap is given
-    /// back. False when it was not planned (any more).
+    /// Planned → stopped or cancelled: the household's cap is given back, and the returned posting gives the
+    /// reservation back to available (send it as for <see cref="Pay"/>). Null when it was not planned (any more).
     /// </summary>
-    public async Task<bool> End(NpgsqlTransaction tx, DisbursementRow d, string to, string reason, string by, Func<Task>? beforeLedger, CancellationToken ct)
+    public async Task<Posting?> End(NpgsqlTransaction tx, DisbursementRow d, string to, string reason, string by, CancellationToken ct)
     {
         var now = clock.Now();
         if (!await Move(tx, d, to, null, null, reason, by, now, ct))
         {
-            return false;
+            return null;
         }
         await GrantStore.ReleaseFromHousehold(tx, d.FundId, d.HouseholdId, d.Amount, ct);
         if (to == DisbursementStatuses.Stopped)
@@ -108,14 +105,25 @@ public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger le
         {
             await outbox.Enqueue(new DisbursementCancelled(d.CaseId, d.GrantId, d.Id, d.FundId, d.Amount, reason, now), tx, ct);
         }
-        if (beforeLedger is not null)
-        {
-            await beforeLedger();
-        }
-        await PostOrFail(tx, LedgerKinds.Release, $"{to}: {reason}", by,
-            [new Leg(d.FundId, AccountKinds.Reserved, -d.Amount), new Leg(d.FundId, AccountKinds.Available, d.Amount)], d, ct);
-        return true;
+        return ledger.Prepare(LedgerKinds.Release, $"{to}: {reason}", by,
+            [new Leg(d.FundId, AccountKinds.Reserved, -d.Amount), new Leg(d.FundId, AccountKinds.Available, d.Amount)], d.GrantId, d.Id);
     }
+
+    /// <summary>Sends a transition's posting now, inside <paramref name="tx"/> (when someone else commits, e.g. the inbox).</summary>
+    public static async Task PostNow(NpgsqlTransaction tx, DisbursementRow d, Posting posting, CancellationToken ct)
+    {
+        if (await FundLedger.Post(tx, posting, ct) is { } shortfall)
+        {
+            throw Broken(d, shortfall);
+        }
+    }
+
+    /// <summary>
+    /// A planned disbursement's amount is always in the reserved account (approval put it there), so a shortfall
+    /// means the ledger and the disbursements disagree: fail loudly, everything rolls back.
+    /// </summary>
+    public static InvalidOperationException Broken(DisbursementRow d, Shortfall shortfall) =>
+        new($"Disbursement {d.Id}: {shortfall.Describe()}");
 
     private static async Task<bool> Move(
         NpgsqlTransaction tx, DisbursementRow d, string to, DateOnly? paidOn, string? reference, string? reason, string by, DateTimeOffset now, CancellationToken ct)
@@ -132,15 +140,5 @@ public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger le
             """,
             new { id = d.Id, to, paidOn = paidOn?.ToDateTime(TimeOnly.MinValue), reference, reason, by, now }, tx, cancellationToken: ct));
         return moved == 1;
-    }
-
-    // A planned disbursement's amount is always in the reserved account (approval put it there), so a shortfall
-    // here means the ledger and the disbursements disagree: fail loudly and roll everything back.
-    private async Task PostOrFail(NpgsqlTransaction tx, string kind, string description, string by, IReadOnlyList<Leg> legs, DisbursementRow d, CancellationToken ct)
-    {
-        if (await ledger.Post(tx, kind, description, by, legs, d.GrantId, d.Id, ct) is { } shortfall)
-        {
-            throw new InvalidOperationException($"Disbursement {d.Id}: {shortfall.Describe()}");
-        }
     }
 }

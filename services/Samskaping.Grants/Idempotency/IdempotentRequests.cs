@@ -4,14 +4,29 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using NpgsqlTypes;
+using Samskaping.Grants.Ledger;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Idempotency;
 
-/// <summary>What a money-moving request did: a success to store and replay, or a problem (rolled back, not stored).</summary>
+/// <summary>
+/// What a money-moving request did: a success to store and replay, or a problem (rolled back, not stored). A success
+/// may end with a ledger posting still to send: it is sent last, with the stored answer and COMMIT in one round trip
+/// (<see cref="FundLedger.Commit"/>), and if the fund falls short the whole change rolls back and
+/// <see cref="OnShortfall"/> says what to answer instead.
+/// </summary>
 public sealed record Answer<T>(T? Value, string? Location, ProblemHttpResult? Problem)
 {
+    public Posting? Posting { get; init; }
+
+    public Func<Shortfall, ProblemHttpResult>? OnShortfall { get; init; }
+
     public static implicit operator Answer<T>(ProblemHttpResult problem) => new(default, null, problem);
+
+    /// <summary>This answer, with <paramref name="posting"/> sent last, just before COMMIT.</summary>
+    public Answer<T> PostingLast(Posting posting, Func<Shortfall, ProblemHttpResult> onShortfall) =>
+        this with { Posting = posting, OnShortfall = onShortfall };
 }
 
 public static class Answer
@@ -111,15 +126,26 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
             await tx.RollbackAsync(ct);
             return answer;
         }
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE grants.idempotency_keys SET status_code = @status, response_body = @body, location = @location WHERE key = @key",
-            new
+        var store = new NpgsqlBatchCommand(
+            "UPDATE grants.idempotency_keys SET status_code = $1, response_body = $2, location = $3 WHERE key = $4")
+        {
+            Parameters =
             {
-                key,
-                status = answer.Location is null ? StatusCodes.Status200OK : StatusCodes.Status201Created,
-                body = JsonSerializer.Serialize(answer.Value, Json),
-                location = answer.Location,
-            }, tx, cancellationToken: ct));
+                new() { Value = answer.Location is null ? StatusCodes.Status200OK : StatusCodes.Status201Created },
+                new() { Value = JsonSerializer.Serialize(answer.Value, Json) },
+                new() { Value = (object?)answer.Location ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = key },
+            },
+        };
+        if (answer.Posting is { } posting)
+        {
+            // The contended account rows are locked by the posting: it goes last, with the stored answer and COMMIT.
+            return await FundLedger.Commit(tx, posting, [store], ct) is { } shortfall ? answer.OnShortfall!(shortfall) : answer;
+        }
+        await using (var batch = new NpgsqlBatch(connection, tx) { BatchCommands = { store } })
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
         await tx.CommitAsync(ct);
         return answer;
     }

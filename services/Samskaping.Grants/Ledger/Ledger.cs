@@ -1,8 +1,7 @@
 using System.Globalization;
-using Dapper;
+using System.Diagnostics;
 using Npgsql;
 using Samskaping.Contracts.Grants;
-using Samskaping.Messaging.Outbox;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Ledger;
@@ -49,6 +48,38 @@ public sealed record Shortfall(Guid FundId, string Account, decimal Balance, dec
 }
 
 /// <summary>
+/// A ledger transaction ready to be sent: one call of the database function <c>grants.post</c>. Made by
+/// <see cref="FundLedger.Prepare"/>, sent by <see cref="FundLedger.Post(NpgsqlTransaction, Posting, CancellationToken)"/>
+/// (now, inside the transaction) or by <see cref="FundLedger.Commit"/> (last, together with COMMIT).
+/// </summary>
+public sealed class Posting
+{
+    internal Posting(IReadOnlyList<Leg> legs, string sql, object?[] values)
+    {
+        Legs = legs;
+        Sql = sql;
+        Values = values;
+    }
+
+    /// <summary>The legs in the order their accounts are locked.</summary>
+    public IReadOnlyList<Leg> Legs { get; }
+
+    internal string Sql { get; }
+
+    internal object?[] Values { get; }
+
+    internal NpgsqlBatchCommand Command()
+    {
+        var command = new NpgsqlBatchCommand(Sql);
+        foreach (var value in Values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+        return command;
+    }
+}
+
+/// <summary>
 /// The append-only double-entry ledger of the funds. A posting moves money between accounts in one ledger
 /// transaction whose entries sum to zero (checked here and, at commit, by the database), and keeps each
 /// account's balance in the same database transaction. A debit is a conditional update that takes the money
@@ -56,143 +87,123 @@ public sealed record Shortfall(Guid FundId, string Account, decimal Balance, dec
 /// backs it, so a fund can never be overspent, however many requests race.
 /// </summary>
 /// <remarks>
-/// A fund's available account is the hottest row of the service: every approval of every caseworker meets there.
-/// So a posting is one round trip (an <see cref="NpgsqlBatch"/>) that takes the account rows' locks in a
-/// fixed order, and callers post as the last step before committing: the lock is held for as
-/// little as the commit needs (see the disbursements benchmark).
+/// A fund's available account is the hottest row of the service: every approval of every caseworker meets there,
+/// and its row lock is held from a posting's first balance update until the transaction ends. So a posting is one
+/// call of the database function <c>grants.post</c> (migration 0003: the conditional updates with their row-count
+/// check, the entries, the FundLow check), and the contended paths send it with <see cref="Commit"/>: the rest of
+/// the change first, then <c>[ ..., SELECT grants.post(...), COMMIT ]</c> as ONE batch, so the lock is held for
+/// the database's own work and never across a round trip to the service (see the disbursements benchmark).
 /// </remarks>
-public sealed class FundLedger(Outbox outbox, TimeProvider clock)
+public sealed class FundLedger(TimeProvider clock)
 {
-    private const string Debit = """
-        UPDATE grants.accounts SET balance = balance - $1
-        WHERE fund_id = $2 AND kind = $3 AND (kind = 'budget-source' OR balance >= $1)
+    private const string PostSql = """
+        SELECT grants.post($1::uuid, $2::text, $3::uuid, $4::uuid, $5::text, $6::text, $7::timestamptz,
+                           $8::uuid[], $9::text[], $10::numeric[], $11::uuid[], $12::uuid[], $13::text, $14::text)
         """;
 
-    private const string Credit = "UPDATE grants.accounts SET balance = balance + $1 WHERE fund_id = $2 AND kind = $3";
+    private const string AnnounceLowSql = "SELECT grants.announce_low($1::uuid, $2::timestamptz, $3::uuid, $4::text, $5::text)";
 
-    // FundLow once per crossing: mark the fund low (and say so) when available is under the threshold and it was not
-    // marked yet; clear the mark when available is back at or above the threshold.
-    private const string MarkLow = """
-        UPDATE grants.funds f SET low_since = $2
-        FROM grants.accounts a
-        WHERE f.id = $1 AND a.fund_id = f.id AND a.kind = 'available' AND f.low_since IS NULL AND a.balance < f.low_balance_threshold
-        RETURNING f.name, a.balance, f.low_balance_threshold
-        """;
+    /// <summary>The name <c>grants.post</c> raises a shortfall under (it is also the CHECK constraint that backs it).</summary>
+    private const string NeverNegative = "fund_accounts_never_negative";
 
-    private const string ClearLow = """
-        UPDATE grants.funds f SET low_since = NULL
-        FROM grants.accounts a
-        WHERE f.id = $1 AND a.fund_id = f.id AND a.kind = 'available' AND f.low_since IS NOT NULL AND a.balance >= f.low_balance_threshold
-        """;
+    /// <summary>As <c>Outbox</c> names message types: "Namespace.Type, Assembly".</summary>
+    public static readonly string FundLowType = $"{typeof(FundLow).FullName}, {typeof(FundLow).Assembly.GetName().Name}";
 
-    /// <summary>
-    /// Posts one ledger transaction in <paramref name="tx"/>. Returns null when done, or the shortfall when an
-    /// account had too little; the caller must then roll back (nothing is half-written because everything
-    /// happens in the caller's transaction).
-    /// </summary>
-    public async Task<Shortfall?> Post(
-        NpgsqlTransaction tx, string kind, string description, string recordedBy, IReadOnlyList<Leg> legs,
-        Guid? grantId, Guid? disbursementId, CancellationToken ct)
+    /// <summary>Builds one ledger transaction (nothing is sent yet). The legs must be two or more, non-zero, summing to zero.</summary>
+    public Posting Prepare(string kind, string description, string recordedBy, IReadOnlyList<Leg> legs, Guid? grantId, Guid? disbursementId)
     {
         if (legs.Count < 2 || legs.Sum(l => l.Amount) != 0 || legs.Any(l => l.Amount == 0))
         {
             throw new InvalidOperationException("A ledger transaction needs two or more non-zero entries that sum to zero.");
         }
-
-        var connection = tx.Connection!;
         var now = clock.Now();
-        var transactionId = Guid.CreateVersion7(now);
         // Accounts are locked in one order (fund, then kind), so concurrent postings never deadlock on them.
         var ordered = legs.OrderBy(l => l.FundId).ThenBy(l => AccountKinds.Order(l.Account)).ToList();
-        var lowFunds = legs.Where(l => l.Account == AccountKinds.Available).Select(l => l.FundId).Distinct().Order().ToList();
+        var lowFunds = legs.Where(l => l.Account == AccountKinds.Available).Select(l => l.FundId).Distinct().Order().ToArray();
+        return new Posting(ordered, PostSql,
+        [
+            Guid.CreateVersion7(now), kind, grantId, disbursementId, description, recordedBy, now,
+            ordered.Select(l => l.FundId).ToArray(), ordered.Select(l => l.Account).ToArray(), ordered.Select(l => l.Amount).ToArray(),
+            lowFunds, lowFunds.Select(_ => Guid.CreateVersion7(now)).ToArray(), FundLowType, Activity.Current?.Id,
+        ]);
+    }
 
-        await using var batch = new NpgsqlBatch(connection, tx);
-        batch.BatchCommands.Add(Command(
-            """
-            INSERT INTO grants.ledger_transactions (id, kind, grant_id, disbursement_id, description, recorded_by, recorded_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
-            """, transactionId, kind, (object?)grantId ?? DBNull.Value, (object?)disbursementId ?? DBNull.Value, description, recordedBy, now));
-        foreach (var leg in ordered)
-        {
-            batch.BatchCommands.Add(Command(leg.Amount < 0 ? Debit : Credit, Math.Abs(leg.Amount), leg.FundId, leg.Account));
-        }
-        // The entries after the balance updates: their foreign-key check then finds account rows this transaction has
-        // locked already, instead of piling shared locks (multixacts) onto a row everyone else is waiting for.
-        batch.BatchCommands.Add(Command(
-            """
-            INSERT INTO grants.ledger_entries (transaction_id, account_id, amount)
-            SELECT $1, a.id, l.amount
-            FROM unnest($2::uuid[], $3::text[], $4::numeric[]) AS l(fund_id, kind, amount)
-            JOIN grants.accounts a ON a.fund_id = l.fund_id AND a.kind = l.kind
-            """,
-            transactionId, ordered.Select(l => l.FundId).ToArray(), ordered.Select(l => l.Account).ToArray(), ordered.Select(l => l.Amount).ToArray()));
-        foreach (var fundId in lowFunds)
-        {
-            batch.BatchCommands.Add(Command(MarkLow, fundId, now));
-            batch.BatchCommands.Add(Command(ClearLow, fundId));
-        }
+    /// <summary>
+    /// Posts one ledger transaction in <paramref name="tx"/> now. Returns null when done, or the shortfall when an
+    /// account had too little; the transaction has then failed and the caller must roll back (nothing is
+    /// half-written because everything happens in the caller's transaction).
+    /// </summary>
+    public Task<Shortfall?> Post(
+        NpgsqlTransaction tx, string kind, string description, string recordedBy, IReadOnlyList<Leg> legs,
+        Guid? grantId, Guid? disbursementId, CancellationToken ct) =>
+        Post(tx, Prepare(kind, description, recordedBy, legs, grantId, disbursementId), ct);
 
-        var lows = new List<FundLow>();
-        await using (var reader = await batch.ExecuteReaderAsync(ct))
+    /// <inheritdoc cref="Post(NpgsqlTransaction, string, string, string, IReadOnlyList{Leg}, Guid?, Guid?, CancellationToken)"/>
+    public static async Task<Shortfall?> Post(NpgsqlTransaction tx, Posting posting, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(tx.Connection, tx) { BatchCommands = { posting.Command() } };
+        try
         {
-            do
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    lows.Add(new FundLow(Guid.Empty, reader.GetString(0), reader.GetDecimal(1), reader.GetDecimal(2), now));
-                }
-            }
-            while (await reader.NextResultAsync(ct));
+            await batch.ExecuteNonQueryAsync(ct);
+            return null;
         }
+        catch (PostgresException e) when (ShortfallOf(posting, e) is { } shortfall)
+        {
+            return shortfall;
+        }
+    }
 
-        for (var i = 0; i < ordered.Count; i++)
+    /// <summary>
+    /// Sends <paramref name="first"/> (statements that belong to the same change, e.g. storing the idempotent answer),
+    /// then the posting, then COMMIT — one batch, one round trip. Returns null when committed; the shortfall when an
+    /// account had too little, after rolling the whole transaction back. Nothing may use <paramref name="tx"/> afterwards.
+    /// </summary>
+    public static async Task<Shortfall?> Commit(NpgsqlTransaction tx, Posting posting, IEnumerable<NpgsqlBatchCommand> first, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(tx.Connection, tx);
+        foreach (var command in first)
         {
-            if (batch.BatchCommands[1 + i].RecordsAffected == 0)
-            {
-                var leg = ordered[i];
-                var balance = await connection.QuerySingleOrDefaultAsync<decimal?>(new CommandDefinition(
-                    "SELECT balance FROM grants.accounts WHERE fund_id = @fundId AND kind = @kind",
-                    new { fundId = leg.FundId, kind = leg.Account }, tx, cancellationToken: ct))
-                    ?? throw new InvalidOperationException($"Fund {leg.FundId} has no {leg.Account} account.");
-                return new Shortfall(leg.FundId, leg.Account, balance, -leg.Amount);
-            }
+            batch.BatchCommands.Add(command);
         }
-
-        // The low marks come back in fund order, one result per fund that just crossed.
-        var lowIndex = 0;
-        for (var i = 0; i < lowFunds.Count; i++)
+        batch.BatchCommands.Add(posting.Command());
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        try
         {
-            if (batch.BatchCommands[2 + ordered.Count + 2 * i].RecordsAffected == 1)
-            {
-                await outbox.Enqueue(lows[lowIndex++] with { FundId = lowFunds[i] }, tx, ct);
-            }
+            await batch.ExecuteNonQueryAsync(ct);
+            return null;
         }
-        return null;
+        catch (PostgresException e) when (ShortfallOf(posting, e) is { } shortfall)
+        {
+            await tx.RollbackAsync(ct);
+            return shortfall;
+        }
     }
 
     /// <summary>Announces FundLow when a fund starts below its threshold (a new fund with little or no budget).</summary>
     public async Task AnnounceLowBalance(NpgsqlTransaction tx, Guid fundId, DateTimeOffset now, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(MarkLow, tx.Connection, tx);
-        command.Parameters.Add(new NpgsqlParameter { Value = fundId });
-        command.Parameters.Add(new NpgsqlParameter { Value = now });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        await using var command = new NpgsqlCommand(AnnounceLowSql, tx.Connection, tx)
         {
-            return;
-        }
-        var low = new FundLow(fundId, reader.GetString(0), reader.GetDecimal(1), reader.GetDecimal(2), now);
-        await reader.DisposeAsync();
-        await outbox.Enqueue(low, tx, ct);
+            Parameters =
+            {
+                new() { Value = fundId },
+                new() { Value = now },
+                new() { Value = Guid.CreateVersion7(clock.Now()) },
+                new() { Value = FundLowType },
+                new() { Value = (object?)Activity.Current?.Id ?? DBNull.Value },
+            },
+        };
+        await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    // grants.post says which leg fell short and the balance it found in HINT ("<leg> <balance>"), on the constraint's name.
+    private static Shortfall? ShortfallOf(Posting posting, PostgresException e)
     {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
+        if (e.SqlState != PostgresErrorCodes.CheckViolation || e.ConstraintName != NeverNegative || e.Hint?.Split(' ') is not [var index, var balance])
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            return null;
         }
-        return command;
+        var leg = posting.Legs[int.Parse(index, CultureInfo.InvariantCulture) - 1];
+        return new Shortfall(leg.FundId, leg.Account, decimal.Parse(balance, CultureInfo.InvariantCulture), -leg.Amount);
     }
 }

@@ -232,15 +232,12 @@ public static class GrantsApi
             await disbursements.Plan(tx, grant, await GrantStore.Instalments(tx, grantId, ct), fund, now, ct);
             await accessLog.Write(user, caseId, null, AccessActions.Update, "approve grant", tx, ct);
             var view = (await GrantStore.View(tx, grantId, ct))!;
-            // The reservation last: the fund's available account is the contended row, so its lock is taken just before commit.
-            var shortfall = await ledger.Post(tx, LedgerKinds.Reserve, "approved grant", user.Subject,
+            // The reservation last, sent with COMMIT: the fund's available account is the contended row, so its lock
+            // is held for the commit only. Too little money rolls the whole approval back into a 409.
+            var reserve = ledger.Prepare(LedgerKinds.Reserve, "approved grant", user.Subject,
                 [new Leg(grant.FundId, AccountKinds.Available, -grant.Amount), new Leg(grant.FundId, AccountKinds.Reserved, grant.Amount)],
-                grant.Id, null, ct);
-            if (shortfall is not null)
-            {
-                return GrantsProblems.Conflict("Not enough money in the fund.", shortfall.Describe());
-            }
-            return Answer.Done(view);
+                grant.Id, null);
+            return Answer.Done(view).PostingLast(reserve, shortfall => GrantsProblems.Conflict("Not enough money in the fund.", shortfall.Describe()));
         }, ct);
         return answer.Problem is { } problem ? problem : TypedResults.Ok(answer.Value);
     }
@@ -283,7 +280,7 @@ public static class GrantsApi
         var errors = new ValidationErrors();
         var (paidOn, reference) = body.Validate(errors);
         return await Transition(disbursementId, idempotencyKey, "paid", body, errors, user, access, store, idempotency, accessLog,
-            (tx, d, before, ct) => store.Pay(tx, d, paidOn, reference, user.Subject, before, ct), ct);
+            (tx, d, ct) => store.Pay(tx, d, paidOn, reference, user.Subject, ct), ct);
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Stop(
@@ -293,7 +290,7 @@ public static class GrantsApi
         var errors = new ValidationErrors();
         var reason = body.Validate(errors);
         return await Transition(disbursementId, idempotencyKey, "stop", body, errors, user, access, store, idempotency, accessLog,
-            (tx, d, before, ct) => store.End(tx, d, DisbursementStatuses.Stopped, reason, user.Subject, before, ct), ct);
+            (tx, d, ct) => store.End(tx, d, DisbursementStatuses.Stopped, reason, user.Subject, ct), ct);
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Cancel(
@@ -303,13 +300,13 @@ public static class GrantsApi
         var errors = new ValidationErrors();
         var reason = body.Validate(errors);
         return await Transition(disbursementId, idempotencyKey, "cancel", body, errors, user, access, store, idempotency, accessLog,
-            (tx, d, before, ct) => store.End(tx, d, DisbursementStatuses.Cancelled, reason, user.Subject, before, ct), ct);
+            (tx, d, ct) => store.End(tx, d, DisbursementStatuses.Cancelled, reason, user.Subject, ct), ct);
     }
 
     private static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Transition(
         Guid disbursementId, string? idempotencyKey, string action, object body, ValidationErrors errors, CurrentUser user,
         CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog,
-        Func<NpgsqlTransaction, DisbursementRow, Func<Task>, CancellationToken, Task<bool>> move, CancellationToken ct)
+        Func<NpgsqlTransaction, DisbursementRow, CancellationToken, Task<Posting?>> move, CancellationToken ct)
     {
         if (IdempotentRequests.CheckKey(idempotencyKey) is { } keyProblem)
         {
@@ -327,17 +324,14 @@ public static class GrantsApi
         var answer = await idempotency.Run<GrantView>(idempotencyKey!, user, $"POST /api/grants/disbursements/{disbursementId}/{action}", body, async (tx, ct) =>
         {
             var disbursement = (await DisbursementStore.Lock(tx, disbursementId, ct))!;
-            GrantView? view = null;
-            var moved = await move(tx, disbursement, async () =>
-            {
-                await accessLog.Write(user, caseId, null, AccessActions.Update, $"disbursement {action}", tx, ct);
-                view = await GrantStore.View(tx, disbursement.GrantId, ct);
-            }, ct);
-            if (!moved)
+            if (await move(tx, disbursement, ct) is not { } posting)
             {
                 return GrantsProblems.Conflict("The disbursement is not planned.", $"It is {disbursement.Status}; only a planned disbursement can change.");
             }
-            return Answer.Done(view!);
+            await accessLog.Write(user, caseId, null, AccessActions.Update, $"disbursement {action}", tx, ct);
+            var view = (await GrantStore.View(tx, disbursement.GrantId, ct))!;
+            // The ledger posting last, sent with COMMIT (the fund's account rows are locked for the commit only).
+            return Answer.Done(view).PostingLast(posting, shortfall => throw DisbursementStore.Broken(disbursement, shortfall));
         }, ct);
         return answer.Problem is { } problem ? problem : TypedResults.Ok(answer.Value);
     }

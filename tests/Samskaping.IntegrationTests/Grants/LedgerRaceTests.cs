@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Samskaping.Contracts.Grants;
+using Samskaping.Grants.Ledger;
 using Shouldly;
 using Xunit;
 
@@ -16,6 +20,8 @@ public sealed class LedgerRaceTests(GrantsFixture grants)
     private const int Clients = 64;
     private const int Rounds = 10;
     private const decimal Budget = 10_000m;
+
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     [Fact]
     public async Task Sixty_four_clients_racing_for_three_times_the_fund_never_overspend_it()
@@ -54,6 +60,84 @@ public sealed class LedgerRaceTests(GrantsFixture grants)
             reserved.ShouldBe(grantedAmounts.Where(i => !outcomes[i].Paid && !outcomes[i].Stopped).Sum(i => amounts[i]), $"round {round}");
             await grants.AssertLedgerConsistent();
         }
+    }
+
+    [Fact]
+    public async Task Postings_sent_with_their_commit_in_one_round_trip_never_overspend_and_leave_nothing_half_written()
+    {
+        // The contended path as the service runs it: the rest of the change first (here an idempotency row), then
+        // [that row's statement, SELECT grants.post(...), COMMIT] as one batch (FundLedger.Commit). 64 clients race for
+        // three times the fund in seeded amounts; the fund crosses its low-balance threshold once, mid-race.
+        const decimal budget = 5_000m;
+        var ledger = grants.Services.GetRequiredService<FundLedger>();
+        var fund = (await grants.CreateFund(budget: budget, lowBalance: budget / 2)).GetProperty("id").GetGuid();
+        var random = new Random(20261127);
+        var attempts = Enumerable.Range(0, Clients)
+            .Select(_ => Enumerable.Range(0, 4).Select(_ => decimal.Round(3 * budget / (4 * Clients) * (decimal)(0.5 + random.NextDouble()), 2)).ToArray())
+            .ToArray();
+        var prefix = $"race-{fund:N}-";
+
+        var start = new TaskCompletionSource();
+        var results = Task.WhenAll(Enumerable.Range(0, Clients).Select(client => Task.Run(async () =>
+        {
+            await start.Task;
+            var done = new List<(decimal Amount, bool Committed)>();
+            for (var i = 0; i < attempts[client].Length; i++)
+            {
+                var amount = attempts[client][i];
+                await using var connection = await grants.DataSource.OpenConnectionAsync();
+                await using var tx = await connection.BeginTransactionAsync();
+                var posting = ledger.Prepare(LedgerKinds.Reserve, "race", "race-worker",
+                    [new Leg(fund, AccountKinds.Available, -amount), new Leg(fund, AccountKinds.Reserved, amount)], null, null);
+                var key = new NpgsqlBatchCommand(
+                    "INSERT INTO grants.idempotency_keys (key, subject, request_hash, created_at) VALUES ($1, 'race-worker', 'h', now())")
+                {
+                    Parameters = { new() { Value = $"{prefix}{client}-{i}" } },
+                };
+                var shortfall = await FundLedger.Commit(tx, posting, [key], CancellationToken.None);
+                if (shortfall is not null)
+                {
+                    shortfall.Account.ShouldBe(AccountKinds.Available);
+                    shortfall.Wanted.ShouldBe(amount);
+                    shortfall.Balance.ShouldBeLessThan(amount, "refused only when the money was not there");
+                }
+                done.Add((amount, shortfall is null));
+            }
+            return done;
+        })));
+        start.SetResult();
+        var all = (await results).SelectMany(r => r).ToList();
+
+        var committed = all.Where(r => r.Committed).ToList();
+        committed.Count.ShouldBeLessThan(all.Count, "three times the fund cannot all be reserved");
+        committed.Count.ShouldBeGreaterThan(0);
+        var (available, reserved, paid, source) = await grants.Balances(fund);
+        reserved.ShouldBe(committed.Sum(r => r.Amount), "reserved is exactly what was committed");
+        available.ShouldBeGreaterThanOrEqualTo(0m, "never overspent");
+        (available + reserved + paid).ShouldBe(budget, "no money made or lost");
+        source.ShouldBe(-budget);
+        available.ShouldBeLessThan(all.Where(r => !r.Committed).Min(r => r.Amount), "a refusal means the money was not there at the end either");
+        (await grants.Database.Scalar<long>("SELECT count(*) FROM grants.idempotency_keys WHERE key LIKE @p", ("p", prefix + "%")))
+            .ShouldBe(committed.Count, "a refused posting rolled back the statements sent before it in the same batch");
+        (await grants.Database.Scalar<long>(
+            """
+            SELECT count(*) FROM grants.ledger_transactions t
+            WHERE t.kind = 'reserve' AND t.description = 'race' AND EXISTS (
+                SELECT 1 FROM grants.ledger_entries e JOIN grants.accounts a ON a.id = e.account_id WHERE e.transaction_id = t.id AND a.fund_id = @f)
+            """, ("f", fund))).ShouldBe(committed.Count, "one ledger transaction per committed posting, none for a refused one");
+        await grants.AssertLedgerConsistent();
+
+        // Crossing below half the budget happened once, and the FundLow written by the database reads as the contract.
+        (await grants.Events("FundLow", "fundId", fund)).ShouldBe(1);
+        var body = await grants.Database.Scalar<string>(
+            "SELECT body::text FROM messaging.outbox WHERE message_type = @t AND body ->> 'fundId' = @f", ("t", FundLedger.FundLowType), ("f", fund.ToString()));
+        var low = JsonSerializer.Deserialize<FundLow>(body!, Web)!;
+        low.FundId.ShouldBe(fund);
+        low.Threshold.ShouldBe(budget / 2);
+        low.Available.ShouldBeLessThan(budget / 2);
+        low.Available.ShouldBeGreaterThanOrEqualTo(0m);
+        low.Name.ShouldStartWith("Fond ");
+        low.At.Offset.ShouldBe(TimeSpan.Zero);
     }
 
     private static async Task<Outcome> Disburse(HttpClient client, Guid grantId, int plan)
