@@ -12,7 +12,8 @@ internal static class GatewayPolicies
     /// <summary>Outcomes: sector staff record measurements; analysts read the aggregated, de-identified reports.</summary>
     public const string StaffOrAnalyst = "staff-or-analyst";
 
-    /// <summary>Grants and benefits: sector staff handle money for families; admins run funds and the benefit feed.</summary>
+    /// <summary>Grants and benefits: sector staff handle money for families; admins run funds and the benefit feed.
+    /// Also the sector registry, which admins keep.</summary>
     public const string StaffOrAdmin = "staff-or-admin";
 
     public static void Add(AuthorizationOptions options)

@@ -23,7 +23,9 @@ public static class ResponsesApi
     {
         var cases = app.MapApiGroup("/api/outcomes/cases", "Responses and change", Policies.SectorStaff);
 
+        // Recorded by the family or a worker with them: caseworkers and coordinators; grant approvers only read.
         cases.MapPost("/{caseId:guid}/measurements/{measurementId:guid}/responses", Record)
+            .RequireAuthorization(Policies.CaseWorker)
             .WithName("RecordResponse")
             .WithSummary("Record one person's answers to a measurement")
             .WithDescription("""
