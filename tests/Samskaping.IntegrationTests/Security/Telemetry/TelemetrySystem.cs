@@ -47,6 +47,9 @@ public sealed class TelemetrySystem : IAsyncLifetime
 
     public Uri Simulator { get; private set; } = null!;
 
+    /// <summary>Each service's own address (not the gateway's).</summary>
+    public Dictionary<string, Uri> Addresses { get; } = [];
+
     public TestDatabase Database(string service) => _databases[service];
 
     public async Task InitializeAsync()
@@ -81,6 +84,10 @@ public sealed class TelemetrySystem : IAsyncLifetime
         addresses["grants"] = StartService<GrantsMarker>("grants", new() { ["Grants:Benefits:BaseUrl"] = addresses["benefits"].ToString() });
 
         var gateway = Verbose(TestEnvironment.ProcessSettings());
+        foreach (var (service, address) in addresses)
+        {
+            Addresses[service] = address;
+        }
         foreach (var (service, address) in addresses)
         {
             gateway[$"ReverseProxy:Clusters:{service}:Destinations:{service}:Address"] = address.ToString();
