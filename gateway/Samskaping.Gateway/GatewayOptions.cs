@@ -11,6 +11,22 @@ internal sealed class GatewayOptions : IValidatableObject
     [Range(1L, 1L << 30)]
     public long MaxRequestBodyBytes { get; set; } = 1L << 20;
 
+    /// <summary>Most request headers one request may carry (more: 431). Default 50; Kestrel's own default is 100.</summary>
+    [Range(10, 1000)]
+    public int MaxRequestHeaderCount { get; set; } = 50;
+
+    /// <summary>Largest total size of a request's headers (more: 431). Default 16 KiB: room for a large token, not for abuse.</summary>
+    [Range(4096, 1 << 20)]
+    public int MaxRequestHeadersTotalBytes { get; set; } = 16 * 1024;
+
+    /// <summary>How long a client may take to send the request headers before the connection is closed (slow-loris). Default 10 s.</summary>
+    [Range(1, 120)]
+    public int RequestHeadersTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How long an idle keep-alive connection stays open. Default 60 s.</summary>
+    [Range(1, 600)]
+    public int KeepAliveTimeoutSeconds { get; set; } = 60;
+
     /// <summary>
     /// Browser origins (<c>https://app.example.kommune.no</c>) that may call the API. Empty: CORS stays closed.
     /// </summary>

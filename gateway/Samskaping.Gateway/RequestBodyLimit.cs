@@ -11,9 +11,20 @@ namespace Samskaping.Gateway;
 /// </summary>
 internal static class RequestBodyLimit
 {
+    /// <summary>
+    /// Kestrel's limits from <see cref="GatewayOptions"/>: body size, header count and size (431), and the time a client
+    /// may take to send its headers or keep an idle connection (slow clients must not hold connections open).
+    /// </summary>
     public static void AddRequestBodyLimit(this IServiceCollection services) =>
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
-            kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
+        {
+            var limits = gateway.Value;
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(limits.RequestHeadersTimeoutSeconds);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(limits.KeepAliveTimeoutSeconds);
+        });
 
     /// <summary>A proxy pipeline step: refuse up front what the caller says is too large.</summary>
     public static async Task RejectDeclaredOversize(HttpContext context, Func<Task> next)

@@ -21,6 +21,11 @@ internal static class SecurityHeaders
             headers["Referrer-Policy"] = "no-referrer";
             // Says nothing about the software behind the gateway (services answer with their own Server header).
             headers.Remove("Server");
+            // Answers name families and people: no browser or shared cache may keep them.
+            if (!ApiReference.IsPage(context.Request.Path))
+            {
+                headers.CacheControl = "no-store";
+            }
             headers.ContentSecurityPolicy = ApiReference.IsPage(context.Request.Path)
                 ? DocsPolicy(context.Items[ScalarOptions.NonceHttpContextItemKey] as string)
                 : ApiPolicy;

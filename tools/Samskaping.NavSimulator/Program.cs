@@ -6,6 +6,9 @@ using Samskaping.NavSimulator.Inbound;
 using Samskaping.NavSimulator.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
+// NAV's Digisos contract puts the applicant's identity number in the query (…/ny?sokerFnr=…), and ASP.NET Core's
+// "Request starting/finished" lines carry the full URL: never write them, whatever the configured level.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.Services.AddOptions<SimulatorOptions>()
     .BindConfiguration(SimulatorOptions.Section)
     .ValidateDataAnnotations()
