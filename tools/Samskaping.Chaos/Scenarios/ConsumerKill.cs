@@ -65,7 +65,7 @@ internal sealed class ConsumerKill : IScenario
         await Invariants.Settle(run, TimeSpan.FromSeconds(60));
         var recognised = process.CountLines("was already handled by");
         run.Check("the redelivered message was recognised by the inbox (no second effect)", recognised >= 1,
-            $"{recognised} redelivery(ies) acknowledged without an effect in {victim}'s log");
+            $"{recognised} redelivery(ies) acknowledged without an effect, in the log of {victim}");
         await Invariants.AcceptedWritesKept(run, load);
         await Invariants.TimelineOnce(run);
     }
