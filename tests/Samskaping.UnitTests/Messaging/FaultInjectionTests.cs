@@ -41,7 +41,7 @@ public sealed class FaultInjectionTests
         result.Succeeded.ShouldBe(accepted);
         if (!accepted)
         {
-            result.FailureMessage.ShouldContain("refused in Production");
+            (result.FailureMessage ?? "").ShouldContain("refused in Production");
         }
     }
 
