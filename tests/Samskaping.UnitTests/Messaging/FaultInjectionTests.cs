@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -51,9 +52,13 @@ public sealed class FaultInjectionTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            // Nothing listens there: the refusal must come before any connection is tried.
+            ["ConnectionStrings:Database"] = "Host=127.0.0.1;Port=1;Username=nobody",
             ["ConnectionStrings:RabbitMq"] = "amqp://guest:guest@127.0.0.1:1/",
             ["Messaging:Faults:KillAfterCommit"] = "3",
         });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddServiceDatabase(typeof(FaultInjectionTests).Assembly);
         builder.AddMessaging("refused", _ => { });
         using var host = builder.Build();
 
