@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Faults;
 using Samskaping.Messaging.Outbox;
 using Samskaping.ServiceDefaults;
 
@@ -107,6 +108,14 @@ public static class MessagingExtensions
             o.StartTimeout = TimeSpan.FromSeconds(60);
             o.StopTimeout = TimeSpan.FromSeconds(15);
         });
+
+        // Fault injection for ./samskaping chaos: off unless configured, refused in Production.
+        builder.Services.AddOptions<FaultOptions>()
+            .BindConfiguration(FaultOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<FaultOptions>, FaultOptions.Validator>();
+        builder.Services.AddSingleton<MessageFaults>();
 
         builder.Services.AddSingleton<Outbox.Outbox>();
         builder.Services.AddSingleton<Inbox.Inbox>();

@@ -1,6 +1,9 @@
-using Samskaping.ServiceDefaults;
 using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Samskaping.Messaging.Faults;
+using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Messaging.Inbox;
 
@@ -9,8 +12,10 @@ namespace Samskaping.Messaging.Inbox;
 /// <c>messaging.inbox</c> in the same transaction as the consumer's effect. A redelivery finds the row and does
 /// nothing; a consumer that fails after writing rolls both back, so the retry starts clean.
 /// </summary>
-public sealed class Inbox(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider clock, MessageFaults? faults = null, ILogger<Inbox>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger<Inbox>.Instance;
+
     /// <summary>
     /// Runs <paramref name="effect"/> once per message and consumer. The effect writes through the given
     /// transaction (and may enqueue outbox messages in it); it must not commit. Returns false for a duplicate.
@@ -36,12 +41,19 @@ public sealed class Inbox(NpgsqlDataSource dataSource, TimeProvider clock)
             claim.Parameters.AddWithValue("now", clock.Now());
             if (await claim.ExecuteNonQueryAsync(ct) == 0)
             {
+                LogDuplicate(messageId, consumer);
                 return false;
             }
         }
 
         await effect(transaction, ct);
+        faults?.BeforeCommit(messageId, consumer);
         await transaction.CommitAsync(ct);
+        faults?.AfterCommit(messageId, consumer);
         return true;
     }
+
+    // Rare in normal operation (a redelivery after a lost acknowledgement); the fault suite counts these lines.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inbox: message {MessageId} was already handled by {Consumer}; redelivery acknowledged without a second effect")]
+    private partial void LogDuplicate(Guid messageId, string consumer);
 }

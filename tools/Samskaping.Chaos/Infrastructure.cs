@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Samskaping.Chaos;
+
+/// <summary>
+/// The suite's hands on the infrastructure: killing and restarting RabbitMQ and PostgreSQL goes through the
+/// <c>samskaping</c> script (it knows the data folders, users and ports), databases through SQL.
+/// </summary>
+internal sealed class Infrastructure(ChaosEnvironment env)
+{
+    /// <summary>Runs <c>./samskaping __chaos ACTION</c>: rabbitmq-kill, rabbitmq-start, postgres-stop, postgres-start.</summary>
+    public async Task Control(string action, CancellationToken ct = default)
+    {
+        var start = new ProcessStartInfo(Path.Combine(env.Root, "samskaping"), ["__chaos", action])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not run ./samskaping");
+        var output = process.StandardOutput.ReadToEndAsync(ct);
+        var errors = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"./samskaping __chaos {action} failed ({process.ExitCode}): {await output}{await errors}");
+        }
+    }
+
+    public async Task CreateDatabase(string name)
+    {
+        await using var connection = new NpgsqlConnection(env.Database("postgres"));
+        await connection.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        await connection.ExecuteAsync($"CREATE DATABASE \"{name}\"");
+    }
+
+    public async Task DropDatabase(string name)
+    {
+        await using var connection = new NpgsqlConnection(env.Database("postgres"));
+        await connection.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    }
+
+    public NpgsqlConnection Connect(string database) => new(env.Database(database));
+}
+
+/// <summary>The RabbitMQ management HTTP API: virtual hosts, queue depths, bindings and the error queues' messages.</summary>
+internal sealed class Broker : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly string _user;
+
+    public Broker(ChaosEnvironment env)
+    {
+        var credentials = Uri.UnescapeDataString(env.RabbitMq.UserInfo);
+        _user = credentials.Split(':')[0];
+        _http = new HttpClient { BaseAddress = env.Management, Timeout = TimeSpan.FromSeconds(10) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+    }
+
+    public async Task CreateVhost(string vhost)
+    {
+        await DeleteVhost(vhost);
+        (await _http.PutAsync($"api/vhosts/{Uri.EscapeDataString(vhost)}", null)).EnsureSuccessStatusCode();
+        (await _http.PutAsJsonAsync($"api/permissions/{Uri.EscapeDataString(vhost)}/{_user}",
+            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+    }
+
+    public async Task DeleteVhost(string vhost)
+    {
+        try
+        {
+            await _http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(vhost)}");
+        }
+        catch (HttpRequestException)
+        {
+            // Already gone with the node, or the node is down: nothing to clean.
+        }
+    }
+
+    public sealed record Queue(string Name, int Messages, int Unacknowledged);
+
+    public async Task<IReadOnlyList<Queue>> Queues(string vhost)
+    {
+        var body = await _http.GetFromJsonAsync<JsonElement>($"api/queues/{Uri.EscapeDataString(vhost)}?columns=name,messages,messages_unacknowledged");
+        return body.EnumerateArray().Select(q => new Queue(
+            q.GetProperty("name").GetString()!,
+            q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt32() : 0,
+            q.TryGetProperty("messages_unacknowledged", out var u) && u.ValueKind == JsonValueKind.Number ? u.GetInt32() : 0)).ToList();
+    }
+
+    /// <summary>
+    /// The message types a MassTransit receive endpoint consumes: its queue is fed by an exchange of the same name,
+    /// which is bound to one exchange per message type ("Namespace:Type").
+    /// </summary>
+    public async Task<IReadOnlySet<string>> ConsumedTypes(string vhost, string queue)
+    {
+        var response = await _http.GetAsync($"api/exchanges/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(queue)}/bindings/destination");
+        if (!response.IsSuccessStatusCode)
+        {
+            return new HashSet<string>();
+        }
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.EnumerateArray().Select(b => b.GetProperty("source").GetString()!).Where(s => s.Length > 0).ToHashSet();
+    }
+
+    public sealed record DeadLetter(Guid? MessageId, string? FaultExceptionType, string? FaultMessage);
+
+    /// <summary>Reads (and requeues) up to <paramref name="count"/> messages of a queue, with MassTransit's fault headers.</summary>
+    public async Task<IReadOnlyList<DeadLetter>> Peek(string vhost, string queue, int count)
+    {
+        var response = await _http.PostAsJsonAsync($"api/queues/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(queue)}/get",
+            new { count, ackmode = "ack_requeue_true", encoding = "auto", truncate = 100 });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.EnumerateArray().Select(m =>
+        {
+            var properties = m.GetProperty("properties");
+            Guid? id = properties.TryGetProperty("message_id", out var mid) && Guid.TryParse(mid.GetString(), out var g) ? g : null;
+            string? Header(string name) =>
+                properties.TryGetProperty("headers", out var h) && h.TryGetProperty(name, out var v) ? v.ToString() : null;
+            return new DeadLetter(id, Header("MT-Fault-ExceptionType"), Header("MT-Fault-Message"));
+        }).ToList();
+    }
+
+    public void Dispose() => _http.Dispose();
+}

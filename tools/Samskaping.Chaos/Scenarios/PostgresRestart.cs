@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Samskaping.Chaos.Scenarios;
+
+/// <summary>PostgreSQL stopped (fast) and started again while requests keep coming.</summary>
+internal sealed class PostgresRestart : IScenario
+{
+    public string Name => "postgres-restart";
+
+    public string Description => "restart PostgreSQL under load; services not ready during it, ready within 10 s after, no acknowledged write lost";
+
+    public async Task Run(ScenarioRun run)
+    {
+        await CasesAndGrants.Add(run);
+        await run.StartAll();
+        using var load = new Workload(run);
+        var fund = await load.CreateFund(reportToBenefitSystem: false);
+        var cases = await CasesAndGrants.OpenCases(run, load, 4);
+        if (!await load.GrantsKnow(cases, TimeSpan.FromSeconds(60)))
+        {
+            run.Check("grants learns of the opened cases", false, "not within 60 s");
+            return;
+        }
+
+        // Readiness of both services, sampled every 100 ms through the whole scenario.
+        var clock = Stopwatch.StartNew();
+        var samples = new ConcurrentQueue<(TimeSpan At, string Service, int Status)>();
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var service in run.Services.Values)
+                {
+                    samples.Enqueue((clock.Elapsed, service.Name, await service.Readiness()));
+                }
+                await Task.Delay(100);
+            }
+        });
+
+        // Load: grants requested and approved, and cases opened, until told to stop.
+        var plan = new Random(run.Random.Next());
+        var workers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            var mine = new Random(plan.Next() + w);
+            while (!stop.IsCancellationRequested)
+            {
+                if (mine.Next(10) == 0)
+                {
+                    await load.OpenCase($"Familien Omstart {run.Seed}-{w}-{mine.Next()}");
+                }
+                else
+                {
+                    await load.RequestAndApprove(cases[mine.Next(cases.Count)], fund, Math.Round((decimal)(mine.Next(10_000, 300_000) / 100.0), 2));
+                }
+            }
+        })).ToList();
+
+        await Task.Delay(TimeSpan.FromMilliseconds(run.Random.Next(1000, 4000)));
+        var downAt = clock.Elapsed;
+        run.Say("stopping PostgreSQL (fast)");
+        await run.Infrastructure.Control("postgres-stop");
+        var stoppedAt = clock.Elapsed;
+        await Task.Delay(TimeSpan.FromMilliseconds(run.Random.Next(1000, 3000)));
+        var startingAt = clock.Elapsed;
+        await run.Infrastructure.Control("postgres-start");
+        var backAt = clock.Elapsed;
+        run.Say($"PostgreSQL is back (down from {downAt.TotalSeconds:0.0} s to {backAt.TotalSeconds:0.0} s)");
+
+        var (ready, took) = await Wait.Until(async () =>
+        {
+            foreach (var service in run.Services.Values)
+            {
+                if (await service.Readiness() != 200)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+        await sampler;
+        run.Say($"load done: {load.Summary()}");
+
+        var whileDown = samples.Where(s => s.At >= stoppedAt && s.At <= startingAt).ToList();
+        var notReady = run.Services.Keys.ToDictionary(s => s, s => whileDown.Count(x => x.Service == s && x.Status == 503));
+        run.Check("every service reports not ready (503 on /health/ready) while PostgreSQL is down",
+            notReady.Values.All(n => n > 0),
+            string.Join(", ", notReady.Select(n => $"{n.Key}: {n.Value} of {whileDown.Count(x => x.Service == n.Key)} samples 503")));
+        run.Check("every service is ready again within 10 s of PostgreSQL's return", ready && took <= TimeSpan.FromSeconds(10),
+            ready ? $"ready {took.TotalSeconds:0.0} s after PostgreSQL was back" : "not ready within 30 s");
+
+        await Invariants.Settle(run, TimeSpan.FromSeconds(60));
+        await Invariants.AcceptedWritesKept(run, load);
+        await Invariants.TimelineOnce(run);
+    }
+}
