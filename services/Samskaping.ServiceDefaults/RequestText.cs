@@ -10,20 +10,34 @@ namespace Samskaping.ServiceDefaults;
 
 /// <summary>
 /// Text that no service can take, refused as the caller's fault before any handler runs (found by the API fuzzer):
-/// a NUL character, which PostgreSQL cannot store in <c>text</c> (it failed the write with a 500), and a request
-/// charset .NET cannot decode (the JSON reader threw, a 500 too).
+/// a NUL character, which PostgreSQL cannot store in <c>text</c> (it failed the write with a 500), a lone UTF-16
+/// surrogate (escaped in JSON), which would be stored silently changed, and a request charset .NET cannot decode
+/// (the JSON reader threw, a 500 too).
 /// </summary>
 internal static class RequestText
 {
-    /// <summary>A JSON string with NUL in it fails to bind, so the answer is the usual 400 naming the field.</summary>
+    /// <summary>A JSON string with NUL or a lone surrogate in it fails to bind: the usual 400 naming the field.</summary>
     internal sealed class NoNulStrings : JsonConverter<string>
     {
         public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             var value = reader.GetString();
-            return value is not null && value.Contains('\0', StringComparison.Ordinal)
-                ? throw new JsonException("A NUL character is not allowed in text.")
+            return value is not null && !IsStorable(value)
+                ? throw new JsonException("The text has a NUL character or a lone surrogate.")
                 : value;
+        }
+
+        private static bool IsStorable(string value)
+        {
+            for (var i = 0; i < value.Length; i++)
+            {
+                var c = value[i];
+                if (c == '\0' || char.IsLowSurrogate(c) || (char.IsHighSurrogate(c) && (i + 1 == value.Length || !char.IsLowSurrogate(value[++i]))))
+                {
+                    return false;
+                }
+            }
+            return true;
         }
 
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);

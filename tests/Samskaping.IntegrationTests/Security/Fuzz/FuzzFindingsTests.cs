@@ -16,7 +16,7 @@ namespace Samskaping.IntegrationTests.Security.Fuzz;
 public sealed class FuzzFindingsTests(SystemFixture system)
 {
     [Fact]
-    public async Task A_nul_character_in_json_text_is_400_naming_the_field_and_writes_nothing()
+    public async Task A_nul_character_or_a_lone_surrogate_in_json_text_is_400_naming_the_field_and_writes_nothing()
     {
         using var kari = system.Client("oppvekst", "caseworker", subject: "kari-nul");
         var caseId = await SliceTests.OpenCase(kari);
@@ -25,8 +25,10 @@ public sealed class FuzzFindingsTests(SystemFixture system)
 
         var opened = await kari.PostAsync("/api/cases", Json("""{"householdName": "Berg\u0000hansen", "need": {"text": "hjelp"}}"""));
         var bti = await kari.PutAsync($"/api/coordination/cases/{caseId}/bti-level", Json("""{"level": 2, "reason": "Flere\u0000tjenester"}"""));
+        var lone = await kari.PostAsync("/api/cases", Json("""{"householdName": "Berg\ud800", "need": {"text": "hjelp"}}"""));
 
         await ShouldBeBadRequestNaming(opened, "householdName");
+        await ShouldBeBadRequestNaming(lone, "householdName");
         await ShouldBeBadRequestNaming(bti, "reason");
         (await CaseCount()).ShouldBe(cases);
         (await system.Database("coordination").Scalar<long>("SELECT count(*) FROM coordination.bti_levels WHERE case_id = @c", ("c", caseId))).ShouldBe(0);

@@ -202,6 +202,8 @@ internal sealed class FuzzHttp(IReadOnlyDictionary<string, string> ids, long bod
                 p.Parent[p.Name] = Placeholder;
                 raw = HostileValues.RawJsonStrings[choice.Variant % HostileValues.RawJsonStrings.Length];
                 break;
+            case BodyKind.RawString:
+                return (HostileValues.RawJsonStrings[choice.Variant % HostileValues.RawJsonStrings.Length], null);
             case BodyKind.DeepNesting:
                 var depth = new[] { 65, 200, 1_000, 10_000 }[choice.Variant % 4];
                 raw = choice.Variant / 4 % 2 == 0

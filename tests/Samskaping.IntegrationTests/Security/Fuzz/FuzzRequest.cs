@@ -56,7 +56,7 @@ internal sealed partial record FuzzRequest(
         || (Operation.Body is not null && SendsBody && (
             Body.Kind is BodyKind.WrongType or BodyKind.DeepNesting or BodyKind.Broken
             || (Body.Kind == BodyKind.NotAnObject && Body.Variant % 5 != 4)
-            || (Body.Kind == BodyKind.RawString && Body.Variant % HostileValues.RawJsonStrings.Length < 3)
+            || (Body.Kind == BodyKind.RawString && Body.Variant % HostileValues.RawJsonStrings.Length < HostileValues.UnstorableRawJsonStrings)
             || (Body.Kind == BodyKind.Empty && Operation.Body.Required)
             || Content is ContentKind.Missing or ContentKind.TextPlain or ContentKind.Xml or ContentKind.Form or ContentKind.Multipart));
 

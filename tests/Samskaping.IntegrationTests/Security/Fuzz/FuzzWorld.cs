@@ -51,7 +51,7 @@ internal sealed class FuzzWorld
 
         var fund = (await Expect(GrantsPost(ola, "/api/grants/funds", new
         {
-            name = "Fritid for alle (fuzz)", owner = "oppvekst", periodStart = "2026-01-01", periodEnd = "2027-01-01",
+            name = $"Fritid for alle (fuzz {Guid.NewGuid():N})", owner = "oppvekst", periodStart = "2026-01-01", periodEnd = "2027-01-01",
             budget = 100000, approvalThreshold = 3000, householdCap = 15000, lowBalanceThreshold = 100, reportToBenefitSystem = false,
         }))).GetProperty("id").GetString()!;
         await SliceTests.EventuallyOk(kari, $"/api/grants/cases/{caseId}");

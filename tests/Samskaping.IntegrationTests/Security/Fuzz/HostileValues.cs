@@ -48,7 +48,10 @@ internal static class HostileValues
         "\u00a0\u2028\u2029",
     ];
 
-    /// <summary>Escaped JSON (raw text) that decodes to invalid UTF-16: lone and reversed surrogates.</summary>
+    /// <summary>
+    /// Escaped JSON (raw text): the first <see cref="UnstorableRawJsonStrings"/> decode to lone or reversed surrogates or
+    /// NUL, which every service refuses (400); the last is a valid surrogate pair.
+    /// </summary>
     public static readonly string[] RawJsonStrings =
     [
         "\"\\ud800\"",
@@ -58,6 +61,8 @@ internal static class HostileValues
         "\"tab\\there\\u0000nul\"",
         "\"\\uDBFF\\uDFFF\"",
     ];
+
+    public const int UnstorableRawJsonStrings = 5;
 
     /// <summary>Path segments that are not the id the route wants. Raw: sent as written, not escaped again.</summary>
     public static readonly string[] RawPathSegments =

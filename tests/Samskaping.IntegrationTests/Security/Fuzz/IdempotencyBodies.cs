@@ -45,7 +45,7 @@ internal static class IdempotencyBodies
 
     private static JsonObject Fund() => new()
     {
-        ["name"] = "Replay-fondet",
+        ["name"] = $"Replay-fondet {Guid.NewGuid():N}",
         ["owner"] = "oppvekst",
         ["periodStart"] = "2026-01-01",
         ["periodEnd"] = "2027-01-01",
