@@ -47,6 +47,7 @@ internal static class GatewayModule
         {
             proxy.UseMiddleware<ProxyProblems>();
             proxy.Use(RequestBodyLimit.RejectDeclaredOversize);
+            proxy.Use(RequestTargetLimit.RejectLongTarget);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

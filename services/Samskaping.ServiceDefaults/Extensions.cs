@@ -45,7 +45,11 @@ public static class Extensions
         builder.Services.AddStatusProblems();
         // Binding failures become exceptions so ProblemExceptionHandler can name the field that was wrong.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.AllowTrailingCommas = false;
+            o.SerializerOptions.Converters.Add(new RequestText.NoNulStrings());
+        });
         builder.Services.AddOpenApi(o => o
             .AddDocumentTransformer<BearerSecuritySchemeTransformer>()
             .AddOperationTransformer<CallerPolicyDescriptions>());
@@ -196,6 +200,7 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RequestText.Refuse);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
