@@ -324,7 +324,7 @@ public sealed class AccessLogAcrossServicesTests(SystemFixture system)
             r => r.StatusCode != HttpStatusCode.UnprocessableEntity, // until outcomes has heard of the member
             what: "the response to be accepted");
         answered.StatusCode.ShouldBe(HttpStatusCode.Created, await answered.Content.ReadAsStringAsync());
-        await SliceTests.EventuallyOk(kari, $"/api/outcomes/cases/{scenario.CaseId}/responses");
+        (await CaseClient.Read(kari, $"/api/outcomes/cases/{scenario.CaseId}/responses")).GetArrayLength().ShouldBe(1);
 
         // benefits: the household's current benefits, looked up in the NAV-style simulator.
         await Eventually.True(async () => await system.Database("benefits").Scalar<long>(
