@@ -44,7 +44,6 @@ public sealed class AccessLogAcrossServicesTests(SystemFixture system)
         byKari.ShouldContain(e => e.Service == "cases" && e.Action == "list" && e.Purpose == "work list search" && e.CaseId == scenario.CaseId
             && e.CorrelationId == scenario.SearchTrace);
         byKari.ShouldContain(e => e.Service == "coordination" && e.Action == "read" && e.Purpose == "read coordination group" && e.CaseId == scenario.CaseId);
-        byKari.ShouldContain(e => e.Service == "coordination" && e.Action == "list" && e.Purpose == "my work" && e.CaseId == scenario.CaseId);
         byKari.ShouldContain(e => e.Service == "grants" && e.Action == "create" && e.Purpose == "request grant" && e.CaseId == scenario.CaseId);
         byKari.ShouldContain(e => e.Service == "outcomes" && e.Action == "create" && e.Purpose == "record outcome response"
             && e.PersonId == scenario.Mother && e.CaseId == scenario.CaseId);
@@ -292,9 +291,8 @@ public sealed class AccessLogAcrossServicesTests(SystemFixture system)
         var readTrace = await Traced(kari, $"/api/cases/{scenario.CaseId}");
         var searchTrace = await Traced(kari, "/api/cases?q=" + Uri.EscapeDataString("Mona Logg"));
 
-        // coordination: the group, and the lead's own work list.
+        // coordination: the coordination group.
         await SliceTests.EventuallyOk(kari, $"/api/coordination/cases/{scenario.CaseId}");
-        await SliceTests.EventuallyOk(kari, "/api/coordination/my-work");
 
         // grants: a request for the family.
         await SliceTests.EventuallyOk(kari, $"/api/grants/cases/{scenario.CaseId}");
