@@ -9,19 +9,20 @@ namespace Samskaping.IntegrationTests.Security.AccessLog;
 public sealed class PersonAccessHistoryTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+    private static readonly string[] Services = ["cases", "coordination", "grants", "outcomes", "benefits"];
+    private static readonly int[] Limits = [1, 3, 7, 50, 500];
 
     [Fact]
     public void Paging_through_merged_sources_gives_every_entry_once_newest_first_even_with_equal_times()
     {
         var random = new Random(9);
         // Five services, many entries at the same microsecond across and within services.
-        var sources = new[] { "cases", "coordination", "grants", "outcomes", "benefits" }
-            .ToDictionary(s => s, s => Enumerable.Range(0, random.Next(0, 40))
+        var sources = Services.ToDictionary(s => s, s => Enumerable.Range(0, random.Next(0, 40))
                 .Select(_ => Entry(s, T0.AddTicks(10 * random.Next(0, 15))))
                 .ToList());
         var expected = sources.Values.SelectMany(e => e).Order(PersonAccessHistory.NewestFirst).ToList();
 
-        foreach (var limit in new[] { 1, 3, 7, 50, 500 })
+        foreach (var limit in Limits)
         {
             var seen = new List<PersonAccessEntry>();
             Cursor? cursor = null;
