@@ -12,6 +12,15 @@ public static class AccessActions
     public const string Create = "create";
     public const string Update = "update";
     public const string List = "list";
+
+    /// <summary>A privacy officer read a person's access history (this log, across all services).</summary>
+    public const string ReadAccessLog = "read-access-log";
+}
+
+/// <summary>One case and/or person a read or write concerned; for a list, one per case or person in the result.</summary>
+public readonly record struct AccessSubject(Guid? CaseId, Guid? PersonId)
+{
+    public static AccessSubject Case(Guid caseId) => new(caseId, null);
 }
 
 /// <summary>
@@ -29,26 +38,60 @@ public sealed class AccessLog(NpgsqlDataSource dataSource, TimeProvider clock)
     public Task Write(CurrentUser user, Guid? caseId, Guid? personId, string action, string? purpose, NpgsqlTransaction tx, CancellationToken ct) =>
         Insert(tx.Connection!, tx, user, caseId, personId, action, purpose, ct);
 
-    private async Task Insert(NpgsqlConnection connection, NpgsqlTransaction? tx, CurrentUser user, Guid? caseId, Guid? personId, string action, string? purpose, CancellationToken ct)
+    /// <summary>
+    /// One entry per subject, in one statement: a list or search answer logs every case or person it showed, with
+    /// the same who, action, purpose, time and correlation id. Nothing is written for an empty list.
+    /// </summary>
+    public async Task WriteMany(CurrentUser user, IEnumerable<AccessSubject> subjects, string action, string? purpose, CancellationToken ct)
+    {
+        var distinct = subjects.Distinct().ToList();
+        if (distinct.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await InsertMany(connection, null, user, distinct, action, purpose, ct);
+    }
+
+    public Task WriteMany(CurrentUser user, IEnumerable<AccessSubject> subjects, string action, string? purpose, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var distinct = subjects.Distinct().ToList();
+        return distinct.Count == 0 ? Task.CompletedTask : InsertMany(tx.Connection!, tx, user, distinct, action, purpose, ct);
+    }
+
+    /// <summary>The W3C trace id of the request or message being handled: the same id the gateway's and every
+    /// service's spans carry, so an entry leads to the whole trace.</summary>
+    public static string? CorrelationId() =>
+        Activity.Current is { } activity && activity.TraceId != default ? activity.TraceId.ToHexString() : null;
+
+    private Task Insert(NpgsqlConnection connection, NpgsqlTransaction? tx, CurrentUser user, Guid? caseId, Guid? personId, string action, string? purpose, CancellationToken ct) =>
+        InsertMany(connection, tx, user, [new AccessSubject(caseId, personId)], action, purpose, ct);
+
+    private async Task InsertMany(NpgsqlConnection connection, NpgsqlTransaction? tx, CurrentUser user, IReadOnlyList<AccessSubject> subjects,
+        string action, string? purpose, CancellationToken ct)
     {
         var now = clock.Now();
+        var parameters = new DynamicParameters(new
+        {
+            at = now,
+            subject = user.Subject,
+            role = user.Role,
+            sector = user.Sector,
+            action,
+            correlationId = CorrelationId(),
+        });
+        parameters.Add("purpose", purpose, System.Data.DbType.String);
+        parameters.Add("ids", subjects.Select(_ => Guid.CreateVersion7(now)).ToArray());
+        // Nullable uuids travel as arrays of Guid? so a list of cases without persons (or persons without cases)
+        // is still one statement.
+        parameters.Add("caseIds", subjects.Select(s => s.CaseId).ToArray());
+        parameters.Add("personIds", subjects.Select(s => s.PersonId).ToArray());
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO access.access_log (id, at, subject, role, sector, case_id, person_id, action, purpose, correlation_id)
-            VALUES (@id, @at, @subject, @role, @sector, @caseId, @personId, @action, @purpose, @correlationId)
+            SELECT e.id, @at, @subject, @role, @sector, e.case_id, e.person_id, @action, @purpose, @correlationId
+            FROM unnest(@ids::uuid[], @caseIds::uuid[], @personIds::uuid[]) AS e(id, case_id, person_id)
             """,
-            new
-            {
-                id = Guid.CreateVersion7(now),
-                at = now,
-                subject = user.Subject,
-                role = user.Role,
-                sector = user.Sector,
-                caseId,
-                personId,
-                action,
-                purpose,
-                correlationId = Activity.Current?.TraceId.ToString(),
-            }, tx, cancellationToken: ct));
+            parameters, tx, cancellationToken: ct));
     }
 }

@@ -39,6 +39,7 @@ public static class BenefitsModule
     public static WebApplication MapBenefitsApi(this WebApplication app)
     {
         app.MapReceivedCaseEndpoints();
+        app.MapAccessLogExport("benefits");
         app.MapLookupEndpoints();
         app.MapInboundEndpoints();
         app.MapStatusFeedEndpoints();

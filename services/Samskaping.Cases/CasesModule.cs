@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Samskaping.Access;
+using Samskaping.Cases.AccessHistory;
 using Samskaping.Cases.Cases;
 using Samskaping.Cases.Consents;
 using Samskaping.Cases.Households;
@@ -31,6 +32,7 @@ public static class CasesModule
         builder.Services.AddSingleton<HouseholdStore>();
         builder.Services.AddSingleton<ConsentStore>();
         builder.Services.AddSingleton<TimelineStore>();
+        builder.AddAccessLogSources();
         return builder;
     }
 
@@ -40,6 +42,7 @@ public static class CasesModule
         app.MapHouseholdEndpoints();
         app.MapConsentEndpoints();
         app.MapInternalEndpoints();
+        app.MapAccessHistoryEndpoints();
         return app;
     }
 }

@@ -49,6 +49,7 @@ public static class CoordinationModule
     public static WebApplication MapCoordinationApi(this WebApplication app)
     {
         app.MapSectorEndpoints();
+        app.MapAccessLogExport("coordination");
         app.MapGroupEndpoints();
         app.MapLeadEndpoints();
         app.MapRelayLogEndpoints();

@@ -51,6 +51,7 @@ public static class GrantsModule
     public static WebApplication MapGrantsApi(this WebApplication app)
     {
         app.MapGrantCaseEndpoints();
+        app.MapAccessLogExport("grants");
         app.MapFundEndpoints();
         app.MapGrantRequestEndpoints();
         app.MapReportEndpoints();

@@ -48,6 +48,7 @@ public static class OutcomesModule
     public static WebApplication MapOutcomesApi(this WebApplication app)
     {
         app.MapScheduleEndpoints();
+        app.MapAccessLogExport("outcomes");
         app.MapInstrumentEndpoints();
         app.MapResponseEndpoints();
         app.MapReportEndpoints();

@@ -54,6 +54,12 @@ var benefits = Service<Projects.Samskaping_Benefits>("benefits", 5085)
     .WithEnvironment("Benefits__Inbound__SigningKey", navSigningKey)
     .WaitFor(simulator);
 grants.WithEnvironment("Grants__Benefits__BaseUrl", benefits.GetEndpoint("http"));
+foreach (var source in new[] { coordination, grants, outcomes, benefits })
+{
+    // Cases puts a person's access history together from every service's access log (privacy officer).
+    var name = source.Resource.Name;
+    cases.WithEnvironment($"Cases__AccessLogSources__{name}__BaseUrl", source.GetEndpoint("http"));
+}
 
 var gateway = builder.AddProject<Projects.Samskaping_Gateway>("gateway", launchProfileName: null)
     .WithHttpEndpoint(port: int.Parse(builder.Configuration["SAMSKAPING_GATEWAY_PORT"] ?? "5080", System.Globalization.CultureInfo.InvariantCulture), isProxied: false)

@@ -44,7 +44,7 @@ public static class FeedApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<FeedSummary>>, ValidationProblem>> ListFeeds(
-        string? state, int? limit, FeedStore store, CancellationToken ct)
+        string? state, int? limit, CurrentUser user, FeedStore store, AccessLog accessLog, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (state is not null && !FeedStates.All.Contains(state))
@@ -59,6 +59,9 @@ public static class FeedApi
         {
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The feeds could not be listed.");
         }
-        return TypedResults.Ok(await store.List(state, limit ?? 100, ct));
+        var feeds = await store.List(state, limit ?? 100, ct);
+        // No documents, but each listed case id says that family has money reported to the benefit system.
+        await accessLog.WriteMany(user, feeds.Select(f => AccessSubject.Case(f.CaseId)), AccessActions.List, "operator list of status feeds", ct);
+        return TypedResults.Ok(feeds);
     }
 }

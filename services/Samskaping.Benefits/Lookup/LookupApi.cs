@@ -89,10 +89,7 @@ public static partial class LookupApi
                 cache.Set(key, answer, keep);
             }
         }
-        foreach (var member in answer.Members)
-        {
-            await accessLog.Write(user, caseId, member.PersonId, AccessActions.Read, Purpose, ct);
-        }
+        await accessLog.WriteMany(user, answer.Members.Select(m => new AccessSubject(caseId, m.PersonId)), AccessActions.Read, Purpose, ct);
         return TypedResults.Ok(answer);
     }
 

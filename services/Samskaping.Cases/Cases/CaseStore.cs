@@ -280,7 +280,9 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, Outbox outbox, Access
         var items = rows.Take(query.Limit)
             .Select(r => new CaseSummaryDto(r.Id, r.HouseholdId, r.HouseholdName, r.Status, r.OpenedBy, r.OpenedBySector, r.OpenedAt.AsUtc()))
             .ToList();
-        await accessLog.Write(user, null, null, AccessActions.List, "work list", ct);
+        // Every case the list or search shows is a read of that family's data: one entry each, in one statement.
+        await accessLog.WriteMany(user, items.Select(i => AccessSubject.Case(i.Id)), AccessActions.List,
+            query.Search is null ? "work list" : "work list search", ct);
         return new CaseListPage(items, rows.Count > query.Limit ? new Cursor(items[^1].OpenedAt, items[^1].Id).Encode() : null);
     }
 

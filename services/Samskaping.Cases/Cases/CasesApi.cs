@@ -136,11 +136,8 @@ public static class CasesApi
             return ApiGroups.CaseNotFound(id);
         }
         var sectors = await participation.Sectors(id, ct);
-        await accessLog.Write(user, id, null, AccessActions.Read, "read case", ct);
-        foreach (var member in found.Members)
-        {
-            await accessLog.Write(user, id, member.PersonId, AccessActions.Read, "read case", ct);
-        }
+        await accessLog.WriteMany(user,
+            [AccessSubject.Case(id), .. found.Members.Select(m => new AccessSubject(id, m.PersonId))], AccessActions.Read, "read case", ct);
         return TypedResults.Ok(CaseDto.From(found, sectors));
     }
 
@@ -165,8 +162,16 @@ public static class CasesApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<StatusChangeDto>>, ProblemHttpResult>> GetStatusHistory(
-        Guid id, CurrentUser user, CaseStore store, CaseAccess access, CancellationToken ct) =>
-        await access.CanSee(id, user, ct) ? TypedResults.Ok(await store.StatusHistory(id, ct)) : ApiGroups.CaseNotFound(id);
+        Guid id, CurrentUser user, CaseStore store, CaseAccess access, AccessLog accessLog, CancellationToken ct)
+    {
+        if (!await access.CanSee(id, user, ct))
+        {
+            return ApiGroups.CaseNotFound(id);
+        }
+        var history = await store.StatusHistory(id, ct);
+        await accessLog.Write(user, id, null, AccessActions.Read, "read case status history", ct);
+        return TypedResults.Ok(history);
+    }
 
     public static async Task<Results<Created<NeedDto>, ValidationProblem, ProblemHttpResult>> AddNeed(
         Guid id, NeedInput request, CurrentUser user, CaseStore store, CaseAccess access, TimeProvider clock, CancellationToken ct)
@@ -244,7 +249,7 @@ public static class CasesApi
     }
 
     public static async Task<Results<Ok<TimelinePage>, ValidationProblem, ProblemHttpResult>> GetTimeline(
-        Guid id, CurrentUser user, TimelineStore timeline, CaseAccess access, CancellationToken ct,
+        Guid id, CurrentUser user, TimelineStore timeline, CaseAccess access, AccessLog accessLog, CancellationToken ct,
         [FromQuery] string? limit = null, [FromQuery] string? cursor = null)
     {
         if (!await access.CanSee(id, user, ct))
@@ -254,7 +259,13 @@ public static class CasesApi
         var errors = new ValidationErrors();
         var take = WorkListQuery.ParseLimit(limit, errors);
         var after = WorkListQuery.ParseCursor(cursor, errors);
-        return errors.IsValid ? TypedResults.Ok(await timeline.Page(id, after, take, ct)) : errors.Problem("The timeline could not be read.");
+        if (!errors.IsValid)
+        {
+            return errors.Problem("The timeline could not be read.");
+        }
+        var page = await timeline.Page(id, after, take, ct);
+        await accessLog.Write(user, id, null, AccessActions.Read, "read case timeline", ct);
+        return TypedResults.Ok(page);
     }
 }
 

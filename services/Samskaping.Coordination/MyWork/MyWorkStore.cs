@@ -52,15 +52,7 @@ public sealed class MyWorkStore(NpgsqlDataSource dataSource, CaseAccess access, 
 
         // Every case the list shows is a read of that family's data.
         var cases = work.HandoversWaiting.Select(h => h.CaseId).Concat(work.Measures.Select(m => m.CaseId)).Concat(work.Tasks.Select(t => t.CaseId)).Distinct().ToList();
-        if (cases.Count > 0)
-        {
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            foreach (var caseId in cases)
-            {
-                await accessLog.Write(user, caseId, null, AccessActions.List, "my work", tx, ct);
-            }
-            await tx.CommitAsync(ct);
-        }
+        await accessLog.WriteMany(user, cases.Select(AccessSubject.Case), AccessActions.List, "my work", ct);
         return work;
     }
 

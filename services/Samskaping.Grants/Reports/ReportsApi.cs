@@ -128,10 +128,7 @@ public static class ReportsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Household not found.",
                 detail: $"There are no grants of household {householdId} in a case your sector takes part in.");
         }
-        foreach (var caseId in rows.Select(r => r.CaseId).Distinct())
-        {
-            await accessLog.Write(user, caseId, null, AccessActions.List, "household grants report", ct);
-        }
+        await accessLog.WriteMany(user, rows.Select(r => AccessSubject.Case(r.CaseId)), AccessActions.List, "household grants report", ct);
         return Csv.Wanted(request, format) ? TypedResults.Text(Csv.Write(rows), Csv.MediaType) : TypedResults.Ok<IReadOnlyList<HouseholdGrantRow>>(rows);
     }
 

@@ -151,7 +151,9 @@ public static class ResponsesApi
             return ApiGroups.CaseNotFound(caseId);
         }
         var list = await responses.ForCase(caseId, ct);
-        await accessLog.Write(user, caseId, null, AccessActions.Read, "read outcome responses", ct);
+        // The case, and each person whose answers are shown.
+        await accessLog.WriteMany(user, [AccessSubject.Case(caseId), .. list.Select(r => new AccessSubject(caseId, r.PersonId))],
+            AccessActions.Read, "read outcome responses", ct);
         return TypedResults.Ok(list);
     }
 
@@ -163,7 +165,8 @@ public static class ResponsesApi
             return ApiGroups.CaseNotFound(caseId);
         }
         var list = await responses.ForCase(caseId, ct);
-        await accessLog.Write(user, caseId, null, AccessActions.Read, "read outcome change", ct);
+        await accessLog.WriteMany(user, [AccessSubject.Case(caseId), .. list.Select(r => new AccessSubject(caseId, r.PersonId))],
+            AccessActions.Read, "read outcome change", ct);
         return TypedResults.Ok(new CaseChangeDto(caseId, PersonChanges.From(list, options.Value)));
     }
 }

@@ -56,7 +56,7 @@ public static class SchedulesApi
             }, title: "The overdue list needs a sector.");
         }
         var list = await store.Overdue(sector!, user, access, ct);
-        await accessLog.Write(user, null, null, AccessActions.List, $"overdue measurements for {sector}", ct);
+        await accessLog.WriteMany(user, list.Select(m => AccessSubject.Case(m.CaseId)), AccessActions.List, $"overdue measurements for {sector}", ct);
         return TypedResults.Ok(new OverdueListDto(sector!, clock.GetUtcNow(), list));
     }
 }

@@ -58,14 +58,17 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
         {
             _databases[service] = await TestDatabase.Create(service);
         }
-        addresses["cases"] = Start<CasesMarker>("cases");
+        // Cases starts last, on a port chosen now: benefits must know its address, and it must know every other
+        // service's address to read their access logs.
+        var casesPort = FreePort();
         addresses["coordination"] = Start<CoordinationMarker>("coordination");
         addresses["grants"] = Start<GrantsMarker>("grants");
         addresses["outcomes"] = Start<OutcomesMarker>("outcomes");
         var simulator = new ServiceFactory<NavSimulatorMarker>(NavSimulatorSettings.Simulator());
         _factories.Add(simulator);
         Simulator = simulator.Start();
-        addresses["benefits"] = Start<BenefitsMarker>("benefits", NavSimulatorSettings.Benefits(Simulator, addresses["cases"]));
+        addresses["benefits"] = Start<BenefitsMarker>("benefits", NavSimulatorSettings.Benefits(Simulator, new Uri($"http://127.0.0.1:{casesPort}")));
+        addresses["cases"] = Start<CasesMarker>("cases", AccessLogSources(addresses), casesPort);
 
         var gatewaySettings = CommonSettings();
         foreach (var (service, address) in addresses)
@@ -89,7 +92,19 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
     /// <summary>The NAV-style simulator the benefits service talks to, on a real loopback port.</summary>
     public Uri Simulator { get; private set; } = null!;
 
-    private Uri Start<TMarker>(string service, IReadOnlyDictionary<string, string?>? extra = null) where TMarker : class
+    /// <summary>Cases' settings for reading the other services' access logs at <paramref name="addresses"/>.</summary>
+    public static Dictionary<string, string?> AccessLogSources(IReadOnlyDictionary<string, Uri> addresses) =>
+        addresses.Where(a => a.Key != "cases").ToDictionary(a => $"Cases:AccessLogSources:{a.Key}:BaseUrl", a => (string?)a.Value.ToString());
+
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private Uri Start<TMarker>(string service, IReadOnlyDictionary<string, string?>? extra = null, int port = 0) where TMarker : class
     {
         var settings = CommonSettings();
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
@@ -109,7 +124,7 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
         {
             settings["Outcomes:PseudonymKey"] = "test-pseudonym-key-of-this-run-" + TestEnvironment.SigningKey;
         }
-        var factory = new ServiceFactory<TMarker>(settings);
+        var factory = new ServiceFactory<TMarker>(settings, port: port);
         _factories.Add(factory);
         var address = factory.Start();
         _services[service] = factory.Services;

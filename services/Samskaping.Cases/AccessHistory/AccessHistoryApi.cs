@@ -1,0 +1,107 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Samskaping.Access;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Cases.AccessHistory;
+
+/// <summary>
+/// A person's access history across every service, for the privacy officer (personvernombud) and as the basis of
+/// the person's own view of who looked at their data (DESIGN.md §5). Reading it is itself access-logged.
+/// </summary>
+public static class AccessHistoryApi
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+    public const string Purpose = "privacy-review";
+
+    public static void MapAccessHistoryEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapAccessLogExport("cases");
+
+        var persons = app.MapApiGroup("/api/cases/persons", "Access history", Policies.PrivacyOfficer);
+        persons.MapGet("/{id:guid}/access-log", GetAccessHistory)
+            .WithName("GetPersonAccessHistory")
+            .WithSummary("Who read or changed a person's data, in every service, newest first, paged")
+            .WithDescription(
+                "For the privacy officer (any sector). The entries of every service's access log (cases, coordination, grants, " +
+                "outcomes, benefits) that concern the person or one of the person's cases, each naming its service: who, role, " +
+                "sector, case, person, action, purpose, when and the request's correlation (W3C trace) id. limit 1–200 " +
+                "(default 50); cursor: nextCursor of the previous page. 503 naming the services whose logs could not be read: " +
+                "the history is never shown incomplete. Reading it is logged (read-access-log, privacy-review) and shows in the next read.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    public static async Task<Results<Ok<PersonAccessHistoryPage>, ValidationProblem, ProblemHttpResult>> GetAccessHistory(
+        Guid id, CurrentUser user, NpgsqlDataSource dataSource, AccessLogSourceClient sources, AccessLog accessLog, CancellationToken ct,
+        [FromQuery] string? cursor = null, [FromQuery] string? limit = null)
+    {
+        var errors = new ValidationErrors();
+        var take = DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxLimit))
+        {
+            errors.Add("limit", $"Must be a whole number between 1 and {MaxLimit}.");
+        }
+        var before = Cursor.Decode(cursor);
+        if (cursor is not null && before is null)
+        {
+            errors.Add("cursor", "Not a cursor this service handed out; use nextCursor of the previous page.");
+        }
+        if (!errors.IsValid)
+        {
+            return errors.Problem("The access history could not be read.");
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var caseIds = await CasesOf(connection, id, ct);
+        if (caseIds is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Person not found.",
+                detail: $"There is no person {id}.");
+        }
+        var query = new AccessLogQuery(id, caseIds, before?.At, before?.Id, take + 1);
+        var answers = await Task.WhenAll(AccessLogSourcesOptions.Expected
+            .Select(service => sources.Query(service, query, ct))
+            .Append(Local(connection, query, ct)));
+        var failed = answers.Where(a => a.Entries is null).ToList();
+        if (failed.Count > 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The access history is incomplete right now.",
+                detail: "The access log of " + string.Join("; ", failed.Select(f => $"{f.Service} ({f.Failure})")) +
+                    " could not be read. Try again later: the history is never shown without every service's part.",
+                extensions: new Dictionary<string, object?> { ["unavailable"] = failed.Select(f => f.Service).ToArray() });
+        }
+        var (page, next) = PersonAccessHistory.Merge(
+            answers.Select(a => a.Entries!.Select(e => PersonAccessEntry.From(a.Service, e))), take);
+        await accessLog.Write(user, null, id, AccessActions.ReadAccessLog, Purpose, ct);
+        return TypedResults.Ok(new PersonAccessHistoryPage(id, page, next?.Encode()));
+    }
+
+    /// <summary>Null for an unknown person; otherwise the cases of every household the person belongs to.</summary>
+    private static async Task<Guid[]?> CasesOf(NpgsqlConnection connection, Guid personId, CancellationToken ct)
+    {
+        var known = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM cases.persons WHERE id = @personId)", new { personId }, cancellationToken: ct));
+        if (!known)
+        {
+            return null;
+        }
+        var caseIds = await connection.QueryAsync<Guid>(new CommandDefinition(
+            """
+            SELECT DISTINCT sak.id
+            FROM cases.household_members m JOIN cases.cases sak ON sak.household_id = m.household_id
+            WHERE m.person_id = @personId
+            """, new { personId }, cancellationToken: ct));
+        return [.. caseIds];
+    }
+
+    // Cases' own log is read from its own database, on the request's connection, before the others answer.
+    private static async Task<SourceAnswer> Local(NpgsqlConnection connection, AccessLogQuery query, CancellationToken ct) =>
+        new("cases", await AccessLogExport.Page(connection, query, ct), null);
+}

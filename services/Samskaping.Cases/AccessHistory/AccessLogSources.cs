@@ -1,0 +1,117 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+using Samskaping.Access;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Cases.AccessHistory;
+
+/// <summary>Where one other service's access log is read: the service itself, not the gateway.</summary>
+public sealed class AccessLogSource
+{
+    public string BaseUrl { get; set; } = "";
+
+    public int TimeoutSeconds { get; set; } = 5;
+}
+
+/// <summary>
+/// <c>Cases:AccessLogSources:{service}</c>, one per other service. A person's history must come from all of them:
+/// a service without an address makes the history unavailable (503), never silently shorter.
+/// </summary>
+public sealed class AccessLogSourcesOptions : Dictionary<string, AccessLogSource>
+{
+    public const string Section = "Cases:AccessLogSources";
+
+    /// <summary>Every service that keeps an access log besides cases (DESIGN.md §2).</summary>
+    public static readonly string[] Expected = ["coordination", "grants", "outcomes", "benefits"];
+
+    public AccessLogSourcesOptions() : base(StringComparer.OrdinalIgnoreCase)
+    {
+    }
+
+    public sealed class Validator : IValidateOptions<AccessLogSourcesOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, AccessLogSourcesOptions options)
+        {
+            var failures = new List<string>();
+            foreach (var (service, source) in options)
+            {
+                if (!Expected.Contains(service, StringComparer.OrdinalIgnoreCase))
+                {
+                    failures.Add($"{Section}:{service}: unknown service; expected one of {string.Join(", ", Expected)}.");
+                }
+                if (!Uri.TryCreate(source.BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                {
+                    failures.Add($"{Section}:{service}:BaseUrl must be an absolute http(s) address of the service.");
+                }
+                if (source.TimeoutSeconds is < 1 or > 60)
+                {
+                    failures.Add($"{Section}:{service}:TimeoutSeconds must be between 1 and 60.");
+                }
+            }
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}
+
+/// <summary>A source's entries, or why it could not give them.</summary>
+public sealed record SourceAnswer(string Service, IReadOnlyList<AccessLogRecord>? Entries, string? Failure);
+
+/// <summary>
+/// Reads the other services' access logs over their internal, service-to-service endpoint with this service's own
+/// token. A synchronous call between services, because the person's history must be complete at the moment it is
+/// read (an event-fed copy could lag behind and show less).
+/// </summary>
+public sealed class AccessLogSourceClient(IHttpClientFactory httpClients, IOptionsMonitor<AccessLogSourcesOptions> options)
+{
+    public const string Client = "access-log-sources";
+
+    public async Task<SourceAnswer> Query(string service, AccessLogQuery query, CancellationToken ct)
+    {
+        if (!options.CurrentValue.TryGetValue(service, out var source))
+        {
+            return new SourceAnswer(service, null, "no address is configured");
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(source.TimeoutSeconds));
+        try
+        {
+            var http = httpClients.CreateClient(Client);
+            var address = new Uri(new Uri(source.BaseUrl.TrimEnd('/') + "/"), $"internal/{service}/access-log/query");
+            using var response = await http.PostAsJsonAsync(address, query, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                return new SourceAnswer(service, null, $"it answered {(int)response.StatusCode}");
+            }
+            var page = await response.Content.ReadFromJsonAsync<AccessLogExportPage>(timeout.Token);
+            return page is null
+                ? new SourceAnswer(service, null, "it answered without a body")
+                : new SourceAnswer(service, page.Entries, null);
+        }
+        catch (HttpRequestException)
+        {
+            return new SourceAnswer(service, null, "it could not be reached");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new SourceAnswer(service, null, $"it did not answer within {source.TimeoutSeconds} s");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return new SourceAnswer(service, null, "its answer could not be read");
+        }
+    }
+}
+
+public static class AccessLogSourceExtensions
+{
+    public static IHostApplicationBuilder AddAccessLogSources(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceTokens("cases");
+        builder.Services.AddOptions<AccessLogSourcesOptions>().BindConfiguration(AccessLogSourcesOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AccessLogSourcesOptions>, AccessLogSourcesOptions.Validator>();
+        builder.Services.AddHttpClient(AccessLogSourceClient.Client, http => http.Timeout = TimeSpan.FromSeconds(65))
+            .AddHttpMessageHandler<ServiceTokenHandler>();
+        builder.Services.AddSingleton<AccessLogSourceClient>();
+        return builder;
+    }
+}
