@@ -48,7 +48,10 @@ public static class Extensions
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
         builder.Services.AddOpenApi(o => o
             .AddDocumentTransformer<BearerSecuritySchemeTransformer>()
-            .AddOperationTransformer<CallerPolicyDescriptions>());
+            .AddDocumentTransformer<ApiInventoryTransformer>()
+            .AddOperationTransformer<CallerPolicyDescriptions>()
+            .AddOperationTransformer<OperationProblemsTransformer>()
+            .AddSchemaTransformer<AllowedValuesSchemaTransformer>());
         return builder;
     }
 
