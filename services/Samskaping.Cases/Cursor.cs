@@ -10,13 +10,16 @@ namespace Samskaping.Cases;
 /// </summary>
 public sealed record Cursor(DateTimeOffset At, Guid Id)
 {
+    /// <summary>The longest cursor text accepted (the document's maxLength); a cursor this service hands out is shorter.</summary>
+    public const int MaxLength = 100;
+
     public string Encode() =>
         Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"{At.UtcTicks.ToString(CultureInfo.InvariantCulture)}.{Id:N}"));
 
     /// <summary>Null for anything this service did not hand out.</summary>
     public static Cursor? Decode(string? value)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > 100)
+        if (string.IsNullOrEmpty(value) || value.Length > MaxLength)
         {
             return null;
         }

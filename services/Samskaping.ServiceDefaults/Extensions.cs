@@ -52,7 +52,10 @@ public static class Extensions
         });
         builder.Services.AddOpenApi(o => o
             .AddDocumentTransformer<BearerSecuritySchemeTransformer>()
-            .AddOperationTransformer<CallerPolicyDescriptions>());
+            .AddDocumentTransformer<ApiInventoryTransformer>()
+            .AddOperationTransformer<CallerPolicyDescriptions>()
+            .AddOperationTransformer<OperationProblemsTransformer>()
+            .AddSchemaTransformer<AllowedValuesSchemaTransformer>());
         return builder;
     }
 

@@ -19,7 +19,10 @@ public sealed class ValidationErrors
         messages.Add(message);
     }
 
-    /// <summary>Required text, trimmed, between 1 and <paramref name="maxLength"/> characters. Returns the trimmed value.</summary>
+    /// <summary>
+    /// Required text of at most <paramref name="maxLength"/> characters as sent (the maxLength the OpenAPI document
+    /// declares), not blank. Returns the trimmed value.
+    /// </summary>
     public string Text(string field, string? value, int maxLength)
     {
         var trimmed = value?.Trim();
@@ -28,14 +31,18 @@ public sealed class ValidationErrors
             Add(field, "Required, and must not be empty.");
             return "";
         }
-        return CheckLength(field, trimmed, maxLength);
+        return CheckLength(field, value!, trimmed, maxLength);
     }
 
     /// <summary>Optional text: null or blank becomes null; otherwise as <see cref="Text"/>.</summary>
     public string? OptionalText(string field, string? value, int maxLength)
     {
         var trimmed = value?.Trim();
-        return string.IsNullOrEmpty(trimmed) ? null : CheckLength(field, trimmed, maxLength);
+        if (value is not null && string.IsNullOrEmpty(trimmed) && value.Length > maxLength)
+        {
+            Add(field, $"At most {maxLength} characters.");
+        }
+        return string.IsNullOrEmpty(trimmed) ? null : CheckLength(field, value!, trimmed, maxLength);
     }
 
     public T Required<T>(string field, T? value) where T : class
@@ -49,12 +56,12 @@ public sealed class ValidationErrors
 
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 
-    private string CheckLength(string field, string value, int maxLength)
+    private string CheckLength(string field, string sent, string trimmed, int maxLength)
     {
-        if (value.Length > maxLength)
+        if (sent.Length > maxLength)
         {
             Add(field, $"At most {maxLength} characters.");
         }
-        return value;
+        return trimmed;
     }
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Samskaping.Access;
 using Samskaping.ServiceDefaults;
@@ -44,7 +46,12 @@ public static class FeedApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<FeedSummary>>, ValidationProblem>> ListFeeds(
-        string? state, int? limit, CurrentUser user, FeedStore store, AccessLog accessLog, CancellationToken ct)
+        [Description("Only feeds in this delivery state."), AllowedValues(FeedStates.Pending, FeedStates.WaitingForApplicant, FeedStates.Delivered, FeedStates.Invalid, FeedStates.Refused)] string? state,
+        [Description("At most this many feeds, 1 to 1000 (default 100)."), Range(1, 1000)] int? limit,
+        CurrentUser user,
+        FeedStore store,
+        AccessLog accessLog,
+        CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (state is not null && !FeedStates.All.Contains(state))

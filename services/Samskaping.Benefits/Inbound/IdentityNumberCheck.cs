@@ -11,8 +11,16 @@ public static class IdentityNumberCheck
     private static readonly int[] SecondWeights = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
 
     /// <summary>The 11 digits (spaces between groups allowed), or null and why it is not a valid number.</summary>
+    /// <summary>The longest text accepted: 11 digits with a few spaces between groups (the document's maxLength).</summary>
+    public const int MaxInputLength = 16;
+
     public static string? Normalise(string? value, out string? error)
     {
+        if (value is { Length: > MaxInputLength })
+        {
+            error = $"Must be 11 digits (at most {MaxInputLength} characters with spaces).";
+            return null;
+        }
         var digits = value?.Replace(" ", "", StringComparison.Ordinal) ?? "";
         if (digits.Length != 11 || !digits.All(char.IsAsciiDigit))
         {

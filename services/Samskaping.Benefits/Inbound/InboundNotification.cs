@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Samskaping.Contracts.Benefits;
 using Samskaping.ServiceDefaults;
@@ -12,10 +13,10 @@ namespace Samskaping.Benefits.Inbound;
 /// <param name="Status">granted, changed or stopped.</param>
 /// <param name="MonthlyAmount">NOK per month, at most 2 decimals.</param>
 public sealed record InboundNotification(
-    string? EventId,
-    string? PersonIdent,
-    string? Benefit,
-    string? Status,
+    [property: MaxLength(InboundRules.MaxEventIdLength)] string? EventId,
+    [property: MaxLength(IdentityNumberCheck.MaxInputLength)] string? PersonIdent,
+    [property: MaxLength(InboundRules.MaxBenefitLength)] string? Benefit,
+    [property: AllowedValues(BenefitStatuses.Granted, BenefitStatuses.Changed, BenefitStatuses.Stopped)] string? Status,
     decimal? MonthlyAmount,
     DateOnly? From,
     DateOnly? To,

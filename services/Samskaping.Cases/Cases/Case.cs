@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Samskaping.Contracts;
 using Samskaping.ServiceDefaults;
 
@@ -83,9 +84,11 @@ public sealed record Case(
 
 /// <summary>POST /api/cases: the household and the need in their own words; optionally the referral, and an
 /// existing household to open the case for.</summary>
-public sealed record OpenCase(string? HouseholdName, NeedInput? Need, Guid? HouseholdId = null, ReferralInput? Referral = null);
+public sealed record OpenCase([property: MaxLength(Case.MaxHouseholdNameLength)] string? HouseholdName, NeedInput? Need, Guid? HouseholdId = null, ReferralInput? Referral = null);
 
-public sealed record NeedInput(string? Text, string? SaidBy);
+public sealed record NeedInput([property: MaxLength(Case.MaxNeedLength)] string? Text, [property: MaxLength(Case.MaxSaidByLength)] string? SaidBy);
 
 /// <summary>Who referred the family (a sector code, or "self") and why.</summary>
-public sealed record ReferralInput(string? Source, string? Reason);
+public sealed record ReferralInput(
+    [property: AllowedValues(Case.SelfReferral, Sectors.Oppvekst, Sectors.HelseVelferd, Sectors.Kultur, Sectors.Nav, Sectors.Frivillighet)] string? Source,
+    [property: MaxLength(Case.MaxReasonLength)] string? Reason);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Cases.Cases;
@@ -77,4 +78,6 @@ public static class CaseLifecycle
 }
 
 /// <summary>POST /api/cases/{id}/status.</summary>
-public sealed record ChangeStatus(string? To, string? Reason);
+public sealed record ChangeStatus(
+    [property: AllowedValues("referred", "intake", "active", "closing", "closed")] string? To,
+    [property: MaxLength(Case.MaxReasonLength)] string? Reason);

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Samskaping.Access;
@@ -119,8 +121,11 @@ public static class CasesApi
 
     public static async Task<Results<Ok<CaseListPage>, ValidationProblem>> ListCases(
         CurrentUser user, CaseStore store, CancellationToken ct,
-        [FromQuery] string? scope = null, [FromQuery] string? status = null, [FromQuery] string? q = null,
-        [FromQuery] string? limit = null, [FromQuery] string? cursor = null)
+        [FromQuery, Description("Which cases: visible (default), mine or sector."), AllowedValues(WorkListQuery.Visible, WorkListQuery.Mine, WorkListQuery.Sector)] string? scope = null,
+        [FromQuery, Description("Only cases in this lifecycle state."), AllowedValues(CaseStatuses.Referred, CaseStatuses.Intake, CaseStatuses.Active, CaseStatuses.Closing, CaseStatuses.Closed)] string? status = null,
+        [FromQuery, Description("Search in household and member names."), MaxLength(Samskaping.Cases.Search.MaxLength)] string? q = null,
+        [FromQuery, Description(WorkListQuery.LimitDescription), MaxLength(WorkListQuery.MaxLimitDigits), RegularExpression("^[0-9]+$")] string? limit = null,
+        [FromQuery, Description(WorkListQuery.CursorDescription), MaxLength(Cursor.MaxLength)] string? cursor = null)
     {
         var errors = new ValidationErrors();
         var query = WorkListQuery.Parse(scope, status, q, limit, cursor, errors);
@@ -250,7 +255,8 @@ public static class CasesApi
 
     public static async Task<Results<Ok<TimelinePage>, ValidationProblem, ProblemHttpResult>> GetTimeline(
         Guid id, CurrentUser user, TimelineStore timeline, CaseAccess access, AccessLog accessLog, CancellationToken ct,
-        [FromQuery] string? limit = null, [FromQuery] string? cursor = null)
+        [FromQuery, Description(WorkListQuery.LimitDescription), MaxLength(WorkListQuery.MaxLimitDigits), RegularExpression("^[0-9]+$")] string? limit = null,
+        [FromQuery, Description(WorkListQuery.CursorDescription), MaxLength(Cursor.MaxLength)] string? cursor = null)
     {
         if (!await access.CanSee(id, user, ct))
         {
@@ -325,6 +331,13 @@ public sealed record WorkListQuery(string Scope, string? Status, string? Search,
     public const int DefaultLimit = 25;
     public const int MaxLimit = 100;
 
+    /// <summary>The longest limit text accepted ("100"): the document's maxLength.</summary>
+    public const int MaxLimitDigits = 3;
+
+    public const string LimitDescription = "Page size, a whole number from 1 to 100 (default 25).";
+
+    public const string CursorDescription = "nextCursor from the previous page; absent for the first page.";
+
     public static WorkListQuery? Parse(string? scope, string? status, string? q, string? limit, string? cursor, ValidationErrors errors)
     {
         scope ??= Visible;
@@ -348,7 +361,8 @@ public sealed record WorkListQuery(string Scope, string? Status, string? Search,
         {
             return DefaultLimit;
         }
-        if (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var take) || take is < 1 or > MaxLimit)
+        if (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var take)
+            || take is < 1 or > MaxLimit || limit.Length > MaxLimitDigits)
         {
             errors.Add("limit", $"Must be a whole number from 1 to {MaxLimit}.");
         }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Samskaping.Cases.Households;
 using Samskaping.Contracts;
 using Samskaping.Contracts.Cases;
@@ -10,14 +11,17 @@ namespace Samskaping.Cases.Consents;
 public sealed record GiveConsent(
     Guid? PersonId,
     Guid? GivenByPersonId,
+    [property: MaxLength(ConsentRules.MaxCodes), AllowedValues(Contracts.Sectors.Oppvekst, Contracts.Sectors.HelseVelferd, Contracts.Sectors.Kultur, Contracts.Sectors.Nav, Contracts.Sectors.Frivillighet)]
     IReadOnlyList<string>? Sectors,
+    [property: MaxLength(ConsentRules.MaxCodes), AllowedValues(ConsentPurposes.Coordination, ConsentPurposes.Grants, ConsentPurposes.OutcomeMeasurement, ConsentPurposes.BenefitCoordination)]
     IReadOnlyList<string>? Purposes,
+    [property: MaxLength(ConsentRules.MaxCodes), AllowedValues(Contracts.Cases.DataCategories.Contact, Contracts.Cases.DataCategories.Needs, Contracts.Cases.DataCategories.Health, Contracts.Cases.DataCategories.School, Contracts.Cases.DataCategories.Economy, Contracts.Cases.DataCategories.Family)]
     IReadOnlyList<string>? DataCategories,
     DateTimeOffset? ValidFrom,
     DateTimeOffset? ValidTo);
 
 /// <summary>POST /api/cases/{id}/consents/{consentId}/withdrawal.</summary>
-public sealed record WithdrawConsent(string? Reason);
+public sealed record WithdrawConsent([property: MaxLength(ConsentRules.MaxReasonLength)] string? Reason);
 
 public sealed record ConsentScope(
     Guid PersonId,
@@ -35,6 +39,9 @@ public static class ConsentRules
     public const int AgeOfConsent = 15;
 
     public const int MaxReasonLength = 2000;
+
+    /// <summary>At most this many codes in each of sectors, purposes and data categories (the document's maxItems).</summary>
+    public const int MaxCodes = 20;
 
     private static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
 
@@ -91,6 +98,11 @@ public static class ConsentRules
         if (values is null || values.Count == 0)
         {
             errors.Add(field, $"At least one of: {string.Join(", ", known)}.");
+            return [];
+        }
+        if (values.Count > MaxCodes)
+        {
+            errors.Add(field, $"At most {MaxCodes} codes.");
             return [];
         }
         var unknown = values.Where(v => !known.Contains(v)).ToList();

@@ -1,13 +1,16 @@
+using System.ComponentModel.DataAnnotations;
 using Samskaping.Contracts;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Cases.Goals;
 
 /// <summary>POST /api/cases/{id}/goals: a goal agreed with the family, in their words, and who proposed it.</summary>
-public sealed record AgreeGoal(string? Text, string? ProposedBy);
+public sealed record AgreeGoal(
+    [property: MaxLength(Goal.MaxTextLength)] string? Text,
+    [property: AllowedValues(Goal.Family, Sectors.Oppvekst, Sectors.HelseVelferd, Sectors.Kultur, Sectors.Nav, Sectors.Frivillighet)] string? ProposedBy);
 
 /// <summary>POST /api/cases/{id}/goals/{goalId}/status: "achieved" or "abandoned".</summary>
-public sealed record EndGoal(string? Status);
+public sealed record EndGoal([property: AllowedValues(Goal.Achieved, Goal.Abandoned)] string? Status);
 
 /// <summary>mål: agreed → achieved | abandoned.</summary>
 public static class Goal

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Samskaping.Cases.PersonalData;
 using Samskaping.Contracts.Cases;
 using Samskaping.ServiceDefaults;
@@ -6,7 +7,12 @@ namespace Samskaping.Cases.Households;
 
 /// <summary>POST /api/cases/{id}/members: a person of the case's household. The identity number travels only in
 /// this body; it is never answered back in full.</summary>
-public sealed record AddMember(string? Name, DateOnly? BirthDate, string? Role, string? IdentityNumber, IReadOnlyList<Guid>? Guardians);
+public sealed record AddMember(
+    [property: MaxLength(Member.MaxNameLength)] string? Name,
+    DateOnly? BirthDate,
+    [property: AllowedValues(MemberRoles.Guardian, MemberRoles.Parent, MemberRoles.Child, MemberRoles.Youth, MemberRoles.OtherAdult)] string? Role,
+    [property: MaxLength(PersonalData.IdentityNumber.MaxInputLength)] string? IdentityNumber,
+    [property: MaxLength(Member.MaxGuardians)] IReadOnlyList<Guid>? Guardians);
 
 /// <summary>A member as validated, before it is known whether the person exists already.</summary>
 public sealed record NewMember(string Name, DateOnly BirthDate, string Role, IdentityNumber? IdentityNumber, IReadOnlyList<Guid> Guardians);

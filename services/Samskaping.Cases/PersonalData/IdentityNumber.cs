@@ -29,9 +29,17 @@ public sealed class IdentityNumber
 
     public override string ToString() => Masked;
 
+    /// <summary>The longest text accepted: 11 digits with a few spaces between groups (the document's maxLength).</summary>
+    public const int MaxInputLength = 16;
+
     /// <summary>Parses 11 digits (spaces allowed between groups). Returns null and why, when it is not valid.</summary>
     public static IdentityNumber? Parse(string? value, out string? error)
     {
+        if (value is { Length: > MaxInputLength })
+        {
+            error = $"Must be 11 digits (at most {MaxInputLength} characters with spaces).";
+            return null;
+        }
         var digits = value?.Replace(" ", "", StringComparison.Ordinal) ?? "";
         if (digits.Length != 11 || !digits.All(char.IsAsciiDigit))
         {

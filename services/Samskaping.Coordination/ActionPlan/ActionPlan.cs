@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Samskaping.Coordination.Sectors;
 using Samskaping.ServiceDefaults;
 
@@ -33,13 +34,23 @@ public sealed record BtiLevel(int Level, string Reason, string SetBy, string Set
 public sealed record CaseActionPlan(Guid CaseId, IReadOnlyList<Goal> Goals, IReadOnlyList<Measure> Measures, BtiLevel? BtiLevel, IReadOnlyList<BtiLevel> BtiHistory);
 
 /// <summary>POST .../measures.</summary>
-public sealed record AgreeMeasure(string? Title, Guid? GoalId, string? ResponsibleSector, DateOnly? StartsOn, DateOnly? EndsOn, DateOnly? NextReviewOn);
+public sealed record AgreeMeasure(
+    [property: MaxLength(ActionPlanRules.MaxTitleLength)] string? Title,
+    Guid? GoalId,
+    [property: MaxLength(SectorCode.MaxLength), RegularExpression(SectorCode.PatternText)] string? ResponsibleSector,
+    DateOnly? StartsOn,
+    DateOnly? EndsOn,
+    DateOnly? NextReviewOn);
 
 /// <summary>POST .../measures/{id}/evaluations. A review always sets the next one.</summary>
-public sealed record EvaluateMeasure(string? Helped, string? FamilyWords, string? Note, DateOnly? NextReviewOn);
+public sealed record EvaluateMeasure(
+    [property: AllowedValues("yes", "no", "partly")] string? Helped,
+    [property: MaxLength(ActionPlanRules.MaxTextLength)] string? FamilyWords,
+    [property: MaxLength(ActionPlanRules.MaxTextLength)] string? Note,
+    DateOnly? NextReviewOn);
 
 /// <summary>PUT .../bti-level.</summary>
-public sealed record SetBtiLevel(int? Level, string? Reason);
+public sealed record SetBtiLevel([property: Range(0, 3)] int? Level, [property: MaxLength(ActionPlanRules.MaxReasonLength)] string? Reason);
 
 public static class ActionPlanRules
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Npgsql;
 using Samskaping.Access;
@@ -21,7 +22,9 @@ public sealed record CoordinationGroup(
 }
 
 /// <summary>POST /api/coordination/cases/{caseId}/sectors: a sector joins as contributor.</summary>
-public sealed record JoinSector(string? Sector, string? Role);
+public sealed record JoinSector(
+    [property: MaxLength(SectorCode.MaxLength), RegularExpression(SectorCode.PatternText)] string? Sector,
+    [property: AllowedValues("contributor")] string? Role);
 
 public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, TimeProvider clock)
 {
@@ -217,7 +220,7 @@ public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox, Acces
         {
             errors.Add("sector", "Required: the code of the sector that joins.");
         }
-        else if (!SectorCode.IsValid(sector))
+        else if (!SectorCode.IsValid(sector) || request.Sector!.Length > SectorCode.MaxLength)
         {
             errors.Add("sector", "A sector code in lowercase kebab case, like 'helse-velferd'.");
         }

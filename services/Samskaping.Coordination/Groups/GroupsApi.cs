@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Samskaping.Access;
 using Samskaping.Coordination.Sectors;
@@ -28,7 +29,7 @@ public static class GroupsApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        groups.MapDelete("/{caseId:guid}/sectors/{sector}", LeaveSector)
+        groups.MapDelete("/{caseId:guid}/sectors/{sector:maxlength(40)}", LeaveSector)
             .RequireAuthorization(Policies.CaseWorker)
             .WithName("LeaveSector")
             .WithSummary("Remove a sector from the case's coordination group")
@@ -74,7 +75,7 @@ public static class GroupsApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> LeaveSector(
-        Guid caseId, string sector, CurrentUser user, GroupStore store, CaseAccess access, CancellationToken ct)
+        Guid caseId, [Description("The code of the sector that leaves, like 'helse-velferd'.")] string sector, CurrentUser user, GroupStore store, CaseAccess access, CancellationToken ct)
     {
         if (!await access.CanSee(caseId, user, ct))
         {

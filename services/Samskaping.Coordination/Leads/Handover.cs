@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Samskaping.Coordination.Sectors;
 using Samskaping.ServiceDefaults;
 
@@ -22,10 +23,13 @@ public sealed record Handover(
     string? Reason);
 
 /// <summary>POST .../handovers: the subject id of the person who should take over, their sector and a note.</summary>
-public sealed record RequestHandover(string? To, string? ToSector, string? Note);
+public sealed record RequestHandover(
+    [property: MaxLength(HandoverRules.MaxSubjectLength)] string? To,
+    [property: MaxLength(SectorCode.MaxLength), RegularExpression(SectorCode.PatternText)] string? ToSector,
+    [property: MaxLength(HandoverRules.MaxNoteLength)] string? Note);
 
 /// <summary>POST .../handovers/{id}/decline: why not.</summary>
-public sealed record DeclineHandover(string? Reason);
+public sealed record DeclineHandover([property: MaxLength(HandoverRules.MaxNoteLength)] string? Reason);
 
 public static class HandoverRules
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Coordination.RelayLog;
@@ -15,7 +16,11 @@ public sealed record RelayLogEntry(
     Guid? Corrects);
 
 /// <summary>POST .../relay-log.</summary>
-public sealed record WriteRelayLogEntry(string? Type, string? Confidentiality, string? Text, Guid? Corrects);
+public sealed record WriteRelayLogEntry(
+    [property: AllowedValues("meeting", "decision", "measure-started", "measure-ended", "evaluation", "handover", "note")] string? Type,
+    [property: AllowedValues(RelayLogRules.Confidentiality.Ordinary, RelayLogRules.Confidentiality.ProfessionalSecrecy, RelayLogRules.Confidentiality.Restricted)] string? Confidentiality,
+    [property: MaxLength(RelayLogRules.MaxTextLength)] string? Text,
+    Guid? Corrects);
 
 public static class RelayLogRules
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Samskaping.ServiceDefaults;
 
@@ -7,11 +8,17 @@ namespace Samskaping.Coordination.Sectors;
 public sealed record Sector(string Code, string Name, string AddedBy, DateTimeOffset AddedAt);
 
 /// <summary>POST /api/coordination/sectors.</summary>
-public sealed record AddSector(string? Code, string? Name);
+public sealed record AddSector(
+    [property: MaxLength(SectorCode.MaxLength), RegularExpression(SectorCode.PatternText)] string? Code,
+    [property: MaxLength(SectorCode.MaxNameLength)] string? Name);
 
 public static partial class SectorCode
 {
     public const int MaxLength = 40;
+
+    public const int MaxNameLength = 200;
+
+    public const string PatternText = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$";
 
     /// <summary>Lowercase kebab case, as the token's <c>sector</c> claim carries it: "helse-velferd".</summary>
     public static bool IsValid(string? code) => code is { Length: > 0 and <= MaxLength } && Pattern().IsMatch(code);
@@ -24,14 +31,14 @@ public static partial class SectorCode
         {
             errors.Add("code", "Required, and must not be empty.");
         }
-        else if (!IsValid(code))
+        else if (!IsValid(code) || request.Code!.Length > MaxLength)
         {
             errors.Add("code", $"Lowercase letters and digits in kebab case (like 'helse-velferd'), at most {MaxLength} characters.");
         }
-        var name = errors.Text("name", request.Name, 200);
+        var name = errors.Text("name", request.Name, MaxNameLength);
         return errors.IsValid ? (new AddSector(code, name), errors) : (null, errors);
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+    [GeneratedRegex(PatternText)]
     private static partial Regex Pattern();
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Disbursements;
@@ -15,20 +16,24 @@ public static class DisbursementStatuses
 
 /// <param name="PaidOn">The day the payment left the municipality's account.</param>
 /// <param name="PaymentReference">The payment system's reference (utbetalingsreferanse).</param>
-public sealed record MarkPaid(DateOnly? PaidOn, string? PaymentReference)
+public sealed record MarkPaid(DateOnly? PaidOn, [property: MaxLength(MarkPaid.MaxReferenceLength)] string? PaymentReference)
 {
+    public const int MaxReferenceLength = 100;
+
     public (DateOnly PaidOn, string Reference) Validate(ValidationErrors errors)
     {
         if (PaidOn is null)
         {
             errors.Add("paidOn", "Required: the payment date (yyyy-MM-dd).");
         }
-        return (PaidOn ?? default, errors.Text("paymentReference", PaymentReference, 100));
+        return (PaidOn ?? default, errors.Text("paymentReference", PaymentReference, MaxReferenceLength));
     }
 }
 
 /// <summary>Stopping (e.g. the family's situation changed) or cancelling (annulling a mistaken payment) needs a reason.</summary>
-public sealed record EndDisbursement(string? Reason)
+public sealed record EndDisbursement([property: MaxLength(EndDisbursement.MaxReasonLength)] string? Reason)
 {
-    public string Validate(ValidationErrors errors) => errors.Text("reason", Reason, 1000);
+    public const int MaxReasonLength = 1000;
+
+    public string Validate(ValidationErrors errors) => errors.Text("reason", Reason, MaxReasonLength);
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Funds;
@@ -32,8 +33,8 @@ public sealed record FundBalances(decimal Budget, decimal Available, decimal Res
 }
 
 public sealed record CreateFund(
-    string? Name,
-    string? Owner,
+    [property: MaxLength(CreateFund.MaxNameLength)] string? Name,
+    [property: MaxLength(CreateFund.MaxOwnerLength)] string? Owner,
     DateOnly? PeriodStart,
     DateOnly? PeriodEnd,
     decimal? Budget,
@@ -42,10 +43,13 @@ public sealed record CreateFund(
     decimal? LowBalanceThreshold,
     bool? ReportToBenefitSystem)
 {
+    public const int MaxNameLength = 200;
+    public const int MaxOwnerLength = 100;
+
     public (Fund Fund, decimal Budget) Validate(ValidationErrors errors, Guid id)
     {
-        var name = errors.Text("name", Name, 200);
-        var owner = errors.Text("owner", Owner, 100);
+        var name = errors.Text("name", Name, MaxNameLength);
+        var owner = errors.Text("owner", Owner, MaxOwnerLength);
         if (PeriodStart is null)
         {
             errors.Add("periodStart", "Required: the first day of the fund's period (yyyy-MM-dd).");
@@ -70,14 +74,18 @@ public sealed record CreateFund(
     }
 }
 
-public sealed record TopUpFund(decimal? Amount, string? Note)
+public sealed record TopUpFund(decimal? Amount, [property: MaxLength(TopUpFund.MaxNoteLength)] string? Note)
 {
+    public const int MaxNoteLength = 500;
+
     public (decimal Amount, string Note) Validate(ValidationErrors errors) =>
-        (errors.Positive("amount", Amount), errors.OptionalText("note", Note, 500) ?? "top-up");
+        (errors.Positive("amount", Amount), errors.OptionalText("note", Note, MaxNoteLength) ?? "top-up");
 }
 
-public sealed record ReallocateFunds(Guid? ToFundId, decimal? Amount, string? Reason)
+public sealed record ReallocateFunds(Guid? ToFundId, decimal? Amount, [property: MaxLength(ReallocateFunds.MaxReasonLength)] string? Reason)
 {
+    public const int MaxReasonLength = 500;
+
     public (Guid ToFundId, decimal Amount, string Reason) Validate(ValidationErrors errors, Guid fromFundId)
     {
         if (ToFundId is null)
@@ -88,6 +96,6 @@ public sealed record ReallocateFunds(Guid? ToFundId, decimal? Amount, string? Re
         {
             errors.Add("toFundId", "Must be another fund.");
         }
-        return (ToFundId ?? Guid.Empty, errors.Positive("amount", Amount), errors.Text("reason", Reason, 500));
+        return (ToFundId ?? Guid.Empty, errors.Positive("amount", Amount), errors.Text("reason", Reason, MaxReasonLength));
     }
 }

@@ -46,6 +46,9 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;
 
+    public const string HeaderDescription =
+        "A unique value per intended change (a UUID is fine), at most 200 printable characters; sent again unchanged when retrying.";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The problem for a missing or unusable key, naming the header; null when the key is fine.</summary>

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -51,7 +53,7 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<FundStatusRow>>, ContentHttpResult, ProblemHttpResult>> FundStatus(
-        string? format, HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
+        [Description(ReportFormat), AllowedValues("json", "csv")] string? format, HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         if (BadFormat(format) is { } problem)
         {
@@ -74,7 +76,7 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<SpendingRow>>, ContentHttpResult, ProblemHttpResult>> Spending(
-        Guid? fundId, string? format, HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
+        [Description("Only this fund.")] Guid? fundId, [Description(ReportFormat), AllowedValues("json", "csv")] string? format, HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         if (BadFormat(format) is { } problem)
         {
@@ -102,7 +104,7 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<HouseholdGrantRow>>, ContentHttpResult, ProblemHttpResult>> HouseholdGrants(
-        Guid householdId, string? format, HttpRequest request, CurrentUser user, CaseAccess access, AccessLog accessLog,
+        Guid householdId, [Description(ReportFormat), AllowedValues("json", "csv")] string? format, HttpRequest request, CurrentUser user, CaseAccess access, AccessLog accessLog,
         NpgsqlDataSource dataSource, CancellationToken ct)
     {
         if (BadFormat(format) is { } problem)
@@ -131,6 +133,8 @@ public static class ReportsApi
         await accessLog.WriteMany(user, rows.Select(r => AccessSubject.Case(r.CaseId)), AccessActions.List, "household grants report", ct);
         return Csv.Wanted(request, format) ? TypedResults.Text(Csv.Write(rows), Csv.MediaType) : TypedResults.Ok<IReadOnlyList<HouseholdGrantRow>>(rows);
     }
+
+    private const string ReportFormat = "json (default) or csv; or leave it out and send Accept: text/csv.";
 
     private static ProblemHttpResult? BadFormat(string? format) =>
         format is null or "json" or "csv" ? null : GrantsProblems.Invalid("format", "'json' or 'csv' (or leave it out and use the Accept header).");

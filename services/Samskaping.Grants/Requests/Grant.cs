@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Samskaping.Contracts.Grants;
 using Samskaping.Grants.Funds;
 using Samskaping.ServiceDefaults;
@@ -26,7 +27,11 @@ public sealed record Instalment(int Number, decimal Amount, DateOnly? DueOn);
 /// <summary>A validated grant request.</summary>
 public sealed record GrantRequest(Guid FundId, decimal Amount, string Purpose, string? Category, Payee Payee, IReadOnlyList<Instalment> Instalments);
 
-public sealed record PayeeBody(string? Kind, string? Name, string? AccountNumber, string? OrganisationNumber);
+public sealed record PayeeBody(
+    [property: AllowedValues(PayeeKinds.Family, PayeeKinds.ThirdParty)] string? Kind,
+    [property: MaxLength(RequestGrant.MaxPayeeNameLength)] string? Name,
+    [property: MaxLength(NorwegianNumbers.MaxTextLength)] string? AccountNumber,
+    [property: MaxLength(NorwegianNumbers.MaxTextLength)] string? OrganisationNumber);
 
 public sealed record InstalmentBody(decimal? Amount, DateOnly? DueOn);
 
@@ -35,10 +40,18 @@ public sealed record InstalmentBody(decimal? Amount, DateOnly? DueOn);
 /// <param name="Instalments">A plan of payments that sums to the amount; leave out for a one-off payment.</param>
 /// <param name="DueOn">For a one-off payment: when it is due (default: the day it is approved).</param>
 public sealed record RequestGrant(
-    Guid? FundId, decimal? Amount, string? Purpose, string? Category, PayeeBody? Payee, IReadOnlyList<InstalmentBody>? Instalments, DateOnly? DueOn = null)
+    Guid? FundId,
+    decimal? Amount,
+    [property: MaxLength(RequestGrant.MaxPurposeLength)] string? Purpose,
+    [property: AllowedValues("leisure", "school", "equipment", "housing", "transport", "health", "household", "other")] string? Category,
+    PayeeBody? Payee,
+    [property: MaxLength(RequestGrant.MaxInstalments)] IReadOnlyList<InstalmentBody>? Instalments,
+    DateOnly? DueOn = null)
 {
     public const int MaxPurposeLength = 2000;
     public const int MaxInstalments = 24;
+    public const int MaxCategoryLength = 50;
+    public const int MaxPayeeNameLength = 200;
 
     public GrantRequest Validate(ValidationErrors errors)
     {
@@ -48,7 +61,7 @@ public sealed record RequestGrant(
         }
         var amount = errors.Positive("amount", Amount);
         var purpose = errors.Text("purpose", Purpose, MaxPurposeLength);
-        var category = errors.OptionalText("category", Category, 50);
+        var category = errors.OptionalText("category", Category, MaxCategoryLength);
         if (category is not null && !GrantCategories.All.Contains(category))
         {
             errors.Add("category", $"One of: {string.Join(", ", GrantCategories.All)} (or leave it out).");
@@ -70,7 +83,15 @@ public sealed record RequestGrant(
         {
             errors.Add("payee.kind", $"'{PayeeKinds.Family}' or '{PayeeKinds.ThirdParty}'.");
         }
-        var name = errors.Text("payee.name", Payee.Name, 200);
+        var name = errors.Text("payee.name", Payee.Name, MaxPayeeNameLength);
+        if (Payee.AccountNumber is { Length: > NorwegianNumbers.MaxTextLength })
+        {
+            errors.Add("payee.accountNumber", $"At most {NorwegianNumbers.MaxTextLength} characters.");
+        }
+        if (Payee.OrganisationNumber is { Length: > NorwegianNumbers.MaxTextLength })
+        {
+            errors.Add("payee.organisationNumber", $"At most {NorwegianNumbers.MaxTextLength} characters.");
+        }
         var account = Payee.AccountNumber is null ? null : NorwegianNumbers.Normalise(Payee.AccountNumber.Trim());
         if (!NorwegianNumbers.IsAccountNumber(account))
         {
@@ -127,9 +148,11 @@ public sealed record RequestGrant(
     }
 }
 
-public sealed record DeclineGrant(string? Reason)
+public sealed record DeclineGrant([property: MaxLength(DeclineGrant.MaxReasonLength)] string? Reason)
 {
-    public string Validate(ValidationErrors errors) => errors.Text("reason", Reason, 1000);
+    public const int MaxReasonLength = 1000;
+
+    public string Validate(ValidationErrors errors) => errors.Text("reason", Reason, MaxReasonLength);
 }
 
 /// <summary>Who may approve a grant, by the fund's threshold (four eyes above it).</summary>

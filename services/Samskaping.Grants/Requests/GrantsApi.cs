@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -106,7 +108,7 @@ public static class GrantsApi
     }
 
     public static async Task<Results<Created<GrantView>, ProblemHttpResult>> RequestGrant(
-        Guid caseId, RequestGrant body, [FromHeader(Name = IdempotentRequests.Header)] string? idempotencyKey,
+        Guid caseId, RequestGrant body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, CaseAccess access, IdempotentRequests idempotency, Outbox outbox, AccessLog accessLog, TimeProvider clock,
         CancellationToken ct)
     {
@@ -187,7 +189,7 @@ public static class GrantsApi
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Approve(
-        Guid grantId, [FromHeader(Name = IdempotentRequests.Header)] string? idempotencyKey,
+        Guid grantId, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, CaseAccess access, GrantStore store, IdempotentRequests idempotency, FundLedger ledger,
         DisbursementStore disbursements, Outbox outbox, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
     {
@@ -274,7 +276,7 @@ public static class GrantsApi
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> MarkPaid(
-        Guid disbursementId, MarkPaid body, [FromHeader(Name = IdempotentRequests.Header)] string? idempotencyKey,
+        Guid disbursementId, MarkPaid body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog, CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -284,7 +286,7 @@ public static class GrantsApi
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Stop(
-        Guid disbursementId, EndDisbursement body, [FromHeader(Name = IdempotentRequests.Header)] string? idempotencyKey,
+        Guid disbursementId, EndDisbursement body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog, CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -294,7 +296,7 @@ public static class GrantsApi
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Cancel(
-        Guid disbursementId, EndDisbursement body, [FromHeader(Name = IdempotentRequests.Header)] string? idempotencyKey,
+        Guid disbursementId, EndDisbursement body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog, CancellationToken ct)
     {
         var errors = new ValidationErrors();

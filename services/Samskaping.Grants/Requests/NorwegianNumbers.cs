@@ -13,6 +13,9 @@ public static class NorwegianNumbers
     public static bool IsOrganisationNumber(string? value) => HasValidCheckDigit(value, OrganisationWeights);
 
     /// <summary>"1234 56 78903" and "1234.56.78903" are how people write account numbers; we keep digits only.</summary>
+    /// <summary>The longest account or organisation number text accepted, with spaces or dots between groups (the document's maxLength).</summary>
+    public const int MaxTextLength = 20;
+
     public static string Normalise(string value) => value.Replace(" ", "", StringComparison.Ordinal).Replace(".", "", StringComparison.Ordinal);
 
     /// <summary>The check digit for <paramref name="digits"/>, or null when none exists (remainder 1 gives 10).</summary>

@@ -8,6 +8,9 @@ public sealed class InstrumentStore(NpgsqlDataSource dataSource)
 {
     public const string Core = "samskaping-core";
 
+    /// <summary>An instrument id is never longer than this (the document's maxLength).</summary>
+    public const int MaxIdLength = 100;
+
     public async Task<IReadOnlyList<Instrument>> All(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Samskaping.ServiceDefaults;
 
@@ -15,7 +16,8 @@ public static class InstrumentsApi
             .WithSummary("Every instrument version with its items")
             .WithDescription("Items carry bokmål and English text, scale, anchors, domain, reverse coding and a licence note. A version never changes once used.");
 
-        instruments.MapGet("/{instrumentId}/versions/{version:int}", Get)
+        // maxlength(100) is InstrumentStore.MaxIdLength; versions start at 1. Outside either, no instrument: 404.
+        instruments.MapGet("/{instrumentId:maxlength(100)}/versions/{version:int:range(1,2147483647)}", Get)
             .WithName("GetInstrumentVersion")
             .WithSummary("One instrument version with its items")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -24,7 +26,11 @@ public static class InstrumentsApi
     public static async Task<Ok<IReadOnlyList<Instrument>>> List(InstrumentStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.All(ct));
 
-    public static async Task<Results<Ok<Instrument>, ProblemHttpResult>> Get(string instrumentId, int version, InstrumentStore store, CancellationToken ct) =>
+    public static async Task<Results<Ok<Instrument>, ProblemHttpResult>> Get(
+        [Description("The instrument's id, like 'samskaping-core'.")] string instrumentId,
+        [Description("The version, from 1.")] int version,
+        InstrumentStore store,
+        CancellationToken ct) =>
         await store.Find(instrumentId, version, ct) is { } instrument
             ? TypedResults.Ok(instrument)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Instrument not found.",

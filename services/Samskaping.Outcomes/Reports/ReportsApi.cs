@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -33,8 +35,15 @@ public static class ReportsApi
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
     }
 
+    /// <summary>A domain name is never longer than this (the document's maxLength).</summary>
+    public const int MaxDomainLength = 100;
+
     public static async Task<Results<Ok<ChangeReportDto>, ContentHttpResult, ValidationProblem>> Change(
-        string? by, string? domain, string? format, ChangeReports reports, CancellationToken ct)
+        [Description("The grouping: sector (default), grant-band, family-type or period."), AllowedValues(Dimensions.Sector, Dimensions.GrantBand, Dimensions.FamilyType, Dimensions.Period)] string? by,
+        [Description("A scored domain of the instruments (default life-satisfaction)."), MaxLength(MaxDomainLength)] string? domain,
+        [Description("json (default), csv or svg."), AllowedValues("json", "csv", "svg")] string? format,
+        ChangeReports reports,
+        CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var dimension = by ?? Dimensions.Sector;
@@ -44,7 +53,7 @@ public static class ReportsApi
         }
         var (domains, negative) = await reports.Domains(ct);
         var chosen = domain ?? "life-satisfaction";
-        if (!domains.Contains(chosen))
+        if (chosen.Length > MaxDomainLength || !domains.Contains(chosen))
         {
             errors.Add("domain", $"'{domain}' is not a scored domain; known: {string.Join(", ", domains.Order(StringComparer.Ordinal))}.");
         }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Samskaping.Outcomes.Instruments;
 
 namespace Samskaping.Outcomes.Responses;
@@ -12,7 +13,10 @@ public static class RespondentKinds
     public static IReadOnlyList<string> All { get; } = [Self, Guardian, WorkerWithPerson];
 }
 
-public sealed record AnswerInput(string? ItemId, int? Value, string? Text);
+public sealed record AnswerInput(
+    [property: MaxLength(CheckedAnswers.MaxItemIdLength)] string? ItemId,
+    [property: Range(CheckedAnswers.MinAnyValue, CheckedAnswers.MaxAnyValue)] int? Value,
+    [property: MaxLength(CheckedAnswers.MaxTextLength)] string? Text);
 
 /// <summary>The answers of one response, checked against the instrument version's items.</summary>
 public sealed record CheckedAnswers(
@@ -22,6 +26,17 @@ public sealed record CheckedAnswers(
     IDictionary<string, string[]> Errors)
 {
     public const int MaxTextLength = 2000;
+
+    /// <summary>At most this many answers in one response (the document's maxItems); an instrument has far fewer items.</summary>
+    public const int MaxAnswers = 200;
+
+    /// <summary>An item id is never longer than this (the document's maxLength); a longer one is no item.</summary>
+    public const int MaxItemIdLength = 100;
+
+    /// <summary>Every scored item's scale lies within these bounds (the document's minimum and maximum); each item has its own, narrower range.</summary>
+    public const int MinAnyValue = 0;
+
+    public const int MaxAnyValue = 100;
 
     public bool IsValid => Errors.Count == 0;
 
@@ -47,6 +62,11 @@ public sealed record CheckedAnswers(
         if (answers is null || answers.Count == 0)
         {
             Add("answers", "At least one answer is required.");
+        }
+        else if (answers.Count > MaxAnswers)
+        {
+            Add("answers", $"At most {MaxAnswers} answers.");
+            return new CheckedAnswers(values, texts, Partial: true, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
         }
         for (var i = 0; i < (answers?.Count ?? 0); i++)
         {
@@ -78,7 +98,7 @@ public sealed record CheckedAnswers(
                 {
                     Add(key, $"Item '{item.ItemId}' needs a value; leave the item out to skip it.");
                 }
-                else if (value < item.MinValue || value > item.MaxValue)
+                else if (value < MinAnyValue || value > MaxAnyValue || value < item.MinValue || value > item.MaxValue)
                 {
                     Add(key, $"Item '{item.ItemId}' takes whole numbers from {item.MinValue} to {item.MaxValue}; {value} is out of range.");
                 }
@@ -98,7 +118,7 @@ public sealed record CheckedAnswers(
                 {
                     Add(key, $"Item '{item.ItemId}' needs text; leave the item out to skip it.");
                 }
-                else if (text.Length > MaxTextLength)
+                else if (answer.Text!.Length > MaxTextLength)
                 {
                     Add(key, $"Item '{item.ItemId}' takes at most {MaxTextLength} characters.");
                 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -13,7 +14,12 @@ namespace Samskaping.Outcomes.Responses;
 /// <param name="PersonId">A member of the case's household (known from cases' HouseholdMemberAdded).</param>
 /// <param name="Respondent">"self", "guardian" (on behalf of a child under 18) or "worker-with-person".</param>
 /// <param name="InstrumentId">Defaults to "samskaping-core"; <paramref name="InstrumentVersion"/> defaults to its latest version.</param>
-public sealed record RecordResponse(Guid? PersonId, string? Respondent, string? InstrumentId, int? InstrumentVersion, IReadOnlyList<AnswerInput>? Answers);
+public sealed record RecordResponse(
+    Guid? PersonId,
+    [property: AllowedValues(RespondentKinds.Self, RespondentKinds.Guardian, RespondentKinds.WorkerWithPerson)] string? Respondent,
+    [property: MaxLength(InstrumentStore.MaxIdLength)] string? InstrumentId,
+    [property: Range(1, int.MaxValue)] int? InstrumentVersion,
+    [property: MaxLength(CheckedAnswers.MaxAnswers)] IReadOnlyList<AnswerInput>? Answers);
 
 public sealed record CaseChangeDto(Guid CaseId, IReadOnlyList<PersonChange> People);
 
@@ -89,6 +95,10 @@ public static class ResponsesApi
             {
                 errors.Add("respondent", $"Required: one of {string.Join(", ", RespondentKinds.All)}.");
             }
+        }
+        if (command?.InstrumentId is { Length: > InstrumentStore.MaxIdLength })
+        {
+            errors.Add("instrumentId", $"At most {InstrumentStore.MaxIdLength} characters.");
         }
         if (!errors.IsValid)
         {

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Samskaping.Access;
 using Samskaping.Contracts;
@@ -46,7 +48,8 @@ public static class SchedulesApi
     }
 
     public static async Task<Results<Ok<OverdueListDto>, ValidationProblem>> GetOverdue(
-        string? sector, CurrentUser user, CaseAccess access, ScheduleStore store, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
+        [Description("The sector whose overdue measurements to list (required)."), AllowedValues(Sectors.Oppvekst, Sectors.HelseVelferd, Sectors.Kultur, Sectors.Nav, Sectors.Frivillighet)] string? sector,
+        CurrentUser user, CaseAccess access, ScheduleStore store, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
     {
         if (!Sectors.IsKnown(sector))
         {
