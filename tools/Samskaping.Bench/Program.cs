@@ -80,8 +80,14 @@ var selected = names.Count == 0 ? benchmarks : benchmarks.Where(b => names.Conta
 var machineAtStart = await Machine.Describe(environment, CancellationToken.None);
 var reports = new List<BenchmarkReport>();
 var failures = new List<string>();
-foreach (var benchmark in selected)
+for (var index = 0; index < selected.Count; index++)
 {
+    var benchmark = selected[index];
+    if (!selected.Skip(index).Any(b => UsesSystem.Contains(b.Name)))
+    {
+        // The rest bring their own scratch databases: the idle system would only take memory and CPU from them.
+        await system.DisposeAsync();
+    }
     Console.WriteLine($"== {benchmark.Name}: {benchmark.Description}");
     try
     {
@@ -114,7 +120,7 @@ var json = JsonSerializer.Serialize(new
     quick,
     reports = reports.Select(r => new { r.Name, r.Measurements, r.Ratios, r.Notes, Goals = r.Goals.Select(g => new { g.Name, g.Value, g.AtLeast, g.Target, g.Unit, g.Met }) }),
     failures,
-}, new JsonSerializerOptions { WriteIndented = true });
+}, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
 await File.WriteAllTextAsync(Path.Combine(outDir, $"bench-{stamp}.json"), json);
 var md = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"# Samskaping benchmarks {stamp}").AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"Command: `./samskaping bench {string.Join(' ', args)}`").AppendLine()
@@ -165,6 +171,9 @@ internal static partial class Program
     /// running system; then the benchmarks that bring their own scratch databases.
     /// </summary>
     private static readonly List<string> RunOrder = ["footprint", "case-read", "case-events", "disbursements", "outcomes-report"];
+
+    /// <summary>The benchmarks that measure the running system (<see cref="BenchmarkContext.LiveSystem"/>).</summary>
+    private static readonly HashSet<string> UsesSystem = new(StringComparer.Ordinal) { "footprint", "case-read", "case-events" };
 }
 
 internal static class Markdown

@@ -148,6 +148,16 @@ public sealed class BenchSystem : IAsyncDisposable
         await StartOne("gateway", Dll("gateway", "Samskaping.Gateway"), GatewayPort, gateway, ct);
     }
 
+    /// <summary>Stops <paramref name="name"/> and starts it again, waiting until it is ready; returns the new process.</summary>
+    public async Task<ServiceProcess> Restart(string name, CancellationToken ct)
+    {
+        var index = _processes.FindIndex(p => p.Name == name);
+        var process = _processes[index].Restart();
+        _processes[index] = process;
+        await process.WaitUntilReady(_http, ct);
+        return process;
+    }
+
     private Task<ServiceProcess> StartService(string service, Dictionary<string, string> extra, CancellationToken ct)
     {
         var settings = Common();

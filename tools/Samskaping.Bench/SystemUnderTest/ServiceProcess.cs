@@ -14,9 +14,14 @@ public sealed class ServiceProcess : IDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
 
-    private ServiceProcess(string name, Uri address, Process process, StreamWriter log, long startedAt)
+    private readonly string _dll;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly string _logFile;
+
+    private ServiceProcess(string name, Uri address, Process process, StreamWriter log, long startedAt, string dll, IReadOnlyDictionary<string, string> settings, string logFile)
     {
         (Name, Address, _process, _log, StartedAt) = (name, address, process, log, startedAt);
+        (_dll, _settings, _logFile) = (dll, settings, logFile);
     }
 
     public string Name { get; }
@@ -65,7 +70,14 @@ public sealed class ServiceProcess : IDisposable
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServiceProcess(name, address, process, log, startedAt);
+        return new ServiceProcess(name, address, process, log, startedAt, dll, settings, logFile);
+    }
+
+    /// <summary>Stops this process and starts it again with the same settings (its database and queues now exist).</summary>
+    public ServiceProcess Restart()
+    {
+        Dispose();
+        return Start(Name, _dll, Address.Port, _settings, Path.ChangeExtension(_logFile, ".restart.log"));
     }
 
     /// <summary>Polls <c>/health/ready</c> every 20 ms until it answers 200; fails when the process dies or takes a minute.</summary>
