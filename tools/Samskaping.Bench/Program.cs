@@ -100,7 +100,8 @@ for (var index = 0; index < selected.Count; index++)
         failures.Add($"{benchmark.Name}: cancelled");
         break;
     }
-    catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TimeoutException or Npgsql.NpgsqlException or FileNotFoundException)
+    catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TimeoutException or Npgsql.NpgsqlException
+        or FileNotFoundException or OperationCanceledException)
     {
         // One benchmark failing still leaves the others' numbers, and says so in the report.
         failures.Add($"{benchmark.Name}: {e.GetType().Name}: {e.Message}");

@@ -11,6 +11,7 @@ public sealed class RunningSystem(BenchmarkEnvironment environment) : IAsyncDisp
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private BenchSystem? _system;
+    private Exception? _startFailure;
 
     public BenchmarkEnvironment Environment { get; } = environment;
 
@@ -19,10 +20,23 @@ public sealed class RunningSystem(BenchmarkEnvironment environment) : IAsyncDisp
         await _gate.WaitAsync(ct);
         try
         {
+            // A system that would not start once is not retried by every later benchmark.
+            if (_startFailure is not null)
+            {
+                throw new InvalidOperationException($"the system did not start: {_startFailure.Message}", _startFailure);
+            }
             if (_system is null)
             {
                 Console.WriteLine("   starting the system in Release (each process alone, to time it to ready)");
-                _system = await BenchSystem.Start(Environment, ct);
+                try
+                {
+                    _system = await BenchSystem.Start(Environment, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    _startFailure = e;
+                    throw new InvalidOperationException($"the system did not start: {e.Message}", e);
+                }
             }
             return _system;
         }
