@@ -211,7 +211,8 @@ public sealed class BenchSystem : IAsyncDisposable
     private HttpClient Management()
     {
         var amqp = new Uri(_environment.RabbitMq);
-        var management = new HttpClient { BaseAddress = _environment.RabbitMqManagement, Timeout = TimeSpan.FromSeconds(10) };
+        // Deleting a virtual host with many quorum queues can take the management API tens of seconds on a busy node.
+        var management = new HttpClient { BaseAddress = _environment.RabbitMqManagement, Timeout = TimeSpan.FromSeconds(90) };
         management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(amqp.UserInfo))));
         return management;
