@@ -23,6 +23,9 @@ public sealed record BenchmarkContext(
 {
     public int Option(string name, int fallback) =>
         Options.TryGetValue(name, out var text) && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
+    /// <summary>The whole system in Release (services, gateway, simulator as processes), started on first use and shared by the run.</summary>
+    public SystemUnderTest.RunningSystem LiveSystem { get; init; } = null!;
 }
 
 /// <summary>A benchmark's result: named measurements plus the ratios the issue asks for.</summary>
@@ -30,7 +33,23 @@ public sealed record BenchmarkReport(
     string Name,
     IReadOnlyList<Measurement> Measurements,
     IReadOnlyDictionary<string, double> Ratios,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The issue's goals this benchmark measures, each met or missed.</summary>
+    public IReadOnlyList<Goal> Goals { get; init; } = [];
+}
+
+/// <summary>
+/// One of the issue's goals: <paramref name="Value"/> compared with <paramref name="Target"/> (at least, or at most).
+/// NaN (nothing measured) is never met.
+/// </summary>
+public sealed record Goal(string Name, double Value, bool AtLeast, double Target, string Unit = "")
+{
+    public bool Met => !double.IsNaN(Value) && (AtLeast ? Value >= Target : Value <= Target);
+
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Name}: {Value:0.###}{Unit} (goal {(AtLeast ? "≥" : "≤")} {Target:0.###}{Unit}) — {(Met ? "met" : "MISSED")}");
+}
 
 /// <summary>One measured side: operations done, elapsed time, and latency percentiles in milliseconds.</summary>
 public sealed record Measurement(string Label, long Operations, TimeSpan Elapsed, double P50Ms, double P99Ms)

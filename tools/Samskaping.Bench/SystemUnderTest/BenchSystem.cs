@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
+
+namespace Samskaping.Bench.SystemUnderTest;
+
+/// <summary>
+/// The whole system in Release as plain processes, on ports 5180–5189: the NAV-style simulator, the five services
+/// (each with a fresh database <c>bench_&lt;service&gt;</c>) and the gateway, on a RabbitMQ virtual host of its own
+/// and with a signing key of this run. Started one process at a time, so each one's time-to-ready is its own.
+/// Everything it started is stopped and dropped on <see cref="DisposeAsync"/>.
+/// </summary>
+public sealed class BenchSystem : IAsyncDisposable
+{
+    public const string Issuer = "samskaping-bench";
+    public const string Audience = "samskaping";
+    public const string VirtualHost = "bench";
+    public static readonly string[] ServiceNames = ["cases", "coordination", "grants", "outcomes", "benefits"];
+
+    private const int GatewayPort = 5180;
+    private const int SimulatorPort = 5186;
+    private static readonly Dictionary<string, int> Ports = new(StringComparer.Ordinal)
+    {
+        ["cases"] = 5181, ["coordination"] = 5182, ["grants"] = 5183, ["outcomes"] = 5184, ["benefits"] = 5185,
+    };
+
+    private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private readonly List<ServiceProcess> _processes = [];
+    private readonly BenchmarkEnvironment _environment;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    private BenchSystem(BenchmarkEnvironment environment) => _environment = environment;
+
+    /// <summary>The services and the gateway by name ("gateway", "cases", …), in the order they were started.</summary>
+    public IReadOnlyList<ServiceProcess> Processes => _processes;
+
+    public ServiceProcess this[string name] => _processes.Single(p => p.Name == name);
+
+    public Uri Gateway => this["gateway"].Address;
+
+    /// <summary>Connection string of a service's own database, for reading its tables (outbox, read models).</summary>
+    public string Database(string service) =>
+        new NpgsqlConnectionStringBuilder(_environment.Postgres) { Database = $"bench_{service}", MaxPoolSize = 10 }.ConnectionString;
+
+    /// <summary>
+    /// A service's connection string: at most <see cref="ServicePoolSize"/> connections, so five services under load
+    /// stay well inside the shared server's max_connections (Npgsql's default of 100 each would not).
+    /// </summary>
+    private string ServiceDatabase(string service) =>
+        new NpgsqlConnectionStringBuilder(_environment.Postgres) { Database = $"bench_{service}", MaxPoolSize = ServicePoolSize }.ConnectionString;
+
+    private const int ServicePoolSize = 30;
+
+    public static async Task<BenchSystem> Start(BenchmarkEnvironment environment, CancellationToken ct)
+    {
+        var system = new BenchSystem(environment);
+        try
+        {
+            await system.StartAll(ct);
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A bearer token of this run for a worker of <paramref name="sector"/> in <paramref name="role"/>.</summary>
+    public string Token(string sector, string role, string subject)
+    {
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddHours(2),
+            Subject = new ClaimsIdentity([
+                new Claim("sub", subject), new Claim("name", "Bench " + role), new Claim("role", role), new Claim("sector", sector)]),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(_signingKey)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    public static HttpClient Client(Uri baseAddress, string token)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private async Task StartAll(CancellationToken ct)
+    {
+        Directory.CreateDirectory(_environment.LogDirectory);
+        await RecreateVirtualHost(ct);
+        foreach (var service in ServiceNames)
+        {
+            await DropDatabase(service, ct);
+        }
+
+        var simulator = await StartOne("nav-simulator", Dll("tools", "Samskaping.NavSimulator"), SimulatorPort, new()
+        {
+            ["NavSimulator:SigningKey"] = Key("nav-simulator-signing"),
+            ["NavSimulator:ClientId"] = "samskaping-benefits",
+            ["NavSimulator:ClientSecret"] = Key("nav-simulator-client-secret"),
+            ["NavSimulator:IntegrasjonId"] = "samskaping-bench",
+            ["NavSimulator:IntegrasjonPassord"] = Key("nav-simulator-integrasjon-passord"),
+            ["NavSimulator:Inbound:TargetUrl"] = $"http://127.0.0.1:{GatewayPort}/api/benefits/inbound",
+        }, ct);
+        var cases = await StartService("cases", new()
+        {
+            ["Cases:PersonalData:EncryptionKey"] = Key("cases-personal-data-encryption"),
+            ["Cases:PersonalData:LookupKey"] = Key("cases-personal-data-lookup"),
+        }, ct);
+        await StartService("coordination", [], ct);
+        await StartService("grants", new() { ["Grants:Benefits:BaseUrl"] = $"http://127.0.0.1:{Ports["benefits"]}" }, ct);
+        await StartService("outcomes", new() { ["Outcomes:PseudonymKey"] = "bench-only-pseudonyms-" + _signingKey }, ct);
+        await StartService("benefits", new()
+        {
+            ["Benefits:Nav:BaseUrl"] = simulator.Address.ToString(),
+            ["Benefits:Nav:TokenEndpoint"] = new Uri(simulator.Address, "token").ToString(),
+            ["Benefits:Nav:ClientId"] = "samskaping-benefits",
+            ["Benefits:Nav:ClientSecret"] = Key("nav-simulator-client-secret"),
+            ["Benefits:Nav:FiksOrgId"] = "11415cd1-e26d-499a-8421-751457dfcbd5",
+            ["Benefits:Nav:IntegrasjonId"] = "samskaping-bench",
+            ["Benefits:Nav:IntegrasjonPassord"] = Key("nav-simulator-integrasjon-passord"),
+            ["Benefits:Cases:BaseUrl"] = cases.Address.ToString(),
+            ["Benefits:Inbound:Issuer"] = "nav-simulator",
+            ["Benefits:Inbound:SigningKey"] = Key("nav-simulator-signing"),
+        }, ct);
+
+        var gateway = Common();
+        foreach (var (service, port) in Ports)
+        {
+            gateway[$"ReverseProxy:Clusters:{service}:Destinations:{service}:Address"] = $"http://127.0.0.1:{port}";
+        }
+        await StartOne("gateway", Dll("gateway", "Samskaping.Gateway"), GatewayPort, gateway, ct);
+    }
+
+    /// <summary>Stops <paramref name="name"/> and starts it again, waiting until it is ready; returns the new process.</summary>
+    public async Task<ServiceProcess> Restart(string name, CancellationToken ct)
+    {
+        var index = _processes.FindIndex(p => p.Name == name);
+        var process = _processes[index].Restart();
+        _processes[index] = process;
+        await process.WaitUntilReady(_http, ct);
+        return process;
+    }
+
+    private Task<ServiceProcess> StartService(string service, Dictionary<string, string> extra, CancellationToken ct)
+    {
+        var settings = Common();
+        settings["ConnectionStrings:Database"] = ServiceDatabase(service);
+        settings["ConnectionStrings:RabbitMq"] = new UriBuilder(_environment.RabbitMq) { Path = "/" + VirtualHost }.Uri.ToString();
+        settings["Database:CreateIfMissing"] = "true";
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+        var project = "Samskaping." + CultureInfo.InvariantCulture.TextInfo.ToTitleCase(service);
+        return StartOne(service, Dll("services", project), Ports[service], settings, ct);
+    }
+
+    private async Task<ServiceProcess> StartOne(string name, string dll, int port, Dictionary<string, string> settings, CancellationToken ct)
+    {
+        var process = ServiceProcess.Start(name, dll, port, settings, Path.Combine(_environment.LogDirectory, $"{name}.log"));
+        _processes.Add(process);
+        await process.WaitUntilReady(_http, ct);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"   {name,-14} pid {process.Id,-7} ready after {process.TimeToReady.TotalSeconds:F2} s on {process.Address}"));
+        return process;
+    }
+
+    /// <summary>What every process gets: this run's tokens, and the per-user rate limit raised out of the way of one load user.</summary>
+    private Dictionary<string, string> Common() => new(StringComparer.Ordinal)
+    {
+        ["Auth:Issuer"] = Issuer,
+        ["Auth:Audience"] = Audience,
+        ["Auth:SigningKey"] = _signingKey,
+        ["RateLimiting:BurstLimit"] = "100000",
+        ["RateLimiting:PermitsPerSecond"] = "100000",
+    };
+
+    private string Dll(string folder, string project) =>
+        Path.Combine(_environment.Root, folder, project, "bin", "Release", "net10.0", project + ".dll");
+
+    /// <summary>Development-only secrets derived from this run's signing key, as the AppHost does for ./samskaping up.</summary>
+    private string Key(string purpose) =>
+        Convert.ToBase64String(HMACSHA256.HashData(Convert.FromBase64String(_signingKey), Encoding.UTF8.GetBytes(purpose)));
+
+    private async Task DropDatabase(string service, CancellationToken ct)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(_environment.Postgres) { Database = "postgres", Pooling = false }.ConnectionString;
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync(ct);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"bench_{service}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync(ct);
+    }
+
+    private HttpClient Management()
+    {
+        var amqp = new Uri(_environment.RabbitMq);
+        // Deleting a virtual host with many quorum queues can take the management API tens of seconds on a busy node.
+        var management = new HttpClient { BaseAddress = _environment.RabbitMqManagement, Timeout = TimeSpan.FromSeconds(90) };
+        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(amqp.UserInfo))));
+        return management;
+    }
+
+    private async Task RecreateVirtualHost(CancellationToken ct)
+    {
+        using var management = Management();
+        await management.DeleteAsync($"api/vhosts/{VirtualHost}", ct);
+        (await management.PutAsync($"api/vhosts/{VirtualHost}", null, ct)).EnsureSuccessStatusCode();
+        var user = Uri.UnescapeDataString(new Uri(_environment.RabbitMq).UserInfo).Split(':')[0];
+        (await management.PutAsJsonAsync($"api/permissions/{VirtualHost}/{user}", new { configure = ".*", write = ".*", read = ".*" }, ct))
+            .EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Gateway first, simulator last: the reverse of the start.
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            process.Dispose();
+        }
+        _processes.Clear();
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            foreach (var service in ServiceNames)
+            {
+                await DropDatabase(service, CancellationToken.None);
+            }
+            using var management = Management();
+            await management.DeleteAsync($"api/vhosts/{VirtualHost}");
+        }
+        catch (Exception e) when (e is NpgsqlException or HttpRequestException)
+        {
+            await Console.Error.WriteLineAsync($"cleaning up after the benchmark run failed: {e.Message}");
+        }
+        _http.Dispose();
+    }
+}
