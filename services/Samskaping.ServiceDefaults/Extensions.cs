@@ -34,6 +34,10 @@ public static class Extensions
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.AddTelemetry();
+        // Request lines carry the query string, and a work-list search's query is a person's name: the hosting and
+        // proxy request lines are never written, whatever level is configured (spans keep the route, query redacted).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Warning);
         builder.AddTokenAuthentication();
         builder.AddPerUserRateLimiting();
 

@@ -107,7 +107,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture system, ITestOutputHe
     private static async Task<Call> Run(HttpClient gateway, MatrixScene scene, Planned p)
     {
         var operation = p.Operation;
-        var path = operation.Path(scene.PathValues(operation.Service));
+        var path = operation.Path(scene.PathValues(operation));
         var query = operation.Parameters
             .Where(x => x.In == "query" && (x.Required || NeededQuery.Contains((operation.Key, x.Name))))
             .Select(x => $"{x.Name}={Uri.EscapeDataString(QueryValue(x.Name))}").ToList();

@@ -39,6 +39,20 @@ public sealed class MatrixScene
     public IReadOnlyDictionary<string, string> PathValues(string service) =>
         _values.Where(v => v.Key.Service == service).ToDictionary(v => v.Key.Name, v => v.Value, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The path values for one operation: its service's, except where one operation uses a name for something else
+    /// (the access history's <c>{id}</c> is a person, not a case).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> PathValues(ApiOperation operation)
+    {
+        var values = _values.Where(v => v.Key.Service == operation.Service).ToDictionary(v => v.Key.Name, v => v.Value, StringComparer.Ordinal);
+        if (operation.Key == "GET /api/cases/persons/{id}/access-log")
+        {
+            values["id"] = Mother.ToString();
+        }
+        return values;
+    }
+
     public string PathSector => _values[("coordination", "sector")];
 
     public static async Task<MatrixScene> Create(SystemFixture system)

@@ -81,8 +81,10 @@ internal sealed class WalkThrough(TelemetrySystem system, Family family)
             new { text = "Trener med laget to ganger i uka.", proposedBy = "family" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await Expect(kari.PostAsJsonAsync($"/api/cases/{caseId}/status", new { to = "active", reason = "Samtykke er gitt." }), HttpStatusCode.OK);
         await Expect(kari.GetAsync($"/api/cases/{caseId}"), HttpStatusCode.OK);
+        // A search puts a name in the query string: by surname, and by the full name the scanner looks for.
         var surname = family.Mother.Split(' ')[^1];
         await Expect(kari.GetAsync($"/api/cases?scope=mine&status=active&q={Uri.EscapeDataString(surname)}&limit=10"), HttpStatusCode.OK);
+        await Expect(kari.GetAsync($"/api/cases?scope=visible&q={Uri.EscapeDataString(family.Mother)}&limit=10"), HttpStatusCode.OK);
         await Expect(kari.GetAsync($"/api/cases/{caseId}/timeline?limit=20"), HttpStatusCode.OK);
         await Expect(kari.GetAsync($"/api/cases/{caseId}/consents"), HttpStatusCode.OK);
 
