@@ -199,6 +199,8 @@ public sealed class AuthorizationMatrixTests(SystemFixture system, ITestOutputHe
             answers = new object[] { new { itemId = "life-satisfaction", value = 6 } },
         },
         "POST /api/benefits/inbound" => new { eventId = Guid.NewGuid().ToString(), personIdent = scene.MotherNumber, benefit = "økonomisk sosialhjelp", status = "granted", occurredAt = DateTimeOffset.UtcNow },
+        _ when key.StartsWith("POST /internal/", StringComparison.Ordinal) && key.EndsWith("/access-log/query", StringComparison.Ordinal) =>
+            new { personId = scene.Mother, caseIds = new[] { scene.CaseId }, limit = 10 },
         _ => null,
     };
 
