@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +15,12 @@ namespace Samskaping.Access;
 /// person's cases that name no other person. Newest first, strictly before (<see cref="BeforeAt"/>, <see cref="BeforeId"/>)
 /// when given (keyset paging on (at, id)).
 /// </summary>
-public sealed record AccessLogQuery(Guid? PersonId, IReadOnlyList<Guid>? CaseIds, DateTimeOffset? BeforeAt, Guid? BeforeId, int? Limit)
+public sealed record AccessLogQuery(
+    Guid? PersonId,
+    [property: MaxLength(AccessLogQuery.MaxCases)] IReadOnlyList<Guid>? CaseIds,
+    DateTimeOffset? BeforeAt,
+    Guid? BeforeId,
+    [property: Range(1, AccessLogQuery.MaxLimit)] int? Limit)
 {
     public const int MaxLimit = 500;
     public const int MaxCases = 1000;

@@ -59,6 +59,7 @@ public static class Extensions
             .AddDocumentTransformer<ApiInventoryTransformer>()
             .AddOperationTransformer<CallerPolicyDescriptions>()
             .AddOperationTransformer<OperationProblemsTransformer>()
+            .AddSchemaTransformer<ConvertedStringSchemaTransformer>()
             .AddSchemaTransformer<AllowedValuesSchemaTransformer>());
         return builder;
     }

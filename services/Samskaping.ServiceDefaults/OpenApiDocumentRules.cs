@@ -139,3 +139,38 @@ internal sealed class AllowedValuesSchemaTransformer : IOpenApiSchemaTransformer
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// Puts the string type back into the schema of every string, list of strings and map of lists of strings. The
+/// JSON options carry a string converter (<see cref="RequestText.NoNulStrings"/>, which refuses NUL and lone
+/// surrogates), and the schema generator describes a value with a custom converter as "anything": without this,
+/// strings would lose their type and string arrays their <c>items</c>, and the lint's string rules would silently
+/// stop applying. Runs before the other schema transformers.
+/// </summary>
+internal sealed class ConvertedStringSchemaTransformer : IOpenApiSchemaTransformer
+{
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (type == typeof(string) && schema.Type is null)
+        {
+            schema.Type = JsonSchemaType.String | (IsNullable(context) ? JsonSchemaType.Null : 0);
+        }
+        else if (context.JsonTypeInfo.ElementType == typeof(string) && schema.Type?.HasFlag(JsonSchemaType.Array) == true)
+        {
+            if (schema.Items is null)
+            {
+                schema.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+            }
+            else if (schema.Items is OpenApiSchema { Type: null } items)
+            {
+                items.Type = JsonSchemaType.String;
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    private static bool IsNullable(OpenApiSchemaTransformerContext context) =>
+        context.JsonPropertyInfo?.AttributeProvider is System.Reflection.PropertyInfo property
+        && new System.Reflection.NullabilityInfoContext().Create(property).ReadState == System.Reflection.NullabilityState.Nullable;
+}

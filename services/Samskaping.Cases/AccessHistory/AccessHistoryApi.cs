@@ -1,9 +1,12 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Samskaping.Access;
+using Samskaping.Cases.Cases;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Cases.AccessHistory;
@@ -39,11 +42,12 @@ public static class AccessHistoryApi
 
     public static async Task<Results<Ok<PersonAccessHistoryPage>, ValidationProblem, ProblemHttpResult>> GetAccessHistory(
         Guid id, CurrentUser user, NpgsqlDataSource dataSource, AccessLogSourceClient sources, AccessLog accessLog, CancellationToken ct,
-        [FromQuery] string? cursor = null, [FromQuery] string? limit = null)
+        [FromQuery, Description(WorkListQuery.CursorDescription), MaxLength(Cursor.MaxLength)] string? cursor = null,
+        [FromQuery, Description("Page size, a whole number from 1 to 200 (default 50)."), MaxLength(WorkListQuery.MaxLimitDigits), RegularExpression("^[0-9]+$")] string? limit = null)
     {
         var errors = new ValidationErrors();
         var take = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxLimit))
+        if (limit is not null && (limit.Length > WorkListQuery.MaxLimitDigits || !int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxLimit))
         {
             errors.Add("limit", $"Must be a whole number between 1 and {MaxLimit}.");
         }
