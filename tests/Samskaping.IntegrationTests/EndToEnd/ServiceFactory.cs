@@ -15,7 +15,7 @@ namespace Samskaping.IntegrationTests.EndToEnd;
 /// line at the process's own configured levels (as in production) instead of showing warnings only.
 /// </summary>
 public sealed class ServiceFactory<TMarker>(
-    IReadOnlyDictionary<string, string?> settings, bool realPort = true, int port = 0, CapturedLogs? logs = null)
+    IReadOnlyDictionary<string, string?> settings, bool realPort = true, int port = 0, ILoggerProvider? logs = null)
     : WebApplicationFactory<TMarker> where TMarker : class
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,11 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Samskaping.Benefits;
 using Samskaping.Cases;
@@ -13,6 +7,7 @@ using Samskaping.Coordination;
 using Samskaping.Gateway;
 using Samskaping.Grants;
 using Samskaping.IntegrationTests.Benefits.Lookup;
+using Samskaping.IntegrationTests.EndToEnd;
 using Samskaping.IntegrationTests.Infrastructure;
 using Samskaping.NavSimulator;
 using Samskaping.Outcomes;
@@ -134,7 +129,7 @@ public sealed class TelemetrySystem : IAsyncLifetime
     private Uri Start<TMarker>(string process, Dictionary<string, string?> settings, int port = 0) where TMarker : class
     {
         var logs = Logs[process] = new RecordedLogs(process);
-        var host = new VerboseHost<TMarker>(settings, logs, port);
+        var host = new ServiceFactory<TMarker>(settings, port: port, logs: logs);
         _hosts.Add(host);
         return host.Start();
     }
@@ -153,32 +148,6 @@ public sealed class TelemetrySystem : IAsyncLifetime
         if (_vhost is not null)
         {
             await _vhost.DisposeAsync();
-        }
-    }
-
-    /// <summary>One process on a real loopback port whose only log provider is <paramref name="logs"/>, at the configured levels.</summary>
-    private sealed class VerboseHost<TMarker>(IReadOnlyDictionary<string, string?> settings, RecordedLogs logs, int port)
-        : WebApplicationFactory<TMarker> where TMarker : class
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-            builder.UseEnvironment("Testing");
-            builder.ConfigureLogging(logging =>
-            {
-                logging.ClearProviders();
-                logging.AddProvider(logs);
-            });
-        }
-
-        public Uri Start()
-        {
-            UseKestrel(k => k.Listen(IPAddress.Loopback, port));
-            StartServer();
-            return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         }
     }
 }
