@@ -55,12 +55,13 @@ internal sealed class NavOutage : IScenario
             run.Check("the cases are opened, each with an applicant, and grants learns of them", false, $"{cases.Count} opened, {withApplicant} with an applicant");
             return;
         }
+        run.Say($"{cases.Count} cases opened, each with an applicant; grants knows them");
         // Warm-up: one grant per case, delivered, so the simulator holds Digisos cases and documents to forget.
         foreach (var caseId in cases)
         {
             await load.RequestAndApprove(caseId, fund, load.Amount());
         }
-        var (warm, _) = await Wait.Until(async () => (await Delivery(run)).Done, TimeSpan.FromSeconds(60));
+        var (warm, warmTook) = await Wait.Until(async () => (await Delivery(run)).Done, TimeSpan.FromSeconds(60));
         var beforeKill = await inspect.GetFromJsonAsync<List<SimulatorCase>>(new Uri("simulator/digisos", UriKind.Relative)) ?? [];
         if (!warm || beforeKill.Count != caseCount)
         {
@@ -68,7 +69,7 @@ internal sealed class NavOutage : IScenario
             return;
         }
         var offset = load.Requests;
-        run.Say($"{cases.Count} cases, each with an adult with an identity number and a delivered warm-up grant ({beforeKill.Count} Digisos cases, {beforeKill.Sum(c => c.Received)} documents on the simulator); it goes down at request {killAt} of {requests} for {downFor.TotalSeconds:0} s");
+        run.Say($"{cases.Count} cases, each with an adult with an identity number and a warm-up grant delivered in {warmTook.TotalSeconds:0.0} s ({beforeKill.Count} Digisos cases, {beforeKill.Sum(c => c.Received)} documents on the simulator); it goes down at request {killAt} of {requests} for {downFor.TotalSeconds:0} s");
 
         Task? outage = null;
         var back = new TaskCompletionSource<Stopwatch>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -85,7 +86,7 @@ internal sealed class NavOutage : IScenario
             // At once, before this request goes out: everything it and the later ones change must wait for the return.
             failedLinesAtKill = benefits.CountLines(FailedLine);
             simulator.Kill();
-            run.Say($"request {number} of {requests}: kill -9 of the simulator (exit code {simulator.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}); down for {downFor.TotalSeconds:0} s");
+            run.Say($"request {number - offset} of {requests} (after {offset} warm-up requests): kill -9 of the simulator (exit code {simulator.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}); down for {downFor.TotalSeconds:0} s");
             outage = Task.Run(async () =>
             {
                 await Task.Delay(downFor);

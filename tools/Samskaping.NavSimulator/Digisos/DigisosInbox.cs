@@ -33,15 +33,20 @@ public sealed class DigisosInbox : IDisposable
         if (options.Value.DataFile is { Length: > 0 } path)
         {
             (_file, var records) = DigisosDataFile.Open(path, logger);
-            foreach (var (record, line) in records)
+            try
             {
-                Replay(record, line);
+                foreach (var (record, line) in records)
+                {
+                    Replay(record, line);
+                }
+            }
+            catch
+            {
+                _file.Dispose();
+                throw;
             }
         }
     }
-
-    /// <summary>How many cases and receipts were read back from the data file at start (0 without one).</summary>
-    public int Restored { get; private set; }
 
     public string Create(string fiksOrgId)
     {
@@ -123,7 +128,6 @@ public sealed class DigisosInbox : IDisposable
             default:
                 throw DigisosDataFile.Damaged(_file!.Path, line, $"a record of kind '{record.Kind}' without the fields that kind needs");
         }
-        Restored++;
     }
 
     private sealed record DigisosCase(string DigisosId, string FiksOrgId, DateTimeOffset CreatedAt)
