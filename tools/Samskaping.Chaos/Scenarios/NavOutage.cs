@@ -61,9 +61,13 @@ internal sealed class NavOutage : IScenario
         {
             await load.RequestAndApprove(caseId, fund, load.Amount());
         }
-        var (warm, warmTook) = await Wait.Until(async () => (await Delivery(run)).Done, TimeSpan.FromSeconds(60));
-        var beforeKill = await inspect.GetFromJsonAsync<List<SimulatorCase>>(new Uri("simulator/digisos", UriKind.Relative)) ?? [];
-        if (!warm || beforeKill.Count != caseCount)
+        List<SimulatorCase> beforeKill = [];
+        var (warm, warmTook) = await Wait.Until(async () =>
+        {
+            beforeKill = await inspect.GetFromJsonAsync<List<SimulatorCase>>(new Uri("simulator/digisos", UriKind.Relative)) ?? [];
+            return beforeKill.Count == caseCount && beforeKill.All(c => c.Received > 0);
+        }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
+        if (!warm)
         {
             run.Check("the warm-up grants reach the simulator", false, $"{beforeKill.Count} Digisos cases on the simulator; {(await Delivery(run)).Counted}");
             return;
