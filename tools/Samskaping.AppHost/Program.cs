@@ -38,6 +38,8 @@ var simulator = builder.AddProject<Projects.Samskaping_NavSimulator>("nav-simula
     .WithEnvironment("NavSimulator__ClientSecret", navClientSecret)
     .WithEnvironment("NavSimulator__IntegrasjonId", "samskaping-dev")
     .WithEnvironment("NavSimulator__IntegrasjonPassord", navIntegrasjonPassord)
+    // Its Digisos cases and documents survive a restart, as the real side's do (project-local, git-ignored).
+    .WithEnvironment("NavSimulator__DataFile", Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "..", ".samskaping", "nav-simulator", "digisos.jsonl")))
     .WithHttpHealthCheck("/health/ready");
 var simulatorUrl = simulator.GetEndpoint("http");
 var benefits = Service<Projects.Samskaping_Benefits>("benefits", 5085)

@@ -75,6 +75,14 @@ internal sealed class ScenarioRun : IAsyncDisposable
         return process;
     }
 
+    /// <summary>Creates a process that has no database of its own (the NAV simulator); not started yet.</summary>
+    public ServiceProcess AddProcess(string name, string project, int port, Dictionary<string, string> settings)
+    {
+        var process = new ServiceProcess(name, Env.ServiceDll(project), port, settings, Path.Combine(Folder, $"{name}.log"));
+        _services[name] = process;
+        return process;
+    }
+
     public async Task Prepare() => await Broker.CreateVhost(Vhost);
 
     public async Task StartAll(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? extra = null)

@@ -79,6 +79,35 @@ internal sealed class Workload : IDisposable
         }
     }
 
+    /// <summary>Adds an adult (parent) with an identity number to the case's household: the applicant of its Digisos case.</summary>
+    public async Task<bool> AddAdult(Guid caseId, string name, string identityNumber)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            try
+            {
+                using var response = await Send(HttpMethod.Post, new Uri(Cases, $"api/cases/{caseId}/members"), _caseworker, null,
+                    new { name, role = "parent", identityNumber });
+                if (response.IsSuccessStatusCode)
+                {
+                    return true;
+                }
+                Interlocked.Increment(ref Refused);
+                return false;
+            }
+            catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(300);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                Interlocked.Increment(ref Unanswered);
+                return false;
+            }
+        }
+    }
+
     public async Task<Guid> CreateFund(bool reportToBenefitSystem)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);

@@ -32,6 +32,8 @@ if (!new[] { WebHostDefaults.ServerUrlsKey, WebHostDefaults.HttpPortsKey, WebHos
 }
 
 var app = builder.Build();
+// Read the Digisos data file back now: a damaged one stops the start with its message, not the first request.
+app.Services.GetRequiredService<DigisosInbox>();
 app.UseFaultInjection();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -31,5 +31,11 @@ public sealed class SimulatorOptions
 
     [Range(30, 86400)] public int TokenLifetimeSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Where the Digisos cases and every accepted document are kept (one JSON line each, flushed to disk before the
+    /// answer), so a restart forgets nothing, as a real benefit system would not. Empty: in memory only.
+    /// </summary>
+    public string? DataFile { get; set; }
+
     internal byte[] SigningKeyBytes() => Convert.FromBase64String(SigningKey);
 }
