@@ -24,6 +24,25 @@ public sealed record BenchmarkContext(
     public int Option(string name, int fallback) =>
         Options.TryGetValue(name, out var text) && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
 
+    /// <summary>A comma-separated list of whole numbers (<c>--option rates=10,50</c>), or <paramref name="fallback"/>.</summary>
+    public IReadOnlyList<int> OptionList(string name, IReadOnlyList<int> fallback)
+    {
+        if (!Options.TryGetValue(name, out var text))
+        {
+            return fallback;
+        }
+        var values = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, System.Globalization.CultureInfo.InvariantCulture, out var value) || value <= 0)
+            {
+                return fallback;
+            }
+            values.Add(value);
+        }
+        return values.Count == 0 ? fallback : values;
+    }
+
     /// <summary>The whole system in Release (services, gateway, simulator as processes), started on first use and shared by the run.</summary>
     public SystemUnderTest.RunningSystem LiveSystem { get; init; } = null!;
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Samskaping.Bench;
 using Samskaping.Bench.SystemUnderTest;
 
-// ./samskaping bench [NAME ...] [--seed N] [--quick] [--option key=value ...]
+// ./samskaping bench [NAME ...] [--seed N] [--quick] [--option key=value ...]   (e.g. case-events --option rates=50 --option seconds=30)
 // Runs the named benchmarks (all when none is named, in the order below), prints a table and the goals met or
 // missed, and writes JSON and Markdown under .samskaping/bench/. Benchmarks that need the running system share one,
 // started in Release on first use and stopped at the end, also on failure or Ctrl-C.

@@ -37,7 +37,7 @@ public sealed class CaseEventsBenchmark : IBenchmark
         var measurements = new List<Measurement>();
         var notes = new List<string>();
         var goals = new List<Goal>();
-        foreach (var rate in new[] { 10, 50, 100 })
+        foreach (var rate in context.OptionList("rates", [10, 50, 100]))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {rate} requests/s for {seconds} s"));
             var phase = await Phase(system, client, rate, seconds, ct);
