@@ -7,7 +7,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Samskaping.Messaging.Database;
+using MassTransit.Configuration;
 using Samskaping.Messaging.Faults;
+using Samskaping.Messaging.Inbox;
 using Samskaping.Messaging.Outbox;
 using Samskaping.ServiceDefaults;
 
@@ -56,9 +58,9 @@ public static class MessagingExtensions
     }
 
     /// <summary>
-    /// MassTransit over RabbitMQ for service <paramref name="serviceName"/>: queues named
-    /// <c>{service}-{consumer}</c>, quorum queues, one retry policy for every endpoint, error queues, the
-    /// outbox relay and the inbox. Call after <see cref="AddServiceDatabase"/>.
+    /// MassTransit over RabbitMQ for service <paramref name="serviceName"/>: one quorum queue named after the
+    /// service for all its consumers (error queue <c>{service}_error</c>), one retry around each delivery, one inbox
+    /// transaction per delivery shared by the consumers, and the outbox relay. Call after <see cref="AddServiceDatabase"/>.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging(
         this IHostApplicationBuilder builder,
@@ -77,7 +79,10 @@ public static class MessagingExtensions
 
         builder.Services.AddMassTransit(bus =>
         {
-            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            // One receive endpoint (queue) per service for all its consumers: a message reaches a service once, and
+            // the service's consumers of it share one inbox transaction (InboxFilter) — instead of a queue, a
+            // delivery and a transaction per consumer (./samskaping bench case-events, docs/performance.md).
+            bus.SetEndpointNameFormatter(new ServiceEndpointNameFormatter(serviceName));
             consumers(bus);
 
             // Retry and redelivery are decided once here, for every endpoint of every service.
@@ -88,10 +93,22 @@ public static class MessagingExtensions
                 {
                     endpoint.UseDelayedRedelivery(r => r.Intervals(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30)));
                 }
-                endpoint.UseMessageRetry(r => r.Exponential(options.RetryLimit, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100)));
-                if (options.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                // Before the message-type router, so once per delivery: the retry, then the delivery's transaction
+                // for all the service's consumers. Any failure rolls every consumer's effect back and the next
+                // attempt starts clean for all, on a fresh connection.
+                var retry = new ConsumeContextRetryPipeSpecification();
+                retry.Exponential(options.RetryLimit, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
+                endpoint.AddPrePipeSpecification(retry);
+                endpoint.AddPrePipeSpecification(new FilterPipeSpecification<ConsumeContext>(new InboxFilter(
+                    context.GetRequiredService<NpgsqlDataSource>(), context.GetRequiredService<MessageFaults>())));
+                endpoint.ConcurrentMessageLimit = options.ConcurrentMessages;
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                 {
-                    rabbit.SetQuorumQueue();
+                    rabbit.PrefetchCount = options.ConcurrentMessages;
+                    if (options.QuorumQueues)
+                    {
+                        rabbit.SetQuorumQueue();
+                    }
                 }
             });
 
@@ -122,4 +139,15 @@ public static class MessagingExtensions
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;
     }
+}
+
+/// <summary>Names every consumer's endpoint after the service, so all of a service's consumers share one queue.</summary>
+internal sealed class ServiceEndpointNameFormatter : KebabCaseEndpointNameFormatter
+{
+    private readonly string _queue;
+
+    public ServiceEndpointNameFormatter(string serviceName)
+        : base(serviceName, includeNamespace: false) => _queue = serviceName;
+
+    public override string Consumer<T>() => _queue;
 }

@@ -19,6 +19,9 @@ public sealed class MessagingOptions
     /// </summary>
     public bool DelayedRedelivery { get; set; }
 
+    /// <summary>Messages a service works on at once (its one endpoint's prefetch and concurrency); each holds a database connection.</summary>
+    [Range(1, 256)] public int ConcurrentMessages { get; set; } = 16;
+
     /// <summary>Quorum queues survive a broker node's loss; classic queues only for brokers that cannot do them.</summary>
     public bool QuorumQueues { get; set; } = true;
 }

@@ -9,8 +9,9 @@ namespace Samskaping.Messaging.Inbox;
 
 /// <summary>
 /// Exactly-once effects over at-least-once delivery: the message id and the consumer are recorded in
-/// <c>messaging.inbox</c> in the same transaction as the consumer's effect. A redelivery finds the row and does
-/// nothing; a consumer that fails after writing rolls both back, so the retry starts clean.
+/// <c>messaging.inbox</c> in the same transaction as the consumer's effect — the delivery's transaction, shared by
+/// all of a service's consumers of the message (<see cref="InboxFilter"/>). A redelivery finds the row and does
+/// nothing; a consumer that fails after writing rolls the delivery back, so the retry starts clean.
 /// </summary>
 public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider clock, MessageFaults? faults = null, ILogger<Inbox>? logger = null)
 {
@@ -29,27 +30,50 @@ public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider cloc
             ?? throw new InvalidOperationException($"{typeof(TMessage).Name} has no MessageId; the inbox cannot recognise a redelivery.");
         var ct = context.CancellationToken;
 
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        // A concurrent duplicate blocks on the primary key until the first commits, then inserts nothing.
-        await using (var claim = new NpgsqlCommand(
-            "INSERT INTO messaging.inbox (message_id, consumer, received_at) VALUES (@id, @consumer, @now) ON CONFLICT DO NOTHING",
-            connection, transaction))
+        // Inside a service's receive endpoint: the delivery's one transaction, shared by all its consumers.
+        if (InboxDelivery.Current is { } delivery && delivery.MessageId == messageId)
         {
-            claim.Parameters.AddWithValue("id", messageId);
-            claim.Parameters.AddWithValue("consumer", consumer);
-            claim.Parameters.AddWithValue("now", clock.Now());
-            if (await claim.ExecuteNonQueryAsync(ct) == 0)
+            return await delivery.Exclusively(async () =>
             {
-                LogDuplicate(messageId, consumer);
-                return false;
-            }
+                if (!await Claim(delivery.Transaction, messageId, consumer, ct))
+                {
+                    return false;
+                }
+                delivery.MarkClaimed();
+                await effect(delivery.Transaction, ct);
+                return true;
+            }, ct);
         }
 
+        // On its own (outside a receive endpoint's inbox filter): a transaction of its own.
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await Claim(transaction, messageId, consumer, ct))
+        {
+            return false;
+        }
         await effect(transaction, ct);
         faults?.BeforeCommit(messageId, consumer);
         await transaction.CommitAsync(ct);
         faults?.AfterCommit(messageId, consumer);
+        return true;
+    }
+
+    /// <summary>Records the inbox row; false when this consumer had the message already. A concurrent duplicate
+    /// blocks on the primary key until the first commits, then inserts nothing.</summary>
+    private async Task<bool> Claim(NpgsqlTransaction transaction, Guid messageId, string consumer, CancellationToken ct)
+    {
+        await using var claim = new NpgsqlCommand(
+            "INSERT INTO messaging.inbox (message_id, consumer, received_at) VALUES (@id, @consumer, @now) ON CONFLICT DO NOTHING",
+            transaction.Connection, transaction);
+        claim.Parameters.AddWithValue("id", messageId);
+        claim.Parameters.AddWithValue("consumer", consumer);
+        claim.Parameters.AddWithValue("now", clock.Now());
+        if (await claim.ExecuteNonQueryAsync(ct) == 0)
+        {
+            LogDuplicate(messageId, consumer);
+            return false;
+        }
         return true;
     }
 

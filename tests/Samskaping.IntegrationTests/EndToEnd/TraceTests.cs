@@ -32,7 +32,7 @@ public sealed class TraceTests(SystemFixture system)
 
         var expected = new[]
         {
-            "coordination-case-opened", "outcomes-case-opened-facts", "grants-case-opened", "benefits-case-opened",
+            "/coordination", "/outcomes", "/grants", "/benefits",
         };
         var trace = await Infrastructure.Eventually.Get(
             () => Task.FromResult(system.Activities.Where(a => a.TraceId == traceId).ToList()),

@@ -37,7 +37,36 @@ public sealed class InboxTests
 
         await Eventually.True(async () => await Effects(database, probe.ProbeId) == 1, what: "the retried effect");
         Deliveries.Of(probe.ProbeId).ShouldBe(2, "the first attempt failed after writing and was retried once");
-        (await vhost.MessagesIn("retry-fail-once_error")).ShouldBe(0);
+        (await vhost.MessagesIn("retry_error")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_services_consumers_of_one_message_share_one_queue_and_one_transaction()
+    {
+        await using var database = await TestDatabase.Create("inbox_pair");
+        await using var vhost = await TestVirtualHost.Create("inbox_pair");
+        await using var host = await MessagingHost.Start(database, vhost, "pair", bus =>
+        {
+            bus.AddConsumer<ProbeConsumer>();
+            bus.AddConsumer<PairedFailOnceConsumer>();
+        });
+        var probe = new Probe(Guid.NewGuid(), "pair");
+
+        await host.Enqueue([probe]);
+
+        await Eventually.True(async () => await Effects(database, probe.ProbeId) == 2, what: "both consumers' effects");
+        // The paired consumer failed its first attempt; the retry wrote both effects once, in ONE transaction: the
+        // two inbox rows and the two effects carry the same transaction id (xmin).
+        (await database.Scalar<long>("SELECT count(*) FROM probe.effects WHERE probe_id = @p AND consumer = 'ProbeConsumer'", ("p", probe.ProbeId))).ShouldBe(1);
+        (await database.Scalar<long>("SELECT count(*) FROM probe.effects WHERE probe_id = @p AND consumer = 'PairedFailOnceConsumer'", ("p", probe.ProbeId))).ShouldBe(1);
+        Samskaping.IntegrationTests.Messaging.Effects.WrittenBy(probe.ProbeId, nameof(PairedFailOnceConsumer)).ShouldBe(2, "its first write was rolled back");
+        Deliveries.Of(probe.ProbeId).ShouldBe(2, "ProbeConsumer ran in both attempts: the failure of the other consumer rolled its effect back too");
+        (await database.Scalar<long>("SELECT count(*) FROM messaging.inbox")).ShouldBe(2, "one inbox row per consumer");
+        (await database.Scalar<long>(
+            "SELECT count(DISTINCT x) FROM (SELECT xmin::text AS x FROM messaging.inbox UNION ALL SELECT xmin::text FROM probe.effects WHERE probe_id = @p) t",
+            ("p", probe.ProbeId))).ShouldBe(1, "the inbox rows and effects of one delivery commit in one transaction");
+        (await vhost.QueueType("pair")).ShouldBe("quorum", "one queue for the service, named after it");
+        (await vhost.MessagesIn("pair_error")).ShouldBe(0);
     }
 
     private static Task<long> Effects(TestDatabase database, Guid probeId) =>

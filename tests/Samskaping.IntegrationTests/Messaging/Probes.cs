@@ -54,6 +54,28 @@ public sealed class FailOnceConsumer(Inbox inbox) : IConsumer<Probe>
     }
 }
 
+/// <summary>
+/// Beside <see cref="ProbeConsumer"/> in one service: writes its effect and fails its first attempt, which rolls
+/// back the whole delivery — ProbeConsumer's effect too — and retries both.
+/// </summary>
+public sealed class PairedFailOnceConsumer(Inbox inbox) : IConsumer<Probe>
+{
+    private static readonly ConcurrentDictionary<Guid, int> Attempts = new();
+
+    public async Task Consume(ConsumeContext<Probe> context)
+    {
+        var attempt = Attempts.AddOrUpdate(context.Message.ProbeId, 1, (_, n) => n + 1);
+        await inbox.Receive(context, nameof(PairedFailOnceConsumer), async (tx, ct) =>
+        {
+            await Effects.Write(context.Message.ProbeId, nameof(PairedFailOnceConsumer), tx, ct);
+            if (attempt == 1)
+            {
+                throw new InvalidOperationException("Injected failure of one of two consumers.");
+            }
+        });
+    }
+}
+
 /// <summary>Records every delivery with its MessageId, no inbox: duplicates on the wire become visible.</summary>
 public sealed class DeliveryRecorder(NpgsqlDataSource dataSource) : IConsumer<Probe>
 {
@@ -68,9 +90,17 @@ public sealed class DeliveryRecorder(NpgsqlDataSource dataSource) : IConsumer<Pr
 
 internal static class Effects
 {
-    public static Task Write(Guid probeId, string consumer, NpgsqlTransaction tx, CancellationToken ct) =>
-        tx.Connection!.ExecuteAsync(new CommandDefinition(
+    private static readonly ConcurrentDictionary<(Guid, string), int> Written = new();
+
+    /// <summary>How often a consumer wrote its effect, committed or rolled back.</summary>
+    public static int WrittenBy(Guid probeId, string consumer) => Written.GetValueOrDefault((probeId, consumer));
+
+    public static Task Write(Guid probeId, string consumer, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        Written.AddOrUpdate((probeId, consumer), 1, (_, n) => n + 1);
+        return tx.Connection!.ExecuteAsync(new CommandDefinition(
             "INSERT INTO probe.effects (probe_id, consumer) VALUES (@probeId, @consumer)", new { probeId, consumer }, tx, cancellationToken: ct));
+    }
 }
 
 /// <summary>Fails on every delivery: after the central retries the message must land in the error queue.</summary>

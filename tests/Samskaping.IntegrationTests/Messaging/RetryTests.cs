@@ -17,8 +17,8 @@ public sealed class RetryTests
         await host.Enqueue([probe]);
 
         // The management API refreshes its counters every few seconds.
-        await Eventually.True(async () => await vhost.MessagesIn("fails-always-fails_error") == 1, TimeSpan.FromSeconds(45), "the message in the error queue");
+        await Eventually.True(async () => await vhost.MessagesIn("fails_error") == 1, TimeSpan.FromSeconds(45), "the message in the error queue");
         Deliveries.Of(probe.ProbeId).ShouldBe(4, "the first delivery and Messaging:RetryLimit = 3 retries");
-        (await vhost.QueueType("fails-always-fails")).ShouldBe("quorum");
+        (await vhost.QueueType("fails")).ShouldBe("quorum");
     }
 }
