@@ -45,27 +45,34 @@ internal sealed class Workload : IDisposable
 
     public async Task<Guid?> OpenCase(string household)
     {
-        // No Idempotency-Key on opening a case: retry only when the request surely never arrived (connection refused).
+        using var response = await SendWithoutKey(new Uri(Cases, "api/cases"),
+            new { householdName = household, need = new { text = "Vi trenger hjelp med fritid for barna." } });
+        if (response is null)
+        {
+            return null;
+        }
+        if (response.IsSuccessStatusCode)
+        {
+            var id = await Id(response);
+            AcceptedCases[id] = 0;
+            return id;
+        }
+        Interlocked.Increment(ref (int)response.StatusCode < 500 ? ref Refused : ref Unanswered);
+        return null;
+    }
+
+    /// <summary>
+    /// A POST without an Idempotency-Key: sent again only when it surely never arrived (connection refused), for up
+    /// to 90 s. Null (and counted as unanswered) when it got no answer.
+    /// </summary>
+    private async Task<HttpResponseMessage?> SendWithoutKey(Uri url, object body)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
             try
             {
-                using var response = await Send(HttpMethod.Post, new Uri(Cases, "api/cases"), _caseworker, null,
-                    new { householdName = household, need = new { text = "Vi trenger hjelp med fritid for barna." } });
-                if (response.IsSuccessStatusCode)
-                {
-                    var id = await Id(response);
-                    AcceptedCases[id] = 0;
-                    return id;
-                }
-                if ((int)response.StatusCode < 500)
-                {
-                    Interlocked.Increment(ref Refused);
-                    return null;
-                }
-                Interlocked.Increment(ref Unanswered);
-                return null;
+                return await Send(HttpMethod.Post, url, _caseworker, null, body);
             }
             catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } && DateTime.UtcNow < deadline)
             {
@@ -82,30 +89,16 @@ internal sealed class Workload : IDisposable
     /// <summary>Adds an adult (parent) with an identity number to the case's household: the applicant of its Digisos case.</summary>
     public async Task<bool> AddAdult(Guid caseId, string name, string identityNumber)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
+        using var response = await SendWithoutKey(new Uri(Cases, $"api/cases/{caseId}/members"), new { name, role = "parent", identityNumber });
+        if (response is null)
         {
-            try
-            {
-                using var response = await Send(HttpMethod.Post, new Uri(Cases, $"api/cases/{caseId}/members"), _caseworker, null,
-                    new { name, role = "parent", identityNumber });
-                if (response.IsSuccessStatusCode)
-                {
-                    return true;
-                }
-                Interlocked.Increment(ref Refused);
-                return false;
-            }
-            catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(300);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                Interlocked.Increment(ref Unanswered);
-                return false;
-            }
+            return false;
         }
+        if (!response.IsSuccessStatusCode)
+        {
+            Interlocked.Increment(ref Refused);
+        }
+        return response.IsSuccessStatusCode;
     }
 
     public async Task<Guid> CreateFund(bool reportToBenefitSystem)
