@@ -18,14 +18,36 @@ public static class AccessExtensions
     }
 
     /// <summary>Consumers that keep <see cref="CaseParticipation"/> and <see cref="CaseAccess"/> up to date from
-    /// cases' and coordination's events (opening, participation, consent, lead coordinator).</summary>
-    public static void AddCaseParticipationConsumers(this IBusRegistrationConfigurator bus)
+    /// cases' and coordination's events (opening, participation, consent, lead coordinator). A service that writes
+    /// the read model itself, in the transaction that publishes the event (or consumes it otherwise), names those
+    /// events in <paramref name="recordedByTheService"/>: it does not receive them a second time just to write the
+    /// same rows (a delivery and a transaction per case each, measured by ./samskaping bench case-events).</summary>
+    public static void AddCaseParticipationConsumers(this IBusRegistrationConfigurator bus, RecordedEvents recordedByTheService = RecordedEvents.None)
     {
-        bus.AddConsumer<CaseOpenedParticipationConsumer>();
-        bus.AddConsumer<SectorJoinedCaseConsumer>();
-        bus.AddConsumer<SectorLeftCaseConsumer>();
+        if (!recordedByTheService.HasFlag(RecordedEvents.CaseOpened))
+        {
+            bus.AddConsumer<CaseOpenedParticipationConsumer>();
+        }
+        if (!recordedByTheService.HasFlag(RecordedEvents.Participation))
+        {
+            bus.AddConsumer<SectorJoinedCaseConsumer>();
+            bus.AddConsumer<SectorLeftCaseConsumer>();
+            bus.AddConsumer<CoordinatorAssignedAccessConsumer>();
+        }
         bus.AddConsumer<ConsentGivenAccessConsumer>();
         bus.AddConsumer<ConsentWithdrawnAccessConsumer>();
-        bus.AddConsumer<CoordinatorAssignedAccessConsumer>();
     }
+}
+
+/// <summary>Events whose access read-model rows a service writes itself (see <see cref="AccessExtensions.AddCaseParticipationConsumers"/>).</summary>
+[Flags]
+public enum RecordedEvents
+{
+    None = 0,
+
+    /// <summary>CaseOpened: the opening sector and its participation as lead.</summary>
+    CaseOpened = 1,
+
+    /// <summary>SectorJoinedCase, SectorLeftCase and CoordinatorAssigned.</summary>
+    Participation = 2,
 }

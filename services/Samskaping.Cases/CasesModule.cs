@@ -22,7 +22,8 @@ public static class CasesModule
         builder.AddCaseAccess();
         builder.AddMessaging("cases", bus =>
         {
-            bus.AddCaseParticipationConsumers();
+            // Cases writes the opening and the opening sector's participation when it opens the case (CaseStore).
+            bus.AddCaseParticipationConsumers(RecordedEvents.CaseOpened);
             bus.AddConsumer<TimelineConsumer>();
         });
         builder.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.Section).ValidateOnStart();

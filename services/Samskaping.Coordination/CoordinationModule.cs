@@ -27,7 +27,9 @@ public static class CoordinationModule
             .ValidateOnStart();
         builder.AddMessaging("coordination", bus =>
         {
-            bus.AddCaseParticipationConsumers();
+            // Coordination writes participation and lead rows in the transactions that publish them (GroupStore,
+            // LeadStore), and the opening in its own CaseOpened consumer.
+            bus.AddCaseParticipationConsumers(RecordedEvents.CaseOpened | RecordedEvents.Participation);
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<ConsentWithdrawnConsumer>();
             bus.AddConsumer<GoalAgreedConsumer>();
