@@ -35,13 +35,21 @@ public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider cloc
         {
             return await delivery.Exclusively(async () =>
             {
-                if (!await Claim(delivery.Transaction, messageId, consumer, ct))
+                try
                 {
-                    return false;
+                    if (!await Claim(delivery.Transaction, messageId, consumer, ct))
+                    {
+                        return false;
+                    }
+                    delivery.MarkClaimed();
+                    await effect(delivery.Transaction, ct);
+                    return true;
                 }
-                delivery.MarkClaimed();
-                await effect(delivery.Transaction, ct);
-                return true;
+                catch
+                {
+                    delivery.MarkFailed();
+                    throw;
+                }
             }, ct);
         }
 

@@ -18,6 +18,7 @@ internal sealed class InboxDelivery(Guid messageId, NpgsqlTransaction transactio
     /// <summary>MassTransit starts the consumers of one message side by side; one connection takes one command at a time.</summary>
     private readonly SemaphoreSlim _turn = new(1, 1);
     private int _claimed;
+    private int _failed;
 
     public static InboxDelivery? Current
     {
@@ -46,6 +47,11 @@ internal sealed class InboxDelivery(Guid messageId, NpgsqlTransaction transactio
     }
 
     public void MarkClaimed() => Interlocked.Increment(ref _claimed);
+
+    /// <summary>Whether a consumer's claim or effect threw, whoever caught it afterwards.</summary>
+    public bool Failed => Volatile.Read(ref _failed) > 0;
+
+    public void MarkFailed() => Interlocked.Increment(ref _failed);
 
     public void Dispose() => _turn.Dispose();
 }
@@ -82,6 +88,14 @@ internal sealed class InboxFilter(NpgsqlDataSource dataSource, MessageFaults fau
         if (!delivery.Claimed)
         {
             // A redelivery every consumer recognised, or no consumer that uses the inbox: nothing was written.
+            return;
+        }
+        if (delivery.Failed)
+        {
+            // A consumer's effect threw and something between it and here swallowed the exception (a consumer's own
+            // catch, a redelivery filter that acknowledged the message to send it again later). Its inbox row and
+            // half-written effect are in this transaction: never commit them; disposing rolls back every consumer's
+            // work, and whatever delivers the message again starts clean.
             return;
         }
         var endpoint = context.ReceiveContext.InputAddress?.AbsolutePath.Trim('/') ?? "endpoint";

@@ -69,6 +69,28 @@ public sealed class InboxTests
         (await vhost.MessagesIn("pair_error")).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task A_failure_swallowed_inside_a_delivery_commits_nothing_of_it()
+    {
+        await using var database = await TestDatabase.Create("inbox_swallow");
+        await using var vhost = await TestVirtualHost.Create("inbox_swallow");
+        await using var host = await MessagingHost.Start(database, vhost, "swallow", bus =>
+        {
+            bus.AddConsumer<ProbeConsumer>();
+            bus.AddConsumer<SwallowingConsumer>();
+        });
+        var probe = new Probe(Guid.NewGuid(), "swallow");
+
+        await host.Enqueue([probe]);
+
+        // Both consumers finish (the failure is swallowed), yet the delivery's transaction is rolled back.
+        await Eventually.True(() => Task.FromResult(Deliveries.HandledOf(probe.ProbeId) == 2), what: "both consumers to finish");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Samskaping.IntegrationTests.Messaging.Effects.WrittenBy(probe.ProbeId, nameof(SwallowingConsumer)).ShouldBe(1);
+        (await Effects(database, probe.ProbeId)).ShouldBe(0, "neither the failed effect nor the other consumer's is committed");
+        (await database.Scalar<long>("SELECT count(*) FROM messaging.inbox")).ShouldBe(0);
+    }
+
     private static Task<long> Effects(TestDatabase database, Guid probeId) =>
         database.Scalar<long>("SELECT count(*) FROM probe.effects WHERE probe_id = @p", ("p", probeId));
 }

@@ -76,6 +76,27 @@ public sealed class PairedFailOnceConsumer(Inbox inbox) : IConsumer<Probe>
     }
 }
 
+/// <summary>Writes its effect, fails, and swallows its own failure: the delivery must not commit the half-written effect.</summary>
+public sealed class SwallowingConsumer(Inbox inbox) : IConsumer<Probe>
+{
+    public async Task Consume(ConsumeContext<Probe> context)
+    {
+        try
+        {
+            await inbox.Receive(context, nameof(SwallowingConsumer), async (tx, ct) =>
+            {
+                await Effects.Write(context.Message.ProbeId, nameof(SwallowingConsumer), tx, ct);
+                throw new InvalidOperationException("Injected failure, caught by the consumer itself.");
+            });
+        }
+        catch (InvalidOperationException)
+        {
+            // The mistake under test: a consumer that hides its failure.
+        }
+        Deliveries.CountHandled(context.Message.ProbeId);
+    }
+}
+
 /// <summary>Records every delivery with its MessageId, no inbox: duplicates on the wire become visible.</summary>
 public sealed class DeliveryRecorder(NpgsqlDataSource dataSource) : IConsumer<Probe>
 {
