@@ -65,7 +65,9 @@ if (string.IsNullOrEmpty(postgres) || string.IsNullOrEmpty(rabbit) || string.IsN
 
 var outDir = Path.Combine(root, ".samskaping", "bench");
 var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-var environment = new BenchmarkEnvironment(postgres, rabbit, new Uri(management), root, Path.Combine(outDir, $"logs-{stamp}"));
+var published = Environment.GetEnvironmentVariable("SAMSKAPING_BENCH_PUBLISHED");
+var environment = new BenchmarkEnvironment(postgres, rabbit, new Uri(management), root, Path.Combine(outDir, $"logs-{stamp}"),
+    string.IsNullOrEmpty(published) ? null : published);
 await using var system = new RunningSystem(environment);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

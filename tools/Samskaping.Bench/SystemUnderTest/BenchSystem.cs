@@ -192,8 +192,14 @@ public sealed class BenchSystem : IAsyncDisposable
         ["RateLimiting:PermitsPerSecond"] = "100000",
     };
 
+    /// <summary>
+    /// The process as it ships: ./samskaping bench publishes each one ReadyToRun-compiled, as the container image does
+    /// (docker/Dockerfile), into <see cref="BenchmarkEnvironment.Published"/>; without that, the plain Release build.
+    /// </summary>
     private string Dll(string folder, string project) =>
-        Path.Combine(_environment.Root, folder, project, "bin", "Release", "net10.0", project + ".dll");
+        _environment.Published is { } published
+            ? Path.Combine(published, project, project + ".dll")
+            : Path.Combine(_environment.Root, folder, project, "bin", "Release", "net10.0", project + ".dll");
 
     /// <summary>Development-only secrets derived from this run's signing key, as the AppHost does for ./samskaping up.</summary>
     private string Key(string purpose) =>

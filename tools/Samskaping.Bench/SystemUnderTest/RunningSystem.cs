@@ -1,7 +1,10 @@
 namespace Samskaping.Bench.SystemUnderTest;
 
-/// <summary>Where the shared PostgreSQL and RabbitMQ are, where the built system lies, and where its logs go.</summary>
-public sealed record BenchmarkEnvironment(string Postgres, string RabbitMq, Uri RabbitMqManagement, string Root, string LogDirectory);
+/// <summary>
+/// Where the shared PostgreSQL and RabbitMQ are, where the built system lies, and where its logs go.
+/// <paramref name="Published"/>: the folder with each process published as it ships (one folder per project), when set.
+/// </summary>
+public sealed record BenchmarkEnvironment(string Postgres, string RabbitMq, Uri RabbitMqManagement, string Root, string LogDirectory, string? Published = null);
 
 /// <summary>
 /// Starts the system the first time a benchmark asks for it, and stops it once at the end of the run (also when a
