@@ -112,13 +112,8 @@ public sealed class ServiceProcess : IDisposable
         }
     }
 
-    /// <summary>Resident set size in MiB, from <c>/proc/PID/status</c> (VmRSS).</summary>
-    public double ResidentMegabytes()
-    {
-        var line = File.ReadLines($"/proc/{Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-        return kilobytes / 1024.0;
-    }
+    /// <summary>Resident memory from <c>/proc/PID/status</c>: VmRSS, and how much of it is anonymous or file-backed.</summary>
+    public ResidentMemory Resident() => ResidentMemory.Parse(File.ReadLines($"/proc/{Id}/status"));
 
     /// <summary>SIGTERM, a graceful shutdown of up to ten seconds, then kill.</summary>
     public void Stop()
@@ -169,5 +164,31 @@ public sealed class ServiceProcess : IDisposable
                 // The process printed after we stopped listening.
             }
         }
+    }
+}
+
+/// <summary>
+/// A process's resident memory in MiB: <see cref="Total"/> is VmRSS (what the goal is about);
+/// <see cref="Anonymous"/> (RssAnon: heaps, stacks) and <see cref="FileBacked"/> (RssFile: mapped assemblies and
+/// their ReadyToRun code, which processes started from the same files can share) split it.
+/// </summary>
+public sealed record ResidentMemory(double Total, double Anonymous, double FileBacked)
+{
+    public static ResidentMemory Parse(IEnumerable<string> statusLines)
+    {
+        var kilobytes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in statusLines)
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line[(colon + 1)..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var number, "kB"]
+                && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                kilobytes[line[..colon]] = value;
+            }
+        }
+        double MiB(string key) => kilobytes.TryGetValue(key, out var kb)
+            ? kb / 1024.0
+            : throw new InvalidDataException($"/proc/PID/status has no {key} line");
+        return new ResidentMemory(MiB("VmRSS"), MiB("RssAnon"), MiB("RssFile"));
     }
 }
