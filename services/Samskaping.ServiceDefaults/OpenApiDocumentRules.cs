@@ -51,7 +51,7 @@ internal sealed class ApiInventoryTransformer(IHostEnvironment environment) : IO
 
 /// <summary>
 /// Per operation: the 429 of the per-user rate limit with its Retry-After header (only where the limit applies),
-/// the 500 problem every process can answer (<see cref="ProblemExceptionHandler"/>), and a description for each id
+/// the 503 with Retry-After and the 500 problem every process can answer (<see cref="ProblemExceptionHandler"/>), and a description for each id
 /// in the path.
 /// </summary>
 internal sealed class OperationProblemsTransformer : IOpenApiOperationTransformer
@@ -66,6 +66,22 @@ internal sealed class OperationProblemsTransformer : IOpenApiOperationTransforme
             operation.Responses["429"] = new OpenApiResponse
             {
                 Description = "Too many requests from this user in a short time (per-user token bucket, also at the gateway). Wait for Retry-After.",
+                Content = problem,
+                Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = "Seconds to wait before trying again.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Maximum = "3600" },
+                    },
+                },
+            };
+        }
+        if (problem is not null && !operation.Responses.ContainsKey("503"))
+        {
+            operation.Responses["503"] = new OpenApiResponse
+            {
+                Description = "The service cannot reach its database for the moment (restart, failover, no free connection). Wait for Retry-After.",
                 Content = problem,
                 Headers = new Dictionary<string, IOpenApiHeader>
                 {

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Samskaping.ServiceDefaults;
 
 /// <summary>
-/// Turns what goes wrong while reading a request into an RFC 9457 answer that names the field, and anything
-/// unexpected into a 500 without internals. A stack trace never leaves the process.
+/// Turns what goes wrong while reading a request into an RFC 9457 answer that names the field, a database that
+/// cannot be reached for now into a 503 with Retry-After, and anything unexpected into a 500 without internals. A stack trace never leaves the process.
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
@@ -18,6 +18,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         var problem = exception switch
         {
             BadHttpRequestException bad => FromBadRequest(bad),
+            _ when DatabaseUnavailable(exception) => Unavailable(context, exception),
             _ => null,
         };
         if (problem is null)
@@ -33,6 +34,39 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
         context.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>Seconds a caller is asked to wait when the database cannot be reached: about a restart or a failover.</summary>
+    internal const int DatabaseRetryAfterSeconds = 5;
+
+    /// <summary>
+    /// The database could not be reached or refused for now — down, restarting, out of connections (53300), the pool
+    /// exhausted, a serialization failure or deadlock: Npgsql marks all of these transient. That is the service being
+    /// unavailable for a moment, not a fault in the request or the code: 503 with Retry-After, not 500.
+    /// </summary>
+    internal static bool DatabaseUnavailable(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.NpgsqlException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ProblemDetails Unavailable(HttpContext context, Exception exception)
+    {
+        LogDatabaseUnavailable(logger, exception, context.Request.Method, context.Request.Path);
+        context.Response.Headers.RetryAfter = DatabaseRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "The service cannot reach its database right now.",
+            Detail = "The request may not have been completed. Try again after Retry-After seconds; a money-moving request " +
+                "is safe to repeat with the same Idempotency-Key.",
+        };
     }
 
     private static ProblemDetails FromBadRequest(BadHttpRequestException bad)
@@ -105,4 +139,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     // messages (IncludeErrorDetail is off), so no person's data rides along.
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception while serving {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable while serving {Method} {Path}; answered 503")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, Exception exception, string method, string path);
 }

@@ -27,8 +27,8 @@ public sealed class OutcomesApiDocumentTests(OutcomesSystem system)
             answers.ShouldContain("403", $"{method} {path}");
         }
         var record = operations.Single(o => o.Method == "post").Operation.GetProperty("responses");
-        // 429 (the per-user rate limit) and 500 come from the shared OpenAPI transformers, on every operation.
-        record.EnumerateObject().Select(r => r.Name).ShouldBe(["201", "400", "401", "403", "404", "409", "422", "429", "500"], ignoreOrder: true);
+        // 429 (the per-user rate limit), 500 and 503 come from the shared OpenAPI transformers, on every operation.
+        record.EnumerateObject().Select(r => r.Name).ShouldBe(["201", "400", "401", "403", "404", "409", "422", "429", "500", "503"], ignoreOrder: true);
         var report = operations.Single(o => o.Path == "/api/outcomes/reports/change").Operation.GetProperty("responses");
         report.GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name)
             .ShouldBe(["application/json", "text/csv", "image/svg+xml"], ignoreOrder: true);
