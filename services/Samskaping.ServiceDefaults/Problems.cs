@@ -39,22 +39,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     /// <summary>Seconds a caller is asked to wait when the database cannot be reached: about a restart or a failover.</summary>
     internal const int DatabaseRetryAfterSeconds = 5;
 
-    /// <summary>
-    /// The database could not be reached or refused for now — down, restarting, out of connections (53300), the pool
-    /// exhausted, a serialization failure or deadlock: Npgsql marks all of these transient. That is the service being
-    /// unavailable for a moment, not a fault in the request or the code: 503 with Retry-After, not 500.
-    /// </summary>
-    internal static bool DatabaseUnavailable(Exception exception)
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is Npgsql.NpgsqlException { IsTransient: true })
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    /// <summary>The database cannot be reached for now (<see cref="DatabaseErrors.Unavailable"/>): that is the service
+    /// being unavailable for a moment, not a fault in the request or the code — 503 with Retry-After, not 500.</summary>
+    internal static bool DatabaseUnavailable(Exception exception) => DatabaseErrors.Unavailable(exception);
 
     private ProblemDetails Unavailable(HttpContext context, Exception exception)
     {

@@ -96,7 +96,18 @@ public static class MessagingExtensions
                 // Before the message-type router, so once per delivery: the retry, then the delivery's transaction
                 // for all the service's consumers. Any failure rolls every consumer's effect back and the next
                 // attempt starts clean for all, on a fresh connection.
+                //
+                // A database restart or failover takes seconds, longer than the quick retries last (about 3 s): a
+                // delivery that cannot reach the database waits for it instead (outer retry, DatabaseRetryLimit
+                // attempts up to DatabaseRetryMaxInterval apart, about a minute by default), and only other failures
+                // use the quick retries and then the error queue (./samskaping chaos --scenario postgres-restart).
+                var whileUnreachable = new ConsumeContextRetryPipeSpecification();
+                whileUnreachable.Handle<Exception>(DatabaseErrors.Unavailable);
+                var firstWait = TimeSpan.FromMilliseconds(Math.Min(250, options.DatabaseRetryMaxInterval.TotalMilliseconds));
+                whileUnreachable.Exponential(options.DatabaseRetryLimit, firstWait, options.DatabaseRetryMaxInterval, firstWait);
+                endpoint.AddPrePipeSpecification(whileUnreachable);
                 var retry = new ConsumeContextRetryPipeSpecification();
+                retry.Ignore<Exception>(DatabaseErrors.Unavailable);
                 retry.Exponential(options.RetryLimit, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
                 endpoint.AddPrePipeSpecification(retry);
                 endpoint.AddPrePipeSpecification(new FilterPipeSpecification<ConsumeContext>(new InboxFilter(

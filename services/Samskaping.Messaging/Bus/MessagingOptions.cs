@@ -13,6 +13,13 @@ public sealed class MessagingOptions
     /// <summary>Immediate retries of a failing consumer before the message goes to the error queue.</summary>
     [Range(0, 20)] public int RetryLimit { get; set; } = 5;
 
+    /// <summary>Retries of a delivery that cannot reach the database (a restart, a failover), exponentially spaced up
+    /// to <see cref="DatabaseRetryMaxInterval"/>, before the quick retries and the error queue take over.</summary>
+    [Range(0, 100)] public int DatabaseRetryLimit { get; set; } = 10;
+
+    /// <summary>Longest wait between two of those retries; with the defaults they span about a minute.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")] public TimeSpan DatabaseRetryMaxInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>
     /// Second-level redelivery with delays. Needs RabbitMQ's delayed-message-exchange plugin, which Debian's
     /// package lacks; the RabbitMQ cluster operator's image has it.

@@ -44,6 +44,8 @@ public sealed class MessagingHost : IAsyncDisposable
             ["Outbox:MaxRetryDelay"] = "00:00:01",
             ["Outbox:PublishTimeout"] = "00:00:03",
             ["Messaging:RetryLimit"] = "3",
+            ["Messaging:DatabaseRetryLimit"] = "8",
+            ["Messaging:DatabaseRetryMaxInterval"] = "00:00:00.200",
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(TimeProvider.System);

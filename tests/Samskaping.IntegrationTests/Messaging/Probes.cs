@@ -133,3 +133,24 @@ public sealed class AlwaysFailsConsumer : IConsumer<Probe>
         throw new InvalidOperationException("Injected permanent failure.");
     }
 }
+
+/// <summary>
+/// Cannot reach the database on the first six deliveries of a probe (as during a PostgreSQL restart: connection
+/// refused), then writes its effect through the inbox.
+/// </summary>
+public sealed class UnreachableDatabaseConsumer(Inbox inbox) : IConsumer<Probe>
+{
+    public const int UnreachableAttempts = 6;
+
+    public async Task Consume(ConsumeContext<Probe> context)
+    {
+        Deliveries.Count(context.Message.ProbeId);
+        if (Deliveries.Of(context.Message.ProbeId) <= UnreachableAttempts)
+        {
+            throw new NpgsqlException("Failed to connect to 127.0.0.1:5432",
+                new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
+        }
+        await inbox.Receive(context, nameof(UnreachableDatabaseConsumer), (tx, ct) => Effects.Write(context.Message.ProbeId, nameof(UnreachableDatabaseConsumer), tx, ct));
+        Deliveries.CountHandled(context.Message.ProbeId);
+    }
+}

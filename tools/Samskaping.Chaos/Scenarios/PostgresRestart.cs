@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Npgsql;
 
 namespace Samskaping.Chaos.Scenarios;
 
@@ -66,6 +67,9 @@ internal sealed class PostgresRestart : IScenario
         var startingAt = clock.Elapsed;
         await run.Infrastructure.Control("postgres-start");
         var backAt = clock.Elapsed;
+        // The harness's own pooled connections died with the server: without this, the next seed's first use of
+        // one (creating its databases) failed with 57P01 whenever this seed kept its databases for diagnosis.
+        NpgsqlConnection.ClearAllPools();
         run.Say($"PostgreSQL is back (down from {downAt.TotalSeconds:0.0} s to {backAt.TotalSeconds:0.0} s)");
 
         var (ready, took) = await Wait.Until(async () =>
