@@ -63,35 +63,13 @@ internal sealed class OperationProblemsTransformer : IOpenApiOperationTransforme
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         if (problem is not null && metadata.OfType<EnableRateLimitingAttribute>().Any() && !operation.Responses.ContainsKey("429"))
         {
-            operation.Responses["429"] = new OpenApiResponse
-            {
-                Description = "Too many requests from this user in a short time (per-user token bucket, also at the gateway). Wait for Retry-After.",
-                Content = problem,
-                Headers = new Dictionary<string, IOpenApiHeader>
-                {
-                    ["Retry-After"] = new OpenApiHeader
-                    {
-                        Description = "Seconds to wait before trying again.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Maximum = "3600" },
-                    },
-                },
-            };
+            operation.Responses["429"] = WaitAndRetry(problem,
+                "Too many requests from this user in a short time (per-user token bucket, also at the gateway). Wait for Retry-After.");
         }
         if (problem is not null && !operation.Responses.ContainsKey("503"))
         {
-            operation.Responses["503"] = new OpenApiResponse
-            {
-                Description = "The service cannot reach its database for the moment (restart, failover, no free connection). Wait for Retry-After.",
-                Content = problem,
-                Headers = new Dictionary<string, IOpenApiHeader>
-                {
-                    ["Retry-After"] = new OpenApiHeader
-                    {
-                        Description = "Seconds to wait before trying again.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Maximum = "3600" },
-                    },
-                },
-            };
+            operation.Responses["503"] = WaitAndRetry(problem,
+                "The service cannot reach its database for the moment (restart, failover, no free connection). Wait for Retry-After.");
         }
         if (problem is not null && !operation.Responses.ContainsKey("500"))
         {
@@ -110,6 +88,21 @@ internal sealed class OperationProblemsTransformer : IOpenApiOperationTransforme
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>A problem answer that carries a Retry-After header (seconds).</summary>
+    private static OpenApiResponse WaitAndRetry(Dictionary<string, OpenApiMediaType> problem, string description) => new()
+    {
+        Description = description,
+        Content = problem,
+        Headers = new Dictionary<string, IOpenApiHeader>
+        {
+            ["Retry-After"] = new OpenApiHeader
+            {
+                Description = "Seconds to wait before trying again.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Maximum = "3600" },
+            },
+        },
+    };
 
     // The problem-details content the operation already declares for 401 (every API group declares it).
     private static Dictionary<string, OpenApiMediaType>? ProblemContent(OpenApiOperation operation) =>
