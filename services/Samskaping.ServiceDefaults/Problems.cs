@@ -18,7 +18,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         var problem = exception switch
         {
             BadHttpRequestException bad => FromBadRequest(bad),
-            _ when DatabaseUnavailable(exception) => Unavailable(context, exception),
+            // The service unavailable for a moment, not a fault in the request or the code: 503, not 500.
+            _ when DatabaseErrors.Unavailable(exception) => Unavailable(context, exception),
             _ => null,
         };
         if (problem is null)
@@ -38,10 +39,6 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     /// <summary>Seconds a caller is asked to wait when the database cannot be reached: about a restart or a failover.</summary>
     internal const int DatabaseRetryAfterSeconds = 5;
-
-    /// <summary>The database cannot be reached for now (<see cref="DatabaseErrors.Unavailable"/>): that is the service
-    /// being unavailable for a moment, not a fault in the request or the code — 503 with Retry-After, not 500.</summary>
-    internal static bool DatabaseUnavailable(Exception exception) => DatabaseErrors.Unavailable(exception);
 
     private ProblemDetails Unavailable(HttpContext context, Exception exception)
     {
