@@ -82,14 +82,26 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
             "SELECT coordinator FROM access.case_leads WHERE case_id = @caseId", new { caseId }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// A case opens: the opening sector takes part as lead and the opening worker is its first lead coordinator.
+    /// <c>CaseOpened</c> says all of it — coordination announces no <c>SectorJoinedCase</c> or
+    /// <c>CoordinatorAssigned</c> for the opening — so every service records the three facts from that one event
+    /// (or, in cases and coordination, in the transaction that opens the case or its group). One round trip; a newer
+    /// participation change or lead already known here is kept.
+    /// </summary>
+    public static Task RecordOpened(Guid caseId, string sector, string openedBy, DateTimeOffset openedAt, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            $"{OpeningSql};\n{CaseParticipation.RecordSql};\n{LeadSql}",
+            new { caseId, sector, role = "lead", participating = true, coordinator = openedBy, at = openedAt }, tx, cancellationToken: ct));
+
     /// <summary>Records the opening sector (in the opener's or consumer's transaction).</summary>
     public static Task RecordOpening(Guid caseId, string sector, DateTimeOffset openedAt, NpgsqlTransaction tx, CancellationToken ct) =>
-        tx.Connection!.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO access.case_openings (case_id, sector, opened_at) VALUES (@caseId, @sector, @openedAt)
-            ON CONFLICT (case_id) DO NOTHING
-            """,
-            new { caseId, sector, openedAt }, tx, cancellationToken: ct));
+        tx.Connection!.ExecuteAsync(new CommandDefinition(OpeningSql, new { caseId, sector, at = openedAt }, tx, cancellationToken: ct));
+
+    private const string OpeningSql = """
+        INSERT INTO access.case_openings (case_id, sector, opened_at) VALUES (@caseId, @sector, @at)
+        ON CONFLICT (case_id) DO NOTHING
+        """;
 
     /// <summary>Records a consent; a withdrawal already known for it is kept.</summary>
     public static Task RecordConsent(ConsentGiven consent, NpgsqlTransaction tx, CancellationToken ct) =>
@@ -126,12 +138,15 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
     /// <summary>Records the lead coordinator, unless a newer assignment is already known.</summary>
     public static Task RecordLead(CoordinatorAssigned assigned, NpgsqlTransaction tx, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO access.case_leads (case_id, coordinator, sector, assigned_at)
-            VALUES (@CaseId, @Coordinator, @Sector, @AssignedAt)
-            ON CONFLICT (case_id) DO UPDATE
-                SET coordinator = excluded.coordinator, sector = excluded.sector, assigned_at = excluded.assigned_at
-                WHERE access.case_leads.assigned_at <= excluded.assigned_at
-            """,
-            new { assigned.CaseId, assigned.Coordinator, assigned.Sector, assigned.AssignedAt }, tx, cancellationToken: ct));
+            LeadSql,
+            new { caseId = assigned.CaseId, coordinator = assigned.Coordinator, sector = assigned.Sector, at = assigned.AssignedAt },
+            tx, cancellationToken: ct));
+
+    private const string LeadSql = """
+        INSERT INTO access.case_leads (case_id, coordinator, sector, assigned_at)
+        VALUES (@caseId, @coordinator, @sector, @at)
+        ON CONFLICT (case_id) DO UPDATE
+            SET coordinator = excluded.coordinator, sector = excluded.sector, assigned_at = excluded.assigned_at
+            WHERE access.case_leads.assigned_at <= excluded.assigned_at
+        """;
 }

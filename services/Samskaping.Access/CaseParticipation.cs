@@ -29,13 +29,13 @@ public sealed class CaseParticipation(NpgsqlDataSource dataSource)
 
     /// <summary>Records a sector's participation as of <paramref name="at"/>, unless a newer change is already known.</summary>
     public static Task Record(Guid caseId, string sector, string role, bool participating, DateTimeOffset at, NpgsqlTransaction tx, CancellationToken ct) =>
-        tx.Connection!.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO access.case_sectors (case_id, sector, role, participating, changed_at)
-            VALUES (@caseId, @sector, @role, @participating, @at)
-            ON CONFLICT (case_id, sector) DO UPDATE
-                SET role = excluded.role, participating = excluded.participating, changed_at = excluded.changed_at
-                WHERE access.case_sectors.changed_at <= excluded.changed_at
-            """,
-            new { caseId, sector, role, participating, at }, tx, cancellationToken: ct));
+        tx.Connection!.ExecuteAsync(new CommandDefinition(RecordSql, new { caseId, sector, role, participating, at }, tx, cancellationToken: ct));
+
+    internal const string RecordSql = """
+        INSERT INTO access.case_sectors (case_id, sector, role, participating, changed_at)
+        VALUES (@caseId, @sector, @role, @participating, @at)
+        ON CONFLICT (case_id, sector) DO UPDATE
+            SET role = excluded.role, participating = excluded.participating, changed_at = excluded.changed_at
+            WHERE access.case_sectors.changed_at <= excluded.changed_at
+        """;
 }

@@ -5,16 +5,13 @@ using Samskaping.Messaging.Inbox;
 
 namespace Samskaping.Access;
 
-/// <summary>The opening sector participates from the moment the case exists, before coordination answers.</summary>
+/// <summary>The opening sector participates as lead, and the opening worker is lead coordinator, from the moment
+/// the case exists: CaseOpened is the only event about it (<see cref="CaseAccess.RecordOpened"/>).</summary>
 public sealed class CaseOpenedParticipationConsumer(Inbox inbox) : IConsumer<CaseOpened>
 {
     public Task Consume(ConsumeContext<CaseOpened> context) =>
-        inbox.Receive(context, nameof(CaseOpenedParticipationConsumer), async (tx, ct) =>
-        {
-            var opened = context.Message;
-            await CaseAccess.RecordOpening(opened.CaseId, opened.OpenedBySector, opened.OpenedAt, tx, ct);
-            await CaseParticipation.Record(opened.CaseId, opened.OpenedBySector, "lead", participating: true, opened.OpenedAt, tx, ct);
-        });
+        inbox.Receive(context, nameof(CaseOpenedParticipationConsumer), (tx, ct) =>
+            CaseAccess.RecordOpened(context.Message.CaseId, context.Message.OpenedBySector, context.Message.OpenedBy, context.Message.OpenedAt, tx, ct));
 }
 
 public sealed class SectorJoinedCaseConsumer(Inbox inbox) : IConsumer<SectorJoinedCase>

@@ -23,7 +23,7 @@ public static class OutcomesModule
             bus.AddConsumer<CaseActivatedScheduler>();
             bus.AddConsumer<ClosingScheduler>();
             bus.AddConsumer<CaseOpenedFactsConsumer>();
-            bus.AddConsumer<SectorJoinedFactsConsumer>();
+            bus.AddConsumer<LeadAssignedFactsConsumer>();
             bus.AddConsumer<HouseholdMemberAddedConsumer>();
             bus.AddConsumer<DisbursementPaidConsumer>();
         });

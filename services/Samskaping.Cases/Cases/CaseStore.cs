@@ -56,13 +56,13 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, Outbox outbox, Access
         {
             await InsertNeed(opened.Id, need, tx, ct);
         }
-        // The opening sector participates from the first moment, so its worker can read the case at once.
-        await CaseAccess.RecordOpening(opened.Id, opened.OpenedBySector, opened.OpenedAt, tx, ct);
-        await CaseParticipation.Record(opened.Id, opened.OpenedBySector, "lead", participating: true, opened.OpenedAt, tx, ct);
+        // The opening sector participates as lead and the opener is lead coordinator from the first moment, so they
+        // can read the case at once (coordination announces no separate event for either).
+        await CaseAccess.RecordOpened(opened.Id, opened.OpenedBySector, opened.OpenedBy, opened.OpenedAt, tx, ct);
         await accessLog.Write(user, opened.Id, null, AccessActions.Create, "open case", tx, ct);
         var referral = opened.ReferralSource is null ? "" : opened.ReferralSource == Case.SelfReferral ? " The family referred itself." : $" Referred by {opened.ReferralSource}.";
         await TimelineStore.Write(new TimelineEntry(opened.Id, Guid.CreateVersion7(opened.OpenedAt), "case-opened",
-            $"The case was opened by {opened.OpenedBySector}.{referral}", TimelineEntry.Cases, opened.OpenedAt), tx, ct);
+            $"The case was opened by {opened.OpenedBySector}, which leads it.{referral}", TimelineEntry.Cases, opened.OpenedAt), tx, ct);
         await outbox.Enqueue(new CaseOpened(opened.Id, opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt, opened.HouseholdId, opened.ReferralSource), tx, ct);
         await tx.CommitAsync(ct);
         return opened;

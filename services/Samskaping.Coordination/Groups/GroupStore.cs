@@ -43,14 +43,12 @@ public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox, Acces
             """,
             new { opened.CaseId, opened.OpenedAt, opened.OpenedBySector, opened.OpenedBy, leadId = Guid.CreateVersion7(opened.OpenedAt) },
             tx, cancellationToken: ct));
-        var joined = new SectorJoinedCase(opened.CaseId, opened.OpenedBySector, "lead", opened.OpenedAt);
-        var assigned = new CoordinatorAssigned(opened.CaseId, opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt);
         // The local access tables learn it in the same transaction, so a read right after is already allowed.
-        await CaseAccess.RecordOpening(opened.CaseId, opened.OpenedBySector, opened.OpenedAt, tx, ct);
-        await CaseParticipation.Record(opened.CaseId, joined.Sector, joined.Role, participating: true, joined.JoinedAt, tx, ct);
-        await CaseAccess.RecordLead(assigned, tx, ct);
-        await outbox.Enqueue(joined, tx, ct);
-        await outbox.Enqueue(assigned, tx, ct);
+        await CaseAccess.RecordOpened(opened.CaseId, opened.OpenedBySector, opened.OpenedBy, opened.OpenedAt, tx, ct);
+        // Nothing is announced: the opening sector as lead and the opener as lead coordinator are what CaseOpened
+        // already told every service. SectorJoinedCase and CoordinatorAssigned announce changes after the opening —
+        // a sector joining, a handover accepted — and not publishing them here spares every case eight deliveries
+        // (four services each) that would only repeat it (docs/performance.md).
     }
 
     public async Task<CoordinationGroup?> Find(Guid caseId, CancellationToken ct)

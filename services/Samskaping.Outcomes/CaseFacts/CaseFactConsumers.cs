@@ -14,13 +14,12 @@ public sealed class CaseOpenedFactsConsumer(Inbox inbox) : IConsumer<CaseOpened>
             CaseFactStore.Lead(context.Message.CaseId, context.Message.OpenedBySector, context.Message.OpenedAt, tx, ct));
 }
 
-public sealed class SectorJoinedFactsConsumer(Inbox inbox) : IConsumer<SectorJoinedCase>
+/// <summary>A handover accepted: the new lead coordinator's sector leads from then on (reports group by it).</summary>
+public sealed class LeadAssignedFactsConsumer(Inbox inbox) : IConsumer<CoordinatorAssigned>
 {
-    public Task Consume(ConsumeContext<SectorJoinedCase> context) =>
-        context.Message.Role != "lead"
-            ? Task.CompletedTask
-            : inbox.Receive(context, nameof(SectorJoinedFactsConsumer), (tx, ct) =>
-                CaseFactStore.Lead(context.Message.CaseId, context.Message.Sector, context.Message.JoinedAt, tx, ct));
+    public Task Consume(ConsumeContext<CoordinatorAssigned> context) =>
+        inbox.Receive(context, nameof(LeadAssignedFactsConsumer), (tx, ct) =>
+            CaseFactStore.Lead(context.Message.CaseId, context.Message.Sector, context.Message.AssignedAt, tx, ct));
 }
 
 public sealed class HouseholdMemberAddedConsumer(Inbox inbox) : IConsumer<HouseholdMemberAdded>

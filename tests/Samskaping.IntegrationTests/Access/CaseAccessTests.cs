@@ -33,6 +33,8 @@ public sealed class CaseAccessTests : IAsyncLifetime
 
     private CaseAccess Access => _host!.Services.GetRequiredService<CaseAccess>();
 
+    private CaseParticipation Participation => _host!.Services.GetRequiredService<CaseParticipation>();
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.Create("access");
@@ -95,6 +97,30 @@ public sealed class CaseAccessTests : IAsyncLifetime
         (await Access.Lead(_caseId, default)).ShouldBe("nils");
         (await Access.CanSee(_caseId, nilsAsLead, default)).ShouldBeTrue();
         (await Access.CanSee(_caseId, Oppvekst, default)).ShouldBeFalse("ola's older assignment arrived late and must not win");
+    }
+
+    [Fact]
+    public async Task An_opening_makes_its_sector_the_participating_lead_and_the_opener_lead_coordinator_unless_newer_changes_arrived_first()
+    {
+        var opened = Guid.CreateVersion7();
+        var anna = new CurrentUser("anna", "Anna", Roles.Coordinator, Sectors.Kultur);
+        await Write(tx => CaseAccess.RecordOpened(opened, Sectors.Kultur, "anna", Start, tx, default));
+
+        (await Access.Lead(opened, default)).ShouldBe("anna");
+        (await Access.CanSee(opened, anna, default)).ShouldBeTrue();
+        (await Access.CanSee(opened, Kultur, default)).ShouldBeTrue("the opening sector participates as lead before any consent");
+        (await Access.CanSee(opened, Nav, default)).ShouldBeFalse();
+        (await Participation.Sectors(opened, default)).ShouldBe([Sectors.Kultur]);
+
+        // Another case whose handover and departure reached this service before its CaseOpened (another publisher, no order):
+        var late = Guid.CreateVersion7();
+        await Write(tx => CaseAccess.RecordLead(new CoordinatorAssigned(late, "nils", Sectors.Nav, Start.AddMinutes(5)), tx, default));
+        await Write(tx => CaseParticipation.Record(late, Sectors.Kultur, "contributor", participating: false, Start.AddMinutes(6), tx, default));
+        await Write(tx => CaseAccess.RecordOpened(late, Sectors.Kultur, "anna", Start, tx, default));
+        await Write(tx => CaseAccess.RecordOpened(late, Sectors.Kultur, "anna", Start, tx, default)); // and once more: idempotent
+
+        (await Access.Lead(late, default)).ShouldBe("nils", "the newer assignment is kept");
+        (await Participation.Sectors(late, default)).ShouldBeEmpty("the newer departure is kept");
     }
 
     [Fact]

@@ -30,6 +30,26 @@ public sealed class ConsentTests(CoordinationFixture coordination)
     }
 
     [Fact]
+    public async Task Opening_a_case_announces_nothing_beyond_CaseOpened_and_a_sector_joining_later_is_announced()
+    {
+        var caseId = await coordination.OpenCase("lead-ida", "oppvekst");
+        await coordination.GiveConsent(caseId, "oppvekst", "kultur");
+        using var lead = coordination.Client("oppvekst", "coordinator", "lead-ida");
+        var group = await lead.GetAsync($"/api/coordination/cases/{caseId}").Expect(HttpStatusCode.OK);
+        group.GetProperty("lead").GetProperty("coordinator").GetString().ShouldBe("lead-ida");
+
+        await lead.Post($"/api/coordination/cases/{caseId}/sectors", new { sector = "kultur" }).Expect(HttpStatusCode.Created);
+
+        await Eventually.True(() => Task.FromResult(
+            CoordinationEventProbe.Of<SectorJoinedCase>(e => e.CaseId == caseId).Count == 1), what: "kultur's SectorJoinedCase");
+        // The case's rows are published in order: anything the opening had announced would have come first.
+        CoordinationEventProbe.Of<SectorJoinedCase>(e => e.CaseId == caseId).Single().Sector.ShouldBe("kultur");
+        CoordinationEventProbe.Of<CoordinatorAssigned>(e => e.CaseId == caseId).ShouldBeEmpty();
+        (await coordination.Database.Scalar<long>(
+            "SELECT count(*) FROM messaging.outbox WHERE (body->>'caseId')::uuid = @c", ("c", caseId))).ShouldBe(1, "only the join was written to the outbox");
+    }
+
+    [Fact]
     public async Task Before_any_consent_only_the_opening_sector_works_on_the_case_and_no_other_can_join()
     {
         var caseId = await coordination.OpenCase("lead-eli", "oppvekst");

@@ -64,8 +64,8 @@ public sealed class CaseEventsBenchmark : IBenchmark
         }
         notes.Add("Latencies from when each POST was due (open loop), so a slow answer cannot lower the offered rate. " +
             $"Coordination's table is polled every {PollEvery.TotalMilliseconds} ms for the pending cases: visibility times are late by up to that much.");
-        notes.Add("Outbox lag: published_at − created_at of every outbox row about these cases (CaseOpened in cases; SectorJoinedCase and " +
-            "CoordinatorAssigned in coordination); created_at is taken before the writing transaction commits.");
+        notes.Add("Outbox lag: published_at − created_at of every outbox row about these cases, in cases and coordination (an opening " +
+            "writes one, CaseOpened in cases; coordination announces nothing for it); created_at is taken before the writing transaction commits.");
         return new BenchmarkReport(Name, measurements, new Dictionary<string, double>(), notes) { Goals = goals };
     }
 
@@ -113,7 +113,7 @@ public sealed class CaseEventsBenchmark : IBenchmark
         return new PhaseResult(
             new Measurement($"POST /api/cases via gateway at {name}", result.Sent, result.Elapsed, result.Latencies.Percentile(0.5), result.Latencies.Percentile(0.99)),
             new Measurement($"→ visible in coordination at {name}", visible.Count, result.Elapsed, visible.Percentile(0.5), visible.Percentile(0.99)),
-            new Measurement($"outbox lag (cases + coordination) at {name}", lags.Count, result.Elapsed, lags.Percentile(0.5), lags.Percentile(0.99)),
+            new Measurement($"outbox lag at {name}", lags.Count, result.Elapsed, lags.Percentile(0.5), lags.Percentile(0.99)),
             pending.Count,
             result.Failed == 0 ? null : $"{result.Failed} of {result.Sent} POSTs failed ({result.DescribeFailures()})");
     }
