@@ -7,7 +7,7 @@ namespace Samskaping.UnitTests.Bench;
 public sealed class ResidentMemoryTests
 {
     [Fact]
-    public void Reads_the_total_and_its_anonymous_and_file_backed_parts_in_MiB()
+    public void Reads_the_total_and_its_anonymous_file_backed_and_shared_parts_in_MiB()
     {
         var memory = ResidentMemory.Parse(
         [
@@ -16,11 +16,11 @@ public sealed class ResidentMemoryTests
             "VmRSS:\t  155176 kB",
             "RssAnon:\t   92160 kB",
             "RssFile:\t   62464 kB",
-            "RssShmem:\t     552 kB",
+            "RssShmem:\t     512 kB",
             "Threads:\t35",
         ]);
 
-        memory.ShouldBe(new ResidentMemory(155176 / 1024.0, 90, 61));
+        memory.ShouldBe(new ResidentMemory(155176 / 1024.0, 90, 61, 0.5));
     }
 
     [Fact]

@@ -38,15 +38,15 @@ public sealed class FootprintBenchmark : IBenchmark
 
         var notes = new List<string>
         {
-            "| process | first start: time to ready s | restart: time to ready s | idle RSS MiB | of it anonymous | of it file-backed |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| process | first start: time to ready s | restart: time to ready s | idle RSS MiB | of it anonymous | of it file-backed | of it shared memory |",
+            "|---|---:|---:|---:|---:|---:|---:|",
         };
         var goals = new List<Goal>();
         foreach (var (name, timeToReady, rss) in first)
         {
             var restart = restarted.TryGetValue(name, out var r) ? r.TotalSeconds : double.NaN;
             notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {timeToReady.TotalSeconds:F2} | {restart:F2} | {rss.Total:F0} | {rss.Anonymous:F0} | {rss.FileBacked:F0} |"));
+                $"| {name} | {timeToReady.TotalSeconds:F2} | {restart:F2} | {rss.Total:F0} | {rss.Anonymous:F0} | {rss.FileBacked:F0} | {rss.Shared:F0} |"));
             // The simulator stands in for NAV's system; it is not one of ours to deploy.
             if (name != "nav-simulator")
             {
@@ -60,8 +60,9 @@ public sealed class FootprintBenchmark : IBenchmark
         }
         notes.Add("Time to ready: process start → first /health/ready 200 (database and broker reachable), each process started alone, " +
             "first with a fresh database (so creating it and DbUp's migrations are included), then restarted once with database and queues in place; the JIT cold both times.");
-        notes.Add($"RSS: VmRSS from /proc/PID/status after {idle.TotalSeconds} s idle, before any load; split into RssAnon (heaps, stacks) " +
-            "and RssFile (mapped assemblies with their ReadyToRun code, shareable between processes started from the same files).");
+        notes.Add($"RSS: VmRSS from /proc/PID/status after {idle.TotalSeconds} s idle, before any load; split into RssAnon (heaps, stacks), " +
+            "RssFile (mapped assemblies with their ReadyToRun code, shareable between processes started from the same files) and RssShmem " +
+            "(the JIT's code and stubs, double-mapped through shared memory for W^X).");
         return new BenchmarkReport(Name, [], new Dictionary<string, double>(), notes) { Goals = goals };
     }
 }

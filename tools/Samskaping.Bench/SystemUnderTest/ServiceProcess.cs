@@ -169,10 +169,12 @@ public sealed class ServiceProcess : IDisposable
 
 /// <summary>
 /// A process's resident memory in MiB: <see cref="Total"/> is VmRSS (what the goal is about);
-/// <see cref="Anonymous"/> (RssAnon: heaps, stacks) and <see cref="FileBacked"/> (RssFile: mapped assemblies and
-/// their ReadyToRun code, which processes started from the same files can share) split it.
+/// <see cref="Anonymous"/> (RssAnon: heaps, stacks), <see cref="FileBacked"/> (RssFile: mapped assemblies and
+/// their ReadyToRun code, which processes started from the same files can share) and <see cref="Shared"/>
+/// (RssShmem: in .NET the JIT's code and stubs, mapped twice — writable and executable — through shared memory for
+/// W^X) split it.
 /// </summary>
-public sealed record ResidentMemory(double Total, double Anonymous, double FileBacked)
+public sealed record ResidentMemory(double Total, double Anonymous, double FileBacked, double Shared)
 {
     public static ResidentMemory Parse(IEnumerable<string> statusLines)
     {
@@ -189,6 +191,6 @@ public sealed record ResidentMemory(double Total, double Anonymous, double FileB
         double MiB(string key) => kilobytes.TryGetValue(key, out var kb)
             ? kb / 1024.0
             : throw new InvalidDataException($"/proc/PID/status has no {key} line");
-        return new ResidentMemory(MiB("VmRSS"), MiB("RssAnon"), MiB("RssFile"));
+        return new ResidentMemory(MiB("VmRSS"), MiB("RssAnon"), MiB("RssFile"), MiB("RssShmem"));
     }
 }
