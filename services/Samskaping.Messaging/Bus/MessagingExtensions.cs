@@ -46,7 +46,7 @@ public static class MessagingExtensions
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString);
             dataSource.ConnectionStringBuilder.ApplicationName ??= builder.Environment.ApplicationName;
-            PreparedStatements.Apply(dataSource.ConnectionStringBuilder, options.ConnectionString);
+            PooledConnections.Apply(dataSource.ConnectionStringBuilder, options.ConnectionString);
             // Trace SQL only inside a request or a consumer: the outbox relay's polling would otherwise fill the
             // dashboard with a root trace every few seconds.
             dataSource.ConfigureTracing(t => t

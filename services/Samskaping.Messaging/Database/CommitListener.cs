@@ -7,7 +7,8 @@ namespace Samskaping.Messaging.Database;
 /// Wakes a background worker when a transaction that NOTIFYs <c>channel</c> commits: LISTENs on one connection,
 /// calls <c>wake</c> on every notification and once after each (re)connect (rows committed while nobody listened
 /// are then found by the worker's next look), and reconnects after failures, waiting <c>retryDelay</c> between tries.
-/// Returns when <c>ct</c> is cancelled.
+/// Returns when <c>ct</c> is cancelled. Pooled connections are not reset on their way back to the pool
+/// (<see cref="PooledConnections"/>), so the listener stops listening before it lets its connection go.
 /// </summary>
 public static partial class CommitListener
 {
@@ -25,9 +26,16 @@ public static partial class CommitListener
                     await listen.ExecuteNonQueryAsync(ct);
                 }
                 wake();
-                while (!ct.IsCancellationRequested)
+                try
                 {
-                    await connection.WaitAsync(ct);
+                    while (!ct.IsCancellationRequested)
+                    {
+                        await connection.WaitAsync(ct);
+                    }
+                }
+                finally
+                {
+                    await StopListening(connection, channel);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -46,6 +54,23 @@ public static partial class CommitListener
                     return;
                 }
             }
+        }
+    }
+
+    private static async Task StopListening(NpgsqlConnection connection, string channel)
+    {
+        if (connection.FullState != System.Data.ConnectionState.Open)
+        {
+            return; // broken or closed: the pool discards it, and the session with its LISTEN ends
+        }
+        try
+        {
+            await using var unlisten = new NpgsqlCommand($"UNLISTEN {channel}", connection);
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+        {
+            // The connection failed on the way out: Npgsql breaks it, so it never goes back to the pool listening.
         }
     }
 
