@@ -37,6 +37,28 @@ public sealed class LoadStatisticsTests
     }
 
     [Fact]
+    public void Windows_pooled_together_give_the_percentiles_of_all_their_samples()
+    {
+        var first = new Latencies();
+        var second = new Latencies();
+        for (var i = 1; i <= 50; i++)
+        {
+            first.Add(i);
+            second.Add(50 + i);
+        }
+        first.Percentile(0.5).ShouldBe(25); // sorted before the other window's samples arrive
+
+        var pooled = new Latencies();
+        pooled.AddAll(second);
+        pooled.AddAll(first);
+
+        pooled.Count.ShouldBe(100);
+        pooled.Percentile(0.5).ShouldBe(50);
+        pooled.Percentile(0.99).ShouldBe(99);
+        second.Count.ShouldBe(50);
+    }
+
+    [Fact]
     public void Percentiles_without_samples_are_not_a_number_and_fractions_outside_zero_to_one_are_refused()
     {
         var latencies = new Latencies();

@@ -10,6 +10,8 @@ namespace Samskaping.Bench.CaseRead;
 /// (a) <c>GET /api/cases/{id}</c> with a real token of a sector that sees the case, through the gateway beside
 /// straight to the cases service's own port: saturation throughput with wrk (direct and gateway alternating), then
 /// an open-loop constant rate of half the direct saturation throughput on both, for p50/p99 without coordinated omission.
+/// The open-loop time of each path is cut into windows that alternate between the paths, so a change in the
+/// machine's background load (it is shared) falls on both paths alike rather than on whichever ran second.
 /// </summary>
 public sealed class CaseReadBenchmark : IBenchmark
 {
@@ -24,6 +26,7 @@ public sealed class CaseReadBenchmark : IBenchmark
         var rounds = context.Option("rounds", context.Quick ? 1 : 2);
         var connections = context.Option("connections", 32);
         var openLoopSeconds = context.Option("open-loop-seconds", context.Quick ? 5 : 20);
+        var windows = context.Option("open-loop-windows", context.Quick ? 1 : 4);
 
         var caseId = await OpenCaseWithTwoMembers(system, ct);
         // Another worker of the opening sector: sees the case through the sector's participation, not as its opener.
@@ -47,9 +50,9 @@ public sealed class CaseReadBenchmark : IBenchmark
         var gatewaySaturation = Combine($"gateway :{gateway.Port}, saturation (wrk, {connections} connections, closed-loop latencies)", gatewayRuns);
 
         var rate = Math.Max(1, Math.Round(directSaturation.PerSecond / 2));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   open loop at {rate} requests/s for {openLoopSeconds} s on each path"));
-        var directHalf = await OpenLoopRead(direct, token, rate, openLoopSeconds, $"direct, open loop at {rate:F0}/s", ct);
-        var gatewayHalf = await OpenLoopRead(gateway, token, rate, openLoopSeconds, $"gateway, open loop at {rate:F0}/s", ct);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"   open loop at {rate} requests/s for {openLoopSeconds} s on each path, in {windows} alternating windows"));
+        var (directHalf, gatewayHalf) = await OpenLoopReads(direct, gateway, token, rate, openLoopSeconds, windows, ct);
 
         var throughput = gatewaySaturation.PerSecond / directSaturation.PerSecond;
         var p50 = gatewayHalf.P50Ms / directHalf.P50Ms;
@@ -65,7 +68,7 @@ public sealed class CaseReadBenchmark : IBenchmark
             [
                 $"Request: GET /api/cases/{{id}} of a case with two members (access checks, three queries, three access-log rows per read), token of another oppvekst caseworker.",
                 $"Saturation: wrk, {rounds} round(s) of {seconds} s per path, direct and gateway alternating; the rate limiter is raised out of the way but stays on the path.",
-                $"Half load: {rate:F0} requests/s (half the direct saturation) open loop from a .NET driver on the same machine; latency counted from when each request was due.",
+                $"Half load: {rate:F0} requests/s (half the direct saturation) open loop from a .NET driver on the same machine, {openLoopSeconds} s per path in {windows} window(s) alternating direct, gateway, direct, …; latency counted from when each request was due.",
             ])
         {
             Goals =
@@ -98,20 +101,64 @@ public sealed class CaseReadBenchmark : IBenchmark
         runs.Average(r => r.P50Ms),
         runs.Max(r => r.P99Ms));
 
-    private static async Task<Measurement> OpenLoopRead(Uri url, string token, double rate, int seconds, string label, CancellationToken ct)
+    /// <summary>
+    /// <paramref name="windows"/> open-loop runs of <paramref name="seconds"/>/<paramref name="windows"/> s on each
+    /// path, direct first, alternating; each path's latencies are pooled over its windows.
+    /// </summary>
+    private static async Task<(Measurement Direct, Measurement Gateway)> OpenLoopReads(
+        Uri direct, Uri gateway, string token, double rate, int seconds, int windows, CancellationToken ct)
     {
-        using var client = BenchSystem.Client(url, token);
-        var result = await new OpenLoop(rate, TimeSpan.FromSeconds(seconds)).Run(async (_, token) =>
+        ArgumentOutOfRangeException.ThrowIfLessThan(windows, 1);
+        var window = TimeSpan.FromSeconds((double)seconds / windows);
+        var paths = new[] { new OpenLoopPath(direct, token, $"direct, open loop at {rate:F0}/s"), new OpenLoopPath(gateway, token, $"gateway, open loop at {rate:F0}/s") };
+        try
         {
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseContentRead, token);
-            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
-        }, ct);
-        if (result.Failed > 0)
-        {
-            // A failed read has no latency to count: with failures the percentiles would flatter the path, so none are given.
-            throw new InvalidOperationException($"{label}: {result.Failed} of {result.Sent} reads failed ({result.DescribeFailures()})");
+            for (var i = 0; i < windows; i++)
+            {
+                foreach (var path in paths)
+                {
+                    await path.Run(rate, window, ct);
+                }
+            }
+            return (paths[0].Measure(), paths[1].Measure());
         }
-        return new Measurement(label, result.Sent, result.Elapsed, result.Latencies.Percentile(0.5), result.Latencies.Percentile(0.99));
+        finally
+        {
+            foreach (var path in paths)
+            {
+                path.Dispose();
+            }
+        }
+    }
+
+    /// <summary>One path's open-loop reads over its windows: one HttpClient (its connections stay warm between windows).</summary>
+    private sealed class OpenLoopPath(Uri url, string token, string label) : IDisposable
+    {
+        private readonly HttpClient _client = BenchSystem.Client(url, token);
+        private readonly Latencies _latencies = new();
+        private long _sent;
+        private TimeSpan _elapsed;
+
+        public async Task Run(double rate, TimeSpan duration, CancellationToken ct)
+        {
+            var result = await new OpenLoop(rate, duration).Run(async (_, token) =>
+            {
+                using var response = await _client.GetAsync(url, HttpCompletionOption.ResponseContentRead, token);
+                return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+            }, ct);
+            if (result.Failed > 0)
+            {
+                // A failed read has no latency to count: with failures the percentiles would flatter the path, so none are given.
+                throw new InvalidOperationException($"{label}: {result.Failed} of {result.Sent} reads failed ({result.DescribeFailures()})");
+            }
+            _latencies.AddAll(result.Latencies);
+            _sent += result.Sent;
+            _elapsed += result.Elapsed;
+        }
+
+        public Measurement Measure() => new(label, _sent, _elapsed, _latencies.Percentile(0.5), _latencies.Percentile(0.99));
+
+        public void Dispose() => _client.Dispose();
     }
 
     private static async Task<Guid> OpenCaseWithTwoMembers(BenchSystem system, CancellationToken ct)

@@ -17,6 +17,22 @@ public sealed class Latencies
         }
     }
 
+    /// <summary>Adds every sample of <paramref name="other"/> (runs of the same path in several windows).</summary>
+    public void AddAll(Latencies other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        double[] samples;
+        lock (other._samples)
+        {
+            samples = [.. other._samples];
+        }
+        lock (_samples)
+        {
+            _samples.AddRange(samples);
+            _sorted = false;
+        }
+    }
+
     /// <summary>
     /// Nearest-rank percentile: the smallest sample with at least <paramref name="fraction"/> of the samples at or
     /// below it (p50 of 1..100 is 50, p99 is 99, p100 the maximum). NaN without samples.
