@@ -12,8 +12,8 @@ namespace Samskaping.Messaging.Database;
 /// connection once it has been used a few times, so PostgreSQL stops parsing and planning it on every execution
 /// (<c>Max Auto Prepare</c>; 0 turns it off).</item>
 /// <item>A connection going back to the pool is not reset. Npgsql would otherwise make PostgreSQL run seven reset
-/// statements (SET SESSION AUTHORIZATION DEFAULT, RESET ALL, CLOSE ALL, UNLISTEN *, …) at the start of the next use of every pooled connection — a case
-/// read opens four, so the server ran more reset statements than queries. Nothing in the services leaves session
+/// statements (SET SESSION AUTHORIZATION DEFAULT, RESET ALL, CLOSE ALL, UNLISTEN *, …) at the start of the next
+/// use of every pooled connection — a case read opens four, so the server ran more reset statements than queries. Nothing in the services leaves session
 /// state behind: every SET and advisory lock is transaction-scoped, the migration lock is taken on an unpooled
 /// connection, and <see cref="CommitListener"/> stops listening before its connection goes back
 /// (<c>No Reset On Close</c>; false turns the reset back on).</item>
@@ -30,13 +30,15 @@ public static class PooledConnections
     public static void Apply(NpgsqlConnectionStringBuilder builder, string configured)
     {
         var given = new DbConnectionStringBuilder { ConnectionString = configured };
-        if (!MaxAutoPrepareKeywords.Any(given.ContainsKey))
+        if (!Chosen(MaxAutoPrepareKeywords))
         {
             builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
         }
-        if (!NoResetOnCloseKeywords.Any(given.ContainsKey))
+        if (!Chosen(NoResetOnCloseKeywords))
         {
             builder.NoResetOnClose = true;
         }
+
+        bool Chosen(string[] keywords) => keywords.Any(given.ContainsKey);
     }
 }
