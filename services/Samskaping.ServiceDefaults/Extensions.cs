@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -100,11 +102,32 @@ public static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddBearerAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
         builder.Services.AddAuthorization(Policies.Add);
         return builder;
+    }
+
+    /// <summary>
+    /// Authentication by bearer tokens only. <c>AddAuthentication()</c> also adds ASP.NET Core Data Protection (for
+    /// cookies and remote sign-in) and with it a hosted service that loads an XML key ring before the process takes
+    /// traffic — on a first start it creates one and writes it, unencrypted, to the home directory. Nothing here
+    /// protects data with it (tokens are validated, never issued or encrypted), so that hosted service is taken out:
+    /// the XML stack is never loaded (a few MiB of every process's idle memory, docs/performance.md) and no key file
+    /// lands in a container. Use this for every scheme a service adds, so a later <c>AddAuthentication()</c> does
+    /// not bring the hosted service back.
+    /// </summary>
+    public static AuthenticationBuilder AddBearerAuthentication(this IServiceCollection services, string? defaultScheme = null)
+    {
+        var authentication = defaultScheme is null ? services.AddAuthentication() : services.AddAuthentication(defaultScheme);
+        var dataProtection = typeof(DataProtectionOptions).Assembly;
+        foreach (var keyRingAtStart in services.Where(d => d.ServiceType == typeof(IHostedService)
+            && !d.IsKeyedService && d.ImplementationType?.Assembly == dataProtection).ToList())
+        {
+            services.Remove(keyRingAtStart);
+        }
+        return authentication;
     }
 
     private static void Configure(JwtBearerOptions jwt, AuthOptions auth)

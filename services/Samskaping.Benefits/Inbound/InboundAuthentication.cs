@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Benefits.Inbound;
 
@@ -21,7 +22,7 @@ public static class InboundAuthentication
             .BindConfiguration(InboundOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddAuthentication().AddJwtBearer(Scheme);
+        builder.Services.AddBearerAuthentication().AddJwtBearer(Scheme);
         builder.Services.AddOptions<JwtBearerOptions>(Scheme)
             .Configure<IOptions<InboundOptions>>((jwt, inbound) =>
             {
