@@ -16,6 +16,9 @@ public sealed class OpenLoop(double ratePerSecond, TimeSpan duration)
     /// <summary>When request <paramref name="index"/> is due, as an offset from the start.</summary>
     public TimeSpan DueAt(int index) => TimeSpan.FromSeconds(index / RatePerSecond);
 
+    /// <summary>When request <paramref name="index"/> is due, as a <see cref="Stopwatch"/> timestamp of a run begun at <paramref name="start"/>.</summary>
+    public long DueTimestamp(long start, int index) => start + (long)(DueAt(index).TotalSeconds * Stopwatch.Frequency);
+
     /// <summary>How many requests are due by <paramref name="elapsed"/> (those with index below the result).</summary>
     public int DueBy(TimeSpan elapsed) => Math.Min(Count, (int)Math.Floor(elapsed.TotalSeconds * RatePerSecond) + 1);
 
@@ -52,7 +55,7 @@ public sealed class OpenLoop(double ratePerSecond, TimeSpan duration)
 
         async Task One(int index)
         {
-            var dueAt = start + (long)(DueAt(index).TotalSeconds * Stopwatch.Frequency);
+            var dueAt = DueTimestamp(start, index);
             await Task.Yield();
             string? failure;
             try

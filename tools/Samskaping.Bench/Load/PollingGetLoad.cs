@@ -56,20 +56,18 @@ public sealed class PollingGetLoad : IDisposable
             ct.ThrowIfCancellationRequested();
             for (var due = schedule.DueBy(Stopwatch.GetElapsedTime(start)); next < due; next++)
             {
-                waiting.Enqueue(start + (long)(schedule.DueAt(next).TotalSeconds * Stopwatch.Frequency));
+                waiting.Enqueue(schedule.DueTimestamp(start, next));
             }
             while (waiting.Count > 0 && _idle.Count > 0)
             {
                 var connection = _idle.Pop();
-                if (connection.TrySend(_request, waiting.Peek()))
+                if (connection.TrySend(_request, waiting.Dequeue()))
                 {
-                    waiting.Dequeue();
                     busy.Add(connection.Socket, connection);
                 }
                 else
                 {
                     Fail(connection, "SocketException");
-                    waiting.Dequeue();
                     answered++;
                 }
             }
