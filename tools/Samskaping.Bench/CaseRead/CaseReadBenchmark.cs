@@ -49,7 +49,8 @@ public sealed class CaseReadBenchmark : IBenchmark
         var directSaturation = Combine($"direct :{direct.Port}, saturation (wrk, {connections} connections, closed-loop latencies)", directRuns);
         var gatewaySaturation = Combine($"gateway :{gateway.Port}, saturation (wrk, {connections} connections, closed-loop latencies)", gatewayRuns);
 
-        var rate = Math.Max(1, Math.Round(directSaturation.PerSecond / 2));
+        // half-rate=N holds the open loop at one rate, to compare two settings at the same load.
+        var rate = context.Option("half-rate", (int)Math.Max(1, Math.Round(directSaturation.PerSecond / 2)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"   open loop at {rate} requests/s for {openLoopSeconds} s on each path, in {windows} alternating windows"));
         var (directHalf, gatewayHalf) = await OpenLoopReads(direct, gateway, token, rate, openLoopSeconds, windows, ct);
@@ -68,7 +69,7 @@ public sealed class CaseReadBenchmark : IBenchmark
             [
                 $"Request: GET /api/cases/{{id}} of a case with two members (access checks, three queries, three access-log rows per read), token of another oppvekst caseworker.",
                 $"Saturation: wrk, {rounds} round(s) of {seconds} s per path, direct and gateway alternating; the rate limiter is raised out of the way but stays on the path.",
-                $"Half load: {rate:F0} requests/s (half the direct saturation) open loop from a .NET driver on the same machine, {openLoopSeconds} s per path in {windows} window(s) alternating direct, gateway, direct, …; latency counted from when each request was due.",
+                $"Half load: {rate:F0} requests/s ({(context.Options.ContainsKey("half-rate") ? "fixed by --option half-rate" : "half the direct saturation")}) open loop from a .NET driver on the same machine, {openLoopSeconds} s per path in {windows} window(s) alternating direct, gateway, direct, …; latency counted from when each request was due.",
             ])
         {
             Goals =
