@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -18,12 +19,14 @@ internal static class GatewayModule
     {
         builder.ListenLocallyByDefault(LocalPort);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.UseInlineIo();
 
         builder.Services.AddOptions<GatewayOptions>()
             .BindConfiguration(GatewayOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddValidatedTokenCache();
         builder.Services.AddAuthorization(GatewayPolicies.Add);
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.Services.AddRequestBodyLimit();
@@ -53,6 +56,27 @@ internal static class GatewayModule
             proxy.UsePassiveHealthChecks();
         });
         return app;
+    }
+
+    /// <summary>
+    /// <see cref="GatewayOptions.InlineIo"/>: Kestrel continues a connection's work on the thread that read it, and
+    /// .NET's sockets (the client connections and YARP's connections to the services alike) run their completions on
+    /// the I/O thread. The runtime takes the second from the environment when the process first uses a socket, which
+    /// is after this — so it is set only when the gateway is the process (not when a test host runs this code beside
+    /// other servers), and an operator who sets <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c> keeps their value.
+    /// </summary>
+    private static void UseInlineIo(this WebApplicationBuilder builder)
+    {
+        if (!builder.Configuration.GetValue($"{GatewayOptions.Section}:{nameof(GatewayOptions.InlineIo)}", true))
+        {
+            return;
+        }
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+        if (Assembly.GetEntryAssembly() == typeof(GatewayModule).Assembly && Environment.GetEnvironmentVariable(InlineCompletions) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineCompletions, "1");
+        }
     }
 
     // Closed unless configured: without a default policy the CORS middleware adds no Access-Control-* headers.

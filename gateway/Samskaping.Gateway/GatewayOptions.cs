@@ -28,6 +28,25 @@ internal sealed class GatewayOptions : IValidatableObject
     public int KeepAliveTimeoutSeconds { get; set; } = 60;
 
     /// <summary>
+    /// How long a bearer token that passed validation is taken as valid without checking it again (never past its
+    /// own expiry); 0 checks every request's token in full. Default 60 s. See <see cref="ValidatedTokens"/>.
+    /// </summary>
+    [Range(0, 300)]
+    public int TokenCacheSeconds { get; set; } = 60;
+
+    /// <summary>Most validated tokens remembered at once. Default 10 000 (a few MiB at most).</summary>
+    [Range(1, 1_000_000)]
+    public int TokenCacheEntries { get; set; } = 10_000;
+
+    /// <summary>
+    /// Run the gateway's request handling on the socket's I/O thread instead of handing every read, write and
+    /// forwarded answer to the thread pool (Kestrel's inline scheduling and .NET's inline socket completions). The
+    /// gateway's work per request is short and never blocks, so this saves the thread switches that are a large
+    /// part of its cost per request (docs/performance.md). Default on.
+    /// </summary>
+    public bool InlineIo { get; set; } = true;
+
+    /// <summary>
     /// Browser origins (<c>https://app.example.kommune.no</c>) that may call the API. Empty: CORS stays closed.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
