@@ -65,7 +65,7 @@ public sealed class ValidatedTokens : JsonWebTokenHandler
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (result is { IsValid: true, SecurityToken: JsonWebToken validated, ClaimsIdentity: { } identity })
         {
-            Remember(token, new Entry(validated, identity.Clone(), result.TokenType, Until(now, validated)));
+            Remember(token, new Entry(validated, identity.Clone(), result.TokenType, Until(now, validated)), now);
         }
         return result;
     }
@@ -78,11 +78,10 @@ public sealed class ValidatedTokens : JsonWebTokenHandler
         return expires < byLifetime ? expires : byLifetime;
     }
 
-    private void Remember(string token, Entry entry)
+    private void Remember(string token, Entry entry, DateTimeOffset now)
     {
         if (_passed.Count >= _capacity)
         {
-            var now = _clock.GetUtcNow();
             foreach (var (key, old) in _passed)
             {
                 if (old.Until <= now)
