@@ -44,6 +44,10 @@ public static class Extensions
         builder.AddPerUserRateLimiting();
 
         builder.Services.AddHealthChecks();
+        builder.Services.AddOptions<WholeAnswerOptions>()
+            .BindConfiguration(WholeAnswerOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier));
@@ -230,6 +234,9 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
+        // Inside the exception handler: an answer kept back and dropped by an exception leaves the response clean for
+        // it. Outside the status-code pages, so their problem answers (401, 404, 405) go out whole as well.
+        app.UseWholeAnswers();
         app.UseStatusCodePages();
         app.Use(RequestText.Refuse);
         app.UseAuthentication();
