@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -29,7 +28,7 @@ public sealed partial class FeedDelivery(
     private const int LeaseMarginSeconds = 5;
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(50);
     private const string ApplicantPurpose = "create the case on the benefit system's side (Digisos status feed)";
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly WakeSignal _wake = new(clock);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -270,17 +269,7 @@ public sealed partial class FeedDelivery(
         {
             wait = MinimumWait;
         }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(wait);
-        try
-        {
-            await _wake.Reader.WaitToReadAsync(timeout.Token);
-            _wake.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // Due or poll interval reached: look anyway.
-        }
+        await _wake.WaitAsync(wait, ct);
     }
 
     private async Task Pause(TimeSpan delay, CancellationToken ct)
@@ -297,7 +286,7 @@ public sealed partial class FeedDelivery(
 
     /// <summary>LISTEN for new versions (NOTIFY on commit by <see cref="FeedProjection"/>); reconnects after failures.</summary>
     private Task ListenForVersions(CancellationToken ct) =>
-        CommitListener.Run(dataSource, FeedProjection.Channel, () => _wake.Writer.TryWrite(true),
+        CommitListener.Run(dataSource, FeedProjection.Channel, _wake.Set,
             TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds), clock, logger, ct);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Status document version {Version} of case {CaseId} delivered ({Events} events)")]

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
-using System.Threading.Channels;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -33,7 +32,7 @@ internal sealed partial class OutboxRelay(
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(10);
 
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly WakeSignal _wake = new(clock);
     private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,7 +48,7 @@ internal sealed partial class OutboxRelay(
                 await CleanUpPublished(stoppingToken);
                 if (!more)
                 {
-                    await WaitForWork(options.Value.PollInterval, stoppingToken);
+                    await _wake.WaitAsync(options.Value.PollInterval, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -59,7 +58,7 @@ internal sealed partial class OutboxRelay(
             catch (Exception e)
             {
                 LogPublishFailed(logger, e.GetType().Name, e.Message, retryDelay.TotalMilliseconds);
-                await WaitForWork(retryDelay, stoppingToken, wakeEarly: false);
+                await Task.Delay(retryDelay, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
             }
         }
@@ -213,31 +212,9 @@ internal sealed partial class OutboxRelay(
             new { outboxBefore = now - options.Value.Retention, inboxBefore = now - options.Value.InboxRetention }, cancellationToken: ct));
     }
 
-    private async Task WaitForWork(TimeSpan atMost, CancellationToken ct, bool wakeEarly = true)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(atMost);
-        try
-        {
-            if (wakeEarly)
-            {
-                await _wake.Reader.WaitToReadAsync(timeout.Token);
-                _wake.Reader.TryRead(out _);
-            }
-            else
-            {
-                await Task.Delay(atMost, clock, ct);
-            }
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // Poll interval reached: look anyway.
-        }
-    }
-
     /// <summary>LISTEN on the outbox channel; reconnects after failures so the relay keeps waking on commit.</summary>
     private Task ListenForCommits(CancellationToken ct) =>
-        CommitListener.Run(dataSource, Outbox.Channel, () => _wake.Writer.TryWrite(true), options.Value.MaxRetryDelay, clock, logger, ct);
+        CommitListener.Run(dataSource, Outbox.Channel, _wake.Set, options.Value.MaxRetryDelay, clock, logger, ct);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox publish failed ({ExceptionType}: {Reason}); retrying in {DelayMs} ms")]
     private static partial void LogPublishFailed(ILogger logger, string exceptionType, string reason, double delayMs);
