@@ -10,14 +10,15 @@ namespace Samskaping.Bench.SystemUnderTest;
 
 /// <summary>What the numbers were measured on: the machine, its load, and the versions of what ran.</summary>
 public sealed record Machine(
-    int Cores, double MemoryGiB, string Os, string Kernel, string DotNet, string PostgreSql, string RabbitMq,
+    int Cores, string Cpu, double MemoryGiB, string Os, string Kernel, string DotNet, string PostgreSql, string RabbitMq,
     string LoadAverageAtStart, string? LoadAverageAtEnd)
 {
     public static async Task<Machine> Describe(BenchmarkEnvironment environment, CancellationToken ct) => new(
         Environment.ProcessorCount,
+        CpuModel(),
         Math.Round(MemTotalKilobytes() / 1024.0 / 1024.0, 1),
         OsName(),
-        RuntimeInformation.OSDescription,
+        KernelRelease(),
         RuntimeInformation.FrameworkDescription,
         await PostgresVersion(environment.Postgres, ct),
         await RabbitMqVersion(environment, ct),
@@ -28,8 +29,20 @@ public sealed record Machine(
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
+    /// <summary>The running kernel's release (uname -r), from /proc/sys/kernel/osrelease. Not
+    /// <see cref="RuntimeInformation.OSDescription"/>: on Linux that names the distribution, not the kernel.</summary>
+    public static string KernelRelease() =>
+        File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : Environment.OSVersion.VersionString;
+
+    /// <summary>The processor's model name from /proc/cpuinfo (a guest sees what its hypervisor reports).</summary>
+    public static string CpuModel()
+    {
+        var line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+        return line is null ? RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+    }
+
     public string ToMarkdown() => new StringBuilder()
-        .AppendLine(CultureInfo.InvariantCulture, $"Machine: {Cores} cores, {MemoryGiB} GiB memory, {Os} ({Kernel}), {DotNet}; ")
+        .AppendLine(CultureInfo.InvariantCulture, $"Machine: {Cores} cores ({Cpu}), {MemoryGiB} GiB memory, {Os}, kernel {Kernel}, {DotNet}; ")
         .AppendLine(CultureInfo.InvariantCulture, $"{PostgreSql}; RabbitMQ {RabbitMq}; ")
         .Append(CultureInfo.InvariantCulture, $"load average (1/5/15 min) at start {LoadAverageAtStart}, at end {LoadAverageAtEnd ?? "-"}.")
         .ToString();
