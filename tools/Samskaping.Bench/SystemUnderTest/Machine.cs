@@ -37,7 +37,7 @@ public sealed record Machine(
     /// <summary>The processor's model name from /proc/cpuinfo (a guest sees what its hypervisor reports).</summary>
     public static string CpuModel()
     {
-        var line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+        var line = FirstLineStartingWith("/proc/cpuinfo", "model name");
         return line is null ? RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
     }
 
@@ -49,15 +49,18 @@ public sealed record Machine(
 
     private static long MemTotalKilobytes()
     {
-        var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
+        var line = FirstLineStartingWith("/proc/meminfo", "MemTotal:");
         return line is null ? 0 : long.Parse(line["MemTotal:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
     private static string OsName()
     {
-        var line = File.Exists("/etc/os-release") ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal)) : null;
+        var line = FirstLineStartingWith("/etc/os-release", "PRETTY_NAME=");
         return line is null ? RuntimeInformation.OSDescription : line["PRETTY_NAME=".Length..].Trim('"');
     }
+
+    private static string? FirstLineStartingWith(string path, string prefix) =>
+        File.Exists(path) ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) : null;
 
     private static async Task<string> PostgresVersion(string connectionString, CancellationToken ct)
     {
