@@ -11,16 +11,18 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Access;
 
 /// <summary>
-/// Which entries of a service's access log concern one person: those about the person, and those about one of the
-/// person's cases that name no other person. Newest first, strictly before (<see cref="BeforeAt"/>, <see cref="BeforeId"/>)
-/// when given (keyset paging on (at, id)).
+/// Which entries of a service's access log concern one person: those about the person (under <see cref="PersonId"/>
+/// or <see cref="SamePersonIds"/>, the ids other households' records of the same person have), and those about one
+/// of the person's cases that name no other person. Newest first, strictly before (<see cref="BeforeAt"/>,
+/// <see cref="BeforeId"/>) when given (keyset paging on (at, id)).
 /// </summary>
 public sealed record AccessLogQuery(
     Guid? PersonId,
     [property: MaxLength(AccessLogQuery.MaxCases)] IReadOnlyList<Guid>? CaseIds,
     DateTimeOffset? BeforeAt,
     Guid? BeforeId,
-    [property: Range(1, AccessLogQuery.MaxLimit)] int? Limit)
+    [property: Range(1, AccessLogQuery.MaxLimit)] int? Limit,
+    [property: MaxLength(AccessLogQuery.MaxCases)] IReadOnlyList<Guid>? SamePersonIds = null)
 {
     public const int MaxLimit = 500;
     public const int MaxCases = 1000;
@@ -35,6 +37,10 @@ public sealed record AccessLogQuery(
         if (CaseIds is { Count: > MaxCases })
         {
             errors.Add("caseIds", $"At most {MaxCases} cases.");
+        }
+        if (SamePersonIds is { Count: > MaxCases })
+        {
+            errors.Add("samePersonIds", $"At most {MaxCases} records.");
         }
         if (BeforeAt.HasValue != BeforeId.HasValue)
         {
@@ -68,7 +74,8 @@ public static class AccessLogExport
         return group.MapPost("/query", (AccessLogQuery query, NpgsqlDataSource dataSource, CancellationToken ct) => Query(service, query, dataSource, ct))
             .WithName("InternalAccessLogQuery")
             .WithSummary("The entries of this service's access log about one person, newest first, keyset paged")
-            .WithDescription("Entries whose person is personId, and entries about one of caseIds that name no person. " +
+            .WithDescription("Entries whose person is personId (or one of samePersonIds: other households' records of the same person), " +
+                "and entries about one of caseIds that name no person. " +
                 "limit 1–500 (default 100); beforeAt + beforeId: the last entry of the previous page. For the cases service's " +
                 "person access history (privacy officer); a service token only.")
             .ProducesValidationProblem();
@@ -90,7 +97,7 @@ public static class AccessLogExport
     public static async Task<IReadOnlyList<AccessLogRecord>> Page(NpgsqlConnection connection, AccessLogQuery query, CancellationToken ct)
     {
         var parameters = new DynamicParameters();
-        parameters.Add("personId", query.PersonId!.Value);
+        parameters.Add("personIds", (query.SamePersonIds ?? []).Prepend(query.PersonId!.Value).ToArray());
         parameters.Add("caseIds", (query.CaseIds ?? []).ToArray());
         parameters.Add("beforeAt", query.BeforeAt, DbType.DateTimeOffset);
         parameters.Add("beforeId", query.BeforeId, DbType.Guid);
@@ -99,7 +106,7 @@ public static class AccessLogExport
             """
             SELECT id, at, subject, role, sector, case_id AS CaseId, person_id AS PersonId, action, purpose, correlation_id AS CorrelationId
             FROM access.access_log
-            WHERE (person_id = @personId OR (person_id IS NULL AND case_id = ANY(@caseIds)))
+            WHERE (person_id = ANY(@personIds) OR (person_id IS NULL AND case_id = ANY(@caseIds)))
               AND (@beforeAt IS NULL OR (at, id) < (@beforeAt, @beforeId))
             ORDER BY at DESC, id DESC
             LIMIT @take

@@ -59,6 +59,14 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
             $"SELECT {VisiblePredicate("@caseId")}", parameters, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// <paramref name="caseId"/> — the case of a grant, disbursement or other thing the caller named — when the user may
+    /// see it; null when not, or when the thing has no case because it does not exist. The check is made either way,
+    /// so "exists in a case you may not see" and "does not exist" take the same work and cannot be told apart by time.
+    /// </summary>
+    public async Task<Guid?> Visible(Guid? caseId, CurrentUser user, CancellationToken ct) =>
+        await CanSee(caseId ?? Guid.Empty, user, ct) ? caseId : null;
+
     /// <summary>True when a currently valid consent for the case covers <paramref name="sector"/>
     /// (coordination asks this before a sector may join).</summary>
     public async Task<bool> ConsentCovers(Guid caseId, string sector, CancellationToken ct)

@@ -34,6 +34,7 @@ public static class CoordinationModule
             bus.AddConsumer<ConsentWithdrawnConsumer>();
             bus.AddConsumer<GoalAgreedConsumer>();
             bus.AddConsumer<CaseClosedConsumer>();
+            bus.AddConsumer<CaseStatusChangedConsumer>();
             bus.AddConsumer<NegativeEffectReportedConsumer>();
             bus.AddConsumer<BenefitStatusChangedConsumer>();
         });

@@ -25,6 +25,7 @@ public static class GrantsModule
             bus.AddCaseParticipationConsumers();
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<CaseClosedConsumer>();
+            bus.AddConsumer<CaseStatusChangedConsumer>();
             bus.AddConsumer<HouseholdMemberAddedConsumer>();
         });
         builder.Services.AddAuthorizationBuilder()

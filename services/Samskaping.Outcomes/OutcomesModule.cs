@@ -22,6 +22,7 @@ public static class OutcomesModule
             bus.AddCaseParticipationConsumers();
             bus.AddConsumer<CaseActivatedScheduler>();
             bus.AddConsumer<ClosingScheduler>();
+            bus.AddConsumer<ReopeningScheduler>();
             bus.AddConsumer<CaseOpenedFactsConsumer>();
             bus.AddConsumer<LeadAssignedFactsConsumer>();
             bus.AddConsumer<HouseholdMemberAddedConsumer>();

@@ -62,13 +62,13 @@ public static class AccessHistoryApi
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var caseIds = await CasesOf(connection, id, ct);
-        if (caseIds is null)
+        if (await RecordsOf(connection, id, ct) is not { } records)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Person not found.",
                 detail: $"There is no person {id}.");
         }
-        var query = new AccessLogQuery(id, caseIds, before?.At, before?.Id, take + 1);
+        var (samePersonIds, caseIds) = records;
+        var query = new AccessLogQuery(id, caseIds, before?.At, before?.Id, take + 1, samePersonIds);
         var answers = await Task.WhenAll(AccessLogSourcesOptions.Expected
             .Select(service => sources.Query(service, query, ct))
             .Append(Local(connection, query, ct)));
@@ -87,8 +87,11 @@ public static class AccessHistoryApi
         return TypedResults.Ok(new PersonAccessHistoryPage(id, page, next?.Encode()));
     }
 
-    /// <summary>Null for an unknown person; otherwise the cases of every household the person belongs to.</summary>
-    private static async Task<Guid[]?> CasesOf(NpgsqlConnection connection, Guid personId, CancellationToken ct)
+    /// <summary>
+    /// Null for an unknown person; otherwise the person's records in other households (the same keyed hash: each
+    /// household keeps its own) and the cases of every household the person belongs to, so the history is whole.
+    /// </summary>
+    private static async Task<(Guid[] SamePersonIds, Guid[] CaseIds)?> RecordsOf(NpgsqlConnection connection, Guid personId, CancellationToken ct)
     {
         var known = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM cases.persons WHERE id = @personId)", new { personId }, cancellationToken: ct));
@@ -96,13 +99,19 @@ public static class AccessHistoryApi
         {
             return null;
         }
+        var same = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            """
+            SELECT DISTINCT o.person_id FROM cases.household_members m
+            JOIN cases.household_members o ON o.identity_number_lookup = m.identity_number_lookup
+            WHERE m.person_id = @personId AND o.person_id <> @personId
+            """, new { personId }, cancellationToken: ct))).ToArray();
         var caseIds = await connection.QueryAsync<Guid>(new CommandDefinition(
             """
             SELECT DISTINCT sak.id
             FROM cases.household_members m JOIN cases.cases sak ON sak.household_id = m.household_id
-            WHERE m.person_id = @personId
-            """, new { personId }, cancellationToken: ct));
-        return [.. caseIds];
+            WHERE m.person_id = ANY (@personIds)
+            """, new { personIds = same.Prepend(personId).ToArray() }, cancellationToken: ct));
+        return (same, [.. caseIds]);
     }
 
     // Cases' own log is read from its own database, on the request's connection, before the others answer.

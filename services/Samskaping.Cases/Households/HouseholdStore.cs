@@ -17,9 +17,10 @@ public sealed record GuardianshipDto(Guid ChildId, Guid GuardianId);
 /// <summary>POST /api/cases/{id}/members/{personId}/guardians.</summary>
 public sealed record AddGuardian(Guid? GuardianId);
 
-public sealed record KnownPersonDto(Guid PersonId, IReadOnlyList<KnownPersonCaseDto> Cases);
+public sealed record KnownPersonDto(IReadOnlyList<KnownPersonCaseDto> Cases);
 
-public sealed record KnownPersonCaseDto(Guid CaseId, Guid HouseholdId, string HouseholdName, string Role);
+/// <summary>A case the looked-up person belongs to, and the id its household knows the person by.</summary>
+public sealed record KnownPersonCaseDto(Guid CaseId, Guid HouseholdId, string HouseholdName, string Role, Guid PersonId);
 
 /// <summary>People and their households. Identity numbers are encrypted before they reach SQL and found only by their keyed hash.</summary>
 public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, CaseAccess access, PersonalDataProtector protector, TimeProvider clock)
@@ -46,49 +47,35 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, A
             }
         }
 
+        // The household's own record of the person, as its worker entered it, even when the number is known elsewhere:
+        // linked to other households' records by the keyed hash only, and nothing they recorded is read or told
+        // but that the person is in another household too (docs/security.md, Cases).
         var personId = Guid.CreateVersion7(now);
-        var name = member.Name;
-        if (member.IdentityNumber is { } number)
+        var number = member.IdentityNumber;
+        var lookup = number is null ? null : protector.LookupHash(number);
+        if (lookup is not null)
         {
-            // The same person is registered once: a concurrent insert of the same number loses on the unique index
-            // and finds the winner's row.
-            var inserted = await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
-                """
-                INSERT INTO cases.persons (id, name, name_search, birth_date, identity_number_encrypted, identity_number_lookup, created_by, created_at)
-                VALUES (@personId, @name, @search, @birthDate::date, @encrypted, @lookup, @subject, @now)
-                ON CONFLICT (identity_number_lookup) WHERE identity_number_lookup IS NOT NULL DO NOTHING
-                RETURNING id
-                """,
-                new
-                {
-                    personId, name, search = Search.Normalize(name), birthDate = member.BirthDate.ToDateTime(TimeOnly.MinValue),
-                    encrypted = protector.Encrypt(number, personId), lookup = protector.LookupHash(number), subject = user.Subject, now,
-                }, tx, cancellationToken: ct));
-            if (inserted is null)
-            {
-                var existing = await connection.QuerySingleAsync<(Guid Id, string Name)>(new CommandDefinition(
-                    "SELECT id, name FROM cases.persons WHERE identity_number_lookup = @lookup",
-                    new { lookup = protector.LookupHash(number) }, tx, cancellationToken: ct));
-                (personId, name) = existing;
-            }
-        }
-        else
-        {
+            // One addition of a number at a time, so of two at once the second sees the first.
             await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO cases.persons (id, name, name_search, birth_date, created_by, created_at)
-                VALUES (@personId, @name, @search, @birthDate::date, @subject, @now)
-                """,
-                new { personId, name, search = Search.Normalize(name), birthDate = member.BirthDate.ToDateTime(TimeOnly.MinValue), subject = user.Subject, now },
-                tx, cancellationToken: ct));
+                "SELECT pg_advisory_xact_lock(hashtextextended('cases.person:' || encode(@lookup, 'hex'), 0))", new { lookup }, tx, cancellationToken: ct));
         }
-
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO cases.persons (id, name, name_search, birth_date, identity_number_encrypted, identity_number_lookup, created_by, created_at)
+            VALUES (@personId, @Name, @search, @birthDate::date, @encrypted, @lookup, @subject, @now)
+            """,
+            new
+            {
+                personId, member.Name, search = Search.Normalize(member.Name), birthDate = member.BirthDate.ToDateTime(TimeOnly.MinValue),
+                encrypted = number is null ? null : protector.Encrypt(number, personId), lookup, subject = user.Subject, now,
+            }, tx, cancellationToken: ct));
+        // The keyed hash is on the membership too: one number once per household, enforced by a unique index.
         var added = await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO cases.household_members (household_id, person_id, role, added_by, added_at)
-            VALUES (@householdId, @personId, @role, @subject, @now)
+            INSERT INTO cases.household_members (household_id, person_id, role, identity_number_lookup, added_by, added_at)
+            VALUES (@householdId, @personId, @role, @lookup, @subject, @now)
             ON CONFLICT DO NOTHING
-            """, new { householdId, personId, role = member.Role, subject = user.Subject, now }, tx, cancellationToken: ct));
+            """, new { householdId, personId, role = member.Role, lookup, subject = user.Subject, now }, tx, cancellationToken: ct));
         if (added == 0)
         {
             return Refusal.Conflict("This person is already a member of the case's household.", "Already a member.");
@@ -101,9 +88,9 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, A
                 SELECT @householdId, g, @personId FROM unnest(@guardians) AS g
                 """, new { householdId, personId, guardians = member.Guardians.ToArray() }, tx, cancellationToken: ct));
         }
-        var alsoElsewhere = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM cases.household_members WHERE person_id = @personId AND household_id <> @householdId)",
-            new { personId, householdId }, tx, cancellationToken: ct));
+        var alsoElsewhere = lookup is not null && await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM cases.household_members WHERE identity_number_lookup = @lookup AND household_id <> @householdId)",
+            new { lookup, householdId }, tx, cancellationToken: ct));
 
         var summary = alsoElsewhere
             ? $"A household member ({member.Role}) was added who is also a member of another household."
@@ -112,7 +99,7 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, A
         await outbox.Enqueue(new HouseholdMemberAdded(caseId, householdId, personId, member.Role, member.BirthDate, alsoElsewhere, user.Subject, now), tx, ct);
         await accessLog.Write(user, caseId, personId, AccessActions.Create, "add household member", tx, ct);
         await tx.CommitAsync(ct);
-        return new MemberDto(personId, name, member.BirthDate, member.Role, member.IdentityNumber is not null, alsoElsewhere, member.Guardians);
+        return new MemberDto(personId, member.Name, member.BirthDate, member.Role, lookup is not null, alsoElsewhere, member.Guardians);
     }
 
     /// <summary>Records that <paramref name="guardianId"/> is a guardian of <paramref name="childId"/> in the case's household
@@ -155,27 +142,30 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, A
         return new GuardianshipDto(childId, guardianId);
     }
 
-    /// <summary>"Is this person already known?" by the keyed hash alone; answers only with the cases the caller may see.</summary>
-    public async Task<KnownPersonDto?> Lookup(IdentityNumber number, CurrentUser user, CancellationToken ct)
+    /// <summary>
+    /// "Is this person already known?" by the keyed hash alone; answers only with the cases the caller may see, each
+    /// with the person id that case's household knows the person by. Known only in cases the caller may not see, or
+    /// not known at all: the same work either way (one query, one access-log entry), so not even the time tells.
+    /// </summary>
+    public async Task<IReadOnlyList<KnownPersonCaseDto>> Lookup(IdentityNumber number, CurrentUser user, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var personId = await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
-            "SELECT id FROM cases.persons WHERE identity_number_lookup = @lookup", new { lookup = protector.LookupHash(number) }, cancellationToken: ct));
-        if (personId is null)
-        {
-            return null;
-        }
-        var cases = (await connection.QueryAsync<KnownPersonCaseDto>(new CommandDefinition(
+        var found = (await connection.QueryAsync<FoundRow>(new CommandDefinition(
             $"""
-            SELECT sak.id AS CaseId, sak.household_id AS HouseholdId, h.name AS HouseholdName, m.role
+            SELECT sak.id AS CaseId, sak.household_id AS HouseholdId, h.name AS HouseholdName, m.role, m.person_id AS PersonId,
+                   {CaseAccess.VisiblePredicate("sak.id")} AS Visible
             FROM cases.household_members m
             JOIN cases.cases sak ON sak.household_id = m.household_id
             JOIN cases.households h ON h.id = sak.household_id
-            WHERE m.person_id = @personId AND {CaseAccess.VisiblePredicate("sak.id")}
+            WHERE m.identity_number_lookup = @lookup
             ORDER BY sak.opened_at DESC, sak.id DESC
-            """, access.Parameters(user, new { personId }), cancellationToken: ct))).AsList();
-        // Looking someone up is a read of their data, whether or not the caller may see any of their cases.
-        await accessLog.Write(user, null, personId, AccessActions.Read, "identity number lookup", ct);
-        return cases.Count == 0 ? null : new KnownPersonDto(personId.Value, cases);
+            """, access.Parameters(user, new { lookup = protector.LookupHash(number) }), cancellationToken: ct))).AsList();
+        // Looking someone up is a read of their data, whether or not the caller may see any of their cases; an
+        // unknown number is logged as an attempt about nobody.
+        var people = found.Select(f => new AccessSubject(null, f.PersonId)).DefaultIfEmpty(new AccessSubject(null, null));
+        await accessLog.WriteMany(user, people, AccessActions.Read, "identity number lookup", ct);
+        return [.. found.Where(f => f.Visible).Select(f => new KnownPersonCaseDto(f.CaseId, f.HouseholdId, f.HouseholdName, f.Role, f.PersonId))];
     }
+
+    private sealed record FoundRow(Guid CaseId, Guid HouseholdId, string HouseholdName, string Role, Guid PersonId, bool Visible);
 }

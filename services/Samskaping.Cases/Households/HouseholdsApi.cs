@@ -20,9 +20,10 @@ public static class HouseholdsApi
             .WithName("AddHouseholdMember")
             .WithSummary("Add a person to the case's household")
             .WithDescription("role: guardian, parent, child, youth or other-adult. identityNumber (fødselsnummer or D-number) is optional, " +
-                "validated with both check digits and its birth date, stored encrypted and never answered back. A person already known by " +
-                "their number is linked, not copied: alsoInOtherHousehold tells when they belong to another household too. guardians lists " +
-                "members of this household who are the new member's guardians. Publishes HouseholdMemberAdded (without name or number).")
+                "validated with both check digits and its birth date, stored encrypted and never answered back. The household keeps its own " +
+                "record of the person (name, birth date, personId) as given here, also when the number is known in another household: " +
+                "alsoInOtherHousehold tells only that it is. guardians lists members of this household who are the new member's guardians. " +
+                "Publishes HouseholdMemberAdded (without name or number).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -42,8 +43,9 @@ public static class HouseholdsApi
             .RequireAuthorization(Policies.CaseWorker)
             .WithName("LookupPerson")
             .WithSummary("Is this person already known? By national identity number, in the body")
-            .WithDescription("Answers with the person's id and the cases (and households) the caller may see; 404 when the person is unknown " +
-                "or only in cases the caller may not see. Found by a keyed hash, without decrypting anything. Access-logged.")
+            .WithDescription("Answers with the cases (and households) the caller may see, each with the personId its household knows the " +
+                "person by; 404 when the person is unknown or only in cases the caller may not see (the two cannot be told apart, not " +
+                "even by time). Found by a keyed hash, without decrypting anything. Access-logged, also when nothing is found.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
@@ -91,10 +93,10 @@ public static class HouseholdsApi
             errors.Add("identityNumber", request.IdentityNumber is null ? "Required." : why!);
             return errors.Problem("The person could not be looked up.");
         }
-        var known = await store.Lookup(number, user, ct);
-        return known is null
+        var cases = await store.Lookup(number, user, ct);
+        return cases.Count == 0
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Person not found.",
                 detail: "No person with this identity number is in a case your sector takes part in.")
-            : TypedResults.Ok(known);
+            : TypedResults.Ok(new KnownPersonDto(cases));
     }
 }

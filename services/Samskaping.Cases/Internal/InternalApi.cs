@@ -50,7 +50,8 @@ public static class InternalApi
         group.MapPost("/persons/resolve", Resolve)
             .WithName("InternalResolvePerson")
             .WithSummary("Which households and cases a person with this identity number belongs to")
-            .WithDescription($"The identity number goes in the body, never in the URL. An unknown person is an empty list. Needs {PurposeHeader}.")
+            .WithDescription("The identity number goes in the body, never in the URL. One entry per household, with the personId that " +
+                $"household knows the person by (each household keeps its own record). An unknown person is an empty list. Needs {PurposeHeader}.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
@@ -137,13 +138,12 @@ public static class InternalApi
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<MembershipRow>(new CommandDefinition(
             """
-            SELECT p.id AS PersonId, m.household_id AS HouseholdId,
+            SELECT m.person_id AS PersonId, m.household_id AS HouseholdId,
                    coalesce(array_agg(sak.id ORDER BY sak.opened_at) FILTER (WHERE sak.id IS NOT NULL), '{}') AS CaseIds
-            FROM cases.persons p
-            JOIN cases.household_members m ON m.person_id = p.id
+            FROM cases.household_members m
             LEFT JOIN cases.cases sak ON sak.household_id = m.household_id
-            WHERE p.identity_number_lookup = @lookup
-            GROUP BY p.id, m.household_id
+            WHERE m.identity_number_lookup = @lookup
+            GROUP BY m.person_id, m.household_id
             ORDER BY m.household_id
             """, new { lookup = protector.LookupHash(number) }, cancellationToken: ct))).AsList();
         foreach (var personId in rows.Select(r => r.PersonId).Distinct())

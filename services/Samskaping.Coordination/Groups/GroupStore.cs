@@ -172,15 +172,33 @@ public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox, Acces
         return uncovered;
     }
 
-    /// <summary>The case was closed: no more changes, and a waiting handover is cancelled.</summary>
-    public static async Task Close(CaseClosed closed, NpgsqlTransaction tx, CancellationToken ct)
+    /// <summary>
+    /// Follows the case's lifecycle both ways: a closed case takes no more changes and its waiting handovers are
+    /// cancelled; a reopened one takes changes again. Only a change newer than the last one applied moves the group,
+    /// since a CaseClosed and the reopen after it may arrive in either order; a close that came late cancels only the
+    /// handovers asked before the reopen. A change before the group exists (CaseOpened not yet here) is retried.
+    /// </summary>
+    public static async Task RecordStatus(Guid caseId, bool closed, DateTimeOffset at, NpgsqlTransaction tx, CancellationToken ct)
     {
-        await tx.Connection!.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE coordination.groups SET closed_at = @ClosedAt WHERE case_id = @CaseId AND closed_at IS NULL;
-            UPDATE coordination.handovers SET status = 'cancelled', decided_by = 'system', decided_at = @ClosedAt, reason = 'case closed'
-            WHERE case_id = @CaseId AND status = 'requested';
-            """, new { closed.CaseId, closed.ClosedAt }, tx, cancellationToken: ct));
+        var connection = tx.Connection!;
+        var group = await connection.QuerySingleOrDefaultAsync<(Guid CaseId, DateTime? StatusChangedAt)?>(new CommandDefinition(
+            "SELECT case_id, status_changed_at FROM coordination.groups WHERE case_id = @caseId FOR UPDATE", new { caseId }, tx, cancellationToken: ct))
+            ?? throw new InvalidOperationException($"No coordination group for case {caseId} yet; the message is retried.");
+        DateTimeOffset? newer = group.StatusChangedAt is { } known && known.AsUtc() > at ? known.AsUtc() : null;
+        if (newer is null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE coordination.groups SET closed_at = @closedAt, status_changed_at = @at WHERE case_id = @caseId",
+                new { caseId, closedAt = closed ? at : (DateTimeOffset?)null, at }, tx, cancellationToken: ct));
+        }
+        if (closed)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE coordination.handovers SET status = 'cancelled', decided_by = 'system', decided_at = @at, reason = 'case closed'
+                WHERE case_id = @caseId AND status = 'requested' AND (@newer::timestamptz IS NULL OR requested_at < @newer)
+                """, new { caseId, at, newer }, tx, cancellationToken: ct));
+        }
     }
 
     private async Task<bool> Remove(Guid caseId, string sector, string reason, DateTimeOffset at, NpgsqlTransaction tx, CancellationToken ct)

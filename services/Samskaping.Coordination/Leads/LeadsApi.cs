@@ -150,7 +150,9 @@ public static class LeadsApi
         Guid caseId, Guid handoverId, CurrentUser user, LeadStore store, CaseAccess access, CancellationToken ct)
     {
         var handover = await store.FindHandover(caseId, handoverId, ct);
-        if (handover is null || (handover.To != user.Subject && !await access.CanSee(caseId, user, ct)))
+        // Asked even when there is no such handover, so one on a case the caller may not see costs the same as none.
+        var sees = await access.CanSee(caseId, user, ct);
+        if (handover is null || (handover.To != user.Subject && !sees))
         {
             return HandoverNotFound(handoverId);
         }

@@ -22,7 +22,9 @@ public sealed class HouseholdMemberAddedConsumer(Inbox inbox, GrantCaseStore cas
 
 /// <summary>
 /// When a case closes, its planned disbursements are stopped and their reservations go back to the fund. Exactly
-/// once: the inbox ignores a redelivered message, and a second CaseClosed finds nothing planned any more.
+/// once: the inbox ignores a redelivered message, and a second CaseClosed finds nothing planned any more. A close
+/// that arrives after the reopen that followed it leaves the case open and stops only what was planned before the
+/// reopen, so both orders end alike.
 /// </summary>
 public sealed class CaseClosedConsumer(Inbox inbox, GrantCaseStore cases, DisbursementStore disbursements) : IConsumer<CaseClosed>
 {
@@ -32,8 +34,9 @@ public sealed class CaseClosedConsumer(Inbox inbox, GrantCaseStore cases, Disbur
         inbox.Receive(context, nameof(CaseClosedConsumer), async (tx, ct) =>
         {
             var closed = context.Message;
-            await cases.RecordClosed(closed, tx, ct);
-            foreach (var disbursement in await DisbursementStore.LockPlannedOfCase(tx, closed.CaseId, ct))
+            var newest = await cases.RecordStatus(closed.CaseId, closed: true, closed.ClosedAt, tx, ct);
+            var reopenedAt = newest > closed.ClosedAt ? newest : (DateTimeOffset?)null;
+            foreach (var disbursement in await DisbursementStore.LockPlannedOfCase(tx, closed.CaseId, reopenedAt, ct))
             {
                 if (await disbursements.End(tx, disbursement, DisbursementStatuses.Stopped, Reason, closed.ClosedBy, ct) is { } posting)
                 {
@@ -41,4 +44,19 @@ public sealed class CaseClosedConsumer(Inbox inbox, GrantCaseStore cases, Disbur
                 }
             }
         });
+}
+
+/// <summary>A reopened case (closed → intake or active) takes grant requests and approvals again.</summary>
+public sealed class CaseStatusChangedConsumer(Inbox inbox, GrantCaseStore cases) : IConsumer<CaseStatusChanged>
+{
+    public Task Consume(ConsumeContext<CaseStatusChanged> context)
+    {
+        var changed = context.Message;
+        // The closing itself comes as CaseClosed, with its effects; only a move out of closed is news here.
+        if (changed.From != CaseStatuses.Closed)
+        {
+            return Task.CompletedTask;
+        }
+        return inbox.Receive(context, nameof(CaseStatusChangedConsumer), (tx, ct) => cases.RecordStatus(changed.CaseId, closed: false, changed.ChangedAt, tx, ct));
+    }
 }

@@ -5,7 +5,7 @@ using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Cases;
 
-/// <summary>What the grants service knows of a case: who opened it and when, its household, whether it has closed.</summary>
+/// <summary>What the grants service knows of a case: who opened it and when, its household, whether it is closed now.</summary>
 /// <param name="HouseholdId">Null until cases tells us (older CaseOpened messages carry none); grants then treat the case as its own household.</param>
 public sealed record GrantCase(
     Guid CaseId, string OpenedBySector, DateTimeOffset OpenedAt, DateTimeOffset RecordedAt, Guid? HouseholdId, DateTimeOffset? ClosedAt);
@@ -30,13 +30,25 @@ public sealed class GrantCaseStore(NpgsqlDataSource dataSource, TimeProvider clo
             ON CONFLICT (case_id) DO UPDATE SET household_id = COALESCE(grants.cases.household_id, excluded.household_id)
             """, new { caseId, householdId, now = clock.Now() }, tx, cancellationToken: ct));
 
-    /// <summary>Marks the case closed (remembering a close that arrives before the opening).</summary>
-    public Task RecordClosed(CaseClosed closed, NpgsqlTransaction tx, CancellationToken ct) =>
-        tx.Connection!.ExecuteAsync(new CommandDefinition(
+    /// <summary>
+    /// Follows the case's lifecycle both ways: closed, or open again, as of <paramref name="at"/> — unless a newer
+    /// change is known already, since a CaseClosed and the reopen after it may arrive in either order (a change that
+    /// arrives before the opening is remembered too). Returns the time of the newest change known, later than
+    /// <paramref name="at"/> when this one came late.
+    /// </summary>
+    public async Task<DateTimeOffset> RecordStatus(Guid caseId, bool closed, DateTimeOffset at, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var newest = await tx.Connection!.ExecuteScalarAsync<DateTime>(new CommandDefinition(
             """
-            INSERT INTO grants.cases (case_id, recorded_at, closed_at) VALUES (@CaseId, @now, @ClosedAt)
-            ON CONFLICT (case_id) DO UPDATE SET closed_at = COALESCE(grants.cases.closed_at, excluded.closed_at)
-            """, new { closed.CaseId, closed.ClosedAt, now = clock.Now() }, tx, cancellationToken: ct));
+            WITH applied AS (
+                INSERT INTO grants.cases (case_id, recorded_at, closed_at, status_changed_at) VALUES (@caseId, @now, @closedAt, @at)
+                ON CONFLICT (case_id) DO UPDATE SET closed_at = excluded.closed_at, status_changed_at = excluded.status_changed_at
+                    WHERE grants.cases.status_changed_at IS NULL OR grants.cases.status_changed_at < excluded.status_changed_at
+                RETURNING status_changed_at)
+            SELECT coalesce((SELECT status_changed_at FROM applied), (SELECT status_changed_at FROM grants.cases WHERE case_id = @caseId))
+            """, new { caseId, closedAt = closed ? at : (DateTimeOffset?)null, at, now = clock.Now() }, tx, cancellationToken: ct));
+        return newest.AsUtc();
+    }
 
     public async Task<GrantCase?> Find(Guid caseId, CancellationToken ct)
     {

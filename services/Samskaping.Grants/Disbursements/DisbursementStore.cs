@@ -53,13 +53,15 @@ public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger le
             $"SELECT {RowColumns} FROM grants.disbursements d JOIN grants.grants g ON g.id = d.grant_id WHERE d.id = @disbursementId FOR UPDATE OF d",
             new { disbursementId }, tx, cancellationToken: ct));
 
-    /// <summary>The planned disbursements of a case, locked in id order (so two closings never deadlock).</summary>
-    public static async Task<IReadOnlyList<DisbursementRow>> LockPlannedOfCase(NpgsqlTransaction tx, Guid caseId, CancellationToken ct) =>
+    /// <summary>The planned disbursements of a case, locked in id order (so two closings never deadlock); only those planned
+    /// before <paramref name="plannedBefore"/> when given.</summary>
+    public static async Task<IReadOnlyList<DisbursementRow>> LockPlannedOfCase(NpgsqlTransaction tx, Guid caseId, DateTimeOffset? plannedBefore, CancellationToken ct) =>
         (await tx.Connection!.QueryAsync<DisbursementRow>(new CommandDefinition(
             $"""
             SELECT {RowColumns} FROM grants.disbursements d JOIN grants.grants g ON g.id = d.grant_id
-            WHERE d.case_id = @caseId AND d.status = 'planned' ORDER BY d.id FOR UPDATE OF d
-            """, new { caseId }, tx, cancellationToken: ct))).AsList();
+            WHERE d.case_id = @caseId AND d.status = 'planned' AND (@plannedBefore::timestamptz IS NULL OR d.planned_at < @plannedBefore)
+            ORDER BY d.id FOR UPDATE OF d
+            """, new { caseId, plannedBefore }, tx, cancellationToken: ct))).AsList();
 
     public async Task<Guid?> CaseOf(Guid disbursementId, CancellationToken ct)
     {

@@ -314,7 +314,7 @@ public static class GrantsApi
         {
             return keyProblem;
         }
-        if (await store.CaseOf(disbursementId, ct) is not { } caseId || !await access.CanSee(caseId, user, ct))
+        if (await access.Visible(await store.CaseOf(disbursementId, ct), user, ct) is not { } caseId)
         {
             return GrantsProblems.DisbursementNotFound(disbursementId);
         }
@@ -339,5 +339,5 @@ public static class GrantsApi
     }
 
     private static async Task<Guid?> VisibleCase(Guid grantId, CurrentUser user, CaseAccess access, GrantStore store, CancellationToken ct) =>
-        await store.CaseOf(grantId, ct) is { } caseId && await access.CanSee(caseId, user, ct) ? caseId : null;
+        await access.Visible(await store.CaseOf(grantId, ct), user, ct);
 }

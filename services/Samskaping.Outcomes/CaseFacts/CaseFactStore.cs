@@ -14,12 +14,19 @@ public static class CaseFactStore
             ON CONFLICT (case_id) DO UPDATE SET activated_at = COALESCE(outcomes.case_facts.activated_at, excluded.activated_at)
             """, new { caseId, at }, tx, cancellationToken: ct));
 
-    public static Task Closed(Guid caseId, DateTimeOffset at, NpgsqlTransaction tx, CancellationToken ct) =>
+    /// <summary>
+    /// The case closed (<paramref name="closed"/>) or was reopened at <paramref name="at"/>. Kept as history, and the
+    /// case counts as closed when its newest change is a closing: CaseClosed and a later reopen may arrive in either order.
+    /// </summary>
+    public static Task LifecycleChanged(Guid caseId, bool closed, DateTimeOffset at, NpgsqlTransaction tx, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO outcomes.case_facts (case_id, closed_at) VALUES (@caseId, @at)
-            ON CONFLICT (case_id) DO UPDATE SET closed_at = excluded.closed_at
-            """, new { caseId, at }, tx, cancellationToken: ct));
+            INSERT INTO outcomes.case_lifecycle (case_id, changed_at, closed) VALUES (@caseId, @at, @closed) ON CONFLICT DO NOTHING;
+            INSERT INTO outcomes.case_facts (case_id, closed_at)
+            SELECT @caseId, CASE WHEN l.closed THEN l.changed_at END
+            FROM outcomes.case_lifecycle l WHERE l.case_id = @caseId ORDER BY l.changed_at DESC LIMIT 1
+            ON CONFLICT (case_id) DO UPDATE SET closed_at = excluded.closed_at;
+            """, new { caseId, closed, at }, tx, cancellationToken: ct));
 
     /// <summary>The lead sector as of <paramref name="since"/>, unless a newer one is known: reports group a case under one sector.</summary>
     public static Task Lead(Guid caseId, string sector, DateTimeOffset since, NpgsqlTransaction tx, CancellationToken ct) =>

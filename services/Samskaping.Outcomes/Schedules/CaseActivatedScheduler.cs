@@ -29,6 +29,8 @@ public sealed class CaseActivatedScheduler(Inbox inbox, ScheduleStore schedules,
             {
                 await schedules.Schedule(changed.CaseId, MeasurementKinds.FollowUp, months, changed.ChangedAt.AddMonths(months), tx, ct);
             }
+            // A closing that arrived before this activation already applies to the follow-ups just scheduled.
+            await ScheduleStore.FollowLifecycle(changed.CaseId, tx, ct);
         });
     }
 }

@@ -33,13 +33,22 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider cloc
             """, new { id = Guid.CreateVersion7(now), caseId, kind, offsetMonths, dueAt, now }, tx, cancellationToken: ct));
     }
 
-    /// <summary>Follow-ups that would fall after closing are not taken; the closing measurement replaces them.</summary>
-    public Task CancelFollowUpsAfter(Guid caseId, DateTimeOffset closedAt, NpgsqlTransaction tx, CancellationToken ct) =>
+    /// <summary>
+    /// Follow-ups that fall while the case is closed are not taken (the closing measurement replaces them), and come
+    /// back when a reopen puts them in an open period again. Decided from the whole lifecycle history
+    /// (<see cref="CaseFacts.CaseFactStore.LifecycleChanged"/>), so the order the events arrived in does not matter;
+    /// cancelled_at is the closing they fell after.
+    /// </summary>
+    public static Task FollowLifecycle(Guid caseId, NpgsqlTransaction tx, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE outcomes.measurements SET cancelled_at = @closedAt
-            WHERE case_id = @caseId AND kind = 'follow-up' AND due_at > @closedAt AND completed_at IS NULL AND cancelled_at IS NULL
-            """, new { caseId, closedAt }, tx, cancellationToken: ct));
+            UPDATE outcomes.measurements m SET cancelled_at = state.closed_since
+            FROM (SELECT f.id, (SELECT CASE WHEN l.closed THEN l.changed_at END FROM outcomes.case_lifecycle l
+                                WHERE l.case_id = f.case_id AND l.changed_at < f.due_at ORDER BY l.changed_at DESC LIMIT 1) AS closed_since
+                  FROM outcomes.measurements f
+                  WHERE f.case_id = @caseId AND f.kind = 'follow-up' AND f.completed_at IS NULL) state
+            WHERE m.id = state.id AND m.cancelled_at IS DISTINCT FROM state.closed_since
+            """, new { caseId }, tx, cancellationToken: ct));
 
     public async Task<IReadOnlyList<Measurement>> ForCase(Guid caseId, CancellationToken ct)
     {

@@ -113,6 +113,47 @@ public sealed class ScheduleTests(OutcomesSystem system)
     }
 
     [Fact]
+    public async Task A_reopen_brings_back_the_follow_ups_after_it_whichever_of_close_and_reopen_arrives_first()
+    {
+        using var kari = system.Client("oppvekst", "caseworker");
+        var schedules = new List<List<string>>();
+        foreach (var reopenFirst in new[] { false, true })
+        {
+            var (caseId, _, _) = await system.OpenCase();
+            await system.Activate(caseId);
+            var closedAt = system.Clock.GetUtcNow().AddDays(120);
+            var closed = new CaseClosed(caseId, "Goals reached", "kari", closedAt);
+            var reopened = new CaseStatusChanged(caseId, CaseStatuses.Closed, CaseStatuses.Active, "Back again", "kari", "oppvekst", closedAt.AddDays(70));
+            foreach (var publish in reopenFirst ? new Func<Task>[] { () => Reopen(reopened), () => Close(closed) } : [() => Close(closed), () => Reopen(reopened)])
+            {
+                await publish();
+            }
+
+            var schedule = await kari.GetFromJsonAsync<JsonElement>($"/api/outcomes/cases/{caseId}/schedule");
+            schedules.Add([.. schedule.GetProperty("measurements").EnumerateArray()
+                .Select(m => $"{m.GetProperty("kind").GetString()}:{(m.GetProperty("offsetMonths").ValueKind == JsonValueKind.Number ? m.GetProperty("offsetMonths").GetInt32() : 0)}:{m.GetProperty("status").GetString()}")]);
+        }
+
+        // The 6-month follow-up falls while the case is closed; the 12-month one after the reopen.
+        schedules[0].ShouldBe(["baseline:0:due", "follow-up:3:due", "closing:0:due", "follow-up:6:cancelled", "follow-up:12:due"]);
+        schedules[1].ShouldBe(schedules[0], "the order the events arrived in makes no difference");
+    }
+
+    private async Task Close(CaseClosed closed)
+    {
+        await system.Publish(closed);
+        await Eventually.True(async () => await system.Database.Scalar<long>(
+            "SELECT count(*) FROM outcomes.measurements WHERE case_id = @c AND kind = 'closing'", ("c", closed.CaseId)) == 1, what: "the closing measurement");
+    }
+
+    private async Task Reopen(CaseStatusChanged reopened)
+    {
+        await system.Publish(reopened);
+        await Eventually.True(async () => await system.Database.Scalar<long>(
+            "SELECT count(*) FROM outcomes.case_lifecycle WHERE case_id = @c AND NOT closed", ("c", reopened.CaseId)) == 1, what: "the reopen to be received");
+    }
+
+    [Fact]
     public async Task The_overdue_list_needs_a_known_sector()
     {
         using var kari = system.Client("oppvekst", "caseworker");
