@@ -33,7 +33,7 @@ one_of() { # VALUE LIST...
 }
 
 cmd_token() {
-  local sector="" role="" name="Dev User" sub="" minutes=60
+  local sector="" role="" name="" named=0 sub="" minutes=60
   while (($#)); do
     case $1 in
       --sector | --role | --name | --sub | --minutes)
@@ -41,7 +41,7 @@ cmd_token() {
         case $1 in
           --sector) sector=$2 ;;
           --role) role=$2 ;;
-          --name) name=$2 ;;
+          --name) name=$2 named=1 ;;
           --sub) sub=$2 ;;
           --minutes) minutes=$2 ;;
         esac
@@ -53,8 +53,15 @@ cmd_token() {
   one_of "$sector" "${SECTORS[@]}" || usage_error "--sector must be one of: ${SECTORS[*]} (got '${sector}')"
   one_of "$role" "${ROLES[@]}" || usage_error "--role must be one of: ${ROLES[*]} (got '${role}')"
   [[ $minutes =~ ^[1-9][0-9]{0,5}$ ]] || usage_error "--minutes must be a positive whole number"
-  [[ -n $name ]] || usage_error "--name must not be empty"
-  [[ -n $sub ]] || sub="$(default_subject "$name")"
+  if ((named)); then
+    [[ -n $name ]] || usage_error "--name must not be empty"
+    [[ -n $sub ]] || sub="$(default_subject "$name")"
+  else
+    # Unnamed, each sector and role is a person of its own: coordination knows its lead by subject, so a subject
+    # shared by every unnamed token would make each of them the lead of the others' cases.
+    name="Dev $role, $sector"
+    [[ -n $sub ]] || sub="dev-$sector-$role"
+  fi
 
   ensure_signing_key
   command -v openssl >/dev/null || die "openssl is needed: apt-get install -y openssl"
