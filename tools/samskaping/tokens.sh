@@ -63,14 +63,21 @@ cmd_token() {
     [[ -n $sub ]] || sub="dev-$sector-$role"
   fi
 
-  ensure_signing_key
   command -v openssl >/dev/null || die "openssl is needed: apt-get install -y openssl"
   local now key_hex header claims signing_input signature
   now="$(date +%s)"
-  key_hex="$(openssl base64 -d -A <"$KEY_FILE" | od -An -v -tx1 | tr -d ' \n')"
-  ((${#key_hex} == 64)) || die "$KEY_FILE does not hold a base64 32-byte key; delete it to get a new one"
+  # The settings of a system (a shell that sourced .samskaping/env, a test system) say whom to sign for; without
+  # them, the development key and issuer of ./samskaping up.
+  if [[ -n ${Auth__SigningKey:-} ]]; then
+    key_hex="$(printf '%s' "$Auth__SigningKey" | openssl base64 -d -A | od -An -v -tx1 | tr -d ' \n')"
+    ((${#key_hex} >= 64)) || die "Auth__SigningKey is not the base64 of at least 32 bytes"
+  else
+    ensure_signing_key
+    key_hex="$(openssl base64 -d -A <"$KEY_FILE" | od -An -v -tx1 | tr -d ' \n')"
+    ((${#key_hex} == 64)) || die "$KEY_FILE does not hold a base64 32-byte key; delete it to get a new one"
+  fi
   header='{"alg":"HS256","typ":"JWT"}'
-  claims="{\"iss\":$(json_string "$AUTH_ISSUER"),\"aud\":$(json_string "$AUTH_AUDIENCE")"
+  claims="{\"iss\":$(json_string "${Auth__Issuer:-$AUTH_ISSUER}"),\"aud\":$(json_string "${Auth__Audience:-$AUTH_AUDIENCE}")"
   claims+=",\"sub\":$(json_string "$sub"),\"name\":$(json_string "$name")"
   claims+=",\"role\":$(json_string "$role"),\"sector\":$(json_string "$sector")"
   claims+=",\"iat\":$now,\"nbf\":$now,\"exp\":$((now + minutes * 60))"

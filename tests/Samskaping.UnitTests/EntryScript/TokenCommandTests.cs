@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Shouldly;
 using Xunit;
 
@@ -48,6 +50,30 @@ public sealed class TokenCommandTests
 
         run.ExitCode.ShouldBe(2);
         run.Errors.ShouldContain("--name must not be empty");
+    }
+
+    [Fact]
+    public async Task A_token_is_signed_for_the_system_its_environment_names()
+    {
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var system = new Dictionary<string, string?>
+        {
+            ["Auth__SigningKey"] = key,
+            ["Auth__Issuer"] = "some-system",
+            ["Auth__Audience"] = "its-audience",
+        };
+
+        var run = EntryScript.Invoke(system, "token", "--sector", "nav", "--role", "analyst");
+
+        run.ExitCode.ShouldBe(0, run.Errors);
+        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(run.Output.Trim(), new TokenValidationParameters
+        {
+            ValidIssuer = "some-system",
+            ValidAudience = "its-audience",
+            IssuerSigningKey = new SymmetricSecurityKey(Convert.FromBase64String(key)),
+        });
+        validation.IsValid.ShouldBeTrue(validation.Exception?.Message);
+        ((JsonWebToken)validation.SecurityToken).Subject.ShouldBe("dev-nav-analyst");
     }
 
     private static JsonWebToken Token(params string[] options)
