@@ -46,7 +46,7 @@ print_urls() {
   echo "  curl -X POST http://127.0.0.1:$GATEWAY_PORT/api/cases -H \"Authorization: Bearer \$TOKEN\" \\"
   echo "    -H 'Content-Type: application/json' -d '{\"householdName\": \"Familien Berg\", \"need\": {\"text\": \"Vi trenger hjelp.\"}}'"
   echo "  (the README's walk-through goes on from there)"
-  echo "The NAV-style simulator: faults at http://127.0.0.1:5086/simulator/faults (README \"Benefits\")"
+  echo "The NAV-style simulator: faults at http://127.0.0.1:5086/simulator/faults (services/Samskaping.Benefits/README.md)"
   echo
   echo "Logs: $APPHOST_LOG    Stop: ./samskaping down"
 }
