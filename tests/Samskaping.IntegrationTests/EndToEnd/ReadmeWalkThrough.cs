@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -81,11 +82,11 @@ internal sealed partial class ReadmeWalkThrough(IReadOnlyList<ReadmeWalkThrough.
         var stateAfter = Path.Combine(calls, "state");
         var script = new StringBuilder()
             .AppendLine("set -euo pipefail")
-            .AppendLine(CultureInvariant($"source {Quote(work.State)}"))
-            .AppendLine(CultureInvariant($"readme_calls={Quote(calls)}"))
+            .AppendLine($"source {Quote(work.State)}")
+            .AppendLine($"readme_calls={Quote(calls)}")
             .AppendLine(CurlWrapper)
             .AppendLine(step.Text.Replace(ReadmeGateway, gateway.ToString().TrimEnd('/'), StringComparison.Ordinal))
-            .AppendLine(CultureInvariant($"for name in {string.Join(' ', variables)}; do if [[ -v $name ]]; then declare -p \"$name\"; fi; done >{Quote(stateAfter)}"))
+            .AppendLine($"for name in {string.Join(' ', variables)}; do if [[ -v $name ]]; then declare -p \"$name\"; fi; done >{Quote(stateAfter)}")
             .ToString();
         var (exit, errors) = Bash(script, environment);
         var recorded = Recorded(calls);
@@ -155,7 +156,7 @@ internal sealed partial class ReadmeWalkThrough(IReadOnlyList<ReadmeWalkThrough.
             var comment = ExpectationComment().Match(line);
             if (comment.Success)
             {
-                var status = int.Parse(comment.Groups["status"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                var status = int.Parse(comment.Groups["status"].Value, CultureInfo.InvariantCulture);
                 expectations.Add(new Expectation(status, Fields(comment.Groups["text"].Value), comment.Groups["text"].Value.Trim()));
                 goesOn = true;
             }
@@ -186,13 +187,13 @@ internal sealed partial class ReadmeWalkThrough(IReadOnlyList<ReadmeWalkThrough.
 
     private static List<Call> Recorded(string folder)
     {
-        var count = File.Exists(Path.Combine(folder, "count")) ? int.Parse(File.ReadAllText(Path.Combine(folder, "count")).Trim(), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var count = File.Exists(Path.Combine(folder, "count")) ? int.Parse(File.ReadAllText(Path.Combine(folder, "count")).Trim(), CultureInfo.InvariantCulture) : 0;
         return [.. Enumerable.Range(1, count).Select(n =>
         {
             var request = File.ReadAllText(Path.Combine(folder, $"{n}.request")).Trim().Split(' ', 2);
             var status = File.ReadAllText(Path.Combine(folder, $"{n}.status")).Trim();
             var body = File.Exists(Path.Combine(folder, $"{n}.body")) ? File.ReadAllText(Path.Combine(folder, $"{n}.body")) : "";
-            return new Call(request[0], request.ElementAtOrDefault(1) ?? "", int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), body);
+            return new Call(request[0], request.ElementAtOrDefault(1) ?? "", int.Parse(status, CultureInfo.InvariantCulture), body);
         })];
     }
 
@@ -216,8 +217,6 @@ internal sealed partial class ReadmeWalkThrough(IReadOnlyList<ReadmeWalkThrough.
     }
 
     private static string Quote(string path) => "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static string CultureInvariant(FormattableString text) => FormattableString.Invariant(text);
 
     // Each call keeps its method, address, status and body in the step's folder and passes the body on unchanged, so
     // `CASE=$(curl ... | sed ...)` works as it does for a reader.
