@@ -12,7 +12,8 @@
 # --dev-signing-key also creates samskaping-auth (signing-key) for clusters without an OIDC provider.
 # --with-simulator also creates samskaping-benefits-nav (client-secret, integrasjon-passord, inbound-signing-key)
 # with fresh random values, shared by the benefits service and the NAV-style simulator. Against a real benefit
-# system, create that Secret yourself from the credentials NAV/Fiks and Maskinporten gave you (README).
+# system, create that Secret yourself from the credentials NAV/Fiks and Maskinporten gave you
+# (services/Samskaping.Benefits/README.md).
 set -euo pipefail
 
 namespace=${1:?usage: create-secrets.sh NAMESPACE [--dev-signing-key] [--with-simulator]}

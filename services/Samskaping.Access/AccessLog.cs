@@ -24,7 +24,7 @@ public readonly record struct AccessSubject(Guid? CaseId, Guid? PersonId)
 }
 
 /// <summary>
-/// Writes who looked at or changed a person's data (DESIGN.md §5). Written in the caller's transaction where
+/// Writes who looked at or changed a person's data (docs/architecture.md §5). Written in the caller's transaction where
 /// there is one, so a change and its log entry are committed together.
 /// </summary>
 public sealed class AccessLog(NpgsqlDataSource dataSource, TimeProvider clock)

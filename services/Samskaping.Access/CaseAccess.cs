@@ -7,7 +7,7 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Access;
 
 /// <summary>
-/// Who may see or change a case (DESIGN.md §5), answered from this service's local read models:
+/// Who may see or change a case (docs/architecture.md §5), answered from this service's local read models:
 /// the user's sector participates <b>and</b> a valid consent covers that sector — or the user is the case's lead
 /// coordinator. Before any consent has been recorded for a case, the opening sector is covered (it is the one
 /// that records the consent at intake); once a consent exists, only consents cover. Everyone else gets 404.

@@ -5,7 +5,7 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Access;
 
 /// <summary>
-/// This service's local knowledge of which sectors take part in a case (DESIGN.md §5): a user sees a case only
+/// This service's local knowledge of which sectors take part in a case (docs/architecture.md §5): a user sees a case only
 /// when their sector participates. Answers without calling coordination.
 /// </summary>
 public sealed class CaseParticipation(NpgsqlDataSource dataSource)

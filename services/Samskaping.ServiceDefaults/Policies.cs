@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace Samskaping.ServiceDefaults;
 
-/// <summary>The roles of DESIGN.md §1, as they appear in the token's <c>role</c> claim.</summary>
+/// <summary>The roles of docs/architecture.md §1, as they appear in the token's <c>role</c> claim.</summary>
 public static class Roles
 {
     public const string Caseworker = "caseworker";

@@ -42,7 +42,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void No_project_under_services_or_gateway_references_a_service_project()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var projects = Directory.GetFiles(Path.Combine(root, "services"), "*.csproj", SearchOption.AllDirectories)
             .Concat(Directory.GetFiles(Path.Combine(root, "gateway"), "*.csproj", SearchOption.AllDirectories));
 
@@ -78,17 +78,5 @@ public sealed class ArchitectureTests
         var gateway = typeof(GatewayMarker).Assembly;
 
         gateway.GetReferencedAssemblies().Select(a => a.Name).ShouldNotContain(n => ServiceNames.Contains(n) || n == "Samskaping.Messaging");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Samskaping.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Samskaping.sln not found above the test's folder.");
     }
 }

@@ -6,7 +6,7 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Benefits.Cases;
 
 /// <summary>
-/// Who may see a household's data here: a worker who may see at least one of its cases (DESIGN.md §5, through
+/// Who may see a household's data here: a worker who may see at least one of its cases (docs/architecture.md §5, through
 /// <see cref="CaseAccess"/>). The household of each case comes from CaseOpened.
 /// </summary>
 public sealed class HouseholdAccess(NpgsqlDataSource dataSource, CaseAccess access)

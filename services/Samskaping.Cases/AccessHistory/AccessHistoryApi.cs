@@ -13,7 +13,7 @@ namespace Samskaping.Cases.AccessHistory;
 
 /// <summary>
 /// A person's access history across every service, for the privacy officer (personvernombud) and as the basis of
-/// the person's own view of who looked at their data (DESIGN.md §5). Reading it is itself access-logged.
+/// the person's own view of who looked at their data (docs/architecture.md §5). Reading it is itself access-logged.
 /// </summary>
 public static class AccessHistoryApi
 {

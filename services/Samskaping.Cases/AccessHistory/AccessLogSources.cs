@@ -21,7 +21,7 @@ public sealed class AccessLogSourcesOptions : Dictionary<string, AccessLogSource
 {
     public const string Section = "Cases:AccessLogSources";
 
-    /// <summary>Every service that keeps an access log besides cases (DESIGN.md §2).</summary>
+    /// <summary>Every service that keeps an access log besides cases (docs/architecture.md §2).</summary>
     public static readonly string[] Expected = ["coordination", "grants", "outcomes", "benefits"];
 
     public AccessLogSourcesOptions() : base(StringComparer.OrdinalIgnoreCase)

@@ -16,7 +16,7 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Access;
 
 /// <summary>
-/// The access rule of DESIGN.md §5 as every service applies it, against the real database: participation and a
+/// The access rule of docs/architecture.md §5 as every service applies it, against the real database: participation and a
 /// valid consent covering the sector, or being the lead; before any consent the opening sector is covered.
 /// </summary>
 public sealed class CaseAccessTests : IAsyncLifetime

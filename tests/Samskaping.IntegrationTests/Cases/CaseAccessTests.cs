@@ -10,7 +10,7 @@ using Xunit;
 
 namespace Samskaping.IntegrationTests.Cases;
 
-/// <summary>DESIGN.md §5 through the gateway: participation AND a valid consent covering the sector, otherwise 404.</summary>
+/// <summary>docs/architecture.md §5 through the gateway: participation AND a valid consent covering the sector, otherwise 404.</summary>
 [Collection(SystemCollection.Name)]
 public sealed class CaseAccessTests(SystemFixture system)
 {

@@ -77,7 +77,16 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
         }
         _gateway = new ServiceFactory<GatewayMarker>(gatewaySettings, realPort: false);
         _gateway.Start();
+        var reachable = new ServiceFactory<GatewayMarker>(gatewaySettings);
+        _factories.Add(reachable);
+        Gateway = reachable.Start();
     }
+
+    /// <summary>
+    /// The same gateway once more, on a loopback port, for programs outside this process (the README's commands).
+    /// The tests' own clients use the in-memory one, whose requests carry exactly the headers a test gives them.
+    /// </summary>
+    public Uri Gateway { get; private set; } = null!;
 
     /// <summary>A client that talks to the gateway as a worker of <paramref name="sector"/> in <paramref name="role"/>.</summary>
     public HttpClient Client(string sector, string role, string? subject = null)

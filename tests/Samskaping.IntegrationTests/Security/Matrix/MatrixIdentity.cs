@@ -14,7 +14,7 @@ public sealed record MatrixIdentity(string Name, string? Token, bool ValidToken,
     /// <summary>The sectors that take part in the scene's case under a valid consent.</summary>
     public static readonly string[] CoveredSectors = ["oppvekst", "helse-velferd"];
 
-    /// <summary>Whether the case rule of DESIGN.md §5 lets this caller see the scene's case.</summary>
+    /// <summary>Whether the case rule of docs/architecture.md §5 lets this caller see the scene's case.</summary>
     public bool SeesCase => ValidToken && (IsLead || CoveredSectors.Contains(Sector));
 
     public override string ToString() => Name;

@@ -9,7 +9,7 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Security.Telemetry;
 
 /// <summary>
-/// Issue 9, point 3: the README's and the services' walk-throughs, end to end through the gateway with every log
+/// Issue 9, point 3: the services' walk-throughs, end to end through the gateway with every log
 /// category at Trace and every span recorded, leave no identity number, person name or account number in any log
 /// line (message, structured values, scopes, exceptions) or span (names, tags, events, links, baggage) of any process.
 /// </summary>

@@ -7,7 +7,8 @@ using Shouldly;
 namespace Samskaping.IntegrationTests.Security.Telemetry;
 
 /// <summary>
-/// The README walk-through and the services' <c>.http</c> walk-throughs as one family's story, through the gateway:
+/// The services' <c>.http</c> walk-throughs as one family's story, through the gateway (the README's walk-through is
+/// run from README.md itself by <c>ReadmeWalkThroughTests</c>):
 /// cases, coordination, grants, outcomes, benefits with the NAV-style simulator (look-up, status feed, inbound
 /// notification). Each step checks its answer, so the telemetry scanned afterwards is that of a run that worked.
 /// </summary>
@@ -39,7 +40,7 @@ internal sealed class WalkThrough(TelemetrySystem system, Family family)
             ytelser = new[] { new { type = "barnetrygd", belopPerManed = 1766.00m, fom = "2020-01-01", tom = (string?)null } },
         }), HttpStatusCode.OK);
 
-        // Cases (Cases.http and the README).
+        // Cases (Cases.http).
         var opened = await Expect(kari.PostAsJsonAsync("/api/cases", new
         {
             householdName = "Familien " + family.Mother.Split(' ')[^1],

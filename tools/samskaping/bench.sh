@@ -1,0 +1,84 @@
+# shellcheck shell=bash
+# Part of ./samskaping (sourced by it; the settings are there): the side-by-side benchmarks and the fault suite.
+
+cmd_bench() {
+  # Stop only what this run started (the driver stops the services it started itself, also on Ctrl-C).
+  stop_started_servers_on_exit
+  ensure_infra
+  if ! command -v wrk >/dev/null; then
+    say "installing wrk (Debian) for the saturation runs…"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >>"$LOGS/apt.log" 2>&1 ||
+      { apt-get update >>"$LOGS/apt.log" 2>&1 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >>"$LOGS/apt.log" 2>&1; } ||
+      die "apt-get install wrk failed, see $LOGS/apt.log"
+  fi
+  # The driver references the services, the gateway and the simulator, so this builds the whole system in Release.
+  say "building the system and the benchmark driver (Release)"
+  dotnet build "$ROOT/tools/Samskaping.Bench/Samskaping.Bench.csproj" -c Release -warnaserror -v quiet -nologo ||
+    die "build failed"
+  # What is measured is what ships: each process published ReadyToRun-compiled, as docker/Dockerfile does (the
+  # first publish restores the runtime's crossgen package and takes a few minutes; later ones are incremental).
+  local project rid published="$STATE/bench/publish"
+  if [[ " $* " == *" --list "* ]]; then
+    exec dotnet "$ROOT/tools/Samskaping.Bench/bin/Release/net10.0/Samskaping.Bench.dll" "$@"
+  fi
+  rid="$(bench_rid)" || exit 1
+  say "publishing the processes ReadyToRun ($rid) into ${published#"$ROOT"/}"
+  for project in "${BENCH_PROJECTS[@]}"; do
+    dotnet publish "$ROOT/$project" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+      -o "$published/$(basename "$project")" -warnaserror -v quiet -nologo >"$LOGS/bench-publish.log" 2>&1 ||
+      { tail -n 30 "$LOGS/bench-publish.log" >&2; die "publishing $project failed (log: $LOGS/bench-publish.log)"; }
+  done
+  SAMSKAPING_BENCH_PUBLISHED="$published" dotnet "$ROOT/tools/Samskaping.Bench/bin/Release/net10.0/Samskaping.Bench.dll" "$@"
+}
+
+BENCH_PROJECTS=(services/Samskaping.Cases services/Samskaping.Coordination services/Samskaping.Grants services/Samskaping.Outcomes
+  services/Samskaping.Benefits gateway/Samskaping.Gateway tools/Samskaping.NavSimulator)
+
+bench_rid() { # the .NET runtime identifier of this machine, for ReadyToRun
+  case "$(uname -m)" in
+    x86_64) echo linux-x64 ;;
+    aarch64 | arm64) echo linux-arm64 ;;
+    *) die "no ReadyToRun runtime identifier known for $(uname -m)" ;;
+  esac
+}
+
+CHAOS_PROJECTS=(services/Samskaping.Cases services/Samskaping.Grants services/Samskaping.Benefits tools/Samskaping.NavSimulator tools/Samskaping.Chaos)
+CHAOS_DLL="tools/Samskaping.Chaos/bin/Release/net10.0/Samskaping.Chaos.dll"
+
+cmd_chaos() {
+  ensure_infra
+  local project
+  say "building the services and the fault suite (Release)"
+  for project in "${CHAOS_PROJECTS[@]}"; do
+    dotnet build "$ROOT/$project" -c Release -warnaserror -v quiet -nologo || die "build of $project failed"
+  done
+  dotnet "$ROOT/$CHAOS_DLL" "$@"
+}
+
+# For the fault suite only (it calls back into this script): kill -9 and restart the servers of this checkout.
+cmd_chaos_control() { # rabbitmq-kill|rabbitmq-start|postgres-stop|postgres-start
+  require_root
+  find_data_dir || die "nothing started from this checkout yet (./samskaping infra)"
+  local pid i
+  case ${1:-} in
+    rabbitmq-kill)
+      pid="$(rmq_pid)"
+      [[ -n $pid ]] || die "RabbitMQ is not running"
+      kill -KILL "$pid"
+      for ((i = 0; i < 100; i++)); do
+        pid_alive "$pid" || break
+        sleep 0.1
+      done
+      # epmd forgets the node once its connection drops; a start before that would be refused.
+      for ((i = 0; i < 100; i++)); do
+        ERL_EPMD_PORT="$RMQ_EPMD_PORT" epmd -names 2>/dev/null | grep -q "^name ${RMQ_NODENAME%@*} at" || break
+        sleep 0.1
+      done
+      ;;
+    rabbitmq-start) rmq_start ;;
+    postgres-stop) as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null ;;
+    postgres-start) pg_start ;;
+    *) usage_error "usage: ./samskaping __chaos rabbitmq-kill|rabbitmq-start|postgres-stop|postgres-start" ;;
+  esac
+}

@@ -1,0 +1,93 @@
+# shellcheck shell=bash
+# Part of ./samskaping (sourced by it; the settings are there): the project-local PostgreSQL.
+
+# Binaries matching the data dir's major version, else the newest installed.
+pg_bin() {
+  local version
+  if [[ -f $PG_DATA/PG_VERSION ]]; then
+    version="$(<"$PG_DATA/PG_VERSION")"
+    if [[ -x /usr/lib/postgresql/$version/bin/pg_ctl ]]; then
+      echo "/usr/lib/postgresql/$version/bin"
+      return
+    fi
+  fi
+  newest_pg_bin
+}
+
+as_postgres() {
+  (
+    close_inherited_fds
+    cd / # the caller's directory may be closed to postgres (e.g. under /root)
+    runuser -u postgres -- env SAMSKAPING_OWNER="$ROOT" "$@"
+  )
+}
+
+pg_running() {
+  [[ -n $PG_DATA && -f $PG_DATA/postmaster.pid && -n $(pg_bin) ]] || return 1
+  as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1
+}
+
+pg_running_port() { sed -n 4p "$PG_DATA/postmaster.pid" 2>/dev/null; }
+
+pg_init() {
+  [[ -f $PG_DATA/PG_VERSION ]] && return 0
+  local locale=C
+  # C.UTF-8 sorts like C but knows Unicode character classes.
+  locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$' && locale=C.UTF-8
+  mkdir -p "$PG_DATA"
+  chown postgres:postgres "$PG_DATA"
+  chmod 700 "$PG_DATA"
+  say "initialising PostgreSQL in $PG_DATA"
+  as_postgres "$(pg_bin)/initdb" -D "$PG_DATA" --auth=trust --username=postgres \
+    -E UTF8 --locale="$locale" >"$LOGS/initdb.log" 2>&1 ||
+    die "initdb failed, see $LOGS/initdb.log"
+  # Our settings live in samskaping.conf, rewritten at every start.
+  echo "include_if_exists = 'samskaping.conf'" >>"$PG_DATA/postgresql.conf"
+  # Trust, but only over the data dir's socket and loopback.
+  cat >"$PG_DATA/pg_hba.conf" <<'EOF'
+# Written by ./samskaping: local development and tests only.
+local all all               trust
+host  all all 127.0.0.1/32  trust
+EOF
+  chown postgres:postgres "$PG_DATA/pg_hba.conf"
+}
+
+pg_configure() {
+  cat >"$PG_DATA/samskaping.conf" <<EOF
+# Written by ./samskaping at every start; edit the script, not this file.
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PG_DATA'
+# Many test hosts and services connect at once.
+max_connections = 300
+# Local development and tests only: durability is traded for speed.
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+  chown postgres:postgres "$PG_DATA/samskaping.conf"
+}
+
+pg_start() {
+  pg_init
+  if pg_running; then
+    local running
+    running="$(pg_running_port)"
+    [[ $running == "$PG_PORT" ]] ||
+      die "this checkout's PostgreSQL already runs on port $running (SAMSKAPING_PG_PORT=$PG_PORT asked); run './samskaping down' first"
+    return 0
+  fi
+  ensure_port_free "$PG_PORT" "PostgreSQL" SAMSKAPING_PG_PORT
+  pg_configure
+  # shellcheck disable=SC2034 # read by stop_infra_started_here (infra.sh)
+  PG_STARTED_HERE=1 # set first, so an interrupted start is cleaned up too
+  as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start \
+    >"$LOGS/pg_ctl.log" 2>&1 ||
+    die "PostgreSQL did not start; see $PG_DATA/server.log and $LOGS/pg_ctl.log"
+}
+
+pg_stop() {
+  pg_running || return 0
+  say "stopping PostgreSQL"
+  as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null
+}
