@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace Samskaping.IntegrationTests.Security.Timing;
 
 /// <summary>
-/// "Exists, but in a case you may not see" and "does not exist" are one answer (DESIGN.md §5): the same status,
+/// "Exists, but in a case you may not see" and "does not exist" are one answer (docs/architecture.md §5): the same status,
 /// body and headers, the same database work, and no telling difference in time — for the identity-number look-up and
 /// for every operation of the public API that names a case or something in one.
 /// </summary>
