@@ -68,7 +68,7 @@ public static class FundsApi
     }
 
     public static async Task<Results<Created<FundView>, ProblemHttpResult>> CreateFund(
-        CreateFund body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
+        CreateFund body, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, FundStore store, IdempotentRequests idempotency, CancellationToken ct)
     {
         if (IdempotentRequests.CheckKey(idempotencyKey) is { } keyProblem)
@@ -101,7 +101,7 @@ public static class FundsApi
         await store.View(fundId, GrantPolicies.SeesBalances(user), null, ct) is { } fund ? TypedResults.Ok(fund) : GrantsProblems.FundNotFound(fundId);
 
     public static async Task<Results<Ok<FundView>, ProblemHttpResult>> TopUp(
-        Guid fundId, TopUpFund body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
+        Guid fundId, TopUpFund body, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, FundStore store, FundLedger ledger, IdempotentRequests idempotency, CancellationToken ct)
     {
         if (IdempotentRequests.CheckKey(idempotencyKey) is { } keyProblem)
@@ -129,7 +129,7 @@ public static class FundsApi
     }
 
     public static async Task<Results<Ok<ReallocationView>, ProblemHttpResult>> Reallocate(
-        Guid fundId, ReallocateFunds body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
+        Guid fundId, ReallocateFunds body, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, FundStore store, FundLedger ledger, IdempotentRequests idempotency, CancellationToken ct)
     {
         if (IdempotentRequests.CheckKey(idempotencyKey) is { } keyProblem)

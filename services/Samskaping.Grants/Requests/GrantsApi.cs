@@ -65,10 +65,11 @@ public static class GrantsApi
             .WithSummary("Approve a grant: reserve the money and plan its disbursements")
             .WithDescription("At or below the fund's threshold a worker of a participating sector decides alone. Above it, a grant-approver " +
                 "who is not the requester must approve (403 otherwise). The household cap and the fund's available amount are enforced " +
-                "in the database (409 when exceeded). Needs an Idempotency-Key.")
+                "in the database (409 when exceeded). Needs an Idempotency-Key (422 when the caller used it for another request).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         grants.MapPost("/grants/{grantId:guid}/decline", Decline)
             .WithName("DeclineGrant")
@@ -108,7 +109,7 @@ public static class GrantsApi
     }
 
     public static async Task<Results<Created<GrantView>, ProblemHttpResult>> RequestGrant(
-        Guid caseId, RequestGrant body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
+        Guid caseId, RequestGrant body, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, CaseAccess access, IdempotentRequests idempotency, Outbox outbox, AccessLog accessLog, TimeProvider clock,
         CancellationToken ct)
     {
@@ -189,7 +190,7 @@ public static class GrantsApi
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Approve(
-        Guid grantId, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
+        Guid grantId, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, CaseAccess access, GrantStore store, IdempotentRequests idempotency, FundLedger ledger,
         DisbursementStore disbursements, Outbox outbox, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
     {
@@ -276,7 +277,7 @@ public static class GrantsApi
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> MarkPaid(
-        Guid disbursementId, MarkPaid body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
+        Guid disbursementId, MarkPaid body, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog, CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -286,7 +287,7 @@ public static class GrantsApi
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Stop(
-        Guid disbursementId, EndDisbursement body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
+        Guid disbursementId, EndDisbursement body, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog, CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -296,7 +297,7 @@ public static class GrantsApi
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Cancel(
-        Guid disbursementId, EndDisbursement body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
+        Guid disbursementId, EndDisbursement body, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog, CancellationToken ct)
     {
         var errors = new ValidationErrors();

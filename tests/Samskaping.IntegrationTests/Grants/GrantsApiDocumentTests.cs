@@ -19,7 +19,7 @@ public sealed class GrantsApiDocumentTests(GrantsFixture grants)
     [InlineData("/api/grants/cases/{caseId}/grants", "post", "400,404,409,422", true)]
     [InlineData("/api/grants/grants/{grantId}", "get", "404", false)]
     [InlineData("/api/grants/grants/{grantId}/decision", "get", "404", false)]
-    [InlineData("/api/grants/grants/{grantId}/approve", "post", "400,403,404,409", true)]
+    [InlineData("/api/grants/grants/{grantId}/approve", "post", "400,403,404,409,422", true)]
     [InlineData("/api/grants/grants/{grantId}/decline", "post", "400,404,409,422", false)]
     [InlineData("/api/grants/disbursements/{disbursementId}/paid", "post", "400,404,409,422", true)]
     [InlineData("/api/grants/disbursements/{disbursementId}/stop", "post", "400,404,409,422", true)]
@@ -43,7 +43,15 @@ public sealed class GrantsApiDocumentTests(GrantsFixture grants)
         {
             answers.ShouldContain(problem, $"{method} {path}");
         }
-        var parameters = operation.TryGetProperty("parameters", out var p) ? p.EnumerateArray().Select(x => x.GetProperty("name").GetString()).ToList() : [];
-        parameters.Contains("Idempotency-Key").ShouldBe(idempotent, $"{method} {path}");
+        var parameters = operation.TryGetProperty("parameters", out var p) ? p.EnumerateArray().ToList() : [];
+        var key = parameters.Where(x => x.GetProperty("name").GetString() == "Idempotency-Key").ToList();
+        key.Count.ShouldBe(idempotent ? 1 : 0, $"{method} {path}");
+        if (idempotent)
+        {
+            key[0].GetProperty("in").GetString().ShouldBe("header");
+            key[0].TryGetProperty("required", out var required).ShouldBeTrue($"{method} {path}: the key is required");
+            required.GetBoolean().ShouldBeTrue($"{method} {path}: the key is required");
+            key[0].GetProperty("description").GetString()!.ShouldContain("caller", Case.Insensitive, $"{method} {path}: says whose the key is");
+        }
     }
 }
