@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Samskaping.Grants.Ledger;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants;
@@ -34,6 +35,14 @@ public static class GrantsProblems
 
     public static ProblemHttpResult FundNotFound(Guid fundId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Fund not found.", detail: $"There is no fund {fundId}.");
+
+    /// <summary>
+    /// A posting the ledger refused: too little money is a rule of the fund's current state (409); a fund past its
+    /// limit is a value of <paramref name="field"/> that cannot be accepted (422).
+    /// </summary>
+    public static ProblemHttpResult Refused(LedgerRefusal refusal, string field) => refusal is OverLimit
+        ? Invalid(field, refusal.Describe())
+        : Conflict("Not enough money in the fund.", refusal.Describe());
 
     /// <summary>Like <see cref="ApiGroups.CaseNotFound"/>: the same 404 whether the grant is missing or in a case the caller may not see.</summary>
     public static ProblemHttpResult GrantNotFound(Guid grantId) =>

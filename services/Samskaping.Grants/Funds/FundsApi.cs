@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -22,7 +23,8 @@ public static class FundsApi
             .WithName("CreateFund")
             .WithSummary("Create a fund (pott) with its first budget")
             .WithDescription("Grant-approvers and admins. Needs an Idempotency-Key. The budget is put in by a ledger transaction " +
-                "from the budget source; the fund's rules (threshold, household cap, low-balance threshold, reporting) are fixed at creation.")
+                "from the budget source; the fund's rules (threshold, household cap, low-balance threshold, reporting) are fixed at creation. " +
+                AmountLimits)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -44,7 +46,8 @@ public static class FundsApi
             .RequireAuthorization(GrantPolicies.FundManager)
             .WithName("TopUpFund")
             .WithSummary("Put more money into a fund")
-            .WithDescription("A ledger transaction from the budget source to the fund's available account; never an edit. Needs an Idempotency-Key.")
+            .WithDescription("A ledger transaction from the budget source to the fund's available account; never an edit. Needs an Idempotency-Key. " +
+                AmountLimits)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -53,7 +56,8 @@ public static class FundsApi
             .RequireAuthorization(GrantPolicies.FundManager)
             .WithName("ReallocateBetweenFunds")
             .WithSummary("Move available money from this fund to another")
-            .WithDescription("One ledger transaction between the two funds' available accounts. 409 when this fund has less available. Needs an Idempotency-Key.")
+            .WithDescription("One ledger transaction between the two funds' available accounts. 409 when this fund has less available. " +
+                $"Needs an Idempotency-Key. {AmountLimits}")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -66,6 +70,9 @@ public static class FundsApi
             .WithDescription("Append-only double entry: each transaction's entries sum to zero.")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    private static readonly string AmountLimits = string.Create(CultureInfo.InvariantCulture, $"Each amount is at most {Money.MaxAmount:F2} NOK. ")
+        + new OverLimit().Describe() + " Past a limit: 422 naming the field.";
 
     public static async Task<Results<Created<FundView>, ProblemHttpResult>> CreateFund(
         CreateFund body, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
@@ -121,8 +128,11 @@ public static class FundsApi
             {
                 return GrantsProblems.FundNotFound(fundId);
             }
-            await ledger.Post(tx, LedgerKinds.TopUp, note, user.Subject,
-                [new Leg(fundId, AccountKinds.BudgetSource, -amount), new Leg(fundId, AccountKinds.Available, amount)], null, null, ct);
+            if (await ledger.Post(tx, LedgerKinds.TopUp, note, user.Subject,
+                [new Leg(fundId, AccountKinds.BudgetSource, -amount), new Leg(fundId, AccountKinds.Available, amount)], null, null, ct) is { } refusal)
+            {
+                return GrantsProblems.Refused(refusal, "amount");
+            }
             return Answer.Done((await store.View(fundId, withBalances: true, tx, ct))!);
         }, ct);
         return answer.Problem is { } problem ? problem : TypedResults.Ok(answer.Value);
@@ -153,11 +163,10 @@ public static class FundsApi
             {
                 return GrantsProblems.Invalid("toFundId", $"There is no fund {toFundId}.");
             }
-            var shortfall = await ledger.Post(tx, LedgerKinds.Reallocation, reason, user.Subject,
-                [new Leg(fundId, AccountKinds.Available, -amount), new Leg(toFundId, AccountKinds.Available, amount)], null, null, ct);
-            if (shortfall is not null)
+            if (await ledger.Post(tx, LedgerKinds.Reallocation, reason, user.Subject,
+                [new Leg(fundId, AccountKinds.Available, -amount), new Leg(toFundId, AccountKinds.Available, amount)], null, null, ct) is { } refusal)
             {
-                return GrantsProblems.Conflict("Not enough money in the fund.", shortfall.Describe());
+                return GrantsProblems.Refused(refusal, "amount");
             }
             var from = await store.View(fundId, withBalances: true, tx, ct);
             var to = await store.View(toFundId, withBalances: true, tx, ct);

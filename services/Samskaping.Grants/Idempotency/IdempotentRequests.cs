@@ -13,20 +13,20 @@ namespace Samskaping.Grants.Idempotency;
 /// <summary>
 /// What a money-moving request did: a success to store and replay, or a problem (rolled back, not stored). A success
 /// may end with a ledger posting still to send: it is sent last, with the stored answer and COMMIT in one round trip
-/// (<see cref="FundLedger.Commit"/>), and if the fund falls short the whole change rolls back and
-/// <see cref="OnShortfall"/> says what to answer instead.
+/// (<see cref="FundLedger.Commit"/>), and if the ledger refuses it the whole change rolls back and
+/// <see cref="OnRefusal"/> says what to answer instead.
 /// </summary>
 public sealed record Answer<T>(T? Value, string? Location, ProblemHttpResult? Problem)
 {
     public Posting? Posting { get; init; }
 
-    public Func<Shortfall, ProblemHttpResult>? OnShortfall { get; init; }
+    public Func<LedgerRefusal, ProblemHttpResult>? OnRefusal { get; init; }
 
     public static implicit operator Answer<T>(ProblemHttpResult problem) => new(default, null, problem);
 
     /// <summary>This answer, with <paramref name="posting"/> sent last, just before COMMIT.</summary>
-    public Answer<T> PostingLast(Posting posting, Func<Shortfall, ProblemHttpResult> onShortfall) =>
-        this with { Posting = posting, OnShortfall = onShortfall };
+    public Answer<T> PostingLast(Posting posting, Func<LedgerRefusal, ProblemHttpResult> onRefusal) =>
+        this with { Posting = posting, OnRefusal = onRefusal };
 }
 
 public static class Answer
@@ -149,7 +149,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
         if (answer.Posting is { } posting)
         {
             // The contended account rows are locked by the posting: it goes last, with the stored answer and COMMIT.
-            return await FundLedger.Commit(tx, posting, [store], ct) is { } shortfall ? answer.OnShortfall!(shortfall) : answer;
+            return await FundLedger.Commit(tx, posting, [store], ct) is { } refusal ? answer.OnRefusal!(refusal) : answer;
         }
         await using (var batch = new NpgsqlBatch(connection, tx) { BatchCommands = { store } })
         {

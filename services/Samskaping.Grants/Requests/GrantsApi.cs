@@ -240,7 +240,7 @@ public static class GrantsApi
             var reserve = ledger.Prepare(LedgerKinds.Reserve, "approved grant", user.Subject,
                 [new Leg(grant.FundId, AccountKinds.Available, -grant.Amount), new Leg(grant.FundId, AccountKinds.Reserved, grant.Amount)],
                 grant.Id, null);
-            return Answer.Done(view).PostingLast(reserve, shortfall => GrantsProblems.Conflict("Not enough money in the fund.", shortfall.Describe()));
+            return Answer.Done(view).PostingLast(reserve, refusal => GrantsProblems.Refused(refusal, "amount"));
         }, ct);
         return answer.Problem is { } problem ? problem : TypedResults.Ok(answer.Value);
     }
@@ -334,7 +334,7 @@ public static class GrantsApi
             await accessLog.Write(user, caseId, null, AccessActions.Update, $"disbursement {action}", tx, ct);
             var view = (await GrantStore.View(tx, disbursement.GrantId, ct))!;
             // The ledger posting last, sent with COMMIT (the fund's account rows are locked for the commit only).
-            return Answer.Done(view).PostingLast(posting, shortfall => throw DisbursementStore.Broken(disbursement, shortfall));
+            return Answer.Done(view).PostingLast(posting, refusal => throw DisbursementStore.Broken(disbursement, refusal));
         }, ct);
         return answer.Problem is { } problem ? problem : TypedResults.Ok(answer.Value);
     }

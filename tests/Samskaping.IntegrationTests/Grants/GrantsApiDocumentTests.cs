@@ -54,4 +54,24 @@ public sealed class GrantsApiDocumentTests(GrantsFixture grants)
             key[0].GetProperty("description").GetString()!.ShouldContain("caller", Case.Insensitive, $"{method} {path}: says whose the key is");
         }
     }
+
+    [Theory]
+    [InlineData("CreateFund", "budget", false)]
+    [InlineData("CreateFund", "approvalThreshold", false)]
+    [InlineData("CreateFund", "householdCap", true)]
+    [InlineData("CreateFund", "lowBalanceThreshold", false)]
+    [InlineData("TopUpFund", "amount", true)]
+    [InlineData("ReallocateFunds", "amount", true)]
+    [InlineData("RequestGrant", "amount", true)]
+    [InlineData("InstalmentBody", "amount", true)]
+    public async Task Every_amount_a_request_sends_declares_its_limits(string schema, string property, bool aboveZero)
+    {
+        using var anonymous = grants.Client("oppvekst", "caseworker");
+
+        var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var amount = document.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties").GetProperty(property);
+        amount.GetProperty("maximum").GetDecimal().ShouldBe(1_000_000_000m, $"{schema}.{property}");
+        amount.GetProperty(aboveZero ? "exclusiveMinimum" : "minimum").GetDecimal().ShouldBe(0m, $"{schema}.{property}");
+    }
 }
