@@ -74,4 +74,21 @@ public sealed class GrantsApiDocumentTests(GrantsFixture grants)
         amount.GetProperty("maximum").GetDecimal().ShouldBe(1_000_000_000m, $"{schema}.{property}");
         amount.GetProperty(aboveZero ? "exclusiveMinimum" : "minimum").GetDecimal().ShouldBe(0m, $"{schema}.{property}");
     }
+
+    [Theory]
+    [InlineData("/api/grants/funds", "post")]
+    [InlineData("/api/grants/funds", "get")]
+    [InlineData("/api/grants/funds/{fundId}", "get")]
+    [InlineData("/api/grants/funds/{fundId}/top-ups", "post")]
+    [InlineData("/api/grants/funds/{fundId}/reallocations", "post")]
+    [InlineData("/api/grants/funds/{fundId}/ledger", "get")]
+    public async Task Each_fund_operation_says_who_manages_a_fund(string path, string method)
+    {
+        using var anonymous = grants.Client("oppvekst", "caseworker");
+
+        var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var description = document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("description").GetString()!;
+        description.ShouldContain("grant-approvers of the fund's owning sector", Case.Insensitive, $"{method} {path}");
+    }
 }

@@ -1,4 +1,5 @@
 using CsCheck;
+using Samskaping.Grants;
 using Samskaping.Grants.Disbursements;
 using Samskaping.Grants.Funds;
 using Samskaping.Grants.Requests;
@@ -132,6 +133,17 @@ public sealed class GrantRulesTests
         (Request(100m) with { Payee = new PayeeBody("family", "Berg", "1234 56 78903", null) }).Validate(errors).Payee.AccountNumber.ShouldBe("12345678903");
         errors.IsValid.ShouldBeTrue();
     }
+
+    [Theory]
+    [InlineData("grant-approver", "oppvekst", "oppvekst", true)]
+    [InlineData("grant-approver", "kultur", "oppvekst", false)]
+    [InlineData("admin", "kultur", "oppvekst", true)]
+    [InlineData("admin", "", "Innbyggernes modell", true)]
+    [InlineData("grant-approver", "oppvekst", "Innbyggernes modell", false)]
+    [InlineData("caseworker", "oppvekst", "oppvekst", false)]
+    [InlineData("coordinator", "oppvekst", "oppvekst", false)]
+    public void A_fund_is_managed_by_the_grant_approvers_of_its_owning_sector_and_by_admins(string role, string sector, string owner, bool manages) =>
+        GrantPolicies.ManagesFund(new CurrentUser("x", "X", role, sector), owner).ShouldBe(manages);
 
     private static RequestGrant Request(decimal amount) =>
         new(Fund.Id, amount, "Fotballsko", null, new PayeeBody("family", "Familien Berg", "12345678903", null), null);
