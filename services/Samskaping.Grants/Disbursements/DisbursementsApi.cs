@@ -21,7 +21,9 @@ public static class DisbursementsApi
         disbursements.MapPost("/{disbursementId:guid}/paid", MarkPaid)
             .WithName("MarkDisbursementPaid")
             .WithSummary("Record that a planned disbursement was paid (date and payment reference)")
-            .WithDescription("Reserved → paid in the ledger. 409 when it is not planned. Needs an Idempotency-Key.")
+            .WithDescription("Reserved → paid in the ledger. 409 when it is not planned. paidOn is the day the money left the municipality's " +
+                $"account: at most {Disbursements.MarkPaid.MaxDaysAhead} days after today (a payment run booked for its value date), " +
+                "otherwise 422. Needs an Idempotency-Key.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -48,10 +50,11 @@ public static class DisbursementsApi
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> MarkPaid(
         Guid disbursementId, MarkPaid body, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
-        CurrentUser user, CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog, CancellationToken ct)
+        CurrentUser user, CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog, TimeProvider clock,
+        CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        var (paidOn, reference) = body.Validate(errors);
+        var (paidOn, reference) = body.Validate(errors, DateOnly.FromDateTime(clock.Now().UtcDateTime));
         return await Transition(disbursementId, idempotencyKey, "paid", body, errors, user, access, store, idempotency, accessLog,
             (tx, d, ct) => store.Pay(tx, d, paidOn, reference, user.Subject, ct), ct);
     }

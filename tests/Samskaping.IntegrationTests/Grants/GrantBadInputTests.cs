@@ -56,6 +56,7 @@ public sealed class GrantBadInputTests(GrantsFixture grants)
         { "paid without a date", "/api/grants/disbursements/{disbursement}/paid", """{"paymentReference": "R1"}""", 422, "paidOn" },
         { "paid with a date that is not one", "/api/grants/disbursements/{disbursement}/paid", """{"paidOn": "i går", "paymentReference": "R1"}""", 400, "paidOn" },
         { "paid without a reference", "/api/grants/disbursements/{disbursement}/paid", """{"paidOn": "2026-11-27"}""", 422, "paymentReference" },
+        { "paid years ahead", "/api/grants/disbursements/{disbursement}/paid", """{"paidOn": "2999-01-01", "paymentReference": "R1"}""", 422, "paidOn" },
         { "stop without a reason", "/api/grants/disbursements/{disbursement}/stop", """{}""", 422, "reason" },
         { "cancel of an unknown disbursement", "/api/grants/disbursements/{other}/cancel", """{"reason": "x"}""", 404, null },
     };

@@ -145,6 +145,26 @@ public sealed class GrantRulesTests
     public void A_fund_is_managed_by_the_grant_approvers_of_its_owning_sector_and_by_admins(string role, string sector, string owner, bool manages) =>
         GrantPolicies.ManagesFund(new CurrentUser("x", "X", role, sector), owner).ShouldBe(manages);
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(-400, true)]
+    [InlineData(7, true)]
+    [InlineData(8, false)]
+    [InlineData(3 * 366, false)]
+    public void A_payment_is_recorded_at_most_a_week_ahead(int daysAhead, bool accepted)
+    {
+        var today = new DateOnly(2026, 12, 4);
+        var errors = new ValidationErrors();
+
+        new MarkPaid(today.AddDays(daysAhead), "UTB-1").Validate(errors, today);
+
+        errors.IsValid.ShouldBe(accepted);
+        if (!accepted)
+        {
+            errors.ToDictionary().Keys.ShouldBe(["paidOn"]);
+        }
+    }
+
     private static RequestGrant Request(decimal amount) =>
         new(Fund.Id, amount, "Fotballsko", null, new PayeeBody("family", "Familien Berg", "12345678903", null), null);
 }
