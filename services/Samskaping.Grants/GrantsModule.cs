@@ -55,6 +55,7 @@ public static class GrantsModule
         app.MapAccessLogExport("grants");
         app.MapFundEndpoints();
         app.MapGrantRequestEndpoints();
+        app.MapDisbursementEndpoints();
         app.MapReportEndpoints();
         return app;
     }

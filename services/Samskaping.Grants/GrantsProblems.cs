@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Samskaping.Grants.Ledger;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants;
@@ -35,6 +36,18 @@ public static class GrantsProblems
     public static ProblemHttpResult FundNotFound(Guid fundId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Fund not found.", detail: $"There is no fund {fundId}.");
 
+    /// <summary>403, not 404: every sector's staff sees that the fund exists and its rules (<see cref="GrantPolicies.ManagesFund"/>).</summary>
+    public static ProblemHttpResult NotFundManager(string owner) =>
+        Forbidden("Only the fund's managers may do this.", $"The fund belongs to '{owner}': {GrantPolicies.FundManagers}");
+
+    /// <summary>
+    /// A posting the ledger refused: too little money is a rule of the fund's current state (409); a fund past its
+    /// limit is a value of <paramref name="field"/> that cannot be accepted (422).
+    /// </summary>
+    public static ProblemHttpResult Refused(LedgerRefusal refusal, string field) => refusal is OverLimit
+        ? Invalid(field, refusal.Describe())
+        : Conflict("Not enough money in the fund.", refusal.Describe());
+
     /// <summary>Like <see cref="ApiGroups.CaseNotFound"/>: the same 404 whether the grant is missing or in a case the caller may not see.</summary>
     public static ProblemHttpResult GrantNotFound(Guid grantId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Grant not found.",
@@ -48,14 +61,27 @@ public static class GrantsProblems
 /// <summary>Who may do what in grants, beyond the shared policies.</summary>
 public static class GrantPolicies
 {
-    /// <summary>Creates funds, tops them up, moves money between them and reads their ledgers.</summary>
+    /// <summary>
+    /// The roles that may manage funds: create them, top them up, move money out of them and read their ledgers. Which
+    /// funds, <see cref="ManagesFund"/> decides.
+    /// </summary>
     public const string FundManager = "grants-fund-manager";
 
-    /// <summary>Sees the list of funds (balances only for fund managers).</summary>
+    /// <summary>Sees the list of funds and their rules (balances only where <see cref="ManagesFund"/>).</summary>
     public const string FundReader = "grants-fund-reader";
 
     /// <summary>Sees aggregated reports: fund managers and analysts.</summary>
     public const string Reports = "grants-reports";
 
-    public static bool SeesBalances(CurrentUser user) => user.Role is Roles.GrantApprover or Roles.Admin;
+    /// <summary>The rule of <see cref="ManagesFund"/>, as the API documents and problems say it.</summary>
+    public const string FundManagers = "a fund is managed by the grant-approvers of the fund's owning sector (its owner) and by admins; " +
+        "a fund whose owner is a programme rather than a sector, by admins alone.";
+
+    /// <summary>
+    /// A fund belongs to the sector that owns it: its grant-approvers manage it (money in, money out, ledger, balances),
+    /// and admins manage every fund. Other sectors see that it exists and its rules, since their caseworkers request
+    /// grants from it; a fund is the municipality's budget, not a person's data.
+    /// </summary>
+    public static bool ManagesFund(CurrentUser user, string owner) =>
+        user.Role == Roles.Admin || (user.Role == Roles.GrantApprover && user.Sector == owner);
 }

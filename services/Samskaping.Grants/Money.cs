@@ -1,12 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants;
 
-/// <summary>NOK amounts: <c>decimal</c> with at most two decimals (øre), stored as <c>numeric(14,2)</c>.</summary>
+/// <summary>
+/// NOK amounts: <c>decimal</c> with at most two decimals (øre), stored as <c>numeric(14,2)</c>. The limits sit well
+/// inside what that column holds (under 10^12), so a balance at its limit plus the largest amount is still a number
+/// the database can compare: past a limit it answers with a CHECK (a 422 naming the field), never with an overflow.
+/// Migration 0004 declares the same numbers as CHECK constraints.
+/// </summary>
 public static class Money
 {
-    /// <summary>The largest amount <c>numeric(14,2)</c> holds.</summary>
-    public const decimal Max = 999_999_999_999.99m;
+    /// <summary>The most one amount may be: a fund's budget, threshold or cap, a top-up, a reallocation, a grant, an instalment.</summary>
+    public const decimal MaxAmount = 1_000_000_000.00m;
+
+    /// <summary>
+    /// The most one fund may hold (available, reserved and paid together), and the most it may take from the
+    /// municipality's budget over its life: a hundred of the largest amounts.
+    /// </summary>
+    public const decimal MaxBalance = 100_000_000_000.00m;
 
     /// <summary>A required amount greater than zero with at most two decimals.</summary>
     public static decimal Positive(this ValidationErrors errors, string field, decimal? value) =>
@@ -33,10 +46,17 @@ public static class Money
         {
             errors.Add(field, "At most two decimals (øre).");
         }
-        else if (amount > Max)
+        else if (amount > MaxAmount)
         {
-            errors.Add(field, $"At most {Max} NOK.");
+            errors.Add(field, string.Create(CultureInfo.InvariantCulture, $"At most {MaxAmount:F2} NOK."));
         }
         return amount;
     }
 }
+
+/// <summary>
+/// An amount's range in the OpenAPI documents: 0 to <see cref="Money.MaxAmount"/> NOK (above 0 with
+/// <c>MinimumIsExclusive</c>). It only documents: <see cref="Money.Positive"/> and <see cref="Money.NotNegative"/> check it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class AmountAttribute() : RangeAttribute(0d, (double)Money.MaxAmount);

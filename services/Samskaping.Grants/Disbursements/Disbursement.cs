@@ -20,11 +20,21 @@ public sealed record MarkPaid(DateOnly? PaidOn, [property: MaxLength(MarkPaid.Ma
 {
     public const int MaxReferenceLength = 100;
 
-    public (DateOnly PaidOn, string Reference) Validate(ValidationErrors errors)
+    /// <summary>
+    /// A payment run may be booked a few days before its value date, and recorded as paid on that date; a date further
+    /// ahead is a typo or a plan, and a plan is an instalment's dueOn, not a payment.
+    /// </summary>
+    public const int MaxDaysAhead = 7;
+
+    public (DateOnly PaidOn, string Reference) Validate(ValidationErrors errors, DateOnly today)
     {
         if (PaidOn is null)
         {
             errors.Add("paidOn", "Required: the payment date (yyyy-MM-dd).");
+        }
+        else if (PaidOn > today.AddDays(MaxDaysAhead))
+        {
+            errors.Add("paidOn", $"At most {MaxDaysAhead} days after today ({today:yyyy-MM-dd}): the day the money left the municipality's account.");
         }
         return (PaidOn ?? default, errors.Text("paymentReference", PaymentReference, MaxReferenceLength));
     }

@@ -114,18 +114,19 @@ public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger le
     /// <summary>Sends a transition's posting now, inside <paramref name="tx"/> (when someone else commits, e.g. the inbox).</summary>
     public static async Task PostNow(NpgsqlTransaction tx, DisbursementRow d, Posting posting, CancellationToken ct)
     {
-        if (await FundLedger.Post(tx, posting, ct) is { } shortfall)
+        if (await FundLedger.Post(tx, posting, ct) is { } refusal)
         {
-            throw Broken(d, shortfall);
+            throw Broken(d, refusal);
         }
     }
 
     /// <summary>
-    /// A planned disbursement's amount is always in the reserved account (approval put it there), so a shortfall
-    /// means the ledger and the disbursements disagree: fail loudly, everything rolls back.
+    /// A planned disbursement's amount is always in the reserved account (approval put it there), and paying or
+    /// releasing it moves money within its fund, so a refusal means the ledger and the disbursements disagree: fail
+    /// loudly, everything rolls back.
     /// </summary>
-    public static InvalidOperationException Broken(DisbursementRow d, Shortfall shortfall) =>
-        new($"Disbursement {d.Id}: {shortfall.Describe()}");
+    public static InvalidOperationException Broken(DisbursementRow d, LedgerRefusal refusal) =>
+        new($"Disbursement {d.Id}: {refusal.Describe()}");
 
     private static async Task<bool> Move(
         NpgsqlTransaction tx, DisbursementRow d, string to, DateOnly? paidOn, string? reference, string? reason, string by, DateTimeOffset now, CancellationToken ct)

@@ -37,10 +37,10 @@ public sealed record CreateFund(
     [property: MaxLength(CreateFund.MaxOwnerLength)] string? Owner,
     DateOnly? PeriodStart,
     DateOnly? PeriodEnd,
-    decimal? Budget,
-    decimal? ApprovalThreshold,
-    decimal? HouseholdCap,
-    decimal? LowBalanceThreshold,
+    [property: Amount] decimal? Budget,
+    [property: Amount] decimal? ApprovalThreshold,
+    [property: Amount(MinimumIsExclusive = true)] decimal? HouseholdCap,
+    [property: Amount] decimal? LowBalanceThreshold,
     bool? ReportToBenefitSystem)
 {
     public const int MaxNameLength = 200;
@@ -74,7 +74,7 @@ public sealed record CreateFund(
     }
 }
 
-public sealed record TopUpFund(decimal? Amount, [property: MaxLength(TopUpFund.MaxNoteLength)] string? Note)
+public sealed record TopUpFund([property: Amount(MinimumIsExclusive = true)] decimal? Amount, [property: MaxLength(TopUpFund.MaxNoteLength)] string? Note)
 {
     public const int MaxNoteLength = 500;
 
@@ -82,7 +82,8 @@ public sealed record TopUpFund(decimal? Amount, [property: MaxLength(TopUpFund.M
         (errors.Positive("amount", Amount), errors.OptionalText("note", Note, MaxNoteLength) ?? "top-up");
 }
 
-public sealed record ReallocateFunds(Guid? ToFundId, decimal? Amount, [property: MaxLength(ReallocateFunds.MaxReasonLength)] string? Reason)
+public sealed record ReallocateFunds(
+    Guid? ToFundId, [property: Amount(MinimumIsExclusive = true)] decimal? Amount, [property: MaxLength(ReallocateFunds.MaxReasonLength)] string? Reason)
 {
     public const int MaxReasonLength = 500;
 

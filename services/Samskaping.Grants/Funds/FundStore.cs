@@ -5,7 +5,7 @@ using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Funds;
 
-/// <summary>A fund as the API shows it; <see cref="Balances"/> only for grant-approvers and admins.</summary>
+/// <summary>A fund as the API shows it; <see cref="Balances"/> only for its managers (<see cref="GrantPolicies.ManagesFund"/>).</summary>
 public sealed record FundView(
     Guid Id,
     string Name,
@@ -95,15 +95,19 @@ public sealed class FundStore(NpgsqlDataSource dataSource, FundLedger ledger, Ti
         return row?.ToFund();
     }
 
-    public async Task<FundView?> View(Guid fundId, bool withBalances, NpgsqlTransaction? tx, CancellationToken ct)
-    {
-        var views = await Views(fundId, withBalances, tx, ct);
-        return views.SingleOrDefault();
-    }
+    public async Task<FundView?> View(Guid fundId, bool withBalances, NpgsqlTransaction? tx, CancellationToken ct) =>
+        (await Views(fundId, _ => withBalances, tx, ct)).SingleOrDefault();
 
-    public Task<IReadOnlyList<FundView>> List(bool withBalances, CancellationToken ct) => Views(null, withBalances, null, ct);
+    /// <summary>The fund as <paramref name="viewer"/> may see it: with its balances only if they manage it.</summary>
+    public async Task<FundView?> View(Guid fundId, CurrentUser viewer, NpgsqlTransaction? tx, CancellationToken ct) =>
+        (await Views(fundId, owner => GrantPolicies.ManagesFund(viewer, owner), tx, ct)).SingleOrDefault();
 
-    private async Task<IReadOnlyList<FundView>> Views(Guid? fundId, bool withBalances, NpgsqlTransaction? tx, CancellationToken ct)
+    /// <summary>Every fund, each with its balances only if <paramref name="viewer"/> manages it.</summary>
+    public Task<IReadOnlyList<FundView>> List(CurrentUser viewer, CancellationToken ct) =>
+        Views(null, owner => GrantPolicies.ManagesFund(viewer, owner), null, ct);
+
+    /// <param name="withBalances">Per fund, by its owner: whether the view shows its balances.</param>
+    private async Task<IReadOnlyList<FundView>> Views(Guid? fundId, Func<string, bool> withBalances, NpgsqlTransaction? tx, CancellationToken ct)
     {
         NpgsqlConnection? owned = null;
         var connection = tx?.Connection ?? (owned = await dataSource.OpenConnectionAsync(ct));
@@ -112,7 +116,7 @@ public sealed class FundStore(NpgsqlDataSource dataSource, FundLedger ledger, Ti
             var rows = await connection.QueryAsync<FundBalanceRow>(new CommandDefinition(
                 $"SELECT {FundColumns}, {BalanceColumns} FROM grants.funds f WHERE @fundId::uuid IS NULL OR f.id = @fundId ORDER BY f.period_start DESC, f.name",
                 new { fundId }, tx, cancellationToken: ct));
-            return rows.Select(r => r.ToView(withBalances)).ToList();
+            return rows.Select(r => r.ToView(withBalances(r.Owner))).ToList();
         }
         finally
         {

@@ -13,20 +13,20 @@ namespace Samskaping.Grants.Idempotency;
 /// <summary>
 /// What a money-moving request did: a success to store and replay, or a problem (rolled back, not stored). A success
 /// may end with a ledger posting still to send: it is sent last, with the stored answer and COMMIT in one round trip
-/// (<see cref="FundLedger.Commit"/>), and if the fund falls short the whole change rolls back and
-/// <see cref="OnShortfall"/> says what to answer instead.
+/// (<see cref="FundLedger.Commit"/>), and if the ledger refuses it the whole change rolls back and
+/// <see cref="OnRefusal"/> says what to answer instead.
 /// </summary>
 public sealed record Answer<T>(T? Value, string? Location, ProblemHttpResult? Problem)
 {
     public Posting? Posting { get; init; }
 
-    public Func<Shortfall, ProblemHttpResult>? OnShortfall { get; init; }
+    public Func<LedgerRefusal, ProblemHttpResult>? OnRefusal { get; init; }
 
     public static implicit operator Answer<T>(ProblemHttpResult problem) => new(default, null, problem);
 
     /// <summary>This answer, with <paramref name="posting"/> sent last, just before COMMIT.</summary>
-    public Answer<T> PostingLast(Posting posting, Func<Shortfall, ProblemHttpResult> onShortfall) =>
-        this with { Posting = posting, OnShortfall = onShortfall };
+    public Answer<T> PostingLast(Posting posting, Func<LedgerRefusal, ProblemHttpResult> onRefusal) =>
+        this with { Posting = posting, OnRefusal = onRefusal };
 }
 
 public static class Answer
@@ -35,7 +35,8 @@ public static class Answer
 }
 
 /// <summary>
-/// Idempotency-Key for money-moving POSTs (as Stripe does it). The key's row is inserted first in the same
+/// Idempotency-Key for money-moving POSTs (as Stripe does it). A key belongs to the caller (the token's subject):
+/// another worker's use of the same key is another request. The key's row is inserted first in the same
 /// transaction as the effect: a concurrent request with the same key waits on the unique key until the first
 /// commits, then finds the stored answer and replays it — one effect, one answer, however many retries race.
 /// The same key with a different request is refused (422). Only successes are stored: a refused request changed
@@ -47,7 +48,9 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
     public const int MaxKeyLength = 200;
 
     public const string HeaderDescription =
-        "A unique value per intended change (a UUID is fine), at most 200 printable characters; sent again unchanged when retrying.";
+        "Required. A unique value per intended change (a UUID is fine), at most 200 printable characters; sent again unchanged when " +
+        "retrying. A key belongs to the caller (the token's subject): the same key and body from the same caller gets the first answer " +
+        "again, the same key with another body is 422, and another caller's use of the same key is never seen.";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -69,8 +72,8 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
     }
 
     /// <summary>
-    /// Runs <paramref name="effect"/> at most once per key. <paramref name="request"/> (with the method and path)
-    /// is what "the same request" means; the user is part of it, so one user's key never answers another.
+    /// Runs <paramref name="effect"/> at most once per key of <paramref name="user"/>. <paramref name="request"/> (with the
+    /// method and path) is what "the same request" means.
     /// </summary>
     public async Task<Answer<T>> Run<T>(
         string key, CurrentUser user, string operation, object request,
@@ -100,20 +103,22 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
             """
             INSERT INTO grants.idempotency_keys (key, subject, request_hash, created_at)
             VALUES (@key, @subject, @hash, @now)
-            ON CONFLICT (key) DO NOTHING
+            ON CONFLICT (subject, key) DO NOTHING
             """, new { key, subject = user.Subject, hash, now = clock.Now() }, tx, cancellationToken: ct));
         if (claimed == 0)
         {
-            // Another request with this key committed first (we waited for it on the key's unique index).
+            // Another request of this caller with this key committed first (we waited for it on the key's unique index).
             var stored = await connection.QuerySingleAsync<StoredRow>(new CommandDefinition(
-                "SELECT request_hash AS RequestHash, response_body AS ResponseBody, location AS Location FROM grants.idempotency_keys WHERE key = @key",
-                new { key }, tx, cancellationToken: ct));
+                """
+                SELECT request_hash AS RequestHash, response_body AS ResponseBody, location AS Location
+                FROM grants.idempotency_keys WHERE subject = @subject AND key = @key
+                """, new { key, subject = user.Subject }, tx, cancellationToken: ct));
             await tx.RollbackAsync(ct);
             if (stored.RequestHash != hash || stored.ResponseBody is null)
             {
                 return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
                 {
-                    [Header] = ["This key was already used for a different request. Use a new key for a new change."],
+                    [Header] = ["You already used this key for a different request. Use a new key for a new change."],
                 })
                 {
                     Status = StatusCodes.Status422UnprocessableEntity,
@@ -130,20 +135,21 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
             return answer;
         }
         var store = new NpgsqlBatchCommand(
-            "UPDATE grants.idempotency_keys SET status_code = $1, response_body = $2, location = $3 WHERE key = $4")
+            "UPDATE grants.idempotency_keys SET status_code = $1, response_body = $2, location = $3 WHERE subject = $4 AND key = $5")
         {
             Parameters =
             {
                 new() { Value = answer.Location is null ? StatusCodes.Status200OK : StatusCodes.Status201Created },
                 new() { Value = JsonSerializer.Serialize(answer.Value, Json) },
                 new() { Value = (object?)answer.Location ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = user.Subject },
                 new() { Value = key },
             },
         };
         if (answer.Posting is { } posting)
         {
             // The contended account rows are locked by the posting: it goes last, with the stored answer and COMMIT.
-            return await FundLedger.Commit(tx, posting, [store], ct) is { } shortfall ? answer.OnShortfall!(shortfall) : answer;
+            return await FundLedger.Commit(tx, posting, [store], ct) is { } refusal ? answer.OnRefusal!(refusal) : answer;
         }
         await using (var batch = new NpgsqlBatch(connection, tx) { BatchCommands = { store } })
         {

@@ -39,12 +39,25 @@ public static class LedgerKinds
 /// <summary>One side of a ledger transaction: a signed amount on one of a fund's accounts.</summary>
 public sealed record Leg(Guid FundId, string Account, decimal Amount);
 
-/// <summary>A posting that could not be made: an account would have gone below zero.</summary>
-public sealed record Shortfall(Guid FundId, string Account, decimal Balance, decimal Wanted)
+/// <summary>Why the database refused a posting; the transaction has failed and nothing of it is written.</summary>
+public abstract record LedgerRefusal
 {
-    public string Describe() => Account == AccountKinds.Available
+    public abstract string Describe();
+}
+
+/// <summary>A posting that could not be made: an account would have gone below zero.</summary>
+public sealed record Shortfall(Guid FundId, string Account, decimal Balance, decimal Wanted) : LedgerRefusal
+{
+    public override string Describe() => Account == AccountKinds.Available
         ? string.Create(CultureInfo.InvariantCulture, $"The fund has only {Balance:F2} NOK available; {Wanted:F2} NOK was asked for.")
         : string.Create(CultureInfo.InvariantCulture, $"The fund's {Account} account has only {Balance:F2} NOK; {Wanted:F2} NOK was asked for.");
+}
+
+/// <summary>A posting that could not be made: a fund would have gone past <see cref="Money.MaxBalance"/>.</summary>
+public sealed record OverLimit : LedgerRefusal
+{
+    public override string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"A fund holds at most {Money.MaxBalance:F2} NOK (available, reserved and paid together) and takes at most that from the budget over its life.");
 }
 
 /// <summary>
@@ -106,6 +119,9 @@ public sealed class FundLedger(TimeProvider clock)
     /// <summary>The name <c>grants.post</c> raises a shortfall under (it is also the CHECK constraint that backs it).</summary>
     private const string NeverNegative = "fund_accounts_never_negative";
 
+    /// <summary>The CHECK on each account's balance, and the rule <c>grants.post</c> checks for a fund's holdings (migration 0004).</summary>
+    private static readonly string[] WithinLimit = ["fund_accounts_within_limit", "fund_holdings_within_limit"];
+
     /// <summary>As <c>Outbox</c> names message types: "Namespace.Type, Assembly".</summary>
     public static readonly string FundLowType = $"{typeof(FundLow).FullName}, {typeof(FundLow).Assembly.GetName().Name}";
 
@@ -129,17 +145,17 @@ public sealed class FundLedger(TimeProvider clock)
     }
 
     /// <summary>
-    /// Posts one ledger transaction in <paramref name="tx"/> now. Returns null when done, or the shortfall when an
-    /// account had too little; the transaction has then failed and the caller must roll back (nothing is
-    /// half-written because everything happens in the caller's transaction).
+    /// Posts one ledger transaction in <paramref name="tx"/> now. Returns null when done, or why it was refused (an
+    /// account had too little, or a fund would pass its limit); the transaction has then failed and the caller must
+    /// roll back (nothing is half-written because everything happens in the caller's transaction).
     /// </summary>
-    public Task<Shortfall?> Post(
+    public Task<LedgerRefusal?> Post(
         NpgsqlTransaction tx, string kind, string description, string recordedBy, IReadOnlyList<Leg> legs,
         Guid? grantId, Guid? disbursementId, CancellationToken ct) =>
         Post(tx, Prepare(kind, description, recordedBy, legs, grantId, disbursementId), ct);
 
     /// <inheritdoc cref="Post(NpgsqlTransaction, string, string, string, IReadOnlyList{Leg}, Guid?, Guid?, CancellationToken)"/>
-    public static async Task<Shortfall?> Post(NpgsqlTransaction tx, Posting posting, CancellationToken ct)
+    public static async Task<LedgerRefusal?> Post(NpgsqlTransaction tx, Posting posting, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(tx.Connection, tx) { BatchCommands = { posting.Command() } };
         try
@@ -147,18 +163,19 @@ public sealed class FundLedger(TimeProvider clock)
             await batch.ExecuteNonQueryAsync(ct);
             return null;
         }
-        catch (PostgresException e) when (ShortfallOf(posting, e) is { } shortfall)
+        catch (PostgresException e) when (RefusalOf(posting, e) is { } refusal)
         {
-            return shortfall;
+            return refusal;
         }
     }
 
     /// <summary>
     /// Sends <paramref name="first"/> (statements that belong to the same change, e.g. storing the idempotent answer),
-    /// then the posting, then COMMIT — one batch, one round trip. Returns null when committed; the shortfall when an
-    /// account had too little, after rolling the whole transaction back. Nothing may use <paramref name="tx"/> afterwards.
+    /// then the posting, then COMMIT — one batch, one round trip. Returns null when committed; why it was refused
+    /// (as for <see cref="Post(NpgsqlTransaction, Posting, CancellationToken)"/>) after rolling the whole transaction back.
+    /// Nothing may use <paramref name="tx"/> afterwards.
     /// </summary>
-    public static async Task<Shortfall?> Commit(NpgsqlTransaction tx, Posting posting, IEnumerable<NpgsqlBatchCommand> first, CancellationToken ct)
+    public static async Task<LedgerRefusal?> Commit(NpgsqlTransaction tx, Posting posting, IEnumerable<NpgsqlBatchCommand> first, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(tx.Connection, tx);
         foreach (var command in first)
@@ -172,10 +189,10 @@ public sealed class FundLedger(TimeProvider clock)
             await batch.ExecuteNonQueryAsync(ct);
             return null;
         }
-        catch (PostgresException e) when (ShortfallOf(posting, e) is { } shortfall)
+        catch (PostgresException e) when (RefusalOf(posting, e) is { } refusal)
         {
             await tx.RollbackAsync(ct);
-            return shortfall;
+            return refusal;
         }
     }
 
@@ -196,10 +213,19 @@ public sealed class FundLedger(TimeProvider clock)
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    // grants.post says which leg fell short and the balance it found in HINT ("<leg> <balance>"), on the constraint's name.
-    private static Shortfall? ShortfallOf(Posting posting, PostgresException e)
+    // Known by the constraint's name: a limit (a CHECK, or grants.post's rule for a fund's holdings), or a shortfall, for
+    // which grants.post says which leg fell short and the balance it found in HINT ("<leg> <balance>").
+    private static LedgerRefusal? RefusalOf(Posting posting, PostgresException e)
     {
-        if (e.SqlState != PostgresErrorCodes.CheckViolation || e.ConstraintName != NeverNegative || e.Hint?.Split(' ') is not [var index, var balance])
+        if (e.SqlState != PostgresErrorCodes.CheckViolation)
+        {
+            return null;
+        }
+        if (WithinLimit.Contains(e.ConstraintName))
+        {
+            return new OverLimit();
+        }
+        if (e.ConstraintName != NeverNegative || e.Hint?.Split(' ') is not [var index, var balance])
         {
             return null;
         }

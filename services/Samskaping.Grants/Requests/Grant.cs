@@ -33,7 +33,7 @@ public sealed record PayeeBody(
     [property: MaxLength(NorwegianNumbers.MaxTextLength)] string? AccountNumber,
     [property: MaxLength(NorwegianNumbers.MaxTextLength)] string? OrganisationNumber);
 
-public sealed record InstalmentBody(decimal? Amount, DateOnly? DueOn);
+public sealed record InstalmentBody([property: Amount(MinimumIsExclusive = true)] decimal? Amount, DateOnly? DueOn);
 
 /// <summary>The body of a grant request.</summary>
 /// <param name="Purpose">What the money is for, in the family's own words.</param>
@@ -41,7 +41,7 @@ public sealed record InstalmentBody(decimal? Amount, DateOnly? DueOn);
 /// <param name="DueOn">For a one-off payment: when it is due (default: the day it is approved).</param>
 public sealed record RequestGrant(
     Guid? FundId,
-    decimal? Amount,
+    [property: Amount(MinimumIsExclusive = true)] decimal? Amount,
     [property: MaxLength(RequestGrant.MaxPurposeLength)] string? Purpose,
     [property: AllowedValues("leisure", "school", "equipment", "housing", "transport", "health", "household", "other")] string? Category,
     PayeeBody? Payee,

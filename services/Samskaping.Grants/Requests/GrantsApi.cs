@@ -65,10 +65,11 @@ public static class GrantsApi
             .WithSummary("Approve a grant: reserve the money and plan its disbursements")
             .WithDescription("At or below the fund's threshold a worker of a participating sector decides alone. Above it, a grant-approver " +
                 "who is not the requester must approve (403 otherwise). The household cap and the fund's available amount are enforced " +
-                "in the database (409 when exceeded). Needs an Idempotency-Key.")
+                "in the database (409 when exceeded). Needs an Idempotency-Key (422 when the caller used it for another request).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         grants.MapPost("/grants/{grantId:guid}/decline", Decline)
             .WithName("DeclineGrant")
@@ -78,37 +79,10 @@ public static class GrantsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-
-        grants.MapPost("/disbursements/{disbursementId:guid}/paid", MarkPaid)
-            .WithName("MarkDisbursementPaid")
-            .WithSummary("Record that a planned disbursement was paid (date and payment reference)")
-            .WithDescription("Reserved → paid in the ledger. 409 when it is not planned. Needs an Idempotency-Key.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-
-        grants.MapPost("/disbursements/{disbursementId:guid}/stop", Stop)
-            .WithName("StopDisbursement")
-            .WithSummary("Stop a planned disbursement, with a reason")
-            .WithDescription("Reserved → available in the ledger; the household's cap is given back. Needs an Idempotency-Key.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-
-        grants.MapPost("/disbursements/{disbursementId:guid}/cancel", Cancel)
-            .WithName("CancelDisbursement")
-            .WithSummary("Cancel (annul) a planned disbursement, with a reason")
-            .WithDescription("Reserved → available in the ledger; the household's cap is given back. Needs an Idempotency-Key.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
     public static async Task<Results<Created<GrantView>, ProblemHttpResult>> RequestGrant(
-        Guid caseId, RequestGrant body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
+        Guid caseId, RequestGrant body, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, CaseAccess access, IdempotentRequests idempotency, Outbox outbox, AccessLog accessLog, TimeProvider clock,
         CancellationToken ct)
     {
@@ -189,7 +163,7 @@ public static class GrantsApi
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Approve(
-        Guid grantId, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
+        Guid grantId, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, CaseAccess access, GrantStore store, IdempotentRequests idempotency, FundLedger ledger,
         DisbursementStore disbursements, Outbox outbox, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
     {
@@ -239,7 +213,7 @@ public static class GrantsApi
             var reserve = ledger.Prepare(LedgerKinds.Reserve, "approved grant", user.Subject,
                 [new Leg(grant.FundId, AccountKinds.Available, -grant.Amount), new Leg(grant.FundId, AccountKinds.Reserved, grant.Amount)],
                 grant.Id, null);
-            return Answer.Done(view).PostingLast(reserve, shortfall => GrantsProblems.Conflict("Not enough money in the fund.", shortfall.Describe()));
+            return Answer.Done(view).PostingLast(reserve, refusal => GrantsProblems.Refused(refusal, "amount"));
         }, ct);
         return answer.Problem is { } problem ? problem : TypedResults.Ok(answer.Value);
     }
@@ -273,69 +247,6 @@ public static class GrantsApi
         var view = (await GrantStore.View(tx, grantId, ct))!;
         await tx.CommitAsync(ct);
         return TypedResults.Ok(view);
-    }
-
-    public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> MarkPaid(
-        Guid disbursementId, MarkPaid body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
-        CurrentUser user, CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        var (paidOn, reference) = body.Validate(errors);
-        return await Transition(disbursementId, idempotencyKey, "paid", body, errors, user, access, store, idempotency, accessLog,
-            (tx, d, ct) => store.Pay(tx, d, paidOn, reference, user.Subject, ct), ct);
-    }
-
-    public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Stop(
-        Guid disbursementId, EndDisbursement body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
-        CurrentUser user, CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        var reason = body.Validate(errors);
-        return await Transition(disbursementId, idempotencyKey, "stop", body, errors, user, access, store, idempotency, accessLog,
-            (tx, d, ct) => store.End(tx, d, DisbursementStatuses.Stopped, reason, user.Subject, ct), ct);
-    }
-
-    public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Cancel(
-        Guid disbursementId, EndDisbursement body, [FromHeader(Name = IdempotentRequests.Header), Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
-        CurrentUser user, CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        var reason = body.Validate(errors);
-        return await Transition(disbursementId, idempotencyKey, "cancel", body, errors, user, access, store, idempotency, accessLog,
-            (tx, d, ct) => store.End(tx, d, DisbursementStatuses.Cancelled, reason, user.Subject, ct), ct);
-    }
-
-    private static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Transition(
-        Guid disbursementId, string? idempotencyKey, string action, object body, ValidationErrors errors, CurrentUser user,
-        CaseAccess access, DisbursementStore store, IdempotentRequests idempotency, AccessLog accessLog,
-        Func<NpgsqlTransaction, DisbursementRow, CancellationToken, Task<Posting?>> move, CancellationToken ct)
-    {
-        if (IdempotentRequests.CheckKey(idempotencyKey) is { } keyProblem)
-        {
-            return keyProblem;
-        }
-        if (await access.Visible(await store.CaseOf(disbursementId, ct), user, ct) is not { } caseId)
-        {
-            return GrantsProblems.DisbursementNotFound(disbursementId);
-        }
-        if (!errors.IsValid)
-        {
-            return GrantsProblems.Invalid(errors);
-        }
-
-        var answer = await idempotency.Run<GrantView>(idempotencyKey!, user, $"POST /api/grants/disbursements/{disbursementId}/{action}", body, async (tx, ct) =>
-        {
-            var disbursement = (await DisbursementStore.Lock(tx, disbursementId, ct))!;
-            if (await move(tx, disbursement, ct) is not { } posting)
-            {
-                return GrantsProblems.Conflict("The disbursement is not planned.", $"It is {disbursement.Status}; only a planned disbursement can change.");
-            }
-            await accessLog.Write(user, caseId, null, AccessActions.Update, $"disbursement {action}", tx, ct);
-            var view = (await GrantStore.View(tx, disbursement.GrantId, ct))!;
-            // The ledger posting last, sent with COMMIT (the fund's account rows are locked for the commit only).
-            return Answer.Done(view).PostingLast(posting, shortfall => throw DisbursementStore.Broken(disbursement, shortfall));
-        }, ct);
-        return answer.Problem is { } problem ? problem : TypedResults.Ok(answer.Value);
     }
 
     private static async Task<Guid?> VisibleCase(Guid grantId, CurrentUser user, CaseAccess access, GrantStore store, CancellationToken ct) =>

@@ -78,6 +78,29 @@ public sealed class DisbursementTests(GrantsFixture grants)
         late.StatusCode.ShouldBe(HttpStatusCode.Conflict, "no new grants for a closed case");
     }
 
+    [Fact]
+    public async Task A_payment_date_more_than_a_week_ahead_is_422_naming_paidOn_and_pays_nothing()
+    {
+        var fund = (await grants.CreateFund(budget: 1_000m)).GetProperty("id").GetGuid();
+        var caseId = await grants.OpenCase();
+        using var kari = grants.Client("oppvekst", "caseworker", "kari");
+        var ids = await ApprovedPlan(kari, caseId, fund, 100m, 1);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        foreach (var ahead in new[] { today.AddYears(3), today.AddDays(8) })
+        {
+            var refused = await GrantsFixture.Post(kari, $"/api/grants/disbursements/{ids[0]}/paid", new { paidOn = ahead, paymentReference = "UTB-FRAMTID" });
+            refused.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, $"{ahead}: {await refused.Content.ReadAsStringAsync()}");
+            (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("paidOn", out _).ShouldBeTrue();
+        }
+        (await grants.Balances(fund)).ShouldBe((900m, 100m, 0m, -1_000m));
+
+        // A payment run booked for its value date a few days ahead is recorded as it was sent.
+        var paid = await GrantsFixture.Post(kari, $"/api/grants/disbursements/{ids[0]}/paid", new { paidOn = today.AddDays(7), paymentReference = "UTB-UKE" });
+        paid.StatusCode.ShouldBe(HttpStatusCode.OK, await paid.Content.ReadAsStringAsync());
+        (await grants.Balances(fund)).ShouldBe((900m, 0m, 100m, -1_000m));
+    }
+
     /// <summary>Requests and approves a grant of <paramref name="count"/> equal instalments; returns the disbursement ids.</summary>
     internal static async Task<Guid[]> ApprovedPlan(HttpClient client, Guid caseId, Guid fund, decimal each, int count)
     {

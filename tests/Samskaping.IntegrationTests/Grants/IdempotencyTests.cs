@@ -66,6 +66,34 @@ public sealed class IdempotencyTests(GrantsFixture grants)
     }
 
     [Fact]
+    public async Task A_key_belongs_to_the_caller_so_two_workers_using_the_same_key_each_get_their_own_first_use()
+    {
+        var fund = (await grants.CreateFund(budget: 5_000m)).GetProperty("id").GetGuid();
+        var caseId = await grants.OpenCase();
+        using var ola = grants.Client("oppvekst", "grant-approver", "fund-admin");
+        using var siri = grants.Client("oppvekst", "grant-approver", "siri");
+        using var kari = grants.Client("oppvekst", "caseworker", "kari");
+        using var per = grants.Client("oppvekst", "caseworker", "per");
+        var key = "order-" + Guid.NewGuid().ToString("N")[..8];
+
+        var olaTopUp = await GrantsFixture.Post(ola, $"/api/grants/funds/{fund}/top-ups", new { amount = 100m }, key);
+        var siriTopUp = await GrantsFixture.Post(siri, $"/api/grants/funds/{fund}/top-ups", new { amount = 200m }, key);
+        var kariGrant = await GrantsFixture.Post(kari, $"/api/grants/cases/{caseId}/grants", GrantsFixture.Request(fund, 10m), key);
+        var perGrant = await GrantsFixture.Post(per, $"/api/grants/cases/{caseId}/grants", GrantsFixture.Request(fund, 10m), key);
+        var olaAgain = await GrantsFixture.Post(ola, $"/api/grants/funds/{fund}/top-ups", new { amount = 100m }, key);
+
+        olaTopUp.StatusCode.ShouldBe(HttpStatusCode.OK);
+        siriTopUp.StatusCode.ShouldBe(HttpStatusCode.OK, await siriTopUp.Content.ReadAsStringAsync());
+        kariGrant.StatusCode.ShouldBe(HttpStatusCode.Created);
+        perGrant.StatusCode.ShouldBe(HttpStatusCode.Created, await perGrant.Content.ReadAsStringAsync());
+        perGrant.Headers.Location.ShouldNotBe(kariGrant.Headers.Location, "per's request made per's grant, not a replay of kari's");
+        olaAgain.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await olaAgain.Content.ReadAsStringAsync()).ShouldBe(await olaTopUp.Content.ReadAsStringAsync(), "ola's retry replays ola's first answer");
+        (await grants.Balances(fund)).Available.ShouldBe(5_300m, "one top-up each, the retry none");
+        (await grants.Database.Scalar<long>("SELECT count(*) FROM grants.grants WHERE case_id = @c", ("c", caseId))).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_money_moving_post_without_a_key_is_400_naming_the_header()
     {
         var fund = (await grants.CreateFund(budget: 5_000m)).GetProperty("id").GetGuid();

@@ -94,14 +94,15 @@ public sealed class LedgerRaceTests(GrantsFixture grants)
                 {
                     Parameters = { new() { Value = $"{prefix}{client}-{i}" } },
                 };
-                var shortfall = await FundLedger.Commit(tx, posting, [key], CancellationToken.None);
-                if (shortfall is not null)
+                var refusal = await FundLedger.Commit(tx, posting, [key], CancellationToken.None);
+                if (refusal is not null)
                 {
+                    var shortfall = refusal.ShouldBeOfType<Shortfall>();
                     shortfall.Account.ShouldBe(AccountKinds.Available);
                     shortfall.Wanted.ShouldBe(amount);
                     shortfall.Balance.ShouldBeLessThan(amount, "refused only when the money was not there");
                 }
-                done.Add((amount, shortfall is null));
+                done.Add((amount, refusal is null));
             }
             return done;
         })));

@@ -1,4 +1,5 @@
 using CsCheck;
+using Samskaping.Grants;
 using Samskaping.Grants.Disbursements;
 using Samskaping.Grants.Funds;
 using Samskaping.Grants.Requests;
@@ -131,6 +132,37 @@ public sealed class GrantRulesTests
         var errors = new ValidationErrors();
         (Request(100m) with { Payee = new PayeeBody("family", "Berg", "1234 56 78903", null) }).Validate(errors).Payee.AccountNumber.ShouldBe("12345678903");
         errors.IsValid.ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("grant-approver", "oppvekst", "oppvekst", true)]
+    [InlineData("grant-approver", "kultur", "oppvekst", false)]
+    [InlineData("admin", "kultur", "oppvekst", true)]
+    [InlineData("admin", "", "Innbyggernes modell", true)]
+    [InlineData("grant-approver", "oppvekst", "Innbyggernes modell", false)]
+    [InlineData("caseworker", "oppvekst", "oppvekst", false)]
+    [InlineData("coordinator", "oppvekst", "oppvekst", false)]
+    public void A_fund_is_managed_by_the_grant_approvers_of_its_owning_sector_and_by_admins(string role, string sector, string owner, bool manages) =>
+        GrantPolicies.ManagesFund(new CurrentUser("x", "X", role, sector), owner).ShouldBe(manages);
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(-400, true)]
+    [InlineData(7, true)]
+    [InlineData(8, false)]
+    [InlineData(3 * 366, false)]
+    public void A_payment_is_recorded_at_most_a_week_ahead(int daysAhead, bool accepted)
+    {
+        var today = new DateOnly(2026, 12, 4);
+        var errors = new ValidationErrors();
+
+        new MarkPaid(today.AddDays(daysAhead), "UTB-1").Validate(errors, today);
+
+        errors.IsValid.ShouldBe(accepted);
+        if (!accepted)
+        {
+            errors.ToDictionary().Keys.ShouldBe(["paidOn"]);
+        }
     }
 
     private static RequestGrant Request(decimal amount) =>

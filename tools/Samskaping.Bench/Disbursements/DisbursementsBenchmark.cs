@@ -134,16 +134,16 @@ public sealed partial class DisbursementsBenchmark : IBenchmark
             await using var tx = await connection.BeginTransactionAsync(ct);
             var posting = ledger.Prepare(LedgerKinds.Reserve, "bench", "bench",
                 [new Leg(fundId, AccountKinds.Available, -1m), new Leg(fundId, AccountKinds.Reserved, 1m)], null, null);
-            Shortfall? shortfall;
+            LedgerRefusal? refusal;
             if (commitTogether)
             {
-                shortfall = await FundLedger.Commit(tx, posting, [], ct);
+                refusal = await FundLedger.Commit(tx, posting, [], ct);
             }
-            else if ((shortfall = await FundLedger.Post(tx, posting, ct)) is null)
+            else if ((refusal = await FundLedger.Post(tx, posting, ct)) is null)
             {
                 await tx.CommitAsync(ct);
             }
-            if (shortfall is null)
+            if (refusal is null)
             {
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }

@@ -68,6 +68,10 @@ public static class Expectation
         {
             return Allowed;
         }
+        if (row.Relation == "fund-owner")
+        {
+            return identity.Role == "admin" || identity.Sector == MatrixScene.FundOwner ? Allowed : 403;
+        }
         if (!identity.SeesCase)
         {
             return 404;

@@ -35,6 +35,9 @@ public sealed class MatrixScene
     public Guid ConsentId { get; private set; }
     public Guid OtherFund { get; private set; }
 
+    /// <summary>The sector the scene's funds belong to.</summary>
+    public const string FundOwner = "oppvekst";
+
     /// <summary>The value of a path parameter, keyed by service and name (the same name means different things in different services).</summary>
     public IReadOnlyDictionary<string, string> PathValues(string service) =>
         _values.Where(v => v.Key.Service == service).ToDictionary(v => v.Key.Name, v => v.Value, StringComparer.Ordinal);
@@ -193,7 +196,7 @@ public sealed class MatrixScene
     public static object Fund(string name) => new
     {
         name = $"{name} {Guid.NewGuid().ToString("N")[..6]}",
-        owner = "oppvekst",
+        owner = FundOwner,
         periodStart = Today(-30),
         periodEnd = Today(300),
         budget = 100000m,

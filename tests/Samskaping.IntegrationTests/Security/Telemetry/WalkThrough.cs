@@ -121,7 +121,7 @@ internal sealed class WalkThrough(TelemetrySystem system, Family family)
         var fund = (await Expect(Send(ola, HttpMethod.Post, "/api/grants/funds", new
         {
             name = "Fritid for alle " + _run,
-            owner = "kultur",
+            owner = "oppvekst",
             periodStart = new DateOnly(_today.Year, 1, 1),
             periodEnd = new DateOnly(_today.Year + 1, 1, 1),
             budget = 100000m,
