@@ -37,6 +37,10 @@ public static class GrantsModule
             .BindConfiguration(IdempotencyOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<ReportOptions>()
+            .BindConfiguration(ReportOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         builder.Services.AddSingleton<GrantCaseStore>();
         builder.Services.AddSingleton<FundLedger>();

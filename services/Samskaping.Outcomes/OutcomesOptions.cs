@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Samskaping.Outcomes.Scoring;
+using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Outcomes;
 
@@ -20,7 +21,7 @@ public sealed class OutcomesOptions : IValidatableObject
     [Range(0, 9)] public int NegativeEffectAlertLevel { get; set; } = 6;
 
     /// <summary>Groups under this many people are never shown (small-cell suppression).</summary>
-    [Range(3, 100)] public int MinimumCellSize { get; set; } = 5;
+    [Range(3, 100)] public int MinimumCellSize { get; set; } = SmallCells.DefaultMinimum;
 
     /// <summary>
     /// Reliable-change norms per scoring version (<c>{instrument}-v{version}</c>) and domain: the reliability r and

@@ -31,7 +31,9 @@ public static partial class LookupApi
             .WithSummary("The household's current benefits per member, from the benefit system")
             .WithDescription("For workers who may see at least one of the household's cases; otherwise 404. Per member: personId, role, "
                 + "identified (has an identity number the benefit system can be asked about) and benefits (type, monthlyAmount in NOK, from, to). "
-                + "Identity numbers are never answered. Kept for Benefits:Nav:LookupCacheSeconds: fetchedAt says when the benefit system was asked. "
+                + "Identity numbers are never answered. Kept for Benefits:Nav:LookupCacheSeconds: fetchedAt says when the benefit system was asked; "
+                + "it is null (and nothing is kept) when the benefit system was not asked, because no member has an identity number to ask with "
+                + "or the household has no members: empty lists then mean unknown, not none. "
                 + "503 with Retry-After when the benefit system (or the cases service) is down, too slow, or resting after repeated failures. "
                 + "Each member answered is access-logged.")
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -65,28 +67,34 @@ public static partial class LookupApi
                 return HouseholdNotFound(householdId);
             }
             var numbers = members.Where(m => m.IdentityNumber is not null).Select(m => m.IdentityNumber!).Distinct().ToList();
-            IReadOnlyDictionary<string, IReadOnlyList<NavBenefit>> found = new Dictionary<string, IReadOnlyList<NavBenefit>>();
-            if (numbers.Count > 0)
+            if (numbers.Count == 0)
             {
-                var (benefits, failure) = await nav.Find(numbers, ct);
+                // Nobody to ask about: say so, rather than answer empty lists as if the benefit system had found none.
+                answer = new HouseholdBenefits(householdId, null, null, members.Count == 0
+                        ? "not asked: the household has no members"
+                        : "not asked: no member has an identity number the benefit system can be asked about",
+                    [.. members.Select(m => new MemberBenefits(m.PersonId, m.Role, false, []))]);
+            }
+            else
+            {
+                var (found, failure) = await nav.Find(numbers, ct);
                 if (failure is not null)
                 {
                     LogNavFailure(loggers.CreateLogger(typeof(LookupApi)), householdId, failure.Reason);
                     return Unavailable.Problem(http, "The benefit system is unavailable.", failure.Detail, failure.Reason,
                         failure.Reason == NavFailures.CircuitOpen ? 10 : 5);
                 }
-                found = benefits!;
-            }
-            var fetchedAt = clock.Now();
-            var keep = TimeSpan.FromSeconds(options.Value.LookupCacheSeconds);
-            answer = new HouseholdBenefits(householdId, fetchedAt, fetchedAt + keep, "benefit system (NAV-style look-up)",
-                [.. members.Select(m => new MemberBenefits(m.PersonId, m.Role, m.IdentityNumber is not null,
-                    m.IdentityNumber is { } number && found.TryGetValue(number, out var list)
-                        ? [.. list.Select(b => new CurrentBenefit(b.Type, b.MonthlyAmount, b.From, b.To))]
-                        : []))]);
-            if (keep > TimeSpan.Zero)
-            {
-                cache.Set(key, answer, keep);
+                var fetchedAt = clock.Now();
+                var keep = TimeSpan.FromSeconds(options.Value.LookupCacheSeconds);
+                answer = new HouseholdBenefits(householdId, fetchedAt, fetchedAt + keep, "benefit system (NAV-style look-up)",
+                    [.. members.Select(m => new MemberBenefits(m.PersonId, m.Role, m.IdentityNumber is not null,
+                        m.IdentityNumber is { } number && found!.TryGetValue(number, out var list)
+                            ? [.. list.Select(b => new CurrentBenefit(b.Type, b.MonthlyAmount, b.From, b.To))]
+                            : []))]);
+                if (keep > TimeSpan.Zero)
+                {
+                    cache.Set(key, answer, keep);
+                }
             }
         }
         await accessLog.WriteMany(user, answer.Members.Select(m => new AccessSubject(caseId, m.PersonId)), AccessActions.Read, Purpose, ct);

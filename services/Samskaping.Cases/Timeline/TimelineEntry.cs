@@ -64,7 +64,8 @@ public sealed record TimelineEntry(Guid CaseId, Guid EventId, string Kind, strin
 
     public static TimelineEntry From(Guid eventId, MeasurementCompleted m) =>
         new(m.CaseId, eventId, "measurement-completed",
-            $"A {m.Kind} measurement was completed ({m.RespondentKind}{(m.Partial ? ", partly answered" : "")}).", Outcomes, m.CompletedAt);
+            (m.MeasurementComplete ? $"A {m.Kind} measurement was completed: the last household member answered" : $"A household member answered the {m.Kind} measurement")
+            + $" ({m.RespondentKind}{(m.Partial ? ", partly answered" : "")}).", Outcomes, m.CompletedAt);
 
     public static TimelineEntry From(Guid eventId, NegativeEffectReported m) =>
         new(m.CaseId, eventId, "negative-effect-reported", $"A negative effect was reported: {m.Domain} (level {m.Level}).", Outcomes, m.ReportedAt);

@@ -17,8 +17,11 @@ public sealed record MeasurementDue(
     DateOnly DueOn,
     DateTimeOffset At);
 
-/// <summary>A measurement's responses were recorded. <paramref name="Partial"/> when not every item was answered.</summary>
+/// <summary>One person's responses to a measurement were recorded (an event per person who answers).
+/// <paramref name="Partial"/> when not every item was answered.</summary>
 /// <param name="RespondentKind">"self", "guardian" or "worker-with-person".</param>
+/// <param name="MeasurementComplete">With this person's answers every member of the household has answered: the
+/// measurement is complete. False while others have still to answer.</param>
 public sealed record MeasurementCompleted(
     Guid CaseId,
     Guid MeasurementId,
@@ -26,7 +29,8 @@ public sealed record MeasurementCompleted(
     string Kind,
     string RespondentKind,
     bool Partial,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt,
+    bool MeasurementComplete = false);
 
 /// <summary>An answer on a negative-effect item was above the alert level. Deliberately without free text.</summary>
 /// <param name="Domain">The negative effect, e.g. "gratitude-debt", "unintended-use", "insecurity", "unfair-distribution", "shame".</param>

@@ -30,6 +30,7 @@ public static class Csv
     private static string Format(object? value) => value switch
     {
         null => "",
+        bool b => b ? "true" : "false",
         decimal d => d.ToString("F2", CultureInfo.InvariantCulture),
         DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

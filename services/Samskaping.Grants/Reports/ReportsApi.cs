@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Samskaping.Access;
 using Samskaping.ServiceDefaults;
@@ -9,12 +10,16 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Grants.Reports;
 
 /// <summary>A fund's status: what was put in, what is reserved for approved grants, what was paid, and what remains.</summary>
+/// <param name="Suppressed">The fund's grants went to fewer households than the minimum cell: reserved, paid and remaining
+/// (budget − reserved − paid) are not shown, since they would be those few households' amounts.</param>
 public sealed record FundStatusRow(Guid FundId, string Name, string Owner, DateOnly PeriodStart, DateOnly PeriodEnd,
-    decimal Budget, decimal Reserved, decimal Paid, decimal Remaining);
+    bool Suppressed, decimal Budget, decimal? Reserved, decimal? Paid, decimal? Remaining);
 
 /// <summary>Approved grants of a fund by the requesting sector, category and month of approval (aggregates only).</summary>
+/// <param name="Suppressed">Hidden by small-cell suppression: every number is null.</param>
+/// <param name="Households">How many households the row's grants went to.</param>
 public sealed record SpendingRow(Guid FundId, string FundName, string Sector, string Category, string Month,
-    int Grants, decimal Approved, decimal Paid, decimal Reserved, decimal Released);
+    bool Suppressed, int? Households, int? Grants, decimal? Approved, decimal? Paid, decimal? Reserved, decimal? Released);
 
 /// <summary>One grant of a household over time.</summary>
 public sealed record HouseholdGrantRow(Guid GrantId, Guid CaseId, Guid FundId, string FundName, DateTimeOffset RequestedAt, string Status,
@@ -30,7 +35,11 @@ public static class ReportsApi
             .RequireAuthorization(GrantPolicies.Reports)
             .WithName("FundStatusReport")
             .WithSummary("Every fund's budget, reserved, paid and remaining amount")
-            .WithDescription("JSON, or CSV with ?format=csv or Accept: text/csv. Grant-approvers, admins and analysts.")
+            .WithDescription("""
+                JSON, or CSV with ?format=csv or Accept: text/csv. Grant-approvers, admins and analysts. A fund whose approved grants
+                went to 1 to Grants:Reports:MinimumCellSize − 1 (4) households shows its budget only (suppressed: true): its reserved,
+                paid and remaining would be those households' amounts. Exact balances are on GET /api/grants/funds/{fundId} for fund managers.
+                """)
             .Produces<string>(StatusCodes.Status200OK, Csv.MediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
@@ -38,7 +47,13 @@ public static class ReportsApi
             .RequireAuthorization(GrantPolicies.Reports)
             .WithName("SpendingReport")
             .WithSummary("Approved grants by fund, requesting sector, category and month")
-            .WithDescription("Aggregates only (no case, household or person). Optional fundId. JSON, or CSV with ?format=csv or Accept: text/csv.")
+            .WithDescription("""
+                Aggregates only (no case, household or person). Optional fundId. JSON, or CSV with ?format=csv or Accept: text/csv.
+                Small-cell suppression per fund, as in the outcomes reports: a row whose grants went to fewer than Grants:Reports:MinimumCellSize
+                (5) households is listed with suppressed: true and no numbers, and so are the next smallest rows of the fund until the hidden
+                rows are at least two and together cover the minimum of households, so the fund's total (the fund status report) minus the
+                shown rows never gives a hidden row away. A fund with fewer households in all has every row hidden.
+                """)
             .Produces<string>(StatusCodes.Status200OK, Csv.MediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
@@ -53,7 +68,8 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<FundStatusRow>>, ContentHttpResult, ProblemHttpResult>> FundStatus(
-        [Description(ReportFormat), AllowedValues("json", "csv")] string? format, HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
+        [Description(ReportFormat), AllowedValues("json", "csv")] string? format, HttpRequest request, NpgsqlDataSource dataSource,
+        IOptions<ReportOptions> options, CancellationToken ct)
     {
         if (BadFormat(format) is { } problem)
         {
@@ -65,28 +81,31 @@ public static class ReportsApi
             SELECT f.id AS FundId, f.name AS Name, f.owner AS Owner, f.period_start AS PeriodStart, f.period_end AS PeriodEnd,
                    sum(a.balance) FILTER (WHERE a.kind = 'available') AS Available,
                    sum(a.balance) FILTER (WHERE a.kind = 'reserved') AS Reserved,
-                   sum(a.balance) FILTER (WHERE a.kind = 'paid') AS Paid
+                   sum(a.balance) FILTER (WHERE a.kind = 'paid') AS Paid,
+                   (SELECT count(DISTINCT g.household_id) FROM grants.grants g WHERE g.fund_id = f.id AND g.status = 'approved')::int AS Households
             FROM grants.funds f JOIN grants.accounts a ON a.fund_id = f.id
             GROUP BY f.id ORDER BY f.period_start DESC, f.name
             """, cancellationToken: ct)))
-            .Select(r => new FundStatusRow(r.FundId, r.Name, r.Owner, r.PeriodStart, r.PeriodEnd,
-                r.Available + r.Reserved + r.Paid, r.Reserved, r.Paid, r.Available))
+            .Select(r => SmallCells.IsSmall(r.Households, options.Value.MinimumCellSize)
+                ? new FundStatusRow(r.FundId, r.Name, r.Owner, r.PeriodStart, r.PeriodEnd, true, r.Available + r.Reserved + r.Paid, null, null, null)
+                : new FundStatusRow(r.FundId, r.Name, r.Owner, r.PeriodStart, r.PeriodEnd, false, r.Available + r.Reserved + r.Paid, r.Reserved, r.Paid, r.Available))
             .ToList();
         return Csv.Wanted(request, format) ? TypedResults.Text(Csv.Write(rows), Csv.MediaType) : TypedResults.Ok<IReadOnlyList<FundStatusRow>>(rows);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<SpendingRow>>, ContentHttpResult, ProblemHttpResult>> Spending(
-        [Description("Only this fund.")] Guid? fundId, [Description(ReportFormat), AllowedValues("json", "csv")] string? format, HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
+        [Description("Only this fund.")] Guid? fundId, [Description(ReportFormat), AllowedValues("json", "csv")] string? format, HttpRequest request, NpgsqlDataSource dataSource,
+        IOptions<ReportOptions> options, CancellationToken ct)
     {
         if (BadFormat(format) is { } problem)
         {
             return problem;
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<SpendingRow>(new CommandDefinition(
+        var cells = (await connection.QueryAsync<SpendingCell>(new CommandDefinition(
             """
             SELECT g.fund_id AS FundId, f.name AS FundName, g.requested_by_sector AS Sector, coalesce(g.category, 'uncategorised') AS Category,
-                   to_char(g.decided_at AT TIME ZONE 'UTC', 'YYYY-MM') AS Month,
+                   to_char(g.decided_at AT TIME ZONE 'UTC', 'YYYY-MM') AS Month, array_agg(DISTINCT g.household_id) AS Households,
                    count(*)::int AS Grants, sum(g.amount) AS Approved,
                    coalesce(sum(d.paid), 0) AS Paid, coalesce(sum(d.reserved), 0) AS Reserved, coalesce(sum(d.released), 0) AS Released
             FROM grants.grants g
@@ -98,8 +117,9 @@ public static class ReportsApi
                 FROM grants.disbursements WHERE grant_id = g.id) d ON true
             WHERE g.status = 'approved' AND (@fundId::uuid IS NULL OR g.fund_id = @fundId)
             GROUP BY g.fund_id, f.name, g.requested_by_sector, coalesce(g.category, 'uncategorised'), to_char(g.decided_at AT TIME ZONE 'UTC', 'YYYY-MM')
-            ORDER BY f.name, Month, Sector, Category
+            ORDER BY f.name, g.fund_id, Month, Sector, Category
             """, new { fundId }, cancellationToken: ct))).ToList();
+        var rows = SpendingReport.Publish(cells, options.Value.MinimumCellSize);
         return Csv.Wanted(request, format) ? TypedResults.Text(Csv.Write(rows), Csv.MediaType) : TypedResults.Ok<IReadOnlyList<SpendingRow>>(rows);
     }
 
@@ -140,7 +160,7 @@ public static class ReportsApi
         format is null or "json" or "csv" ? null : GrantsProblems.Invalid("format", "'json' or 'csv' (or leave it out and use the Accept header).");
 
     private sealed record FundStatusDbRow(Guid FundId, string Name, string Owner, DateOnly PeriodStart, DateOnly PeriodEnd,
-        decimal Available, decimal Reserved, decimal Paid);
+        decimal Available, decimal Reserved, decimal Paid, int Households);
 
     private sealed record HouseholdDbRow(Guid GrantId, Guid CaseId, Guid FundId, string FundName, DateTime RequestedAt, string Status,
         DateTime? DecidedAt, decimal Amount, decimal Paid, string? Category, string Purpose);

@@ -92,8 +92,16 @@ public sealed class CurrentBenefitsClient(IHttpClientFactory clients, IOptions<B
 
     private static CurrentBenefits Unknown(string reason) => new(false, reason, []);
 
+    /// <summary>Known means asked and answered: without a fetch time the benefit system was never asked (no member, or
+    /// none with an identity number), and its empty lists say nothing about the household's benefits.</summary>
     private static CurrentBenefits Known(JsonElement answer)
     {
+        if (answer.GetProperty("fetchedAt").ValueKind != JsonValueKind.String)
+        {
+            return Unknown(answer.GetProperty("members").GetArrayLength() == 0
+                ? "not known: the household has no members yet, so the benefit system was not asked"
+                : "not known: no member of the household has an identity number the benefit system can be asked about");
+        }
         var items = new List<BenefitItem>();
         var unidentified = 0;
         foreach (var member in answer.GetProperty("members").EnumerateArray())

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Samskaping.Outcomes.Scoring;
+using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Outcomes.Reports;
 
@@ -47,7 +48,7 @@ public static class ChangeReport
     public static ChangeReportDto Build(string dimension, string domain, IReadOnlyList<PersonOutcome> people, IReadOnlyList<string> negativeDomains, int minimumCellSize)
     {
         var groups = people.GroupBy(p => p.Group).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        var suppression = Suppression.Apply([.. groups.Select(g => g.Count())], minimumCellSize);
+        var suppression = SmallCells.Apply([.. groups.Select(g => g.Count())], minimumCellSize);
         var cells = groups.Select((g, i) => suppression.Suppressed[i] ? Hidden(g.Key) : Cell(g.Key, [.. g], negativeDomains, minimumCellSize)).ToList();
         var total = suppression.TotalSuppressed || people.Count == 0 ? Hidden("total") : Cell("total", people, negativeDomains, minimumCellSize);
         return new ChangeReportDto(dimension, domain, minimumCellSize, cells, total, MethodNote);
@@ -87,7 +88,7 @@ public static class ChangeReport
         {
             return [.. counts.Select(_ => (double?)null)];
         }
-        var suppression = Suppression.Apply(counts, minimumCellSize);
+        var suppression = SmallCells.Apply(counts, minimumCellSize);
         return [.. counts.Select((c, i) => suppression.TotalSuppressed || suppression.Suppressed[i] ? null : (double?)c / whole)];
     }
 }

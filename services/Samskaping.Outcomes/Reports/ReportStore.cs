@@ -50,8 +50,8 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Per person (and case): the first baseline response and the latest later response to the same instrument
-    /// version, their scores in <paramref name="domain"/>, and the negative effects above <paramref name="alertLevel"/>
-    /// at the latest one.
+    /// version — latest by the schedule's point, as in <see cref="Scoring.PersonChanges"/> — their scores in
+    /// <paramref name="domain"/>, and the negative effects above <paramref name="alertLevel"/> at the latest one.
     /// </summary>
     public async Task<IReadOnlyList<ChangeRow>> Changes(string domain, IReadOnlyList<string> negativeDomains, int alertLevel, CancellationToken ct)
     {
@@ -59,7 +59,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"""
             WITH r AS (
-                SELECT r.id, r.case_id, r.person_id, r.recorded_at, r.instrument_id, r.version, m.kind
+                SELECT r.id, r.case_id, r.person_id, r.recorded_at, r.instrument_id, r.version, m.kind, m.schedule_point
                 FROM outcomes.responses r JOIN outcomes.measurements m ON m.id = r.measurement_id
             ),
             baseline AS (
@@ -69,7 +69,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
                 SELECT DISTINCT ON (r.case_id, r.person_id) r.*, b.id AS baseline_id
                 FROM r JOIN baseline b ON b.case_id = r.case_id AND b.person_id = r.person_id AND b.instrument_id = r.instrument_id AND b.version = r.version
                 WHERE r.kind <> 'baseline'
-                ORDER BY r.case_id, r.person_id, r.recorded_at DESC, r.id DESC
+                ORDER BY r.case_id, r.person_id, r.schedule_point DESC, r.recorded_at DESC, r.id DESC
             )
             SELECT x.person_id AS PersonId, x.case_id AS CaseId, x.recorded_at AS LatestAt, x.instrument_id AS InstrumentId, x.version AS Version,
                    bs.score AS Baseline, ls.score AS Latest, f.lead_sector AS LeadSector, COALESCE(p.paid, 0) AS Paid,

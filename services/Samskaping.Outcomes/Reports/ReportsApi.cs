@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -30,8 +31,19 @@ public static class ReportsApi
 
         reports.MapGet("/research-export", Export)
             .WithName("GetResearchExport")
-            .WithSummary("Pseudonymised CSV of every response for research")
-            .WithDescription("A keyed pseudonym per person (HMAC-SHA256 with Outcomes:PseudonymKey), age band instead of birth date, domain scores; no names, identity numbers or free text. Access-logged.")
+            .WithSummary("Pseudonymised, k-anonymous CSV of every response for research")
+            .WithDescription($"""
+                One row per response: a keyed pseudonym per person (HMAC-SHA256 with Outcomes:PseudonymKey), the person's quasi-identifiers,
+                which measurement, who answered, and the domain scores; no names, identity numbers, birth dates, response dates or free text.
+                Disclosure control (k-anonymity, k = Outcomes:MinimumCellSize, the group reports' minimum cell, 5): the quasi-identifiers are
+                age_band, role, family_type, lead_sector, grant_band and start_period, each given once per person as at their first response.
+                Every combination of their values in an export stands for at least k people. To get there the whole export is generalised
+                together, one rung at a time: start_period quarter → year; age_band → wide band (0-17, 18-66, 67+); grant_band → any;
+                family_type → any; role → any; lead_sector → any; start_period → any; age_band → any. No single person is left out to
+                spare a rung (they could be recovered by subtracting the export from a published group). Only when fewer than k people
+                have answered at all is everyone suppressed: the export is then just the header line. The {SuppressedPeopleHeader} header
+                counts the people left out. Access-logged.
+                """)
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
     }
 
@@ -76,12 +88,18 @@ public static class ReportsApi
         };
     }
 
+    /// <summary>How many people the research export left out because even fully generalised they would be fewer than k.</summary>
+    public const string SuppressedPeopleHeader = "Suppressed-People";
+
     public static async Task<FileContentHttpResult> Export(
-        CurrentUser user, ReportStore store, AccessLog accessLog, IOptions<OutcomesOptions> options, CancellationToken ct)
+        CurrentUser user, ReportStore store, AccessLog accessLog, IOptions<OutcomesOptions> options, HttpResponse response, CancellationToken ct)
     {
         var rows = await store.Export(ct);
-        var csv = ResearchExport.Csv(rows, options.Value.PseudonymKey!);
-        await accessLog.Write(user, null, null, "export", $"research export, pseudonymised, {rows.Count} responses", ct);
-        return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv", "samskaping-outcomes-research.csv");
+        var k = options.Value.MinimumCellSize;
+        var export = ResearchExport.Build(rows, options.Value.PseudonymKey!, k);
+        await accessLog.Write(user, null, null, "export",
+            $"research export, pseudonymised, k-anonymous (k = {k}): {export.Responses} responses of {export.People} people, {export.SuppressedPeople} people suppressed", ct);
+        response.Headers[SuppressedPeopleHeader] = export.SuppressedPeople.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.File(Encoding.UTF8.GetBytes(export.Csv), "text/csv", "samskaping-outcomes-research.csv");
     }
 }

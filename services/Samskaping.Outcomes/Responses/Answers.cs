@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Samskaping.Outcomes.Instruments;
 
 namespace Samskaping.Outcomes.Responses;
@@ -13,6 +14,9 @@ public static class RespondentKinds
     public static IReadOnlyList<string> All { get; } = [Self, Guardian, WorkerWithPerson];
 }
 
+/// <summary>One answer as sent. A value is a JSON number: the web defaults' reading of numbers from strings is off here,
+/// so "5" is refused (400) rather than taken for the number a person did not necessarily give.</summary>
+[JsonNumberHandling(JsonNumberHandling.Strict)]
 public sealed record AnswerInput(
     [property: MaxLength(CheckedAnswers.MaxItemIdLength)] string? ItemId,
     [property: Range(CheckedAnswers.MinAnyValue, CheckedAnswers.MaxAnyValue)] int? Value,

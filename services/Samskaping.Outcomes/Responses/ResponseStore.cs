@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Dapper;
 using Npgsql;
 using Samskaping.Access;
@@ -11,10 +12,12 @@ namespace Samskaping.Outcomes.Responses;
 
 public sealed record AnswerDto(string ItemId, int? Value, string? Text);
 
+/// <param name="SchedulePoint">Where the measurement lies in the schedule (see <see cref="Measurement.SchedulePoint"/>); orders "latest", not shown.</param>
 public sealed record ResponseDto(
     Guid Id,
     Guid MeasurementId,
     string MeasurementKind,
+    [property: JsonIgnore] int SchedulePoint,
     Guid PersonId,
     string RespondentKind,
     string InstrumentId,
@@ -37,10 +40,10 @@ public sealed record NewResponse(
 public sealed class ResponseStore(NpgsqlDataSource dataSource, Messaging.Outbox.Outbox outbox, AccessLog accessLog, TimeProvider clock)
 {
     /// <summary>
-    /// Records the response, its answers and domain scores, marks the measurement taken, and enqueues
-    /// <see cref="MeasurementCompleted"/> plus a <see cref="NegativeEffectReported"/> for every negative-effect answer
-    /// above <paramref name="alertLevel"/> — all in one transaction with the access-log entry. Null when the person
-    /// has already answered this measurement.
+    /// Records the response, its answers and domain scores, marks the measurement completed when every member of the
+    /// household has now answered it, and enqueues <see cref="MeasurementCompleted"/> for the person plus a
+    /// <see cref="NegativeEffectReported"/> for every negative-effect answer above <paramref name="alertLevel"/> — all
+    /// in one transaction with the access-log entry. Null when the person has already answered this measurement.
     /// </summary>
     public async Task<ResponseDto?> Record(NewResponse response, int alertLevel, CurrentUser user, CancellationToken ct)
     {
@@ -49,6 +52,10 @@ public sealed class ResponseStore(NpgsqlDataSource dataSource, Messaging.Outbox.
         var measurement = response.Measurement;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // Two members answering at once: the second waits here, then sees the first's response, so the one who answers
+        // last is the one who completes the measurement.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT 1 FROM outcomes.measurements WHERE id = @id FOR UPDATE", new { id = measurement.Id }, tx, cancellationToken: ct));
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO outcomes.responses (id, measurement_id, case_id, person_id, instrument_id, version, respondent_kind, partial, recorded_by, recorded_by_sector, recorded_at)
@@ -82,12 +89,20 @@ public sealed class ResponseStore(NpgsqlDataSource dataSource, Messaging.Outbox.
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO outcomes.domain_scores (response_id, domain, score) VALUES (@responseId, @domain, @score)",
             response.Scores.Select(s => new { responseId = id, domain = s.Key, score = (decimal)s.Value }).ToList(), tx, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE outcomes.measurements SET completed_at = @now WHERE id = @id AND completed_at IS NULL",
-            new { id = measurement.Id, now }, tx, cancellationToken: ct));
+        // Members are those outcomes knows now: one who joins the household later may still answer, but does not reopen
+        // a measurement that was complete.
+        var completed = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE outcomes.measurements m SET completed_at = @now
+            WHERE m.id = @id AND m.completed_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM outcomes.household_members hm
+                              WHERE hm.case_id = m.case_id
+                                AND NOT EXISTS (SELECT 1 FROM outcomes.responses r WHERE r.measurement_id = m.id AND r.person_id = hm.person_id))
+            """,
+            new { id = measurement.Id, now }, tx, cancellationToken: ct)) == 1;
 
         await outbox.Enqueue(new MeasurementCompleted(measurement.CaseId, measurement.Id, response.PersonId, measurement.Kind,
-            response.RespondentKind, response.Answers.Partial, now), tx, ct);
+            response.RespondentKind, response.Answers.Partial, now, completed), tx, ct);
         // The event says which effect and how strongly, never what the person wrote about it.
         foreach (var item in response.Instrument.Items.Where(i => i.NegativeEffect))
         {
@@ -99,7 +114,7 @@ public sealed class ResponseStore(NpgsqlDataSource dataSource, Messaging.Outbox.
         await accessLog.Write(user, measurement.CaseId, response.PersonId, AccessActions.Create, "record outcome response", tx, ct);
         await tx.CommitAsync(ct);
 
-        return new ResponseDto(id, measurement.Id, measurement.Kind, response.PersonId, response.RespondentKind, response.Instrument.InstrumentId,
+        return new ResponseDto(id, measurement.Id, measurement.Kind, measurement.SchedulePoint, response.PersonId, response.RespondentKind, response.Instrument.InstrumentId,
             response.Instrument.Version, response.Answers.Partial, user.Subject, now,
             [.. answers.Select(a => new AnswerDto(a.itemId, a.value, a.text))], response.Scores);
     }
@@ -109,7 +124,7 @@ public sealed class ResponseStore(NpgsqlDataSource dataSource, Messaging.Outbox.
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var heads = (await connection.QueryAsync<ResponseRow>(new CommandDefinition(
             """
-            SELECT r.id, r.measurement_id AS MeasurementId, m.kind AS MeasurementKind, r.person_id AS PersonId, r.respondent_kind AS RespondentKind,
+            SELECT r.id, r.measurement_id AS MeasurementId, m.kind AS MeasurementKind, m.schedule_point AS SchedulePoint, r.person_id AS PersonId, r.respondent_kind AS RespondentKind,
                    r.instrument_id AS InstrumentId, r.version AS InstrumentVersion, r.partial, r.recorded_by AS RecordedBy, r.recorded_at AS RecordedAt
             FROM outcomes.responses r JOIN outcomes.measurements m ON m.id = r.measurement_id
             WHERE r.case_id = @caseId ORDER BY r.recorded_at, r.id
@@ -121,12 +136,12 @@ public sealed class ResponseStore(NpgsqlDataSource dataSource, Messaging.Outbox.
         var scores = (await connection.QueryAsync<(Guid ResponseId, string Domain, decimal Score)>(new CommandDefinition(
             "SELECT response_id, domain, score FROM outcomes.domain_scores WHERE response_id = ANY(@ids) ORDER BY domain", new { ids }, cancellationToken: ct)))
             .ToLookup(s => s.ResponseId);
-        return [.. heads.Select(h => new ResponseDto(h.Id, h.MeasurementId, h.MeasurementKind, h.PersonId, h.RespondentKind, h.InstrumentId,
+        return [.. heads.Select(h => new ResponseDto(h.Id, h.MeasurementId, h.MeasurementKind, h.SchedulePoint, h.PersonId, h.RespondentKind, h.InstrumentId,
             h.InstrumentVersion, h.Partial, h.RecordedBy, h.RecordedAt.AsUtc(),
             [.. answers[h.Id].Select(a => new AnswerDto(a.ItemId, a.Value, a.Text))],
             scores[h.Id].ToDictionary(s => s.Domain, s => (double)s.Score, StringComparer.Ordinal)))];
     }
 
-    private sealed record ResponseRow(Guid Id, Guid MeasurementId, string MeasurementKind, Guid PersonId, string RespondentKind,
+    private sealed record ResponseRow(Guid Id, Guid MeasurementId, string MeasurementKind, int SchedulePoint, Guid PersonId, string RespondentKind,
         string InstrumentId, int InstrumentVersion, bool Partial, string RecordedBy, DateTime RecordedAt);
 }

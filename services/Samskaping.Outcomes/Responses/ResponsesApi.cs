@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -14,6 +16,7 @@ namespace Samskaping.Outcomes.Responses;
 /// <param name="PersonId">A member of the case's household (known from cases' HouseholdMemberAdded).</param>
 /// <param name="Respondent">"self", "guardian" (on behalf of a child under 18) or "worker-with-person".</param>
 /// <param name="InstrumentId">Defaults to "samskaping-core"; <paramref name="InstrumentVersion"/> defaults to its latest version.</param>
+[JsonNumberHandling(JsonNumberHandling.Strict)]
 public sealed record RecordResponse(
     Guid? PersonId,
     [property: AllowedValues(RespondentKinds.Self, RespondentKinds.Guardian, RespondentKinds.WorkerWithPerson)] string? Respondent,
@@ -36,9 +39,12 @@ public static class ResponsesApi
             .WithSummary("Record one person's answers to a measurement")
             .WithDescription("""
                 Answered by the person themselves, by a guardian on behalf of a child, or by a worker together with the person.
-                Each answer is checked against its item (an out-of-range value is 422 naming the item); skipped items make the
-                response partial. Publishes MeasurementCompleted, and NegativeEffectReported for each negative-effect answer
-                above Outcomes:NegativeEffectAlertLevel (without free text). Access-logged.
+                Each answer is a JSON number checked against its item (text such as "5" is 400, an out-of-range value is 422 naming
+                the item); skipped items make the response partial. A follow-up can't be answered until Schedules:FollowUpOpensBefore
+                (14 days) before it is due (409). The measurement is completed when every member of the household has answered it.
+                Publishes MeasurementCompleted for the person (measurementComplete when theirs was the last answer it needed), and
+                NegativeEffectReported for each negative-effect answer above Outcomes:NegativeEffectAlertLevel (without free text).
+                Access-logged.
                 """)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -61,7 +67,7 @@ public static class ResponsesApi
     public static async Task<Results<Created<ResponseDto>, ValidationProblem, ProblemHttpResult>> Record(
         Guid caseId, Guid measurementId, RecordResponse? command, CurrentUser user, CaseAccess access, ScheduleStore schedules,
         InstrumentStore instruments, ResponseStore responses, NpgsqlDataSource dataSource, IOptions<OutcomesOptions> options,
-        TimeProvider clock, CancellationToken ct)
+        IOptions<ScheduleOptions> schedule, TimeProvider clock, CancellationToken ct)
     {
         if (!await access.CanSee(caseId, user, ct))
         {
@@ -77,6 +83,13 @@ public static class ResponsesApi
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The measurement was cancelled.",
                 detail: "It fell after the case closed; record the answers on the closing measurement instead.");
+        }
+        var opensAt = measurement.OpensAt(schedule.Value.FollowUpOpensBefore);
+        if (clock.GetUtcNow() < opensAt)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The measurement is not open for answers yet.",
+                detail: string.Create(CultureInfo.InvariantCulture,
+                    $"A follow-up measures the family some months on: it opens {schedule.Value.FollowUpOpensBefore.TotalDays:0.##} days before it is due. This one is due {measurement.DueAt:yyyy-MM-dd} and opens {opensAt:yyyy-MM-dd HH:mm} UTC."));
         }
 
         var errors = new ValidationErrors();

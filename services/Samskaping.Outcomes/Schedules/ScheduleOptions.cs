@@ -14,6 +14,9 @@ public sealed class ScheduleOptions : IValidatableObject
     /// <summary>Follow-ups, in months after the case became active (default 3, 6 and 12).</summary>
     public int[]? FollowUpMonths { get; set; }
 
+    /// <summary>How long before its due date a follow-up may be answered; earlier answers are refused (409).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "90.00:00:00")] public TimeSpan FollowUpOpensBefore { get; set; } = TimeSpan.FromDays(14);
+
     /// <summary>How long after closing the closing measurement is due.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "90.00:00:00")] public TimeSpan ClosingDueAfter { get; set; } = TimeSpan.FromDays(14);
 

@@ -5,11 +5,21 @@ using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Outcomes.Schedules;
 
-public sealed record Measurement(Guid Id, Guid CaseId, string Kind, int? OffsetMonths, DateTimeOffset DueAt, DateTimeOffset ScheduledAt,
+/// <param name="SchedulePoint">Where it lies in the case's schedule (baseline 0, a follow-up its month, closing last): the order of "latest".</param>
+/// <param name="CompletedAt">When the last member of the household (as outcomes knew it then) answered it.</param>
+public sealed record Measurement(Guid Id, Guid CaseId, string Kind, int? OffsetMonths, int SchedulePoint, DateTimeOffset DueAt, DateTimeOffset ScheduledAt,
     DateTimeOffset? CompletedAt, DateTimeOffset? CancelledAt)
 {
     public string Status(DateTimeOffset now) =>
         CompletedAt is not null ? "completed" : CancelledAt is not null ? "cancelled" : DueAt < now ? "overdue" : "due";
+
+    /// <summary>
+    /// From when it may be answered. A follow-up measures the family some months on, so it opens
+    /// <paramref name="followUpOpensBefore"/> before it is due, not on the day the help starts; the baseline and the
+    /// closing measurement open when they are scheduled (at activation and at closing).
+    /// </summary>
+    public DateTimeOffset OpensAt(TimeSpan followUpOpensBefore) =>
+        Kind == MeasurementKinds.FollowUp ? DueAt - followUpOpensBefore : ScheduledAt;
 }
 
 public sealed record OverdueMeasurement(Guid MeasurementId, Guid CaseId, string Kind, DateTimeOffset DueAt, int DaysOverdue);
@@ -17,7 +27,7 @@ public sealed record OverdueMeasurement(Guid MeasurementId, Guid CaseId, string 
 public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     private const string Columns = """
-        id, case_id AS CaseId, kind, offset_months AS OffsetMonths, due_at AS DueAt, scheduled_at AS ScheduledAt,
+        id, case_id AS CaseId, kind, offset_months AS OffsetMonths, schedule_point AS SchedulePoint, due_at AS DueAt, scheduled_at AS ScheduledAt,
         completed_at AS CompletedAt, cancelled_at AS CancelledAt
         """;
 
@@ -112,9 +122,9 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider cloc
         return [.. rows.Select(r => new OverdueMeasurement(r.Id, r.CaseId, r.Kind, r.DueAt.AsUtc(), (int)(now - r.DueAt.AsUtc()).TotalDays))];
     }
 
-    private sealed record MeasurementRow(Guid Id, Guid CaseId, string Kind, int? OffsetMonths, DateTime DueAt, DateTime ScheduledAt, DateTime? CompletedAt, DateTime? CancelledAt)
+    private sealed record MeasurementRow(Guid Id, Guid CaseId, string Kind, int? OffsetMonths, int SchedulePoint, DateTime DueAt, DateTime ScheduledAt, DateTime? CompletedAt, DateTime? CancelledAt)
     {
-        public Measurement ToMeasurement() => new(Id, CaseId, Kind, OffsetMonths, DueAt.AsUtc(), ScheduledAt.AsUtc(),
+        public Measurement ToMeasurement() => new(Id, CaseId, Kind, OffsetMonths, SchedulePoint, DueAt.AsUtc(), ScheduledAt.AsUtc(),
             CompletedAt is { } c ? c.AsUtc() : null, CancelledAt is { } x ? x.AsUtc() : null);
     }
 }

@@ -1,13 +1,17 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Samskaping.Access;
 using Samskaping.Contracts;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Outcomes.Schedules;
 
-public sealed record MeasurementDto(Guid Id, string Kind, int? OffsetMonths, string Status, DateTimeOffset DueAt, DateTimeOffset ScheduledAt, DateTimeOffset? CompletedAt);
+/// <param name="OpensAt">From when it may be answered (a follow-up: Schedules:FollowUpOpensBefore before it is due).</param>
+/// <param name="CompletedAt">When every member of the household had answered it.</param>
+public sealed record MeasurementDto(Guid Id, string Kind, int? OffsetMonths, string Status, DateTimeOffset DueAt, DateTimeOffset OpensAt, DateTimeOffset ScheduledAt,
+    DateTimeOffset? CompletedAt);
 
 public sealed record CaseScheduleDto(Guid CaseId, IReadOnlyList<MeasurementDto> Measurements);
 
@@ -22,7 +26,12 @@ public static class SchedulesApi
         schedules.MapGet("/{caseId:guid}/schedule", GetSchedule)
             .WithName("GetMeasurementSchedule")
             .WithSummary("The case's measurements: baseline, follow-ups, closing, with due dates")
-            .WithDescription("The baseline and follow-ups are scheduled when the case becomes active, the closing measurement when it closes. Only for workers whose sector takes part in the case (with consent) or its lead; otherwise 404. The read is access-logged.")
+            .WithDescription("""
+                The baseline and follow-ups are scheduled when the case becomes active, the closing measurement when it closes. A follow-up
+                opens for answers Schedules:FollowUpOpensBefore (14 days) before it is due (opensAt); a measurement is completed when every
+                member of the household has answered it. Only for workers whose sector takes part in the case (with consent) or its lead;
+                otherwise 404. The read is access-logged.
+                """)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         var overdue = app.MapApiGroup("/api/outcomes/overdue", "Measurement schedules", Policies.SectorStaff);
@@ -34,7 +43,8 @@ public static class SchedulesApi
     }
 
     public static async Task<Results<Ok<CaseScheduleDto>, ProblemHttpResult>> GetSchedule(
-        Guid caseId, CurrentUser user, CaseAccess access, ScheduleStore store, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
+        Guid caseId, CurrentUser user, CaseAccess access, ScheduleStore store, AccessLog accessLog, IOptions<ScheduleOptions> options, TimeProvider clock,
+        CancellationToken ct)
     {
         if (!await access.CanSee(caseId, user, ct))
         {
@@ -44,7 +54,8 @@ public static class SchedulesApi
         var measurements = await store.ForCase(caseId, ct);
         await accessLog.Write(user, caseId, null, AccessActions.Read, "read measurement schedule", ct);
         return TypedResults.Ok(new CaseScheduleDto(caseId,
-            [.. measurements.Select(m => new MeasurementDto(m.Id, m.Kind, m.OffsetMonths, m.Status(now), m.DueAt, m.ScheduledAt, m.CompletedAt))]));
+            [.. measurements.Select(m => new MeasurementDto(m.Id, m.Kind, m.OffsetMonths, m.Status(now), m.DueAt,
+                m.OpensAt(options.Value.FollowUpOpensBefore), m.ScheduledAt, m.CompletedAt))]));
     }
 
     public static async Task<Results<Ok<OverdueListDto>, ValidationProblem>> GetOverdue(

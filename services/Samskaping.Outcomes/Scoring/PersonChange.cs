@@ -14,7 +14,9 @@ public static class PersonChanges
 
     /// <summary>
     /// Per person: the change from the baseline response to the latest later one, per domain both answered, with the
-    /// reliable change index. Only responses to the same instrument version are compared (scoring is versioned with it).
+    /// reliable change index. Latest is the furthest point of the schedule answered (baseline &lt; follow-ups by month
+    /// &lt; closing), whenever it was recorded. Only responses to the same instrument version are compared (scoring is
+    /// versioned with it).
     /// </summary>
     public static IReadOnlyList<PersonChange> From(IEnumerable<ResponseDto> responses, OutcomesOptions options) =>
         [.. responses.GroupBy(r => r.PersonId).Select(person =>
@@ -22,7 +24,7 @@ public static class PersonChanges
             var baseline = person.Where(r => r.MeasurementKind == MeasurementKinds.Baseline).MinBy(r => r.RecordedAt);
             var latest = baseline is null ? null : person
                 .Where(r => r.MeasurementKind != MeasurementKinds.Baseline && r.InstrumentId == baseline.InstrumentId && r.InstrumentVersion == baseline.InstrumentVersion)
-                .MaxBy(r => r.RecordedAt);
+                .MaxBy(r => (r.SchedulePoint, r.RecordedAt));
             if (baseline is null || latest is null)
             {
                 return null;

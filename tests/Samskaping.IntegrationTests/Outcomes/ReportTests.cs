@@ -22,7 +22,7 @@ public sealed class ReportTests(OutcomesSystem system) : IAsyncLifetime
 
     /// <summary>
     /// Three oppvekst cases and three nav cases (six people each) and one kultur case (two people), each person
-    /// answering the baseline and the 3-month follow-up. Oppvekst's cases got a 7 500 NOK grant.
+    /// answering the baseline and, three months on, the 3-month follow-up. Oppvekst's cases got a 7 500 NOK grant.
     /// </summary>
     public async Task InitializeAsync()
     {
@@ -49,6 +49,7 @@ public sealed class ReportTests(OutcomesSystem system) : IAsyncLifetime
             ("nav", [(5, 5), (5, 6)]), ("nav", [(5, 4), (5, 5)]), ("nav", [(5, 9), (5, 1)]),
             ("kultur", [(2, 9), (2, 9)]),
         };
+        var followUps = new List<(string Sector, Guid CaseId, Guid Measurement, Guid Person, string Respondent, int Score)>();
         foreach (var (sector, scores) in plan)
         {
             using var worker = system.Client(sector, "caseworker");
@@ -65,9 +66,16 @@ public sealed class ReportTests(OutcomesSystem system) : IAsyncLifetime
             {
                 var respondent = person == child ? "guardian" : "self";
                 await Answer(worker, caseId, baseline, person, respondent, before, shame: 1);
-                await Answer(worker, caseId, followUp, person, respondent, after, shame: sector == "nav" ? 9 : 2);
+                followUps.Add((sector, caseId, followUp, person, respondent, after));
                 People.Add(person);
             }
+        }
+        // A follow-up is answered when it is due, not on the day the help starts.
+        system.Clock.Advance(TimeSpan.FromDays(92));
+        foreach (var (sector, caseId, followUp, person, respondent, after) in followUps)
+        {
+            using var worker = system.Client(sector, "caseworker");
+            await Answer(worker, caseId, followUp, person, respondent, after, shame: sector == "nav" ? 9 : 2);
         }
         await Eventually.True(async () => await system.Database.Scalar<long>("SELECT count(*) FROM outcomes.disbursements_paid") >= 3, what: "the grants to be known");
     }
@@ -138,15 +146,53 @@ public sealed class ReportTests(OutcomesSystem system) : IAsyncLifetime
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
         var csv = await response.Content.ReadAsStringAsync();
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines[0].ShouldStartWith("pseudonym,age_band,role,family_type,lead_sector,grant_band,measurement,period,respondent,partial,instrument,version,");
+        lines[0].ShouldStartWith("pseudonym,age_band,role,family_type,lead_sector,grant_band,start_period,measurement,respondent,partial,instrument,version,");
         foreach (var person in People)
         {
             csv.ShouldNotContain(person.ToString());
             lines.Count(l => l.StartsWith(ResearchExport.Pseudonym(person, OutcomesSystem.PseudonymKey) + ",", StringComparison.Ordinal)).ShouldBe(2);
         }
-        lines.ShouldContain(l => l.Contains(",6-12,child,", StringComparison.Ordinal));
         csv.ShouldNotContain("1988");
         (await system.Database.Scalar<long>("SELECT count(*) FROM access.access_log WHERE subject = 'ada-analyst' AND action = 'export'")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Every_quasi_identifier_combination_in_the_research_export_stands_for_at_least_five_people()
+    {
+        using var analyst = system.Client("oppvekst", "analyst");
+
+        var export = ExportTable.Parse(await analyst.GetStringAsync("/api/outcomes/reports/research-export"));
+
+        export.Rows.ShouldNotBeEmpty();
+        foreach (var combination in export.Rows.GroupBy(export.QuasiIdentifiers))
+        {
+            combination.Select(r => r["pseudonym"]).Distinct().Count().ShouldBeGreaterThanOrEqualTo(5, $"people with {combination.Key}");
+        }
+    }
+
+    [Fact]
+    public async Task A_group_the_change_report_hides_can_not_be_singled_out_in_the_research_export()
+    {
+        using var analyst = system.Client("oppvekst", "analyst");
+        var export = ExportTable.Parse(await analyst.GetStringAsync("/api/outcomes/reports/research-export"));
+
+        // The dimensions the change report and the export share, and the export's column for each.
+        foreach (var (dimension, column) in new[] { ("sector", "lead_sector"), ("grant-band", "grant_band"), ("family-type", "family_type") })
+        {
+            var report = await analyst.GetFromJsonAsync<JsonElement>($"/api/outcomes/reports/change?by={dimension}");
+            var hidden = report.GetProperty("groups").EnumerateArray()
+                .Where(g => g.GetProperty("suppressed").GetBoolean()).Select(g => g.GetProperty("group").GetString()!).ToList();
+            if (dimension == "sector")
+            {
+                hidden.ShouldContain("kultur", "the seed's kultur case has two people");
+            }
+            foreach (var group in hidden)
+            {
+                // Shown under its own name, a hidden group must be at least five people; otherwise it is not named at all.
+                var people = export.Rows.Where(r => r[column] == group).Select(r => r["pseudonym"]).Distinct().Count();
+                (people == 0 || people >= 5).ShouldBeTrue($"{people} people of hidden {dimension} group '{group}' are named in the export");
+            }
+        }
     }
 
     [Fact]
@@ -196,6 +242,24 @@ public sealed class ReportTests(OutcomesSystem system) : IAsyncLifetime
         var failure = Should.Throw<Exception>(() => factory.Server);
 
         failure.ToString().ShouldContain("Outcomes:PseudonymKey is missing");
+    }
+
+    /// <summary>The research export's CSV as rows of named fields (it has no quoted fields: codes and numbers only).</summary>
+    private sealed record ExportTable(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyDictionary<string, string>> Rows)
+    {
+        /// <summary>What someone who knows a family could know about one of its members: every column but the pseudonym,
+        /// the answers and what only the form knows (which measurement, who filled it in, partial, instrument).</summary>
+        private static readonly string[] NotQuasiIdentifiers = ["pseudonym", "measurement", "respondent", "partial", "instrument", "version"];
+
+        public static ExportTable Parse(string csv)
+        {
+            var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var header = lines[0].Split(',');
+            return new ExportTable(header, [.. lines.Skip(1).Select(l => (IReadOnlyDictionary<string, string>)header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second))]);
+        }
+
+        public string QuasiIdentifiers(IReadOnlyDictionary<string, string> row) =>
+            string.Join(",", Header.Where(c => !NotQuasiIdentifiers.Contains(c) && !c.StartsWith("score_", StringComparison.Ordinal)).Select(c => $"{c}={row[c]}"));
     }
 
     private static async Task Answer(HttpClient worker, Guid caseId, Guid measurementId, Guid person, string respondent, int lifeSatisfaction, int shame)

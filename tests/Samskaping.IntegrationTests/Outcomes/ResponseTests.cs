@@ -44,7 +44,7 @@ public sealed class ResponseTests(OutcomesSystem system)
         (completed.PersonId, completed.RespondentKind, completed.Partial, completed.Kind).ShouldBe((child, "guardian", true, "baseline"));
 
         var schedule = await kari.GetFromJsonAsync<JsonElement>($"/api/outcomes/cases/{caseId}/schedule");
-        schedule.GetProperty("measurements")[0].GetProperty("status").GetString().ShouldBe("completed");
+        schedule.GetProperty("measurements")[0].GetProperty("status").GetString().ShouldBe("due", "the mother has not answered yet");
         var list = await kari.GetFromJsonAsync<JsonElement>($"/api/outcomes/cases/{caseId}/responses");
         list.GetArrayLength().ShouldBe(1);
         (await system.Database.Scalar<long>(
@@ -120,10 +120,13 @@ public sealed class ResponseTests(OutcomesSystem system)
 
         var wrongType = await kari.PostAsync(path, new StringContent("""{"personId": "x", "respondent": "self", "answers": []}""", Encoding.UTF8, "application/json"));
         var fraction = await kari.PostAsync(path, new StringContent($$"""{"personId": "{{mother}}", "respondent": "self", "answers": [{"itemId": "mastery", "value": 5.5}]}""", Encoding.UTF8, "application/json"));
+        var numberAsText = await kari.PostAsync(path, new StringContent($$"""{"personId": "{{mother}}", "respondent": "self", "answers": [{"itemId": "mastery", "value": "5"}]}""", Encoding.UTF8, "application/json"));
         var broken = await kari.PostAsync(path, new StringContent("{\"personId\": ", Encoding.UTF8, "application/json"));
         var missing = await kari.PostAsJsonAsync(path, new { answers = new[] { Answer("mastery", 5) } });
         (await Errors(wrongType, HttpStatusCode.BadRequest)).Keys.ShouldBe(["personId"]);
         (await Errors(fraction, HttpStatusCode.BadRequest)).Keys.ShouldBe(["answers[0].value"]);
+        // An answer is a JSON number: "5" is text, however much it looks like one.
+        (await Errors(numberAsText, HttpStatusCode.BadRequest)).Keys.ShouldBe(["answers[0].value"]);
         (await Errors(broken, HttpStatusCode.BadRequest)).Keys.ShouldBe(["body"]);
         (await Errors(missing, HttpStatusCode.BadRequest)).Keys.ShouldBe(["personId", "respondent"], ignoreOrder: true);
 

@@ -48,6 +48,8 @@ public sealed class TimelineEntryTests
         TimelineEntry.From(Guid.NewGuid(), new MeasureCompleted(Case, Guid.NewGuid(), true, "kari", At)).Summary.ShouldBe("A measure was completed; it helped.");
         TimelineEntry.From(Guid.NewGuid(), new SectorJoinedCase(Case, "nav", "contributor", At)).Source.ShouldBe("coordination");
         TimelineEntry.From(Guid.NewGuid(), new MeasurementCompleted(Case, Guid.NewGuid(), Guid.NewGuid(), "baseline", "self", true, At)).Summary
-            .ShouldBe("A baseline measurement was completed (self, partly answered).");
+            .ShouldBe("A household member answered the baseline measurement (self, partly answered).");
+        TimelineEntry.From(Guid.NewGuid(), new MeasurementCompleted(Case, Guid.NewGuid(), Guid.NewGuid(), "follow-up", "guardian", false, At, MeasurementComplete: true)).Summary
+            .ShouldBe("A follow-up measurement was completed: the last household member answered (guardian).");
     }
 }

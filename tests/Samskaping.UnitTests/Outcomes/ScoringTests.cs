@@ -1,3 +1,4 @@
+using Samskaping.Outcomes;
 using Samskaping.Outcomes.Responses;
 using Samskaping.Outcomes.Scoring;
 using Shouldly;
@@ -84,5 +85,22 @@ public sealed class ScoringTests
         // RCI = −4 / 1.471734 = −2.7179
         change.Index.ShouldBe(-2.7179, 1e-4);
         change.Classification.ShouldBe(ChangeClasses.Deteriorated);
+    }
+
+    [Fact]
+    public void Latest_is_the_furthest_point_of_the_schedule_answered_not_the_last_answer_recorded()
+    {
+        var person = Guid.CreateVersion7();
+        var start = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+        ResponseDto Response(string kind, int schedulePoint, int day, double lifeSatisfaction) =>
+            new(Guid.CreateVersion7(), Guid.CreateVersion7(), kind, schedulePoint, person, "self", "samskaping-core", 1, false, "kari", start.AddDays(day), [],
+                new Dictionary<string, double> { ["life-satisfaction"] = lifeSatisfaction });
+
+        // The 6-month follow-up answered on time, the missed 3-month one caught up a day later.
+        var change = PersonChanges.From([Response("baseline", 0, 0, 3), Response("follow-up", 6, 182, 9), Response("follow-up", 3, 183, 4)], new OutcomesOptions())
+            .ShouldHaveSingleItem();
+
+        change.LatestAt.ShouldBe(start.AddDays(182));
+        change.Domains.ShouldHaveSingleItem().Change.ShouldBe(6);
     }
 }

@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using CsCheck;
 using Samskaping.Outcomes.Reports;
 using Samskaping.Outcomes.Scoring;
+using Samskaping.ServiceDefaults;
 using Shouldly;
 using Xunit;
 
@@ -111,7 +112,7 @@ public sealed class SuppressionTests
     [InlineData(new[] { 4, 9 }, new[] { true, true }, false)]               // 13 shown as total, both groups hidden
     public void Examples(int[] counts, bool[] suppressed, bool totalSuppressed)
     {
-        var result = Suppression.Apply(counts, Minimum);
+        var result = SmallCells.Apply(counts, Minimum);
 
         result.Suppressed.ShouldBe(suppressed);
         result.TotalSuppressed.ShouldBe(totalSuppressed);

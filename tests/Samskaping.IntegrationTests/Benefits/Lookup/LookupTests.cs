@@ -202,15 +202,7 @@ public sealed class LookupTests(BenefitsSystem system)
     [Fact]
     public async Task The_grant_decision_view_shows_the_household_s_current_benefits_and_says_why_when_it_cannot()
     {
-        using var approver = system.Client("oppvekst", "grant-approver", "fund-admin");
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var fund = await GrantsFixture.Post(approver, "/api/grants/funds", new
-        {
-            name = "Fond " + Guid.NewGuid().ToString("N")[..10], owner = "oppvekst", periodStart = today.AddDays(-30), periodEnd = today.AddDays(330),
-            budget = 10_000m, approvalThreshold = 5_000m, householdCap = 10_000m, lowBalanceThreshold = 0m, reportToBenefitSystem = false,
-        });
-        fund.StatusCode.ShouldBe(HttpStatusCode.Created, await fund.Content.ReadAsStringAsync());
-        var fundId = (await fund.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var fundId = await CreateFund();
         using var kari = system.Client("oppvekst", subject: "kari-grants");
         var (caseId, _) = await BenefitsSystem.OpenCase(kari);
         var mother = SyntheticIdentityNumbers.Adult();
@@ -254,6 +246,48 @@ public sealed class LookupTests(BenefitsSystem system)
         {
             await system.Fault("None");
         }
+    }
+
+    [Fact]
+    public async Task Benefits_the_benefit_system_was_never_asked_about_are_not_known()
+    {
+        var fundId = await CreateFund();
+        using var kari = system.Client("oppvekst", subject: "kari-grants");
+        // A household with no members yet, and one whose only member has no identity number: nobody the benefit system can be asked about.
+        var (empty, emptyHousehold) = await BenefitsSystem.OpenCase(kari);
+        var (unidentified, unidentifiedHousehold) = await BenefitsSystem.OpenCase(kari);
+        await BenefitsSystem.AddMember(kari, unidentified, "Onkel", "other-adult", null, new DateOnly(1980, 5, 1));
+
+        foreach (var (caseId, householdId, reason) in new[] { (empty, emptyHousehold, "no members"), (unidentified, unidentifiedHousehold, "identity number") })
+        {
+            await system.KnownEverywhere(caseId);
+            var lookup = await EventuallyOk(kari, householdId);
+            lookup.GetProperty("fetchedAt").ValueKind.ShouldBe(JsonValueKind.Null, "the benefit system was not asked");
+
+            await Eventually.True(async () => (await kari.GetAsync($"/api/grants/cases/{caseId}")).IsSuccessStatusCode, what: "grants to know the case");
+            var grantId = (await GrantsFixture.RequestGrant(kari, caseId, GrantsFixture.Request(fundId, 500m))).GetProperty("id").GetGuid();
+            var view = await kari.GetFromJsonAsync<JsonElement>($"/api/grants/grants/{grantId}/decision");
+
+            var benefits = view.GetProperty("currentBenefits");
+            benefits.GetProperty("known").GetBoolean().ShouldBeFalse(reason);
+            benefits.GetProperty("source").GetString()!.ShouldStartWith("not known: ");
+            benefits.GetProperty("source").GetString()!.ShouldContain(reason);
+            benefits.GetProperty("items").GetArrayLength().ShouldBe(0);
+        }
+    }
+
+    /// <summary>A fund grants can be requested from, created through the gateway by a grant approver.</summary>
+    private async Task<Guid> CreateFund()
+    {
+        using var approver = system.Client("oppvekst", "grant-approver", "fund-admin");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var fund = await GrantsFixture.Post(approver, "/api/grants/funds", new
+        {
+            name = "Fond " + Guid.NewGuid().ToString("N")[..10], owner = "oppvekst", periodStart = today.AddDays(-30), periodEnd = today.AddDays(330),
+            budget = 10_000m, approvalThreshold = 5_000m, householdCap = 10_000m, lowBalanceThreshold = 0m, reportToBenefitSystem = false,
+        });
+        fund.StatusCode.ShouldBe(HttpStatusCode.Created, await fund.Content.ReadAsStringAsync());
+        return (await fund.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
     internal static string Path(Guid householdId) => $"/api/benefits/households/{householdId}/benefits";
