@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Samskaping.ServiceDefaults;
@@ -126,4 +127,23 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable while serving {Method} {Path}; answered 503")]
     private static partial void LogDatabaseUnavailable(ILogger logger, Exception exception, string method, string path);
+}
+
+/// <summary>
+/// Problem details whatever the caller's <c>Accept</c> says. The framework's writer writes only for a caller that
+/// accepts JSON: for a browser's <c>text/html</c> it wrote nothing, so a 401, 404 or 415 went out as bare text and the
+/// rate limiter's and <see cref="RequestText"/>'s refusals failed as an empty 500. An error is always this one shape;
+/// registered before the framework's writer, this one takes every problem and has the framework's write it.
+/// </summary>
+internal sealed class ProblemsWhateverAccepted(IServiceProvider services) : IProblemDetailsWriter
+{
+    private IProblemDetailsWriter? _json;
+
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        _json ??= services.GetServices<IProblemDetailsWriter>().First(w => w is not ProblemsWhateverAccepted);
+        return _json.WriteAsync(context);
+    }
 }
