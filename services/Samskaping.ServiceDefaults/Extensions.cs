@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -61,6 +62,9 @@ public static class Extensions
         {
             o.SerializerOptions.AllowTrailingCommas = false;
             o.SerializerOptions.Converters.Add(new RequestText.NoNulStrings());
+            o.SerializerOptions.Converters.Add(new RequestTimes.OffsetRequired());
+            o.SerializerOptions.TypeInfoResolver = (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(RequestText.RefuseNullItems);
         });
         builder.Services.AddOpenApi(o => o
             .AddDocumentTransformer<BearerSecuritySchemeTransformer>()

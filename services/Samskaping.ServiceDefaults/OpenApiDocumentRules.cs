@@ -150,11 +150,12 @@ internal sealed class AllowedValuesSchemaTransformer : IOpenApiSchemaTransformer
 }
 
 /// <summary>
-/// Puts the string type back into the schema of every string, list of strings and map of lists of strings. The
-/// JSON options carry a string converter (<see cref="RequestText.NoNulStrings"/>, which refuses NUL and lone
-/// surrogates), and the schema generator describes a value with a custom converter as "anything": without this,
-/// strings would lose their type and string arrays their <c>items</c>, and the lint's string rules would silently
-/// stop applying. Runs before the other schema transformers.
+/// Puts the string type back into the schema of every string, list of strings and map of lists of strings, and of
+/// every point in time. The JSON options carry converters for these (<see cref="RequestText.NoNulStrings"/>, which
+/// refuses NUL and lone surrogates, and <see cref="RequestTimes.OffsetRequired"/>), and the schema generator
+/// describes a value with a custom converter as "anything": without this, strings would lose their type, string
+/// arrays their <c>items</c> and times their <c>date-time</c>, and the lint's string rules would silently stop
+/// applying. Runs before the other schema transformers.
 /// </summary>
 internal sealed class ConvertedStringSchemaTransformer : IOpenApiSchemaTransformer
 {
@@ -164,6 +165,11 @@ internal sealed class ConvertedStringSchemaTransformer : IOpenApiSchemaTransform
         if (type == typeof(string) && schema.Type is null)
         {
             schema.Type = JsonSchemaType.String | (IsNullable(context) ? JsonSchemaType.Null : 0);
+        }
+        else if ((Nullable.GetUnderlyingType(type) ?? type) == typeof(DateTimeOffset) && schema.Type is null)
+        {
+            schema.Type = JsonSchemaType.String | (type == typeof(DateTimeOffset) ? 0 : JsonSchemaType.Null);
+            schema.Format = "date-time";
         }
         else if (context.JsonTypeInfo.ElementType == typeof(string) && schema.Type?.HasFlag(JsonSchemaType.Array) == true)
         {

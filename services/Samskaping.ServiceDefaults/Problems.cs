@@ -69,13 +69,15 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         var json = FindJsonException(bad);
         if (json is not null)
         {
-            // A syntax error (the reader's own exception inside) is about the whole body; otherwise one field had the wrong type.
+            // A syntax error (the reader's own exception inside) is about the whole body; otherwise the body or one
+            // field held well-formed JSON of the wrong type.
             var malformed = json.InnerException?.GetType().Name == "JsonReaderException";
-            var field = malformed ? "body" : FieldName(json.Path);
+            var field = malformed ? "body" : FieldName(json is RefusedJsonValue { OfList: true } ? ListPath(json.Path) : json.Path);
             return new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
-                [field] = [field == "body"
-                    ? $"The body is not well-formed JSON (the problem is near {FieldName(json.Path)}, line {json.LineNumber + 1})."
+                [field] = [malformed ? $"The body is not well-formed JSON (the problem is near {FieldName(json.Path)}, line {json.LineNumber + 1})."
+                    : field == "body" ? "A JSON object is required (the body is JSON, but not an object)."
+                    : json is RefusedJsonValue refused ? refused.Reason
                     : "The value has the wrong type or format for this field."],
             })
             {
@@ -115,6 +117,10 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         }
         return null;
     }
+
+    /// <summary>"$.sectors[2]" → "$.sectors": the list itself, from the path of the position after its last item.</summary>
+    private static string? ListPath(string? path) =>
+        path is not null && path.EndsWith(']') && path.LastIndexOf('[') is > 0 and var open ? path[..open] : path;
 
     /// <summary>"$.need.text" → "need.text"; a document that is not JSON at all → "body".</summary>
     internal static string FieldName(string? path) =>
