@@ -252,6 +252,29 @@ public sealed class InboundTests(BenefitsSystem system)
         (await Counts()).ShouldBe(before);
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task A_notification_in_another_media_type_is_415_for_the_benefit_system_not_a_refused_token(string mediaType)
+    {
+        var before = await Counts();
+        foreach (var address in new[] { system.Benefits, system.Gateway })
+        {
+            using var client = BenefitsSystem.Anonymous(address);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", system.InboundToken());
+
+            var response = await client.PostAsync(Inbound, new StringContent(
+                JsonSerializer.Serialize(new { eventId = "nav-" + Guid.NewGuid(), personIdent = SyntheticIdentityNumbers.Adult(), benefit = "x", status = "granted", occurredAt = DateTimeOffset.UtcNow }),
+                Encoding.UTF8, mediaType));
+
+            var text = await response.Content.ReadAsStringAsync();
+            response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType, $"{address}: {text}");
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        }
+        (await Counts()).ShouldBe(before);
+    }
+
     [Fact]
     public async Task A_notification_with_a_quoted_charset_is_read_as_utf8()
     {
