@@ -38,9 +38,12 @@ public static class Extensions
     {
         builder.AddTelemetry();
         // Request lines carry the query string, and a work-list search's query is a person's name: the hosting and
-        // proxy request lines are never written, whatever level is configured (spans keep the route, query redacted).
+        // proxy request lines are never written, whatever level is configured (spans keep the route, never the query:
+        // TelemetryRedaction).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Warning);
+        // Kestrel describes a request it could not read by the request line or header it stopped at, query included.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Warning);
         builder.AddTokenAuthentication();
         builder.AddPerUserRateLimiting();
 
@@ -88,8 +91,12 @@ public static class Extensions
             .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
             .WithTracing(t => t
                 .AddSource(TelemetryPrefix + ".*", "MassTransit", "Yarp.ReverseProxy")
-                .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation()
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    o.Filter = c => !c.Request.Path.StartsWithSegments("/health");
+                    o.EnrichWithHttpRequest = TelemetryRedaction.Incoming;
+                })
+                .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = TelemetryRedaction.Outgoing)
                 .AddNpgsql())
             .WithMetrics(m => m
                 .AddMeter(TelemetryPrefix + ".*", "MassTransit")
