@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,15 +70,20 @@ public static class Extensions
             o.SerializerOptions.TypeInfoResolver = (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
                 .WithAddedModifier(RequestText.RefuseNullItems);
         });
-        builder.Services.AddOpenApi(o => o
-            .AddDocumentTransformer<BearerSecuritySchemeTransformer>()
-            .AddDocumentTransformer<ApiInventoryTransformer>()
-            .AddOperationTransformer<CallerPolicyDescriptions>()
-            .AddOperationTransformer<OperationProblemsTransformer>()
-            .AddSchemaTransformer<ConvertedStringSchemaTransformer>()
-            .AddSchemaTransformer<AllowedValuesSchemaTransformer>());
+        // The public document (v1, the one the gateway serves under /docs) and the internal one: the /internal/…
+        // operations take other services' tokens only and the gateway never routes them (ApiGroups.InternalDocument).
+        builder.Services.AddOpenApi(o => DescribeApi(o));
+        builder.Services.AddOpenApi(ApiGroups.InternalDocument, o => DescribeApi(o).ShouldInclude = d => d.GroupName == ApiGroups.InternalDocument);
         return builder;
     }
+
+    private static OpenApiOptions DescribeApi(OpenApiOptions options) => options
+        .AddDocumentTransformer<BearerSecuritySchemeTransformer>()
+        .AddDocumentTransformer<ApiInventoryTransformer>()
+        .AddOperationTransformer<CallerPolicyDescriptions>()
+        .AddOperationTransformer<OperationProblemsTransformer>()
+        .AddSchemaTransformer<ConvertedStringSchemaTransformer>()
+        .AddSchemaTransformer<AllowedValuesSchemaTransformer>();
 
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
