@@ -113,7 +113,8 @@ internal static class RequestText
             _ = Encoding.GetEncoding(charset);
             return true;
         }
-        catch (ArgumentException)
+        // .NET knows UTF-7 only to refuse it (NotSupportedException): that is unknown too.
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             return false;
         }
