@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,10 @@ internal static class GatewayModule
 
         builder.Services.AddValidatedTokenCache();
         builder.Services.AddAuthorization(GatewayPolicies.Add);
-        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            // Kestrel takes header values as UTF-8; the forwarder sends them as they came. By default it refused any value
+            // that is not ASCII, and the caller got a 502 for a name with æøå in a header.
+            .ConfigureHttpClient((_, handler) => handler.RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8);
         builder.Services.AddRequestBodyLimit();
         // A proxy passes answers on as they come: the services already send theirs whole, with Content-Length.
         builder.Services.Configure<WholeAnswerOptions>(o => o.MaxBytes = 0);
@@ -52,7 +56,6 @@ internal static class GatewayModule
         {
             proxy.UseMiddleware<ProxyProblems>();
             proxy.Use(RequestBodyLimit.RejectDeclaredOversize);
-            proxy.Use(RequestTargetLimit.RejectLongTarget);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

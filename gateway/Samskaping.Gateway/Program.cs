@@ -12,6 +12,7 @@ var app = builder.Build();
 
 app.UseSecurityHeaders();
 app.UseCorrelationId();
+app.UseRequestHeadLimits();
 app.UseCors();
 app.MapDefaultEndpoints();
 app.MapApiReference();

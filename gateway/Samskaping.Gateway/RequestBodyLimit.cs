@@ -12,16 +12,18 @@ namespace Samskaping.Gateway;
 internal static class RequestBodyLimit
 {
     /// <summary>
-    /// Kestrel's limits from <see cref="GatewayOptions"/>: body size, header count and size (431), and the time a client
-    /// may take to send its headers or keep an idle connection (slow clients must not hold connections open).
+    /// Kestrel's limits from <see cref="GatewayOptions"/>: body size, the outer bounds of the request line and the
+    /// headers (<see cref="RequestHeadLimits"/> refuses at the configured limits, as problem details), and the time a
+    /// client may take to send its headers or keep an idle connection (slow clients must not hold connections open).
     /// </summary>
     public static void AddRequestBodyLimit(this IServiceCollection services) =>
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
         {
             var limits = gateway.Value;
             kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
-            kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
-            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalBytes;
+            kestrel.Limits.MaxRequestLineSize = RequestHeadLimits.KestrelFactor * 8 * 1024;
+            kestrel.Limits.MaxRequestHeaderCount = RequestHeadLimits.KestrelFactor * limits.MaxRequestHeaderCount;
+            kestrel.Limits.MaxRequestHeadersTotalSize = RequestHeadLimits.KestrelFactor * limits.MaxRequestHeadersTotalBytes;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(limits.RequestHeadersTimeoutSeconds);
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(limits.KeepAliveTimeoutSeconds);
         });

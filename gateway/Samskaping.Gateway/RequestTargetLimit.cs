@@ -12,7 +12,7 @@ internal static class RequestTargetLimit
     /// <summary>Leaves room in the service's 8,192-byte request line for the method and the protocol version.</summary>
     public const int MaxTargetLength = 8_000;
 
-    /// <summary>A proxy pipeline step: refuse a request target no service would read.</summary>
+    /// <summary>A pipeline step (<see cref="RequestHeadLimits"/>): refuse a request target no service would read.</summary>
     public static async Task RejectLongTarget(HttpContext context, Func<Task> next)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget?.Length ?? 0;

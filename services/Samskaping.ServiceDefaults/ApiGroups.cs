@@ -8,8 +8,16 @@ namespace Samskaping.ServiceDefaults;
 public static class ApiGroups
 {
     /// <summary>
-    /// A route group with the conventions every API shares: the OpenAPI tag, who may call it, the per-user rate
-    /// limit, and the 401/403 answers the authorization can give.
+    /// The OpenAPI document of the service-to-service operations (<c>/internal/…</c>), which each service serves at
+    /// <c>/openapi/internal.json</c> for the other services' developers. They are kept out of the public document the
+    /// gateway's API reference shows: they take service tokens only, and the gateway never routes them.
+    /// </summary>
+    public const string InternalDocument = "internal";
+
+    /// <summary>
+    /// A route group with the conventions every API shares: the OpenAPI tag (and document: a prefix under
+    /// <c>/internal/</c> is in <see cref="InternalDocument"/>), who may call it, the per-user rate limit, and the
+    /// 401/403 answers the authorization can give.
     /// </summary>
     public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app, string prefix, string tag, string? policy = null)
     {
@@ -18,6 +26,10 @@ public static class ApiGroups
             .RequirePerUserRateLimit()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
+        if (prefix.StartsWith("/internal/", StringComparison.Ordinal))
+        {
+            group.WithGroupName(InternalDocument);
+        }
         if (policy is not null)
         {
             group.RequireAuthorization(policy);

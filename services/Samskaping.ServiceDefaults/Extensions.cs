@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,9 +39,12 @@ public static class Extensions
     {
         builder.AddTelemetry();
         // Request lines carry the query string, and a work-list search's query is a person's name: the hosting and
-        // proxy request lines are never written, whatever level is configured (spans keep the route, query redacted).
+        // proxy request lines are never written, whatever level is configured (spans keep the route, never the query:
+        // TelemetryRedaction).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Warning);
+        // Kestrel describes a request it could not read by the request line or header it stopped at, query included.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Warning);
         builder.AddTokenAuthentication();
         builder.AddPerUserRateLimiting();
 
@@ -49,6 +54,8 @@ public static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
+        // Before AddProblemDetails: writers are asked in the order they were added.
+        builder.Services.AddSingleton<IProblemDetailsWriter, ProblemsWhateverAccepted>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -59,16 +66,24 @@ public static class Extensions
         {
             o.SerializerOptions.AllowTrailingCommas = false;
             o.SerializerOptions.Converters.Add(new RequestText.NoNulStrings());
+            o.SerializerOptions.Converters.Add(new RequestTimes.OffsetRequired());
+            o.SerializerOptions.TypeInfoResolver = (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(RequestText.RefuseNullItems);
         });
-        builder.Services.AddOpenApi(o => o
-            .AddDocumentTransformer<BearerSecuritySchemeTransformer>()
-            .AddDocumentTransformer<ApiInventoryTransformer>()
-            .AddOperationTransformer<CallerPolicyDescriptions>()
-            .AddOperationTransformer<OperationProblemsTransformer>()
-            .AddSchemaTransformer<ConvertedStringSchemaTransformer>()
-            .AddSchemaTransformer<AllowedValuesSchemaTransformer>());
+        // The public document (v1, the one the gateway serves under /docs) and the internal one: the /internal/…
+        // operations take other services' tokens only and the gateway never routes them (ApiGroups.InternalDocument).
+        builder.Services.AddOpenApi(o => DescribeApi(o));
+        builder.Services.AddOpenApi(ApiGroups.InternalDocument, o => DescribeApi(o).ShouldInclude = d => d.GroupName == ApiGroups.InternalDocument);
         return builder;
     }
+
+    private static OpenApiOptions DescribeApi(OpenApiOptions options) => options
+        .AddDocumentTransformer<BearerSecuritySchemeTransformer>()
+        .AddDocumentTransformer<ApiInventoryTransformer>()
+        .AddOperationTransformer<CallerPolicyDescriptions>()
+        .AddOperationTransformer<OperationProblemsTransformer>()
+        .AddSchemaTransformer<ConvertedStringSchemaTransformer>()
+        .AddSchemaTransformer<AllowedValuesSchemaTransformer>();
 
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
@@ -82,8 +97,12 @@ public static class Extensions
             .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
             .WithTracing(t => t
                 .AddSource(TelemetryPrefix + ".*", "MassTransit", "Yarp.ReverseProxy")
-                .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation()
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    o.Filter = c => !c.Request.Path.StartsWithSegments("/health");
+                    o.EnrichWithHttpRequest = TelemetryRedaction.Incoming;
+                })
+                .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = TelemetryRedaction.Outgoing)
                 .AddNpgsql())
             .WithMetrics(m => m
                 .AddMeter(TelemetryPrefix + ".*", "MassTransit")

@@ -15,26 +15,32 @@ internal sealed class ApiInventoryTransformer(IHostEnvironment environment) : IO
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         // The framework writes the address the process happens to listen on (plain http on a chosen port). Callers
-        // reach every service through the gateway, on the same origin as this document (TLS ends at the ingress).
+        // reach every service through the gateway, on the same origin as this document (TLS ends at the ingress); the
+        // internal operations only at the service itself, which serves their document.
+        var internalOnly = context.DocumentName == ApiGroups.InternalDocument;
         document.Servers =
         [
             new OpenApiServer
             {
                 Url = "/",
-                Description = $"The Samskaping gateway of this {Environment()} deployment: the same origin that serves this document (https outside local development).",
+                Description = internalOnly
+                    ? $"This service itself in the {Environment()} deployment, for the other Samskaping services inside the cluster: the gateway never routes /internal/."
+                    : $"The Samskaping gateway of this {Environment()} deployment: the same origin that serves this document (https outside local development).",
                 Extensions = new Dictionary<string, IOpenApiExtension>
                 {
-                    // For the municipality's own staff and services through the gateway; not a public open-data API,
-                    // but documented for all of its callers (false: documentation tools show it).
-                    ["x-internal"] = new JsonNodeExtension(JsonValue.Create(false)),
+                    // The public document is for the municipality's own staff and services through the gateway; not a
+                    // public open-data API, but documented for all of its callers (false: documentation tools show it).
+                    ["x-internal"] = new JsonNodeExtension(JsonValue.Create(internalOnly)),
                 },
             },
         ];
         document.Info ??= new OpenApiInfo();
-        document.Info.Description ??=
-            $"{document.Info.Title}: part of Samskaping, the municipality's platform for coordinated services to families. "
-            + "Every operation needs a bearer token and is rate limited per user (429 with Retry-After). Errors are RFC 9457 "
-            + "problem details; a case outside your sector's participation and consent answers 404.";
+        document.Info.Description ??= internalOnly
+            ? $"{document.Info.Title}, internal operations: for other Samskaping services with a service token only, at the service's own address. "
+                + "Errors are RFC 9457 problem details."
+            : $"{document.Info.Title}: part of Samskaping, the municipality's platform for coordinated services to families. "
+                + "Every operation needs a bearer token and is rate limited per user (429 with Retry-After). Errors are RFC 9457 "
+                + "problem details; a case outside your sector's participation and consent answers 404.";
         if (document.Tags is { Count: > 1 } tags)
         {
             document.Tags = new SortedSet<OpenApiTag>(tags, Comparer<OpenApiTag>.Create((a, b) => string.CompareOrdinal(a.Name, b.Name)));
@@ -150,11 +156,12 @@ internal sealed class AllowedValuesSchemaTransformer : IOpenApiSchemaTransformer
 }
 
 /// <summary>
-/// Puts the string type back into the schema of every string, list of strings and map of lists of strings. The
-/// JSON options carry a string converter (<see cref="RequestText.NoNulStrings"/>, which refuses NUL and lone
-/// surrogates), and the schema generator describes a value with a custom converter as "anything": without this,
-/// strings would lose their type and string arrays their <c>items</c>, and the lint's string rules would silently
-/// stop applying. Runs before the other schema transformers.
+/// Puts the string type back into the schema of every string, list of strings and map of lists of strings, and of
+/// every point in time. The JSON options carry converters for these (<see cref="RequestText.NoNulStrings"/>, which
+/// refuses NUL and lone surrogates, and <see cref="RequestTimes.OffsetRequired"/>), and the schema generator
+/// describes a value with a custom converter as "anything": without this, strings would lose their type, string
+/// arrays their <c>items</c> and times their <c>date-time</c>, and the lint's string rules would silently stop
+/// applying. Runs before the other schema transformers.
 /// </summary>
 internal sealed class ConvertedStringSchemaTransformer : IOpenApiSchemaTransformer
 {
@@ -164,6 +171,11 @@ internal sealed class ConvertedStringSchemaTransformer : IOpenApiSchemaTransform
         if (type == typeof(string) && schema.Type is null)
         {
             schema.Type = JsonSchemaType.String | (IsNullable(context) ? JsonSchemaType.Null : 0);
+        }
+        else if ((Nullable.GetUnderlyingType(type) ?? type) == typeof(DateTimeOffset) && schema.Type is null)
+        {
+            schema.Type = JsonSchemaType.String | (type == typeof(DateTimeOffset) ? 0 : JsonSchemaType.Null);
+            schema.Format = "date-time";
         }
         else if (context.JsonTypeInfo.ElementType == typeof(string) && schema.Type?.HasFlag(JsonSchemaType.Array) == true)
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Samskaping.ServiceDefaults;
@@ -68,13 +69,15 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         var json = FindJsonException(bad);
         if (json is not null)
         {
-            // A syntax error (the reader's own exception inside) is about the whole body; otherwise one field had the wrong type.
+            // A syntax error (the reader's own exception inside) is about the whole body; otherwise the body or one
+            // field held well-formed JSON of the wrong type.
             var malformed = json.InnerException?.GetType().Name == "JsonReaderException";
-            var field = malformed ? "body" : FieldName(json.Path);
+            var field = malformed ? "body" : FieldName(json is RefusedJsonValue { OfList: true } ? ListPath(json.Path) : json.Path);
             return new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
-                [field] = [field == "body"
-                    ? $"The body is not well-formed JSON (the problem is near {FieldName(json.Path)}, line {json.LineNumber + 1})."
+                [field] = [malformed ? $"The body is not well-formed JSON (the problem is near {FieldName(json.Path)}, line {json.LineNumber + 1})."
+                    : field == "body" ? "A JSON object is required (the body is JSON, but not an object)."
+                    : json is RefusedJsonValue refused ? refused.Reason
                     : "The value has the wrong type or format for this field."],
             })
             {
@@ -115,6 +118,10 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         return null;
     }
 
+    /// <summary>"$.sectors[2]" → "$.sectors": the list itself, from the path of the position after its last item.</summary>
+    private static string? ListPath(string? path) =>
+        path is not null && path.EndsWith(']') && path.LastIndexOf('[') is > 0 and var open ? path[..open] : path;
+
     /// <summary>"$.need.text" → "need.text"; a document that is not JSON at all → "body".</summary>
     internal static string FieldName(string? path) =>
         path is null or "$" or "" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
@@ -126,4 +133,23 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable while serving {Method} {Path}; answered 503")]
     private static partial void LogDatabaseUnavailable(ILogger logger, Exception exception, string method, string path);
+}
+
+/// <summary>
+/// Problem details whatever the caller's <c>Accept</c> says. The framework's writer writes only for a caller that
+/// accepts JSON: for a browser's <c>text/html</c> it wrote nothing, so a 401, 404 or 415 went out as bare text and the
+/// rate limiter's and <see cref="RequestText"/>'s refusals failed as an empty 500. An error is always this one shape;
+/// registered before the framework's writer, this one takes every problem and has the framework's write it.
+/// </summary>
+internal sealed class ProblemsWhateverAccepted(IServiceProvider services) : IProblemDetailsWriter
+{
+    private IProblemDetailsWriter? _json;
+
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        _json ??= services.GetServices<IProblemDetailsWriter>().First(w => w is not ProblemsWhateverAccepted);
+        return _json.WriteAsync(context);
+    }
 }

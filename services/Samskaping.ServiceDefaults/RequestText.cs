@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,7 @@ namespace Samskaping.ServiceDefaults;
 /// Text that no service can take, refused as the caller's fault before any handler runs (found by the API fuzzer):
 /// a NUL character, which PostgreSQL cannot store in <c>text</c> (it failed the write with a 500), a lone UTF-16
 /// surrogate (escaped in JSON), which would be stored silently changed, and a request charset .NET cannot decode
-/// (the JSON reader threw, a 500 too).
+/// (the JSON reader threw, a 500 too; a known one in quotes is passed on unquoted).
 /// </summary>
 internal static class RequestText
 {
@@ -23,7 +24,7 @@ internal static class RequestText
         {
             var value = reader.GetString();
             return value is not null && !IsStorable(value)
-                ? throw new JsonException("The text has a NUL character or a lone surrogate.")
+                ? throw new RefusedJsonValue("A NUL character or a lone surrogate is not allowed in text.")
                 : value;
         }
 
@@ -43,6 +44,28 @@ internal static class RequestText
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
 
+    /// <summary>
+    /// A list of text (sectors, purposes, data categories) with a null in it fails to bind: the usual 400 naming the
+    /// list. The binder takes <c>[null]</c> into a list of non-nullable strings, and code that trusted the type failed
+    /// on it with a 500. A contract modifier, not a converter: with a converter the OpenAPI documents would describe
+    /// every list of text as "anything".
+    /// </summary>
+    public static void RefuseNullItems(JsonTypeInfo type)
+    {
+        if (type.Kind == JsonTypeInfoKind.Enumerable && type.ElementType == typeof(string))
+        {
+            type.OnDeserialized = list =>
+            {
+                var index = 0;
+                foreach (var item in (IEnumerable<string?>)list)
+                {
+                    _ = item ?? throw new RefusedJsonValue($"Item {index} is null; every item must be text.", ofList: true);
+                    index++;
+                }
+            };
+        }
+    }
+
     /// <summary>Middleware step: a query value with NUL is 400 naming the parameter; an unknown body charset is 415.</summary>
     public static async Task Refuse(HttpContext context, Func<Task> next)
     {
@@ -59,15 +82,26 @@ internal static class RequestText
             });
             return;
         }
-        if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) && type.Charset.HasValue && !IsKnown(type.Charset.Value!))
+        if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) && type.Charset.HasValue)
         {
-            await Write(context, new ProblemDetails
+            var charset = HeaderUtilities.RemoveQuotes(type.Charset).Value!;
+            if (!IsKnown(charset))
             {
-                Status = StatusCodes.Status415UnsupportedMediaType,
-                Title = "The request body's charset is not supported.",
-                Detail = "Send the body as application/json in UTF-8.",
-            });
-            return;
+                await Write(context, new ProblemDetails
+                {
+                    Status = StatusCodes.Status415UnsupportedMediaType,
+                    Title = "The request body's charset is not supported.",
+                    Detail = "Send the body as application/json in UTF-8.",
+                });
+                return;
+            }
+            // A quoted value is the same charset (RFC 9110 §5.6.6), but the JSON reader looks the name up quotes and
+            // all and threw (a 500): it is handed on unquoted.
+            if (charset.Length != type.Charset.Length)
+            {
+                type.Charset = charset;
+                context.Request.ContentType = type.ToString();
+            }
         }
         await next();
     }
@@ -76,10 +110,11 @@ internal static class RequestText
     {
         try
         {
-            _ = Encoding.GetEncoding(charset.Trim('"'));
+            _ = Encoding.GetEncoding(charset);
             return true;
         }
-        catch (ArgumentException)
+        // .NET knows UTF-7 only to refuse it (NotSupportedException): that is unknown too.
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             return false;
         }
@@ -91,4 +126,13 @@ internal static class RequestText
         await context.RequestServices.GetRequiredService<IProblemDetailsService>()
             .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
+}
+
+/// <summary>A value the JSON reader could read but no service takes; <see cref="Reason"/> is what the caller is told.</summary>
+/// <param name="ofList">Refused when the whole list had been read: its path ends at the list's end, and the field is the list.</param>
+internal sealed class RefusedJsonValue(string reason, bool ofList = false) : JsonException(reason)
+{
+    public string Reason { get; } = reason;
+
+    public bool OfList { get; } = ofList;
 }

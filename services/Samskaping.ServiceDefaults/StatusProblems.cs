@@ -44,12 +44,8 @@ internal static class StatusProblems
             _ => (null, null),
         };
 
-        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
-        {
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync(problem.Title ?? $"Status {problem.Status}", context.RequestAborted);
-        }
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 
     // Says which kind of fault without echoing token contents; WWW-Authenticate carries the standard error code.

@@ -63,6 +63,37 @@ public sealed class BrowserSafetyTests(GatewayFixture fixture)
         error.Message.ShouldContain("MaxRequestBodyBytes");
     }
 
+    [Theory]
+    [InlineData("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8")]
+    [InlineData("text/html")]
+    [InlineData("application/xml")]
+    [InlineData("image/png")]
+    public async Task The_gateways_own_refusals_are_problem_details_whatever_the_browser_accepts(string accept)
+    {
+        await using var gateway = fixture.StartGateway(new Dictionary<string, string?>
+        {
+            ["RateLimiting:BurstLimit"] = "1",
+            ["RateLimiting:PermitsPerSecond"] = "1",
+        });
+        using var anonymous = gateway.Client();
+        using var signedIn = gateway.Client(fixture.Tokens.For("caseworker", subject: "browser-" + Guid.NewGuid()));
+        anonymous.DefaultRequestHeaders.TryAddWithoutValidation("Accept", accept);
+        signedIn.DefaultRequestHeaders.TryAddWithoutValidation("Accept", accept);
+
+        await (await anonymous.GetAsync("/api/cases/x")).ShouldBeProblem(HttpStatusCode.Unauthorized, "token");
+        await (await signedIn.GetAsync("/api/unknown")).ShouldBeProblem(HttpStatusCode.NotFound, "No service");
+        await (await signedIn.GetAsync("/api/cases/x?q=a%00b")).ShouldBeProblem(HttpStatusCode.BadRequest, "could not be read");
+        await (await signedIn.GetAsync("/api/cases/x?q=" + new string('x', 8_100))).ShouldBeProblem(HttpStatusCode.RequestUriTooLong, "too long");
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 20 && refused is null; i++)
+        {
+            var response = await signedIn.GetAsync("/api/cases/x");
+            refused = response.StatusCode == HttpStatusCode.TooManyRequests ? response : null;
+        }
+        refused.ShouldNotBeNull("the per-user limit never answered 429");
+        await refused.ShouldBeProblem(HttpStatusCode.TooManyRequests, "Too many requests");
+    }
+
     private static HttpRequestMessage Preflight(string origin)
     {
         var request = new HttpRequestMessage(HttpMethod.Options, "/api/cases/households");

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Samskaping.Gateway.Tests;
@@ -31,6 +33,23 @@ public sealed partial class ForwardingTests(GatewayFixture fixture)
         var echo = await (await client.GetAsync("/api/grants")).ShouldBeEcho();
 
         echo.Path.ShouldBe("/api/grants");
+    }
+
+    [Fact]
+    public async Task A_header_value_beyond_ascii_reaches_the_service_as_sent()
+    {
+        // A client that sends header values as UTF-8, as browsers and curl do.
+        using var client = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 })
+        {
+            BaseAddress = fixture.Gateway.Address,
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/cases/x");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fixture.Tokens.For("caseworker"));
+        request.Headers.TryAddWithoutValidation("X-Note", "Åse Kjærnes-Øvrebø ✓ 🙂");
+
+        var echo = await (await client.SendAsync(request)).ShouldBeEcho();
+
+        echo.Header("X-Note").ShouldBe("Åse Kjærnes-Øvrebø ✓ 🙂");
     }
 
     [Fact]

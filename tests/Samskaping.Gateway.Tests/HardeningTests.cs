@@ -5,7 +5,10 @@ using System.Text;
 
 namespace Samskaping.Gateway.Tests;
 
-/// <summary>Kestrel's limits at the gateway: header count and size, slow clients, and the headers on the gateway's own refusals.</summary>
+/// <summary>
+/// The limits of a request's head at the gateway (header count and size, target length, header text, slow clients) and
+/// the headers on the gateway's own refusals.
+/// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed class HardeningTests(GatewayFixture fixture)
 {
@@ -22,7 +25,7 @@ public sealed class HardeningTests(GatewayFixture fixture)
         }
 
         (await client.SendAsync(within)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await client.SendAsync(over)).StatusCode.ShouldBe(HttpStatusCode.RequestHeaderFieldsTooLarge);
+        await (await client.SendAsync(over)).ShouldBeProblem(HttpStatusCode.RequestHeaderFieldsTooLarge, "headers are too large");
     }
 
     [Fact]
@@ -34,7 +37,33 @@ public sealed class HardeningTests(GatewayFixture fixture)
 
         var response = await client.SendAsync(request);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.RequestHeaderFieldsTooLarge);
+        await response.ShouldBeProblem(HttpStatusCode.RequestHeaderFieldsTooLarge, "headers are too large");
+    }
+
+    [Fact]
+    public async Task A_path_and_query_over_the_limit_is_414_problem_details_from_the_gateway_itself()
+    {
+        using var anonymous = fixture.Client();
+
+        var response = await anonymous.GetAsync("/api/cases/x?q=" + new string('x', 9_000));
+
+        await response.ShouldBeProblem(HttpStatusCode.RequestUriTooLong, "too long");
+    }
+
+    [Theory]
+    [InlineData("\u0001")]
+    [InlineData("\u001b[31m")]
+    [InlineData("\u007f")]
+    public async Task A_header_value_with_a_control_character_is_400_naming_the_header(string control)
+    {
+        var token = fixture.Tokens.For("caseworker");
+
+        var (head, body) = await SendRaw(fixture.Gateway.Address,
+            $"GET /api/cases/x HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {token}\r\nX-Note: a{control}b\r\nConnection: close\r\n\r\n");
+
+        head.ShouldStartWith("HTTP/1.1 400 ");
+        head.ShouldContain("Content-Type: application/problem+json");
+        body.ShouldContain("\"X-Note\"");
     }
 
     [Fact]
@@ -86,6 +115,20 @@ public sealed class HardeningTests(GatewayFixture fixture)
             response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("default-src 'none'");
             response.Headers.CacheControl!.NoStore.ShouldBeTrue("answers with personal data must not be cached");
         }
+    }
+
+    /// <summary>Bytes no HTTP client library would send; answers the response head and what followed it.</summary>
+    private static async Task<(string Head, string Body)> SendRaw(Uri address, string request)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request));
+        using var answer = new MemoryStream();
+        await stream.CopyToAsync(answer);
+        var text = Encoding.UTF8.GetString(answer.ToArray());
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        return end < 0 ? (text, "") : (text[..end], text[(end + 4)..]);
     }
 
     [Fact]

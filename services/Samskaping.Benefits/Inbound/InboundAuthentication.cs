@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Samskaping.ServiceDefaults;
@@ -49,6 +50,11 @@ public static class InboundAuthentication
                 .RequireAssertion(c => HasScope(c.User, c.Resource is HttpContext http
                     ? http.RequestServices.GetRequiredService<IOptions<InboundOptions>>().Value.Scope
                     : null)));
+        // A body of another media type is answered by the router's own 415 endpoint, which carries no policy: the
+        // fallback policy decides there, and it must know the benefit system's token too, or the sender is told its
+        // token was not accepted instead of what was wrong. Staff endpoints still name the default scheme only.
+        builder.Services.PostConfigure<AuthorizationOptions>(o => o.FallbackPolicy =
+            new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme, Scheme).RequireAuthenticatedUser().Build());
         return builder;
     }
 

@@ -6,9 +6,11 @@ using Samskaping.IntegrationTests.EndToEnd;
 namespace Samskaping.IntegrationTests.Security;
 
 /// <summary>
-/// Every operation of the public API, read from the OpenAPI documents the gateway serves for each service
-/// (<c>/openapi/{service}.json</c>) — the inventory an outside caller sees, not a list kept by hand. The security
-/// tests walk it, so an operation added later is covered without anyone remembering to add it.
+/// Every operation of the API, read from the OpenAPI documents the gateway serves for each service
+/// (<c>/openapi/{service}.json</c>) — the inventory an outside caller sees, not a list kept by hand — and from each
+/// service's internal document (<c>/openapi/internal.json</c> at the service itself), so the service-to-service
+/// operations are walked too (through the gateway they must be 404). The security tests walk it, so an operation added
+/// later is covered without anyone remembering to add it.
 /// </summary>
 public sealed partial class ApiCatalogue
 {
@@ -18,22 +20,34 @@ public sealed partial class ApiCatalogue
 
     public IReadOnlyList<ApiOperation> Operations { get; }
 
-    /// <summary>Reads every service's document through the gateway, anonymously, as any client would.</summary>
+    /// <summary>
+    /// Reads every service's public document through the gateway, anonymously, as any client would, and its internal
+    /// document from the service itself.
+    /// </summary>
     public static async Task<ApiCatalogue> Load(SystemFixture system)
     {
-        using var anonymous = system.Anonymous();
         var operations = new List<ApiOperation>();
         foreach (var service in SystemFixture.ServiceNames)
         {
-            var response = await anonymous.GetAsync($"/openapi/{service}.json");
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                throw new InvalidOperationException($"The gateway served no OpenAPI document for {service}: {(int)response.StatusCode}.");
-            }
-            var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-            operations.AddRange(Read(service, document));
+            operations.AddRange(Read(service, await Document(system, service)));
+            operations.AddRange(Read(service, await Document(system, service, internalOnly: true)));
         }
         return new ApiCatalogue(operations);
+    }
+
+    /// <summary>
+    /// A service's public document as the gateway serves it (<c>/openapi/{service}.json</c>), or with
+    /// <paramref name="internalOnly"/> its internal one, from the service's own address.
+    /// </summary>
+    public static async Task<JsonElement> Document(SystemFixture system, string service, bool internalOnly = false)
+    {
+        using var client = internalOnly ? new HttpClient { BaseAddress = system.Address(service) } : system.Anonymous();
+        var response = await client.GetAsync(internalOnly ? "/openapi/internal.json" : $"/openapi/{service}.json");
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"No {(internalOnly ? "internal" : "public")} OpenAPI document for {service}: {(int)response.StatusCode}.");
+        }
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
     /// <summary>The operations of one document; public so unit-level checks can feed a document directly.</summary>

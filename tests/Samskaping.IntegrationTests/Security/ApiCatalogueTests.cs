@@ -5,8 +5,9 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Security;
 
 /// <summary>
-/// The inventory the security tests walk (OWASP API9): every service's document is served and read, and every
-/// operation in it can be called from what the document says — each path parameter is declared.
+/// The inventory the security tests walk (OWASP API9): every service's documents are served and read, every
+/// operation in them can be called from what the document says — each path parameter is declared — and the
+/// service-to-service operations stay out of the public documents.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class ApiCatalogueTests(SystemFixture system)
@@ -35,5 +36,28 @@ public sealed class ApiCatalogueTests(SystemFixture system)
         }
         catalogue.Operations.Where(o => o.TakesIdempotencyKey).ShouldAllBe(o => o.Method == "POST");
         catalogue.Operations.ShouldContain(o => o.TakesIdempotencyKey, "the money-moving POSTs document their Idempotency-Key");
+    }
+
+    [Fact]
+    public async Task The_internal_operations_are_in_each_services_internal_document_and_not_in_the_public_one()
+    {
+        var internalOperations = 0;
+        foreach (var service in SystemFixture.ServiceNames)
+        {
+            var published = ApiCatalogue.Read(service, await ApiCatalogue.Document(system, service)).ToList();
+            var internalOnly = ApiCatalogue.Read(service, await ApiCatalogue.Document(system, service, internalOnly: true)).ToList();
+
+            published.Where(o => o.IsInternal).Select(o => o.Key).ShouldBeEmpty($"{service}'s public document (the gateway's /docs)");
+            internalOnly.Where(o => !o.IsInternal).Select(o => o.Key).ShouldBeEmpty($"{service}'s internal document");
+            internalOperations += internalOnly.Count;
+        }
+        internalOperations.ShouldBeGreaterThan(SystemFixture.ServiceNames.Length, "each service documents its access-log export, cases its look-ups too");
+        // The gateway's own documents describe the gateway, which has no internal operations to show.
+        using var anonymous = system.Anonymous();
+        var gatewayInternal = await anonymous.GetAsync("/openapi/internal.json");
+        if (gatewayInternal.IsSuccessStatusCode)
+        {
+            ApiCatalogue.Read("gateway", System.Text.Json.JsonDocument.Parse(await gatewayInternal.Content.ReadAsStringAsync()).RootElement).ShouldBeEmpty();
+        }
     }
 }

@@ -227,6 +227,8 @@ public sealed class InboundTests(BenefitsSystem system)
         { """{"eventId": "{id}", "personIdent": "{person}", "benefit": "x", "status": "granted", "from": "1. januar", "occurredAt": "2026-11-01T10:00:00Z"}""", "from", 400 },
         { """{"eventId": "{id}", "personIdent": "{person}", "benefit": "x", "status": "granted"}""", "occurredAt", 400 },
         { """{"eventId": "{id}", "personIdent": "{person}", "benefit": "x", "status": "granted", "occurredAt": "2099-01-01T00:00:00Z"}""", "occurredAt", 400 },
+        { """{"eventId": "{id}", "personIdent": "{person}", "benefit": "x", "status": "granted", "occurredAt": "2026-11-01T10:00:00"}""", "occurredAt", 400 },
+        { """{"eventId": "{id}", "personIdent": "{person}", "benefit": "x", "status": "granted", "occurredAt": "2026-11-01"}""", "occurredAt", 400 },
         { """{"eventId": "{id}", "personIdent": "{person}", """, "body", 400 },
     };
 
@@ -248,6 +250,42 @@ public sealed class InboundTests(BenefitsSystem system)
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue(text);
         (await Counts()).ShouldBe(before);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task A_notification_in_another_media_type_is_415_for_the_benefit_system_not_a_refused_token(string mediaType)
+    {
+        var before = await Counts();
+        foreach (var address in new[] { system.Benefits, system.Gateway })
+        {
+            using var client = BenefitsSystem.Anonymous(address);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", system.InboundToken());
+
+            var response = await client.PostAsync(Inbound, new StringContent(
+                JsonSerializer.Serialize(new { eventId = "nav-" + Guid.NewGuid(), personIdent = SyntheticIdentityNumbers.Adult(), benefit = "x", status = "granted", occurredAt = DateTimeOffset.UtcNow }),
+                Encoding.UTF8, mediaType));
+
+            var text = await response.Content.ReadAsStringAsync();
+            response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType, $"{address}: {text}");
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        }
+        (await Counts()).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task A_notification_with_a_quoted_charset_is_read_as_utf8()
+    {
+        using var client = BenefitsSystem.Anonymous(system.Gateway);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", system.InboundToken());
+        var content = Body(new { eventId = "nav-" + Guid.NewGuid(), personIdent = SyntheticIdentityNumbers.Adult(), benefit = "økonomisk sosialhjelp", status = "granted", occurredAt = DateTimeOffset.UtcNow });
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=\"utf-8\"");
+
+        var response = await client.PostAsync(Inbound, content);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -27,7 +27,9 @@ internal sealed class FuzzHttp(IReadOnlyDictionary<string, string> ids, long bod
         var path = ApiCatalogue.PathParameter().Replace(operation.PathTemplate, m => request.Path.First(p => p.Name == m.Groups[1].Value).Raw);
         if (request.Query.Count > 0)
         {
-            path += "?" + string.Join("&", request.Query.Select(q => $"{Uri.EscapeDataString(q.Name)}={Uri.EscapeDataString(q.Value)}"));
+            path += "?" + string.Join("&", request.Query.Select(q => q.Name.StartsWith(FuzzRequest.RawQuery)
+                ? $"{Uri.EscapeDataString(q.Name[1..])}={q.Value}"
+                : $"{Uri.EscapeDataString(q.Name)}={Uri.EscapeDataString(q.Value)}"));
         }
         var message = new HttpRequestMessage(new HttpMethod(operation.Method), new Uri(path, UriKind.Relative));
         Authorize(message, request);
@@ -35,42 +37,8 @@ internal sealed class FuzzHttp(IReadOnlyDictionary<string, string> ids, long bod
         {
             message.Content = Content(request);
         }
-        if (operation.TakesIdempotencyKey || request.Key == KeyKind.Hostile)
-        {
-            switch (request.Key)
-            {
-                case KeyKind.Fresh: message.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString()); break;
-                case KeyKind.Empty: message.Headers.TryAddWithoutValidation("Idempotency-Key", ""); break;
-                case KeyKind.Duplicated: message.Headers.TryAddWithoutValidation("Idempotency-Key", [Guid.NewGuid().ToString(), Guid.NewGuid().ToString()]); break;
-                case KeyKind.Hostile: message.Headers.TryAddWithoutValidation("Idempotency-Key", HeaderSafe(request.KeyText)); break;
-                case KeyKind.Missing: break;
-            }
-        }
-        switch (request.Header)
-        {
-            case HeaderKind.HostileCorrelation: message.Headers.TryAddWithoutValidation("X-Correlation-Id", HeaderSafe(request.HeaderText)); break;
-            case HeaderKind.ForwardedGarbage:
-                message.Headers.TryAddWithoutValidation("X-Forwarded-For", "999.1.1.1, ::ffff:zz, " + HeaderSafe(request.HeaderText));
-                message.Headers.TryAddWithoutValidation("X-Forwarded-Host", "attacker.example");
-                message.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "gopher");
-                break;
-            case HeaderKind.LongHeader: message.Headers.TryAddWithoutValidation("X-Fuzz", new string('h', 16_000)); break;
-            case HeaderKind.AcceptXml: message.Headers.TryAddWithoutValidation("Accept", "application/xml, text/html;q=0.9, */*;q=0.1"); break;
-            case HeaderKind.HostileAcceptLanguage: message.Headers.TryAddWithoutValidation("Accept-Language", "zz-ZZ, ;q=abc, " + HeaderSafe(request.HeaderText)); break;
-            case HeaderKind.HostileUserAgent: message.Headers.TryAddWithoutValidation("User-Agent", HeaderSafe(request.HeaderText)); break;
-            case HeaderKind.None: break;
-        }
+        FuzzHeaders.Add(message, request);
         return message;
-    }
-
-    /// <summary>
-    /// What an HTTP client can put on the wire: header values are ASCII without control characters, so hostile text
-    /// is percent-encoded (a client that sends raw bytes is stopped by the server's own parser before any code of ours).
-    /// </summary>
-    private static string HeaderSafe(string text)
-    {
-        var value = text.Length > 4_000 ? text[..4_000] : text;
-        return value.All(c => c is >= ' ' and < '\u007f') ? value : Uri.EscapeDataString(value);
     }
 
     private void Authorize(HttpRequestMessage message, FuzzRequest request)
@@ -151,18 +119,7 @@ internal sealed class FuzzHttp(IReadOnlyDictionary<string, string> ids, long bod
     {
         var (text, bytes) = Body(request);
         var content = bytes is not null ? new ByteArrayContent(bytes) : new ByteArrayContent(Encoding.UTF8.GetBytes(text));
-        content.Headers.ContentType = request.Content switch
-        {
-            ContentKind.Json => new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" },
-            ContentKind.Missing => null,
-            ContentKind.TextPlain => new MediaTypeHeaderValue("text/plain"),
-            ContentKind.Xml => new MediaTypeHeaderValue("application/xml"),
-            ContentKind.Form => new MediaTypeHeaderValue("application/x-www-form-urlencoded"),
-            ContentKind.UnknownCharset => MediaTypeHeaderValue.Parse("application/json; charset=klingon-8"),
-            ContentKind.Utf16Charset => MediaTypeHeaderValue.Parse("application/json; charset=utf-16"),
-            ContentKind.Multipart => MediaTypeHeaderValue.Parse("multipart/form-data; boundary=\"--x\""),
-            _ => null,
-        };
+        FuzzHeaders.SetContentType(content, request);
         return content;
     }
 
@@ -175,6 +132,8 @@ internal sealed class FuzzHttp(IReadOnlyDictionary<string, string> ids, long bod
         (JsonObject Parent, string Name, string? Type)? pick = properties.Count == 0 ? null : properties[choice.Pick % properties.Count];
         var strings = properties.Where(p => p.Type == "string").ToList();
         (JsonObject Parent, string Name, string? Type)? pickString = strings.Count == 0 ? pick : strings[choice.Pick % strings.Count];
+        var arrays = properties.Where(p => p.Type == "array").ToList();
+        var numbers = properties.Where(p => p.Type is "number" or "integer").ToList();
         string? raw = null;
 
         switch (choice.Kind)
@@ -238,6 +197,18 @@ internal sealed class FuzzHttp(IReadOnlyDictionary<string, string> ids, long bod
                 return ("", null);
             case BodyKind.OverLimit:
                 return ($"{{\"text\": \"{new string('x', (int)bodyLimit + 1_024 + choice.Variant % 4_096)}\"}}", null);
+            case BodyKind.NullItem when arrays.Count > 0:
+                var list = arrays[choice.Pick % arrays.Count];
+                var item = list.Parent[list.Name] is JsonArray { Count: > 0 } items ? items[0]?.DeepClone() : null;
+                list.Parent[list.Name] = choice.Variant % 2 == 0 ? new JsonArray((JsonNode?)null) : new JsonArray(item, null);
+                break;
+            case BodyKind.NullItem when pick is { } p:
+                p.Parent[p.Name] = null;
+                break;
+            case BodyKind.NumberAtLimit when (numbers.Count > 0 ? numbers[choice.Pick % numbers.Count] : pick) is { } p:
+                p.Parent[p.Name] = Placeholder;
+                raw = HostileValues.BoundaryNumbers[choice.Variant % HostileValues.BoundaryNumbers.Length];
+                break;
             case BodyKind.DuplicateKey when sample is JsonObject o && pickString is { } p:
                 var text = sample.ToJsonString();
                 return ("{" + JsonSerializer.Serialize(p.Name) + ":" + JsonSerializer.Serialize(choice.Text) + "," + text[1..], null);

@@ -10,14 +10,23 @@ internal enum Caller { Allowed, OtherSector, Anonymous, Expired, WrongAudience, 
 internal enum BodyKind
 {
     None, Plausible, WrongType, MissingRequired, ExtraProperty, HostileString, HugeString, RawString, DuplicateKey,
-    DeepNesting, Broken, NotAnObject, Empty, OverLimit,
+    DeepNesting, Broken, NotAnObject, Empty, OverLimit, NullItem, NumberAtLimit,
 }
 
-internal enum ContentKind { Json, Missing, TextPlain, Xml, Form, UnknownCharset, Utf16Charset, Multipart }
+/// <summary>The request's Content-Type: JSON plainly, another media type, or JSON with odd parameters (<see cref="HostileValues"/>).</summary>
+internal enum ContentKind
+{
+    Json, Missing, TextPlain, Xml, Form, UnknownCharset, Utf16Charset, Multipart,
+    QuotedCharset, QuotedUnknownCharset, OddCharset, JsonWithParameters, JsonLike, MalformedType,
+}
 
-internal enum KeyKind { Fresh, Missing, Empty, Duplicated, Hostile }
+internal enum KeyKind { Fresh, Missing, Empty, Duplicated, Hostile, BeyondAscii }
 
-internal enum HeaderKind { None, HostileCorrelation, ForwardedGarbage, LongHeader, AcceptXml, HostileAcceptLanguage, HostileUserAgent }
+internal enum HeaderKind
+{
+    None, HostileCorrelation, ForwardedGarbage, LongHeader, AcceptXml, HostileAcceptLanguage, HostileUserAgent,
+    AcceptHtml, AcceptOdd, BeyondAscii, ControlCharacters,
+}
 
 /// <summary>One path parameter's value: the real resource's id, or something else (<see cref="Raw"/> is sent as written).</summary>
 internal sealed record PathValue(string Name, bool Real, string Raw);
@@ -39,34 +48,41 @@ internal sealed partial record FuzzRequest(
     KeyKind Key,
     string KeyText,
     HeaderKind Header,
-    string HeaderText)
+    string HeaderText,
+    int HeaderPick)
 {
     public bool SendsBody => Body.Kind != BodyKind.None;
 
     /// <summary>
     /// Whether the request must be refused whatever the code under test does with it: a broken token, an id that is
-    /// not the resource's, a missing idempotency key, or a body no JSON reader can bind (wrong type, broken, too deep,
-    /// too big, not JSON). The database check runs only such requests, so any change it finds is a defect.
+    /// not the resource's, a missing idempotency key, a header value that is not text, or a body no JSON reader can
+    /// bind (wrong type, broken, too deep, too big, not JSON, a charset nobody knows). The database check runs only
+    /// such requests, so any change it finds is a defect.
     /// </summary>
     public bool SurelyRejected =>
         Caller is not (Caller.Allowed or Caller.OtherSector)
         || Path.Any(p => !p.Real)
         || (Operation.TakesIdempotencyKey && Key is KeyKind.Missing or KeyKind.Empty)
+        || Header == HeaderKind.ControlCharacters
         || Body.Kind == BodyKind.OverLimit
         || (Operation.Body is not null && SendsBody && (
             Body.Kind is BodyKind.WrongType or BodyKind.DeepNesting or BodyKind.Broken
             || (Body.Kind == BodyKind.NotAnObject && Body.Variant % 5 != 4)
             || (Body.Kind == BodyKind.RawString && Body.Variant % HostileValues.RawJsonStrings.Length < HostileValues.UnstorableRawJsonStrings)
             || (Body.Kind == BodyKind.Empty && Operation.Body.Required)
-            || Content is ContentKind.Missing or ContentKind.TextPlain or ContentKind.Xml or ContentKind.Form or ContentKind.Multipart));
+            || Content is ContentKind.Missing or ContentKind.TextPlain or ContentKind.Xml or ContentKind.Form or ContentKind.Multipart
+                or ContentKind.UnknownCharset or ContentKind.QuotedUnknownCharset or ContentKind.MalformedType));
 
     public override string ToString()
     {
         var path = string.Join(",", Path.Where(p => !p.Real).Select(p => $"{p.Name}={Shorten(p.Raw, 40)}"));
         var query = string.Join("&", Query.Select(q => $"{q.Name}={Shorten(q.Value, 30)}"));
         return $"{Operation.Key} caller={Caller}/{CallerPick} path[{path}] query[{query}] body={Body.Kind}/{Body.Variant}/{Shorten(Body.Text, 30)} " +
-            $"content={Content} key={(Operation.TakesIdempotencyKey ? Key.ToString() : "-")} header={Header}";
+            $"content={Content}/{HeaderPick} key={(Operation.TakesIdempotencyKey ? Key.ToString() : "-")} header={Header}/{HeaderPick}";
     }
+
+    /// <summary>Marks a query parameter whose value is sent as written, percent-escapes and all, not escaped again.</summary>
+    public const char RawQuery = '\u0001';
 
     public static string Shorten(string text, int length) =>
         Escape().Replace(text.Length <= length ? text : text[..length] + $"…({text.Length})", m => $"\\u{(int)m.Value[0]:x4}");
@@ -87,19 +103,24 @@ internal static class FuzzRequests
         (10, Gen.Const(BodyKind.Plausible)), (14, Gen.Const(BodyKind.WrongType)), (7, Gen.Const(BodyKind.MissingRequired)),
         (6, Gen.Const(BodyKind.ExtraProperty)), (12, Gen.Const(BodyKind.HostileString)), (5, Gen.Const(BodyKind.HugeString)),
         (6, Gen.Const(BodyKind.RawString)), (5, Gen.Const(BodyKind.DuplicateKey)), (6, Gen.Const(BodyKind.DeepNesting)),
-        (8, Gen.Const(BodyKind.Broken)), (6, Gen.Const(BodyKind.NotAnObject)), (3, Gen.Const(BodyKind.Empty)), (1, Gen.Const(BodyKind.OverLimit)));
+        (8, Gen.Const(BodyKind.Broken)), (6, Gen.Const(BodyKind.NotAnObject)), (3, Gen.Const(BodyKind.Empty)), (1, Gen.Const(BodyKind.OverLimit)),
+        (6, Gen.Const(BodyKind.NullItem)), (8, Gen.Const(BodyKind.NumberAtLimit)));
 
     private static readonly Gen<ContentKind> Contents = Gen.Frequency(
         (40, Gen.Const(ContentKind.Json)), (2, Gen.Const(ContentKind.Missing)), (2, Gen.Const(ContentKind.TextPlain)), (1, Gen.Const(ContentKind.Xml)),
-        (1, Gen.Const(ContentKind.Form)), (2, Gen.Const(ContentKind.UnknownCharset)), (1, Gen.Const(ContentKind.Utf16Charset)), (1, Gen.Const(ContentKind.Multipart)));
+        (1, Gen.Const(ContentKind.Form)), (2, Gen.Const(ContentKind.UnknownCharset)), (1, Gen.Const(ContentKind.Utf16Charset)), (1, Gen.Const(ContentKind.Multipart)),
+        (3, Gen.Const(ContentKind.QuotedCharset)), (1, Gen.Const(ContentKind.QuotedUnknownCharset)), (3, Gen.Const(ContentKind.OddCharset)),
+        (2, Gen.Const(ContentKind.JsonWithParameters)), (2, Gen.Const(ContentKind.JsonLike)), (1, Gen.Const(ContentKind.MalformedType)));
 
     private static readonly Gen<KeyKind> Keys = Gen.Frequency(
-        (10, Gen.Const(KeyKind.Fresh)), (3, Gen.Const(KeyKind.Missing)), (1, Gen.Const(KeyKind.Empty)), (2, Gen.Const(KeyKind.Duplicated)), (3, Gen.Const(KeyKind.Hostile)));
+        (10, Gen.Const(KeyKind.Fresh)), (3, Gen.Const(KeyKind.Missing)), (1, Gen.Const(KeyKind.Empty)), (2, Gen.Const(KeyKind.Duplicated)), (3, Gen.Const(KeyKind.Hostile)),
+        (1, Gen.Const(KeyKind.BeyondAscii)));
 
     private static readonly Gen<HeaderKind> Headers = Gen.Frequency(
         (20, Gen.Const(HeaderKind.None)), (2, Gen.Const(HeaderKind.HostileCorrelation)), (1, Gen.Const(HeaderKind.ForwardedGarbage)),
         (1, Gen.Const(HeaderKind.LongHeader)), (1, Gen.Const(HeaderKind.AcceptXml)), (1, Gen.Const(HeaderKind.HostileAcceptLanguage)),
-        (1, Gen.Const(HeaderKind.HostileUserAgent)));
+        (1, Gen.Const(HeaderKind.HostileUserAgent)), (2, Gen.Const(HeaderKind.AcceptHtml)), (2, Gen.Const(HeaderKind.AcceptOdd)),
+        (3, Gen.Const(HeaderKind.BeyondAscii)), (2, Gen.Const(HeaderKind.ControlCharacters)));
 
     private static readonly Gen<BodyChoice> Bodies =
         Gen.Select(BodyKinds, Gen.Int[0, 1 << 20], Gen.Int[0, 1 << 20], HostileValues.Text, (kind, pick, variant, text) => new BodyChoice(kind, pick, variant, text));
@@ -116,9 +137,9 @@ internal static class FuzzRequests
             operation.Body is null ? Gen.Frequency((30, Gen.Const(new BodyChoice(BodyKind.None, 0, 0, ""))), (1, Bodies)) : Bodies,
             Contents,
             Gen.Select(Keys, HostileValues.IdempotencyKey, (key, text) => (key, text)),
-            Gen.Select(Headers, HostileValues.Text, (header, text) => (header, text)),
+            Gen.Select(Headers, HostileValues.Text, Gen.Int[0, 1 << 20], (header, text, pick) => (header, text, pick)),
             (caller, path, query, body, content, key, header) =>
-                new FuzzRequest(operation, caller.caller, caller.pick, path, query, body, content, key.key, key.text, header.header, header.text));
+                new FuzzRequest(operation, caller.caller, caller.pick, path, query, body, content, key.key, key.text, header.header, header.text, header.pick));
 
     private static Gen<IReadOnlyList<PathValue>> PathValues(ApiOperation operation, IReadOnlyDictionary<string, string> ids)
     {
@@ -140,7 +161,9 @@ internal static class FuzzRequests
         var declared = operation.Parameters.Where(p => p.In == "query").ToList();
         var unknown = Gen.Frequency(
             (8, Gen.Const<(string, string)[]>([])),
-            (1, Gen.Select(Gen.OneOf("__proto__", "$where", "q[]", "limit[0]", "x"), HostileValues.QueryValue, (n, v) => new[] { (n, v) })));
+            (1, Gen.Select(Gen.OneOf("__proto__", "$where", "q[]", "limit[0]", "x"), HostileValues.QueryValue, (n, v) => new[] { (n, v) })),
+            (1, Gen.Select(Gen.OneOf(declared.Select(p => p.Name).DefaultIfEmpty("q").ToArray()), Gen.OneOf(HostileValues.RawQueryValues),
+                (n, v) => new[] { (FuzzRequest.RawQuery + n, v) })));
         var each = declared.Select(p => Gen.Frequency(
             (4, Gen.Const<(string, string)[]>([])),
             (3, Gen.Const<(string, string)[]>([(p.Name, Plausible(p, ids))])),

@@ -112,12 +112,68 @@ internal static class HostileValues
         (2, Gen.Select(Injection, UnicodeEdge, (a, b) => Uri.EscapeDataString(a + b).Replace("%00", "", StringComparison.Ordinal))),
         (1, Gen.OneOf(300, 2_000, 9_000).Select(n => new string('a', n))));
 
-    /// <summary>A query value: hostile text, numbers out of range, or something that looks like a cursor but is not.</summary>
+    /// <summary>A query value: hostile text, numbers out of range, something that looks like a cursor but is not, or so
+    /// long that the path and query pass the gateway's limit (8,000) or a service's request line (8 KiB).</summary>
     public static readonly Gen<string> QueryValue = Gen.Frequency(
         (4, Text.Select(t => t.Length > 3_000 ? t[..3_000] : t)),
-        (2, Gen.OneOf("-1", "0", "2147483648", "99999999999999999999", "1e9", "1.5", "0x10", "NaN", "-0")),
+        (2, Gen.OneOf("-1", "0", "2147483647", "2147483648", "-2147483649", "99999999999999999999", "1e9", "1e400", "1.5", "0x10", "NaN", "-0", "\uff19", "\u0661\u0662")),
         (1, Gen.OneOf("AAAA", "eyJ0IjoiYSJ9", "////", "%%%", "ZmFrZQ==", "not-base64-at-all")),
-        (1, Gen.OneOf(RawPathSegments)));
+        (1, Gen.OneOf(RawPathSegments)),
+        (1, Gen.OneOf(7_900, 8_100, 12_000, 20_000).Select(n => new string('q', n))));
+
+    /// <summary>Query values sent as written: percent-escapes that are not UTF-8, unfinished, or an encoded lone surrogate.</summary>
+    public static readonly string[] RawQueryValues =
+        ["%ff%fe", "%C3%28", "%", "%zz", "%E2%80%AE", "a+b%2Bc", "%F0%9F%98", "%ED%A0%80", "%EF%BF%BF", "%C0%AF", "%00x", "x%0d%0aSet-Cookie:%20a=1"];
+
+    /// <summary>
+    /// JSON numbers at and past the limits of the columns and types behind them: money is numeric(14,2) (at most
+    /// 999 999 999 999.99) and .NET decimal; counts and levels are int or smallint. Written as raw JSON text.
+    /// </summary>
+    public static readonly string[] BoundaryNumbers =
+    [
+        "999999999999.99", "1000000000000", "999999999999.995", "-999999999999.99", "1E12", "99999999999999999999.99",
+        "79228162514264337593543950335", "79228162514264337593543950336", "1e308", "-1e308", "1e-400", "4.9E-324",
+        "0.001", "-0.01", "0", "-0", "12345678901234567890123456789012345678901234567890",
+        "2147483647", "2147483648", "-2147483648", "-2147483649", "32767", "32768", "9223372036854775807", "9223372036854775808", "1e3", "1.0",
+    ];
+
+    /// <summary>Accept headers other than JSON: what a browser sends, other media types, nothing acceptable, garbage.</summary>
+    public static readonly string[] AcceptValues =
+    [
+        "text/html", "image/png", "application/xml", "*/*;q=0", "application/json;q=0", "text/plain; charset=utf-8", ";;;,,",
+        "application/problem+xml", "", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8", "application/*",
+    ];
+
+    /// <summary>A JSON Content-Type with a charset spelled otherwise: upper case, aliases, other encodings, empty, twice.</summary>
+    public static readonly string[] OddCharsets =
+    [
+        "application/json; charset=UTF-8", "application/json; charset=utf8", "application/json; charset=us-ascii", "application/json; charset=iso-8859-1",
+        "application/json; charset=utf-32", "application/json; charset=\"\"", "application/json; charset=utf-8; charset=latin1", "application/json; charset=utf-7",
+        "application/json; charset='utf-8'", "application/json;charset=\"UTF-8\"",
+    ];
+
+    /// <summary>A JSON Content-Type with parameters JSON has no use for, or with a parameter half written (read as JSON all the same).</summary>
+    public static readonly string[] JsonWithParameters =
+    [
+        "application/json; boundary=----x", "application/json; boundary=\"a b\"; foo=bar", "application/json;;", "application/json; q=1",
+        "application/json; charset=utf-8; version=2", "APPLICATION/JSON", "application/json; =utf-8", "application/json; charset",
+    ];
+
+    /// <summary>Media types that are JSON by their suffix or an old name.</summary>
+    public static readonly string[] JsonLike = ["application/problem+json", "application/vnd.samskaping+json", "text/json", "application/merge-patch+json"];
+
+    /// <summary>Content-Type values that do not parse as a media type at all.</summary>
+    public static readonly string[] MalformedTypes = ["application/", "json", "; charset=utf-8", "application/json charset=utf-8", "/"];
+
+    /// <summary>Header text beyond ASCII, sent as the UTF-8 a browser or curl sends.</summary>
+    public static readonly string[] BeyondAscii =
+        ["Åse Kjærnes-Øvrebø", "\u202eesrever", "\U0001F468\u200D\U0001F469\u200D\U0001F467", "İıŞş ǅ ß ẞ", "\ufffd\ufffe", "e\u0301\u0301", "\u00a0\u2028"];
+
+    /// <summary>
+    /// Header text with control characters, which no header value may hold (tab aside). Not CR, LF or NUL: .NET's
+    /// client drops a value with one of those, and Kestrel refuses them before any code of ours (docs/security.md).
+    /// </summary>
+    public static readonly string[] ControlCharacters = ["a\u0001b", "\u001b[31mred", "a\u007fb", "\u0008", "x\u001fy", "\u0007bell"];
 
     public static readonly Gen<string> IdempotencyKey = Gen.Frequency(
         (2, Gen.OneOf(Injections)),

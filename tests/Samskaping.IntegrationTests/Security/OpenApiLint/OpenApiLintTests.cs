@@ -8,8 +8,8 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Security.OpenApiLint;
 
 /// <summary>
-/// Every service's OpenAPI document, as the gateway serves it, passes Spectral with the OWASP API Security ruleset
-/// (tools/openapi-lint/.spectral.yaml): no errors and no warnings. Each rule the ruleset turns off or narrows says why there.
+/// Every service's OpenAPI document, as the gateway serves it, and its internal document pass Spectral with the OWASP
+/// API Security ruleset (tools/openapi-lint/.spectral.yaml): no errors and no warnings. Each rule the ruleset turns off or narrows says why there.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class OpenApiLintTests(SystemFixture system) : IDisposable
@@ -26,6 +26,8 @@ public sealed class OpenApiLintTests(SystemFixture system) : IDisposable
         foreach (var service in SystemFixture.ServiceNames)
         {
             files.Add(await Save(service, await Document(service)));
+            var internalOnly = await ApiCatalogue.Document(system, service, internalOnly: true);
+            files.Add(await Save(service + "-internal", JsonNode.Parse(internalOnly.GetRawText())!));
         }
 
         var findings = await Spectral.Lint(files);

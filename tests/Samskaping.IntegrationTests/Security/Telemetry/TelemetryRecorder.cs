@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
@@ -105,6 +106,49 @@ public sealed class RecordedSpans : IDisposable
             text.Append(" | baggage ").Append(key).Append('=').Append(value);
         }
         return text.ToString();
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
+
+/// <summary>
+/// Every metric measurement of every meter in this process, as text: meter, instrument and each tag with its value.
+/// Each distinct text is kept once (the values measured do not matter, only what a tag could carry).
+/// </summary>
+public sealed class RecordedMetrics : IDisposable
+{
+    private readonly MeterListener _listener = new();
+
+    public RecordedMetrics()
+    {
+        _listener.InstrumentPublished = (instrument, listener) => listener.EnableMeasurementEvents(instrument);
+        _listener.SetMeasurementEventCallback<byte>((i, _, tags, _) => Record(i, tags));
+        _listener.SetMeasurementEventCallback<short>((i, _, tags, _) => Record(i, tags));
+        _listener.SetMeasurementEventCallback<int>((i, _, tags, _) => Record(i, tags));
+        _listener.SetMeasurementEventCallback<long>((i, _, tags, _) => Record(i, tags));
+        _listener.SetMeasurementEventCallback<float>((i, _, tags, _) => Record(i, tags));
+        _listener.SetMeasurementEventCallback<double>((i, _, tags, _) => Record(i, tags));
+        _listener.SetMeasurementEventCallback<decimal>((i, _, tags, _) => Record(i, tags));
+        _listener.Start();
+    }
+
+    public ConcurrentDictionary<string, bool> Tags { get; } = new();
+
+    /// <summary>Every tag set recorded so far, observable instruments (gauges) read once more first.</summary>
+    public IReadOnlyCollection<string> Texts()
+    {
+        _listener.RecordObservableInstruments();
+        return [.. Tags.Keys];
+    }
+
+    private void Record(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var text = new StringBuilder().Append(instrument.Meter.Name).Append(" | ").Append(instrument.Name);
+        foreach (var (key, value) in tags)
+        {
+            text.Append(" | ").Append(key).Append('=').Append(RecordedLogs.ValueText(value));
+        }
+        Tags.TryAdd(text.ToString(), true);
     }
 
     public void Dispose() => _listener.Dispose();

@@ -17,8 +17,9 @@ namespace Samskaping.IntegrationTests.Security.Telemetry;
 
 /// <summary>
 /// The whole system — five services, the gateway and the NAV-style simulator, each on a real loopback port with its own
-/// database and one RabbitMQ virtual host — with every log category of every process at Trace (what an operator
-/// could switch on at worst) and every span recorded with all its data.
+/// database and one RabbitMQ virtual host — with every log category of every process at Trace and the instrumentations'
+/// query redaction switched off (what an operator, or the development host, could switch on at worst), every span
+/// recorded with all its data and every metric measurement with its tags.
 /// </summary>
 public sealed class TelemetrySystem : IAsyncLifetime
 {
@@ -34,6 +35,8 @@ public sealed class TelemetrySystem : IAsyncLifetime
     private TestVirtualHost? _vhost;
 
     public RecordedSpans Spans { get; } = new();
+
+    public RecordedMetrics Metrics { get; } = new();
 
     /// <summary>Each process's log, by process name.</summary>
     public Dictionary<string, RecordedLogs> Logs { get; } = [];
@@ -100,9 +103,9 @@ public sealed class TelemetrySystem : IAsyncLifetime
 
     public HttpClient SimulatorClient() => new() { BaseAddress = Simulator };
 
-    /// <summary>Every recorded log line and span, with the process or "spans" it came from.</summary>
+    /// <summary>Every recorded log line, span and metric tag set, with the process, "spans" or "metrics" it came from.</summary>
     public IEnumerable<(string Source, IEnumerable<string> Texts)> Everything() =>
-        [.. Logs.Select(l => (l.Key + " log", (IEnumerable<string>)l.Value.Lines.ToArray())), ("spans", Spans.Spans.ToArray())];
+        [.. Logs.Select(l => (l.Key + " log", (IEnumerable<string>)l.Value.Lines.ToArray())), ("spans", Spans.Spans.ToArray()), ("metrics", Metrics.Texts())];
 
     private Uri StartService<TMarker>(string service, Dictionary<string, string?> extra) where TMarker : class
     {
@@ -123,6 +126,9 @@ public sealed class TelemetrySystem : IAsyncLifetime
         {
             settings[$"Logging:LogLevel:{category}"] = "Trace";
         }
+        // What the Aspire AppHost sets for every project it runs in development, so its dashboard shows whole URLs.
+        settings["OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION"] = "true";
+        settings["OTEL_DOTNET_EXPERIMENTAL_HTTPCLIENT_DISABLE_URL_QUERY_REDACTION"] = "true";
         return settings;
     }
 
@@ -141,6 +147,7 @@ public sealed class TelemetrySystem : IAsyncLifetime
             host.Dispose();
         }
         Spans.Dispose();
+        Metrics.Dispose();
         foreach (var database in _databases.Values)
         {
             await database.DisposeAsync();
