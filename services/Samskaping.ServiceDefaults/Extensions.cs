@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
@@ -65,6 +66,9 @@ public static class Extensions
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.AllowTrailingCommas = false;
+            // A number is a JSON number: the web defaults also read "5" as 5, taking for a number what the caller may not
+            // have meant as one (an answer, an amount). Text where a number belongs is the caller's 400 naming the field.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new RequestText.NoNulStrings());
             o.SerializerOptions.Converters.Add(new RequestTimes.OffsetRequired());
             o.SerializerOptions.TypeInfoResolver = (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json.Serialization;
 using Samskaping.Outcomes.Instruments;
 
 namespace Samskaping.Outcomes.Responses;
@@ -14,9 +13,7 @@ public static class RespondentKinds
     public static IReadOnlyList<string> All { get; } = [Self, Guardian, WorkerWithPerson];
 }
 
-/// <summary>One answer as sent. A value is a JSON number: the web defaults' reading of numbers from strings is off here,
-/// so "5" is refused (400) rather than taken for the number a person did not necessarily give.</summary>
-[JsonNumberHandling(JsonNumberHandling.Strict)]
+/// <summary>One answer as sent. A value is a JSON number ("5" is refused with a 400, as every service reads numbers).</summary>
 public sealed record AnswerInput(
     [property: MaxLength(CheckedAnswers.MaxItemIdLength)] string? ItemId,
     [property: Range(CheckedAnswers.MinAnyValue, CheckedAnswers.MaxAnyValue)] int? Value,

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,7 +15,6 @@ namespace Samskaping.Outcomes.Responses;
 /// <param name="PersonId">A member of the case's household (known from cases' HouseholdMemberAdded).</param>
 /// <param name="Respondent">"self", "guardian" (on behalf of a child under 18) or "worker-with-person".</param>
 /// <param name="InstrumentId">Defaults to "samskaping-core"; <paramref name="InstrumentVersion"/> defaults to its latest version.</param>
-[JsonNumberHandling(JsonNumberHandling.Strict)]
 public sealed record RecordResponse(
     Guid? PersonId,
     [property: AllowedValues(RespondentKinds.Self, RespondentKinds.Guardian, RespondentKinds.WorkerWithPerson)] string? Respondent,

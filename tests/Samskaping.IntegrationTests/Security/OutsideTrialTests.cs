@@ -106,6 +106,21 @@ public sealed class OutsideTrialTests(SystemFixture system)
     }
 
     [Theory]
+    [InlineData("grants", "POST /api/grants/funds", """{"name": "Fond", "owner": "oppvekst", "periodStart": "2026-01-01", "periodEnd": "2026-12-31", "budget": "100000", "approvalThreshold": 3000, "householdCap": 15000, "lowBalanceThreshold": 100}""", "budget")]
+    [InlineData("coordination", "PUT /api/coordination/cases/{case}/bti-level", """{"level": "2", "reason": "Tettere oppfølging."}""", "level")]
+    public async Task A_number_written_as_text_is_400_naming_the_field(string service, string operation, string body, string field)
+    {
+        using var worker = service == "grants" ? system.Client("oppvekst", "admin", "admin-number-text") : system.Client("oppvekst", "caseworker", "kari-number-text");
+        using var request = Request(operation.Replace("{case}", Guid.NewGuid().ToString(), StringComparison.Ordinal));
+        request.Content = Json(body);
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+
+        var response = await worker.SendAsync(request);
+
+        await ShouldBeBadRequestNaming(response, field);
+    }
+
+    [Theory]
     [InlineData("[]")]
     [InlineData("\"x\"")]
     [InlineData("5")]
