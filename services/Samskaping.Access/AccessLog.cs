@@ -38,6 +38,10 @@ public sealed class AccessLog(NpgsqlDataSource dataSource, TimeProvider clock)
     public Task Write(CurrentUser user, Guid? caseId, Guid? personId, string action, string? purpose, NpgsqlTransaction tx, CancellationToken ct) =>
         Insert(tx.Connection!, tx, user, caseId, personId, action, purpose, ct);
 
+    /// <summary>An entry for a read, on the request's connection (<see cref="Messaging.Database.DbSession"/>).</summary>
+    public Task Write(CurrentUser user, Guid? caseId, Guid? personId, string action, string? purpose, NpgsqlConnection connection, CancellationToken ct) =>
+        Insert(connection, null, user, caseId, personId, action, purpose, ct);
+
     /// <summary>
     /// One entry per subject, in one statement: a list or search answer logs every case or person it showed, with
     /// the same who, action, purpose, time and correlation id. Nothing is written for an empty list.
@@ -57,6 +61,13 @@ public sealed class AccessLog(NpgsqlDataSource dataSource, TimeProvider clock)
     {
         var distinct = subjects.Distinct().ToList();
         return distinct.Count == 0 ? Task.CompletedTask : InsertMany(tx.Connection!, tx, user, distinct, action, purpose, ct);
+    }
+
+    /// <summary>As <see cref="WriteMany(CurrentUser, IEnumerable{AccessSubject}, string, string?, CancellationToken)"/>, on the request's connection.</summary>
+    public Task WriteMany(CurrentUser user, IEnumerable<AccessSubject> subjects, string action, string? purpose, NpgsqlConnection connection, CancellationToken ct)
+    {
+        var distinct = subjects.Distinct().ToList();
+        return distinct.Count == 0 ? Task.CompletedTask : InsertMany(connection, null, user, distinct, action, purpose, ct);
     }
 
     /// <summary>The W3C trace id of the request or message being handled: the same id the gateway's and every

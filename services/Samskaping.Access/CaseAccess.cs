@@ -54,10 +54,13 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
     public async Task<bool> CanSee(Guid caseId, CurrentUser user, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var parameters = Parameters(user, new { caseId });
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            $"SELECT {VisiblePredicate("@caseId")}", parameters, cancellationToken: ct));
+        return await CanSee(caseId, user, connection, ct);
     }
+
+    /// <summary>As <see cref="CanSee(Guid, CurrentUser, CancellationToken)"/>, on the request's connection.</summary>
+    public Task<bool> CanSee(Guid caseId, CurrentUser user, NpgsqlConnection connection, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            $"SELECT {VisiblePredicate("@caseId")}", Parameters(user, new { caseId }), cancellationToken: ct));
 
     /// <summary>
     /// <paramref name="caseId"/> — the case of a grant, disbursement or other thing the caller named — when the user may

@@ -21,6 +21,12 @@ public sealed class CaseParticipation(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<string>> Sectors(Guid caseId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await Sectors(caseId, connection, ct);
+    }
+
+    /// <summary>The sectors taking part in the case, on the request's connection.</summary>
+    public static async Task<IReadOnlyList<string>> Sectors(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
+    {
         var sectors = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT sector FROM access.case_sectors WHERE case_id = @caseId AND participating ORDER BY sector",
             new { caseId }, cancellationToken: ct));

@@ -38,6 +38,14 @@ public static class ApiGroups
     }
 
     /// <summary>
+    /// The answers of an operation that checks what it reads (<see cref="Refusal"/>): 400 when something could not be
+    /// read, 422 when a value is not acceptable, each naming its fields.
+    /// </summary>
+    public static RouteHandlerBuilder ProducesInvalid(this RouteHandlerBuilder builder) => builder
+        .ProducesValidationProblem(StatusCodes.Status400BadRequest)
+        .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+    /// <summary>
     /// The answer for a case the caller may not see or that does not exist: the same 404 either way, so a
     /// case's existence does not leak outside the sectors that take part in it (docs/architecture.md §5).
     /// </summary>

@@ -2,13 +2,24 @@ namespace Samskaping.ServiceDefaults;
 
 /// <summary>
 /// Collects what is wrong with a request, field by field, in the shape of an RFC 9457 validation problem.
-/// Field names are the JSON paths the caller sent (camelCase, dotted).
+/// Field names are the JSON paths the caller sent (camelCase, dotted). <see cref="Refusal.Invalid"/> answers them:
+/// 422, or 400 when a text could not be read at all (<see cref="Unreadable"/>).
 /// </summary>
 public sealed class ValidationErrors
 {
     private readonly Dictionary<string, List<string>> _errors = [];
 
     public bool IsValid => _errors.Count == 0;
+
+    /// <summary>False when a value could not be read as its type (<see cref="Unreadable"/>): the answer is 400, not 422.</summary>
+    public bool IsReadable { get; private set; } = true;
+
+    /// <summary>A text that is not in its format (a date, a number, a cursor): the request could not be read.</summary>
+    public void Unreadable(string field, string message)
+    {
+        IsReadable = false;
+        Add(field, message);
+    }
 
     public void Add(string field, string message)
     {

@@ -19,7 +19,8 @@ public static class MessagingExtensions
 {
     /// <summary>
     /// The service's own PostgreSQL database: an <see cref="NpgsqlDataSource"/>, migrations from
-    /// <paramref name="migrations"/> (plus the outbox and inbox tables) applied at start-up, and a readiness check.
+    /// <paramref name="migrations"/> (plus the outbox and inbox tables) applied at start-up, a readiness check, and the
+    /// request's <see cref="DbSession"/>.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, Assembly migrations)
     {
@@ -54,6 +55,7 @@ public static class MessagingExtensions
                 .ConfigureBatchFilter(_ => Activity.Current is not null));
             return dataSource.Build();
         });
+        builder.Services.AddScoped<DbSession>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Extensions.ReadyTag]);
         return builder;
     }

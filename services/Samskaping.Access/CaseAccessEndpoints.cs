@@ -1,0 +1,75 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Samskaping.Messaging.Database;
+using Samskaping.ServiceDefaults;
+
+namespace Samskaping.Access;
+
+/// <summary>The case a thing named in the route belongs to, or null when there is no such thing.</summary>
+public delegate Task<Guid?> CaseOf(Guid id, NpgsqlConnection connection, CancellationToken ct);
+
+/// <summary>Endpoint metadata: the endpoint answers only inside a case the caller may see (architecture tests look for it).</summary>
+public sealed record CaseAccessRequired(string RouteValue);
+
+/// <summary>
+/// The case a request concerns, after <see cref="CaseAccessEndpoints.RequireCaseAccess{TBuilder}(TBuilder, string, string)"/>
+/// found that the caller may see it. A handler takes it as a parameter.
+/// </summary>
+public sealed record VisibleCase(Guid Id)
+{
+    internal static readonly object Key = new();
+
+    public static ValueTask<VisibleCase?> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        ValueTask.FromResult<VisibleCase?>(context.Items[Key] as VisibleCase
+            ?? throw new InvalidOperationException($"{context.GetEndpoint()?.DisplayName} takes a VisibleCase but does not RequireCaseAccess()."));
+}
+
+/// <summary>
+/// The access rule (docs/architecture.md §5) declared once per route group or endpoint instead of written out in each
+/// handler: before the handler runs, the case named by the route is looked up and, outside the caller's participation
+/// and consent, the request is answered 404 — the same answer as for a case that does not exist.
+/// </summary>
+public static class CaseAccessEndpoints
+{
+    /// <summary>The route value <paramref name="routeValue"/> is a case id the caller must be able to see.</summary>
+    public static TBuilder RequireCaseAccess<TBuilder>(this TBuilder builder, string routeValue = "caseId", string what = "Case")
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireCaseAccess(routeValue, (id, _, _) => Task.FromResult<Guid?>(id), id => Refusal.CaseNotFound(id, what));
+
+    /// <summary>
+    /// The route value <paramref name="routeValue"/> names a thing (a grant, a measurement) whose case
+    /// <paramref name="caseOf"/> finds; missing and hidden are the same <paramref name="notFound"/> answer, and the
+    /// visibility check runs either way so the two take the same work.
+    /// </summary>
+    public static TBuilder RequireCaseAccess<TBuilder>(this TBuilder builder, string routeValue, CaseOf caseOf, Func<Guid, Refusal> notFound)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.WithMetadata(new CaseAccessRequired(routeValue));
+        builder.Add(endpoint => endpoint.Metadata.Add(new ProducesResponseTypeMetadata(
+            StatusCodes.Status404NotFound, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"])));
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (!Guid.TryParse(http.Request.RouteValues[routeValue]?.ToString(), out var id))
+            {
+                throw new InvalidOperationException($"{http.GetEndpoint()?.DisplayName} has no route value '{routeValue}' that is a guid.");
+            }
+            var services = http.RequestServices;
+            var user = CurrentUser.From(http.User);
+            var connection = await services.GetRequiredService<DbSession>().Connection(http.RequestAborted);
+            var caseId = await caseOf(id, connection, http.RequestAborted);
+            var access = services.GetRequiredService<CaseAccess>();
+            if (!await access.CanSee(caseId ?? Guid.Empty, user, connection, http.RequestAborted) || caseId is null)
+            {
+                return notFound(id).ToProblem();
+            }
+            http.Items[VisibleCase.Key] = new VisibleCase(caseId.Value);
+            return await next(context);
+        });
+        return builder;
+    }
+}
