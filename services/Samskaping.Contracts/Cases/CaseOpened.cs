@@ -3,7 +3,7 @@ namespace Samskaping.Contracts.Cases;
 /// <summary>A family's case (sak) was opened. Carries no names or identity numbers.</summary>
 /// <param name="OpenedBy">Subject id of the worker who opened it; they become the first lead coordinator.</param>
 /// <param name="OpenedBySector">Sector code of the opener; it participates from the start.</param>
-/// <param name="HouseholdId">The household the case is about (added with the Cases issue; null in older messages).</param>
+/// <param name="HouseholdId">The household the case is about (null in messages published before households were recorded).</param>
 /// <param name="ReferralSource">A sector code, or "self" for a self-referral (null in older messages).</param>
 public sealed record CaseOpened(
     Guid CaseId,

@@ -13,7 +13,7 @@ namespace Samskaping.Messaging.Database;
 /// (<c>Max Auto Prepare</c>; 0 turns it off).</item>
 /// <item>A connection going back to the pool is not reset. Npgsql would otherwise make PostgreSQL run seven reset
 /// statements (SET SESSION AUTHORIZATION DEFAULT, RESET ALL, CLOSE ALL, UNLISTEN *, …) at the start of the next
-/// use of every pooled connection — a case read opens four, so the server ran more reset statements than queries. Nothing in the services leaves session
+/// use of every pooled connection, often more statements than the request's own queries. Nothing in the services leaves session
 /// state behind: every SET and advisory lock is transaction-scoped, the migration lock is taken on an unpooled
 /// connection, and <see cref="CommitListener"/> stops listening before its connection goes back
 /// (<c>No Reset On Close</c>; false turns the reset back on).</item>

@@ -31,9 +31,9 @@ public sealed class CaseEventsBenchmark : IBenchmark
         var seconds = context.Option("seconds", context.Quick ? 5 : 20);
         using var client = BenchSystem.Client(system.Gateway, system.Token("oppvekst", "caseworker", "bench-caseworker"));
 
-        // Until the services' JIT has tiered up their hot paths, each one spends most of a core compiling: measured
-        // on this machine, a service under load settles 25–60 s after its start (docs/performance.md). A shorter
-        // warm-up measures the compiler, not the system — and decides whether a backlog is left for the next phase.
+        // Until the services' JIT has tiered up their hot paths, each one spends most of a core compiling, for tens of
+        // seconds after its start (docs/performance.md). A shorter warm-up measures the compiler, not the system — and
+        // decides whether a backlog is left for the next phase.
         var warmup = context.Option("warmup", context.Quick ? 5 : 60);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   warming up at 20 requests/s for {warmup} s"));
         await Phase(system, client, 20, warmup, ct);
@@ -150,8 +150,8 @@ public sealed class CaseEventsBenchmark : IBenchmark
     /// <summary>
     /// The rows at or after the oldest pending case. Case ids are version-7 GUIDs (time-ordered, and PostgreSQL orders
     /// uuids bytewise), so this is a range scan of the primary key over the cases opened since then — its cost follows
-    /// the rate, not the backlog. Asking for every pending id (<c>= ANY(@ids)</c>) every 5 ms made the observer the
-    /// largest load on PostgreSQL exactly when a backlog formed. Ids of any other version fall back to that.
+    /// the rate, not the backlog, whereas asking for every pending id (<c>= ANY(@ids)</c>) every 5 ms would load
+    /// PostgreSQL most exactly when a backlog forms. Ids of any other version fall back to that.
     /// </summary>
     public static CommandDefinition VisibleSince(ICollection<Guid> pending)
     {
