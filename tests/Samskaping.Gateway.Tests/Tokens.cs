@@ -1,16 +1,14 @@
 using System.Security.Cryptography;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
+using Samskaping.DevTokens;
 
 namespace Samskaping.Gateway.Tests;
 
-/// <summary>Mints HS256 tokens like <c>./samskaping token</c> does, with a random key per test run.</summary>
+/// <summary>Tokens as <c>./samskaping token</c> mints them, with a random key per test run.</summary>
 public sealed class Tokens
 {
     public const string Issuer = "samskaping-dev";
     public const string Audience = "samskaping";
 
-    private static readonly JsonWebTokenHandler Handler = new();
     private readonly byte[] key = RandomNumberGenerator.GetBytes(32);
 
     /// <summary>What the gateway is configured with as <c>Auth:SigningKey</c>.</summary>
@@ -28,22 +26,13 @@ public sealed class Tokens
         DateTime? expires = null,
         byte[]? signingKey = null)
     {
-        var expiry = expires ?? DateTime.UtcNow.AddMinutes(10);
-        return Handler.CreateToken(new SecurityTokenDescriptor
+        var expiry = expires is { } e ? new DateTimeOffset(e, TimeSpan.Zero) : DateTimeOffset.UtcNow.AddMinutes(10);
+        return new DevToken(Convert.ToBase64String(signingKey ?? key), issuer, audience, role, sector)
         {
-            Issuer = issuer,
-            Audience = audience,
-            IssuedAt = expiry.AddMinutes(-20),
+            Subject = subject ?? Guid.NewGuid().ToString(),
+            Name = "Test Person",
             NotBefore = expiry.AddMinutes(-20),
             Expires = expiry,
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = subject ?? Guid.NewGuid().ToString(),
-                ["name"] = "Test Person",
-                ["role"] = role,
-                ["sector"] = sector,
-            },
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(signingKey ?? key), SecurityAlgorithms.HmacSha256),
-        });
+        }.Mint();
     }
 }

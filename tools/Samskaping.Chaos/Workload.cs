@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Samskaping.DevTokens;
 
 namespace Samskaping.Chaos;
 
@@ -24,9 +25,18 @@ internal sealed class Workload : IDisposable
     public Workload(ScenarioRun run)
     {
         _run = run;
-        _caseworker = Tokens.For(run.Env, "oppvekst", "caseworker", "chaos-kari");
-        _approver = Tokens.For(run.Env, "oppvekst", "grant-approver", "chaos-ola");
+        _caseworker = Token(run.Env, "oppvekst", "caseworker", "chaos-kari");
+        _approver = Token(run.Env, "oppvekst", "grant-approver", "chaos-ola");
     }
+
+    /// <summary>A worker's token for the run, signed with the development key the services trust.</summary>
+    private static string Token(ChaosEnvironment env, string sector, string role, string subject) =>
+        new DevToken(env.SigningKey, env.Issuer, env.Audience, role, sector)
+        {
+            Subject = subject,
+            Name = $"Chaos {subject}",
+            Expires = DateTimeOffset.UtcNow.AddHours(3),
+        }.Mint();
 
     public ConcurrentDictionary<Guid, byte> AcceptedCases { get; } = new();
     public ConcurrentDictionary<Guid, byte> AcceptedGrants { get; } = new();

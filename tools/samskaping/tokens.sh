@@ -1,19 +1,6 @@
 # shellcheck shell=bash
 # Part of ./samskaping (sourced by it; the settings are there): development tokens.
 
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-
-json_string() { # VALUE -> "VALUE" with JSON escapes
-  local s=$1
-  s=${s//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  s=${s//$'\r'/\\r}
-  s=${s//$'\t'/\\t}
-  s=${s//[[:cntrl:]]/} # other control characters have no place in a claim
-  printf '"%s"' "$s"
-}
-
 # A stable id from the name: "Åse Øy" -> dev-åse-øy (same in any caller locale).
 default_subject() { # NAME
   if locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$'; then
@@ -63,27 +50,23 @@ cmd_token() {
     [[ -n $sub ]] || sub="dev-$sector-$role"
   fi
 
-  command -v openssl >/dev/null || die "openssl is needed: apt-get install -y openssl"
-  local now key_hex header claims signing_input signature
-  now="$(date +%s)"
   # The settings of a system (a shell that sourced .samskaping/env, a test system) say whom to sign for; without
-  # them, the development key and issuer of ./samskaping up.
-  if [[ -n ${Auth__SigningKey:-} ]]; then
-    key_hex="$(printf '%s' "$Auth__SigningKey" | openssl base64 -d -A | od -An -v -tx1 | tr -d ' \n')"
-    ((${#key_hex} >= 64)) || die "Auth__SigningKey is not the base64 of at least 32 bytes"
-  else
+  # them, the development key and issuer of ./samskaping up. The minter reads Auth__SigningKey from its environment.
+  local key_file=()
+  if [[ -z ${Auth__SigningKey:-} ]]; then
     ensure_signing_key
-    key_hex="$(openssl base64 -d -A <"$KEY_FILE" | od -An -v -tx1 | tr -d ' \n')"
-    ((${#key_hex} == 64)) || die "$KEY_FILE does not hold a base64 32-byte key; delete it to get a new one"
+    key_file=(--key-file "$KEY_FILE")
   fi
-  header='{"alg":"HS256","typ":"JWT"}'
-  claims="{\"iss\":$(json_string "${Auth__Issuer:-$AUTH_ISSUER}"),\"aud\":$(json_string "${Auth__Audience:-$AUTH_AUDIENCE}")"
-  claims+=",\"sub\":$(json_string "$sub"),\"name\":$(json_string "$name")"
-  claims+=",\"role\":$(json_string "$role"),\"sector\":$(json_string "$sector")"
-  claims+=",\"iat\":$now,\"nbf\":$now,\"exp\":$((now + minutes * 60))"
-  claims+=",\"jti\":\"$(openssl rand -hex 16)\"}"
-  signing_input="$(printf '%s' "$header" | b64url).$(printf '%s' "$claims" | b64url)"
-  signature="$(printf '%s' "$signing_input" |
-    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key_hex" -binary | b64url)"
-  printf '%s.%s\n' "$signing_input" "$signature"
+  dotnet "$(dev_tokens_dll)" "${key_file[@]}" --issuer "${Auth__Issuer:-$AUTH_ISSUER}" --audience "${Auth__Audience:-$AUTH_AUDIENCE}" \
+    --sub "$sub" --name "$name" --role "$role" --sector "$sector" --minutes "$minutes"
+}
+
+# The minter (tools/Samskaping.DevTokens), built when missing or older than its sources.
+dev_tokens_dll() {
+  local project="$ROOT/tools/Samskaping.DevTokens"
+  local dll="$project/bin/Release/net10.0/Samskaping.DevTokens.dll"
+  if [[ ! -f $dll ]] || [[ -n $(find "$project" -maxdepth 1 \( -name '*.cs' -o -name '*.csproj' \) -newer "$dll") ]]; then
+    dotnet build "$project" -c Release -nologo -v quiet >&2 || die "could not build the token minter ($project)"
+  fi
+  printf '%s' "$dll"
 }

@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Npgsql;
+using Samskaping.DevTokens;
 
 namespace Samskaping.Bench.SystemUnderTest;
 
@@ -73,21 +71,13 @@ public sealed class BenchSystem : IAsyncDisposable
     }
 
     /// <summary>A bearer token of this run for a worker of <paramref name="sector"/> in <paramref name="role"/>.</summary>
-    public string Token(string sector, string role, string subject)
-    {
-        var now = DateTime.UtcNow;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    public string Token(string sector, string role, string subject) =>
+        new DevToken(_signingKey, Issuer, Audience, role, sector)
         {
-            Issuer = Issuer,
-            Audience = Audience,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddHours(2),
-            Subject = new ClaimsIdentity([
-                new Claim("sub", subject), new Claim("name", "Bench " + role), new Claim("role", role), new Claim("sector", sector)]),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(_signingKey)), SecurityAlgorithms.HmacSha256),
-        });
-    }
+            Subject = subject,
+            Name = "Bench " + role,
+            Expires = DateTimeOffset.UtcNow.AddHours(2),
+        }.Mint();
 
     public static HttpClient Client(Uri baseAddress, string token)
     {
