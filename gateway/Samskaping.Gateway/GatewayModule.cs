@@ -35,7 +35,7 @@ internal static class GatewayModule
             .ConfigureHttpClient((_, handler) => handler.RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8);
         builder.Services.AddRequestBodyLimit();
         // A proxy passes answers on as they come: the services already send theirs whole, with Content-Length.
-        builder.Services.Configure<WholeAnswerOptions>(o => o.MaxBytes = 0);
+        builder.Services.Configure<BufferedResponseOptions>(o => o.MaxBytes = 0);
         // Only callers with a valid token see this 404: for anyone else the fallback policy answers 401 on an unknown
         // path first, so the API cannot be mapped without signing in.
         builder.Services.Configure<StatusProblemOptions>(o =>

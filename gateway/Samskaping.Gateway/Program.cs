@@ -14,7 +14,7 @@ app.UseSecurityHeaders();
 app.UseCorrelationId();
 app.UseRequestHeadLimits();
 app.UseCors();
-app.MapDefaultEndpoints();
+app.UseServiceDefaults();
 app.MapApiReference();
 app.MapServiceRoutes();
 

@@ -21,11 +21,14 @@ public sealed record CaseAccessRequired(string RouteValue);
 /// </summary>
 public sealed record VisibleCase(Guid Id)
 {
-    internal static readonly object Key = new();
-
+    /// <summary>
+    /// Parameters are bound before endpoint filters run, so binding gives a placeholder that the access filter
+    /// replaces with the case it found visible; an endpoint without the filter cannot take a VisibleCase at all.
+    /// </summary>
     public static ValueTask<VisibleCase?> BindAsync(HttpContext context, ParameterInfo parameter) =>
-        ValueTask.FromResult<VisibleCase?>(context.Items[Key] as VisibleCase
-            ?? throw new InvalidOperationException($"{context.GetEndpoint()?.DisplayName} takes a VisibleCase but does not RequireCaseAccess()."));
+        context.GetEndpoint()?.Metadata.GetMetadata<CaseAccessRequired>() is null
+            ? throw new InvalidOperationException($"{context.GetEndpoint()?.DisplayName} takes a VisibleCase but does not RequireCaseAccess().")
+            : ValueTask.FromResult<VisibleCase?>(new VisibleCase(Guid.Empty));
 }
 
 /// <summary>
@@ -67,7 +70,13 @@ public static class CaseAccessEndpoints
             {
                 return notFound(id).ToProblem();
             }
-            http.Items[VisibleCase.Key] = new VisibleCase(caseId.Value);
+            for (var i = 0; i < context.Arguments.Count; i++)
+            {
+                if (context.Arguments[i] is VisibleCase)
+                {
+                    context.Arguments[i] = new VisibleCase(caseId.Value);
+                }
+            }
             return await next(context);
         });
         return builder;

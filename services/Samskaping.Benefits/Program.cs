@@ -9,6 +9,6 @@ builder.ListenLocallyByDefault(5085);
 builder.AddBenefits();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.UseServiceDefaults();
 app.MapBenefitsApi();
 app.Run();

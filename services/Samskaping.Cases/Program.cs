@@ -9,6 +9,6 @@ builder.ListenLocallyByDefault(5081);
 builder.AddCases();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.UseServiceDefaults();
 app.MapCasesApi();
 app.Run();

@@ -9,6 +9,6 @@ builder.ListenLocallyByDefault(5082);
 builder.AddCoordination();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.UseServiceDefaults();
 app.MapCoordinationApi();
 app.Run();

@@ -9,6 +9,6 @@ builder.ListenLocallyByDefault(5083);
 builder.AddGrants();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.UseServiceDefaults();
 app.MapGrantsApi();
 app.Run();

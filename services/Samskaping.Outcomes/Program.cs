@@ -9,6 +9,6 @@ builder.ListenLocallyByDefault(5084);
 builder.AddOutcomes();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.UseServiceDefaults();
 app.MapOutcomesApi();
 app.Run();

@@ -50,8 +50,8 @@ public static class Extensions
         builder.AddPerUserRateLimiting();
 
         builder.Services.AddHealthChecks();
-        builder.Services.AddOptions<WholeAnswerOptions>()
-            .BindConfiguration(WholeAnswerOptions.Section)
+        builder.Services.AddOptions<BufferedResponseOptions>()
+            .BindConfiguration(BufferedResponseOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -254,12 +254,12 @@ public static class Extensions
     /// The middleware every service runs, in order, plus <c>/health/live</c>, <c>/health/ready</c> and the
     /// OpenAPI document (anonymous, in every environment: Kubernetes probes and the gateway's docs need them).
     /// </summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         // Inside the exception handler: an answer kept back and dropped by an exception leaves the response clean for
         // it. Outside the status-code pages, so their problem answers (401, 404, 405) go out whole as well.
-        app.UseWholeAnswers();
+        app.UseBufferedResponses();
         app.UseStatusCodePages();
         app.Use(RequestText.Refuse);
         app.UseAuthentication();

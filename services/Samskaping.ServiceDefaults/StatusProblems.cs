@@ -20,7 +20,7 @@ public sealed class StatusProblemOptions
 /// <summary>
 /// Titles that tell a caller what to do for the empty-bodied errors a process produces itself (401 from the token
 /// check, 403 from a policy, 404 for a path nothing serves), written as problem details by <c>UseStatusCodePages</c>
-/// in <see cref="Extensions.MapDefaultEndpoints"/>. Other statuses get the framework's default problem.
+/// in <see cref="Extensions.UseServiceDefaults"/>. Other statuses get the framework's default problem.
 /// </summary>
 internal static class StatusProblems
 {

@@ -14,7 +14,7 @@ namespace Samskaping.Benefits.Inbound;
 /// <param name="MonthlyAmount">NOK per month, at most 2 decimals.</param>
 public sealed record InboundNotification(
     [property: MaxLength(InboundRules.MaxEventIdLength)] string? EventId,
-    [property: MaxLength(IdentityNumberCheck.MaxInputLength)] string? PersonIdent,
+    [property: MaxLength(IdentityNumber.MaxInputLength)] string? PersonIdent,
     [property: MaxLength(InboundRules.MaxBenefitLength)] string? Benefit,
     [property: AllowedValues(BenefitStatuses.Granted, BenefitStatuses.Changed, BenefitStatuses.Stopped)] string? Status,
     decimal? MonthlyAmount,
@@ -53,7 +53,7 @@ public static class InboundRules
         {
             errors.Add("personIdent", "Required: the person's national identity number (11 digits).");
         }
-        else if ((person = IdentityNumberCheck.Normalise(request.PersonIdent, out var why)) is null)
+        else if ((person = IdentityNumber.Parse(request.PersonIdent, out var why)?.Digits) is null)
         {
             errors.Add("personIdent", why!);
         }

@@ -7,7 +7,7 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Cases.Households;
 
 /// <summary>POST /api/cases/persons/lookup: the identity number in the body, never in the URL.</summary>
-public sealed record LookupPerson([property: MaxLength(PersonalData.IdentityNumber.MaxInputLength)] string? IdentityNumber);
+public sealed record LookupPerson([property: MaxLength(Samskaping.ServiceDefaults.IdentityNumber.MaxInputLength)] string? IdentityNumber);
 
 public static class HouseholdsApi
 {

@@ -11,7 +11,7 @@ public sealed record AddMember(
     [property: MaxLength(Member.MaxNameLength)] string? Name,
     DateOnly? BirthDate,
     [property: AllowedValues(MemberRoles.Guardian, MemberRoles.Parent, MemberRoles.Child, MemberRoles.Youth, MemberRoles.OtherAdult)] string? Role,
-    [property: MaxLength(PersonalData.IdentityNumber.MaxInputLength)] string? IdentityNumber,
+    [property: MaxLength(Samskaping.ServiceDefaults.IdentityNumber.MaxInputLength)] string? IdentityNumber,
     [property: MaxLength(Member.MaxGuardians)] IReadOnlyList<Guid>? Guardians);
 
 /// <summary>A member as validated, before it is known whether the person exists already.</summary>

@@ -14,7 +14,7 @@ public sealed record InternalMember(Guid PersonId, string Role, DateOnly BirthDa
 /// <summary>The person the NAV-style benefit system knows a case by (søker).</summary>
 public sealed record InternalApplicant(Guid PersonId, string IdentityNumber);
 
-public sealed record ResolvePerson([property: MaxLength(PersonalData.IdentityNumber.MaxInputLength)] string? IdentityNumber);
+public sealed record ResolvePerson([property: MaxLength(Samskaping.ServiceDefaults.IdentityNumber.MaxInputLength)] string? IdentityNumber);
 
 public sealed record InternalMembership(Guid PersonId, Guid HouseholdId, IReadOnlyList<Guid> CaseIds);
 

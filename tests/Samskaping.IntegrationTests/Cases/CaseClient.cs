@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Samskaping.ServiceDefaults;
 using Shouldly;
 
 namespace Samskaping.IntegrationTests.Cases;
@@ -69,18 +70,12 @@ internal static class IdentityNumbers
 
     public static string For(DateOnly birth, int fromIndividual, int toIndividual)
     {
-        int[] k1 = [3, 7, 6, 1, 8, 9, 4, 5, 2];
-        int[] k2 = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
         while (true)
         {
             var nine = $"{birth.Day:00}{birth.Month:00}{birth.Year % 100:00}{Random.Shared.Next(fromIndividual, toIndividual + 1):000}";
-            var digits = nine.Select(c => c - '0').ToList();
-            var first = (11 - digits.Select((d, i) => d * k1[i]).Sum() % 11) % 11;
-            digits.Add(first);
-            var second = (11 - digits.Select((d, i) => d * k2[i]).Sum() % 11) % 11;
-            if (first != 10 && second != 10)
+            if (IdentityNumber.WithCheckDigits(nine) is { } number)
             {
-                return nine + first + second;
+                return number;
             }
         }
     }

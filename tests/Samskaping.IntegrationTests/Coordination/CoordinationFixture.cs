@@ -1,16 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using MassTransit;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Samskaping.Contracts.Cases;
 using Samskaping.Contracts.Coordination;
 using Samskaping.Coordination;
 using Samskaping.Coordination.ActionPlan;
+using Samskaping.IntegrationTests.EndToEnd;
 using Samskaping.IntegrationTests.Infrastructure;
 using Samskaping.IntegrationTests.Messaging;
 using Xunit;
@@ -26,7 +23,7 @@ public sealed class CoordinationFixture : IAsyncLifetime, IDisposable
 {
     private TestVirtualHost? _vhost;
     private TestDatabase? _probeDatabase;
-    private CoordinationService? _service;
+    private ServiceFactory<CoordinationMarker>? _service;
     private MessagingHost? _probe;
 
     /// <summary>Starts at the real present (tokens are checked against it too) and moves 1 ms on every reading, so events stay in order.</summary>
@@ -43,7 +40,7 @@ public sealed class CoordinationFixture : IAsyncLifetime, IDisposable
         _vhost = await TestVirtualHost.Create("coord");
         Database = await TestDatabase.Create("coordination");
         _probeDatabase = await TestDatabase.Create("coordprobe");
-        _service = new CoordinationService(new Dictionary<string, string?>
+        _service = new ServiceFactory<CoordinationMarker>(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Database"] = Database.ConnectionString,
             ["ConnectionStrings:RabbitMq"] = _vhost.AmqpUri,
@@ -55,7 +52,7 @@ public sealed class CoordinationFixture : IAsyncLifetime, IDisposable
             ["Outbox:PollInterval"] = "00:00:02",
             // The tests run the scheduler's pass themselves; its own timer ticks on the fake clock only after 30 days.
             ["Coordination:ReviewScanInterval"] = "30.00:00:00",
-        }, Clock);
+        }, realPort: false, clock: Clock);
         _ = _service.Server;
         _probe = await MessagingHost.Start(_probeDatabase, _vhost, "coordination-probe", bus => bus.AddConsumer<CoordinationEventProbe>());
     }
@@ -119,20 +116,6 @@ public sealed class CoordinationFixture : IAsyncLifetime, IDisposable
     }
 
     public void Dispose() => _service?.Dispose();
-
-    private sealed class CoordinationService(IReadOnlyDictionary<string, string?> settings, TimeProvider clock) : WebApplicationFactory<CoordinationMarker>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-            builder.UseEnvironment("Testing");
-            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-            builder.ConfigureTestServices(services => services.AddSingleton(clock));
-        }
-    }
 }
 
 [CollectionDefinition(Name)]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -13,9 +14,10 @@ namespace Samskaping.IntegrationTests.EndToEnd;
 /// port, so the others reach it over HTTP as in production. <paramref name="port"/>: a chosen one when another
 /// process must know the address before this one starts (0: the OS picks). <paramref name="logs"/>: capture every
 /// line at the process's own configured levels (as in production) instead of showing warnings only.
+/// <paramref name="clock"/>: the time the process lives in, for tests that move it.
 /// </summary>
 public sealed class ServiceFactory<TMarker>(
-    IReadOnlyDictionary<string, string?> settings, bool realPort = true, int port = 0, ILoggerProvider? logs = null)
+    IReadOnlyDictionary<string, string?> settings, bool realPort = true, int port = 0, ILoggerProvider? logs = null, TimeProvider? clock = null)
     : WebApplicationFactory<TMarker> where TMarker : class
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -25,6 +27,10 @@ public sealed class ServiceFactory<TMarker>(
             builder.UseSetting(key, value);
         }
         builder.UseEnvironment("Testing");
+        if (clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
         builder.ConfigureLogging(logging =>
         {
             if (logs is null)

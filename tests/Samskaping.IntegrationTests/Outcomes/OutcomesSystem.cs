@@ -1,14 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using MassTransit;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Samskaping.Contracts.Cases;
 using Samskaping.Contracts.Outcomes;
+using Samskaping.IntegrationTests.EndToEnd;
 using Samskaping.IntegrationTests.Infrastructure;
 using Samskaping.IntegrationTests.Messaging;
 using Samskaping.Outcomes;
@@ -33,7 +29,7 @@ public sealed class OutcomesSystem : IAsyncLifetime
     // Whole seconds: the database keeps microseconds, so times compared after a round trip must not carry ticks below them.
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
-    public OutcomesFactory Service { get; private set; } = null!;
+    public ServiceFactory<OutcomesMarker> Service { get; private set; } = null!;
 
     public TestDatabase Database => _outcomesDb!;
 
@@ -48,7 +44,7 @@ public sealed class OutcomesSystem : IAsyncLifetime
             bus.AddConsumer<MeasurementDueProbe>();
             bus.AddConsumer<MeasurementCompletedProbe>();
         });
-        Service = new OutcomesFactory(new Dictionary<string, string?>
+        Service = new ServiceFactory<OutcomesMarker>(new Dictionary<string, string?>
         {
             ["Auth:Issuer"] = TestEnvironment.Issuer,
             ["Auth:Audience"] = TestEnvironment.Audience,
@@ -59,7 +55,7 @@ public sealed class OutcomesSystem : IAsyncLifetime
             ["ConnectionStrings:RabbitMq"] = _vhost.AmqpUri,
             ["Outbox:PollInterval"] = "00:00:01",
             ["Outcomes:PseudonymKey"] = PseudonymKey,
-        }, Clock);
+        }, realPort: false, clock: Clock);
         _ = Service.Server;
     }
 
@@ -130,20 +126,6 @@ public sealed class OutcomesSystem : IAsyncLifetime
 public sealed class OutcomesCollection : ICollectionFixture<OutcomesSystem>
 {
     public const string Name = "Outcomes";
-}
-
-public sealed class OutcomesFactory(IReadOnlyDictionary<string, string?> settings, TimeProvider clock) : WebApplicationFactory<OutcomesMarker>
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        foreach (var (key, value) in settings)
-        {
-            builder.UseSetting(key, value);
-        }
-        builder.UseEnvironment("Testing");
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureTestServices(services => services.AddSingleton(clock));
-    }
 }
 
 /// <summary>What reached the other side of the bus, keyed by case: every delivery, with its message id.</summary>

@@ -229,7 +229,7 @@ public sealed class ReportTests(OutcomesSystem system) : IAsyncLifetime
     [Fact]
     public void The_service_does_not_start_without_a_pseudonym_key_and_says_why()
     {
-        using var factory = new OutcomesFactory(new Dictionary<string, string?>
+        using var factory = new ServiceFactory<OutcomesMarker>(new Dictionary<string, string?>
         {
             ["Auth:Issuer"] = TestEnvironment.Issuer,
             ["Auth:Audience"] = TestEnvironment.Audience,
@@ -237,7 +237,7 @@ public sealed class ReportTests(OutcomesSystem system) : IAsyncLifetime
             ["ConnectionStrings:Database"] = "Host=127.0.0.1;Database=never_used",
             ["ConnectionStrings:RabbitMq"] = TestEnvironment.RabbitMq,
             ["Outcomes:PseudonymKey"] = "",
-        }, TimeProvider.System);
+        }, realPort: false);
 
         var failure = Should.Throw<Exception>(() => factory.Server);
 

@@ -27,7 +27,7 @@ public sealed class InboundRulesTests
     [InlineData("1583851007a", false)]
     [InlineData("32838510075", false)]
     public void Identity_numbers_are_checked_with_both_check_digits_and_the_date(string number, bool valid) =>
-        (IdentityNumberCheck.Normalise(number, out _) is not null).ShouldBe(valid);
+        InboundRules.Validate(Valid() with { PersonIdent = number }, Now).Errors.ToDictionary().ContainsKey("personIdent").ShouldBe(!valid);
 
     [Fact]
     public void A_complete_notification_is_valid()
@@ -96,20 +96,5 @@ public sealed class InboundRulesTests
             .ShouldBe("Benefit system: økonomisk sosialhjelp granted for a household member from 2026-01-01 (8450.00 NOK per month).");
         BenefitStatusChangedConsumer.RelayText(changed with { Status = "stopped", From = null, To = new DateOnly(2026, 6, 30), MonthlyAmount = null })
             .ShouldBe("Benefit system: økonomisk sosialhjelp stopped for a household member until 2026-06-30.");
-    }
-}
-
-/// <summary>Benefits keeps a copy of the cases service's identity number check; the two must never disagree.</summary>
-public sealed class IdentityNumberCheckAgreementTests
-{
-    [Fact]
-    public void The_copy_accepts_exactly_the_numbers_the_cases_service_accepts()
-    {
-        Samskaping.UnitTests.Cases.IdentityNumberTests.ValidNumbers.Sample(n =>
-            IdentityNumberCheck.Normalise(n.Number, out _).ShouldBe(n.Number), iter: 3000);
-
-        Gen.Long[0, 99_999_999_999].Select(v => v.ToString("00000000000", System.Globalization.CultureInfo.InvariantCulture)).Sample(digits =>
-            (IdentityNumberCheck.Normalise(digits, out _) is not null).ShouldBe(Samskaping.Cases.PersonalData.IdentityNumber.Parse(digits, out _) is not null),
-            iter: 20_000);
     }
 }

@@ -1,5 +1,5 @@
 using CsCheck;
-using Samskaping.Cases.PersonalData;
+using Samskaping.ServiceDefaults;
 using Shouldly;
 using Xunit;
 

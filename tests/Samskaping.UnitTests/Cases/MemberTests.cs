@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Samskaping.Cases;
 using Samskaping.Cases.Households;
 using Samskaping.Cases.PersonalData;
+using Samskaping.ServiceDefaults;
 using Shouldly;
 using Xunit;
 

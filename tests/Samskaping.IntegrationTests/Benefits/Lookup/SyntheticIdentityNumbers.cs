@@ -1,3 +1,5 @@
+using Samskaping.ServiceDefaults;
+
 namespace Samskaping.IntegrationTests.Benefits.Lookup;
 
 /// <summary>
@@ -6,9 +8,6 @@ namespace Samskaping.IntegrationTests.Benefits.Lookup;
 /// </summary>
 public static class SyntheticIdentityNumbers
 {
-    private static readonly int[] First = [3, 7, 6, 1, 8, 9, 4, 5, 2];
-    private static readonly int[] Second = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
-
     /// <summary>An adult born in the 1970s–90s (individual numbers 000–499 give the 1900s).</summary>
     public static string Adult() => Next(1970 + Random.Shared.Next(25), 0, 499);
 
@@ -22,31 +21,10 @@ public static class SyntheticIdentityNumbers
             var month = 1 + Random.Shared.Next(12);
             var day = 1 + Random.Shared.Next(28);
             var individual = Random.Shared.Next(lowIndividual, highIndividual + 1);
-            var digits = $"{day:00}{month + 80:00}{year % 100:00}{individual:000}".Select(c => c - '0').ToList();
-            var c1 = Check(digits, First);
-            if (c1 < 0)
+            if (IdentityNumber.WithCheckDigits($"{day:00}{month + 80:00}{year % 100:00}{individual:000}") is { } number)
             {
-                continue;
+                return number;
             }
-            digits.Add(c1);
-            var c2 = Check(digits, Second);
-            if (c2 < 0)
-            {
-                continue;
-            }
-            digits.Add(c2);
-            return string.Concat(digits);
         }
-    }
-
-    private static int Check(List<int> digits, int[] weights)
-    {
-        var sum = 0;
-        for (var i = 0; i < weights.Length; i++)
-        {
-            sum += digits[i] * weights[i];
-        }
-        var check = 11 - sum % 11;
-        return check switch { 11 => 0, 10 => -1, _ => check };
     }
 }

@@ -18,7 +18,7 @@ namespace Samskaping.UnitTests;
 /// long ones still stream, and nothing an endpoint does changes what the caller receives. A real Kestrel on loopback,
 /// because chunking is what the server does on the wire.
 /// </summary>
-public sealed class WholeAnswersTests : IAsyncLifetime, IDisposable
+public sealed class BufferedResponsesTests : IAsyncLifetime, IDisposable
 {
     private const int Limit = 1024;
     private static readonly string[] Goals = ["fotball", "leksehjelp"];
@@ -29,14 +29,14 @@ public sealed class WholeAnswersTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "WholeAnswersTests" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "BufferedResponsesTests" });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddProblemDetails();
-        builder.Services.Configure<WholeAnswerOptions>(o => o.MaxBytes = Limit);
+        builder.Services.Configure<BufferedResponseOptions>(o => o.MaxBytes = Limit);
         app = builder.Build();
         app.UseExceptionHandler();
-        app.UseWholeAnswers();
+        app.UseBufferedResponses();
         app.UseStatusCodePages();
 
         app.MapGet("/small", () => TypedResults.Ok(new { name = "Familien Hansen", goals = Goals }));

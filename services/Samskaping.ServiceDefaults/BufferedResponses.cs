@@ -9,10 +9,10 @@ using Microsoft.Extensions.Options;
 namespace Samskaping.ServiceDefaults;
 
 /// <summary>How much of an answer a service keeps back to send it whole, with <c>Content-Length</c> (configuration
-/// section <c>WholeAnswers</c>).</summary>
-public sealed class WholeAnswerOptions
+/// section <c>BufferedResponses</c>).</summary>
+public sealed class BufferedResponseOptions
 {
-    public const string Section = "WholeAnswers";
+    public const string Section = "BufferedResponses";
 
     /// <summary>Answers up to this many bytes are sent in one write with <c>Content-Length</c>; a longer one goes
     /// out as it is written (chunked), from the byte that passed the limit on. 0: every answer as it is written.</summary>
@@ -25,11 +25,11 @@ public sealed class WholeAnswerOptions
 /// Kestrel sends the body as a chunk and the chunked ending in a second write once the endpoint returns: two packets
 /// per answer, and the reader (the gateway, then the caller) wakes for each. The services' answers are small — a case,
 /// a page of a list, a problem — so the body is kept until the endpoint is done and goes out in one write with its
-/// length. What an endpoint writes past <see cref="WholeAnswerOptions.MaxBytes"/> streams as before; an answer the
+/// length. What an endpoint writes past <see cref="BufferedResponseOptions.MaxBytes"/> streams as before; an answer the
 /// endpoint starts or completes itself is sent at that moment. An exception drops what was kept, so the exception
 /// handler's problem answer goes out on a clean response.
 /// </summary>
-internal sealed class WholeAnswers(RequestDelegate next, IOptions<WholeAnswerOptions> options)
+internal sealed class BufferedResponses(RequestDelegate next, IOptions<BufferedResponseOptions> options)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -41,7 +41,7 @@ internal sealed class WholeAnswers(RequestDelegate next, IOptions<WholeAnswerOpt
             return;
         }
 
-        using var answer = new WholeAnswer(context, inner, limit);
+        using var answer = new BufferedResponse(context, inner, limit);
         context.Features.Set<IHttpResponseBodyFeature>(answer);
         try
         {
@@ -55,9 +55,9 @@ internal sealed class WholeAnswers(RequestDelegate next, IOptions<WholeAnswerOpt
     }
 }
 
-/// <summary>The response body while <see cref="WholeAnswers"/> keeps it: a pooled buffer until the limit, then the
+/// <summary>The response body while <see cref="BufferedResponses"/> keeps it: a pooled buffer until the limit, then the
 /// server's own writer.</summary>
-internal sealed class WholeAnswer(HttpContext context, IHttpResponseBodyFeature inner, int limit) : PipeWriter, IHttpResponseBodyFeature, IDisposable
+internal sealed class BufferedResponse(HttpContext context, IHttpResponseBodyFeature inner, int limit) : PipeWriter, IHttpResponseBodyFeature, IDisposable
 {
     private const int FirstSize = 4096;
 
@@ -208,8 +208,8 @@ internal sealed class WholeAnswer(HttpContext context, IHttpResponseBodyFeature 
     }
 }
 
-public static class WholeAnswersExtensions
+public static class BufferedResponsesExtensions
 {
-    /// <summary>Small answers whole, with <c>Content-Length</c> (<see cref="WholeAnswers"/>).</summary>
-    public static IApplicationBuilder UseWholeAnswers(this IApplicationBuilder app) => app.UseMiddleware<WholeAnswers>();
+    /// <summary>Small answers whole, with <c>Content-Length</c> (<see cref="BufferedResponses"/>).</summary>
+    public static IApplicationBuilder UseBufferedResponses(this IApplicationBuilder app) => app.UseMiddleware<BufferedResponses>();
 }
