@@ -46,6 +46,7 @@ public static class GrantsModule
         builder.Services.AddSingleton<FundLedger>();
         builder.Services.AddSingleton<FundStore>();
         builder.Services.AddSingleton<GrantStore>();
+        builder.Services.AddSingleton<GrantDecisions>();
         builder.Services.AddSingleton<DisbursementStore>();
         builder.Services.AddSingleton<IdempotentRequests>();
         builder.Services.AddHostedService<IdempotencyKeyCleanup>();

@@ -1,16 +1,20 @@
 using Dapper;
 using Npgsql;
+using Samskaping.Access;
 using Samskaping.Contracts.Cases;
+using Samskaping.Grants.Requests;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Cases;
 
-/// <summary>What the grants service knows of a case: who opened it and when, its household, whether it is closed now.</summary>
-/// <param name="HouseholdId">Null until cases tells us (older CaseOpened messages carry none); grants then treat the case as its own household.</param>
-public sealed record GrantCase(
-    Guid CaseId, string OpenedBySector, DateTimeOffset OpenedAt, DateTimeOffset RecordedAt, Guid? HouseholdId, DateTimeOffset? ClosedAt);
+/// <summary>A case as grants knows it, with its grants.</summary>
+/// <param name="HouseholdId">The case itself until cases tells its household (older CaseOpened messages carry none).</param>
+public sealed record GrantCaseView(
+    Guid CaseId, string OpenedBySector, DateTimeOffset OpenedAt, DateTimeOffset RecordedAt, Guid HouseholdId, DateTimeOffset? ClosedAt,
+    IReadOnlyList<GrantView> Grants);
 
-public sealed class GrantCaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
+/// <summary>What the grants service knows of a case: who opened it and when, its household, whether it is closed now.</summary>
+public sealed class GrantCaseStore(AccessLog accessLog, TimeProvider clock)
 {
     public Task Record(CaseOpened opened, NpgsqlTransaction tx, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(
@@ -50,9 +54,12 @@ public sealed class GrantCaseStore(NpgsqlDataSource dataSource, TimeProvider clo
         return newest.AsUtc();
     }
 
-    public async Task<GrantCase?> Find(Guid caseId, CancellationToken ct)
+    /// <summary>
+    /// A case the caller may see (the route's access check found it) with its grants, access-logged; null when grants
+    /// has not learnt of its opening.
+    /// </summary>
+    public async Task<GrantCaseView?> Read(NpgsqlConnection connection, Guid caseId, CurrentUser user, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             """
             SELECT case_id AS CaseId, opened_by_sector AS OpenedBySector, opened_at AS OpenedAt, recorded_at AS RecordedAt,
@@ -60,9 +67,13 @@ public sealed class GrantCaseStore(NpgsqlDataSource dataSource, TimeProvider clo
             FROM grants.cases WHERE case_id = @caseId AND opened_at IS NOT NULL
             """,
             new { caseId }, cancellationToken: ct));
-        return row is null
-            ? null
-            : new GrantCase(row.CaseId, row.OpenedBySector, row.OpenedAt.AsUtc(), row.RecordedAt.AsUtc(), row.HouseholdId, row.ClosedAt?.AsUtc());
+        if (row is null)
+        {
+            return null;
+        }
+        await accessLog.Write(user, caseId, null, AccessActions.Read, "read grant case", connection, ct);
+        return new GrantCaseView(row.CaseId, row.OpenedBySector, row.OpenedAt.AsUtc(), row.RecordedAt.AsUtc(), row.HouseholdId ?? row.CaseId,
+            row.ClosedAt?.AsUtc(), await GrantStore.ForCase(connection, caseId, ct));
     }
 
     private sealed record Row(Guid CaseId, string OpenedBySector, DateTime OpenedAt, DateTime RecordedAt, Guid? HouseholdId, DateTime? ClosedAt);

@@ -1,7 +1,9 @@
 using Dapper;
 using Npgsql;
+using Samskaping.Access;
 using Samskaping.Contracts.Grants;
 using Samskaping.Grants.Funds;
+using Samskaping.Grants.Idempotency;
 using Samskaping.Grants.Ledger;
 using Samskaping.Grants.Requests;
 using Samskaping.Messaging.Outbox;
@@ -14,10 +16,12 @@ public sealed record DisbursementRow(Guid Id, Guid GrantId, Guid CaseId, Guid Fu
 
 /// <summary>
 /// The payments of approved grants and their transitions. Each transition is a conditional update
-/// (<c>WHERE status = 'planned'</c>) plus one ledger transaction plus its event in the outbox, all in the
-/// caller's transaction: a second attempt finds nothing planned and changes nothing.
+/// (<c>WHERE status = 'planned'</c>) plus one ledger transaction plus its event in the outbox, all in one
+/// transaction: a second attempt finds nothing planned and changes nothing. A worker's transition is an idempotent
+/// request (<see cref="Pay"/>, <see cref="Stop"/>, <see cref="Cancel"/>); a closing case's runs in its consumer's
+/// transaction (<see cref="End"/>).
 /// </summary>
-public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger ledger, Outbox outbox, TimeProvider clock)
+public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger ledger, Outbox outbox, AccessLog accessLog, TimeProvider clock)
 {
     private const string RowColumns = """
         d.id AS Id, d.grant_id AS GrantId, d.case_id AS CaseId, d.fund_id AS FundId, g.household_id AS HouseholdId,
@@ -48,7 +52,7 @@ public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger le
         }
     }
 
-    public static Task<DisbursementRow?> Lock(NpgsqlTransaction tx, Guid disbursementId, CancellationToken ct) =>
+    private static Task<DisbursementRow?> Lock(NpgsqlTransaction tx, Guid disbursementId, CancellationToken ct) =>
         tx.Connection!.QuerySingleOrDefaultAsync<DisbursementRow>(new CommandDefinition(
             $"SELECT {RowColumns} FROM grants.disbursements d JOIN grants.grants g ON g.id = d.grant_id WHERE d.id = @disbursementId FOR UPDATE OF d",
             new { disbursementId }, tx, cancellationToken: ct));
@@ -63,19 +67,50 @@ public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger le
             ORDER BY d.id FOR UPDATE OF d
             """, new { caseId, plannedBefore }, tx, cancellationToken: ct))).AsList();
 
-    public async Task<Guid?> CaseOf(Guid disbursementId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+    /// <summary>The same 404 whether the disbursement is missing or in a case the caller may not see.</summary>
+    public static Refusal NotFound(Guid disbursementId) =>
+        Refusal.NotFound("Disbursement not found.", $"There is no disbursement {disbursementId} in a case your sector takes part in.");
+
+    /// <summary>The case a disbursement belongs to, for the access check (<see cref="CaseOf"/>); null when there is none.</summary>
+    public static Task<Guid?> CaseOf(Guid disbursementId, NpgsqlConnection connection, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
             "SELECT case_id FROM grants.disbursements WHERE id = @disbursementId", new { disbursementId }, cancellationToken: ct));
-    }
+
+    /// <summary>Planned → paid (reserved → paid in the ledger).</summary>
+    public Task<Result<GrantView>> Pay(
+        Guid disbursementId, DateOnly paidOn, string reference, string key, MarkPaid body, CurrentUser user, CancellationToken ct) =>
+        Transition(disbursementId, "paid", key, body, user, (tx, d, ct) => Paid(tx, d, paidOn, reference, user.Subject, ct), ct);
+
+    /// <summary>Planned → stopped (reserved → available; the household's cap is given back).</summary>
+    public Task<Result<GrantView>> Stop(Guid disbursementId, string reason, string key, EndDisbursement body, CurrentUser user, CancellationToken ct) =>
+        Transition(disbursementId, "stop", key, body, user, (tx, d, ct) => End(tx, d, DisbursementStatuses.Stopped, reason, user.Subject, ct), ct);
+
+    /// <summary>Planned → cancelled (reserved → available; the household's cap is given back).</summary>
+    public Task<Result<GrantView>> Cancel(Guid disbursementId, string reason, string key, EndDisbursement body, CurrentUser user, CancellationToken ct) =>
+        Transition(disbursementId, "cancel", key, body, user, (tx, d, ct) => End(tx, d, DisbursementStatuses.Cancelled, reason, user.Subject, ct), ct);
+
+    private Task<Result<GrantView>> Transition(
+        Guid disbursementId, string action, string key, object body, CurrentUser user,
+        Func<NpgsqlTransaction, DisbursementRow, CancellationToken, Task<Posting?>> move, CancellationToken ct) =>
+        idempotency.Run<GrantView>(key, user, $"POST /api/grants/disbursements/{disbursementId}/{action}", body, async (tx, ct) =>
+        {
+            var disbursement = (await Lock(tx, disbursementId, ct))!;
+            if (await move(tx, disbursement, ct) is not { } posting)
+            {
+                return Refusal.Conflict("The disbursement is not planned.", $"It is {disbursement.Status}; only a planned disbursement can change.");
+            }
+            await accessLog.Write(user, disbursement.CaseId, null, AccessActions.Update, $"disbursement {action}", tx, ct);
+            var view = (await GrantStore.View(tx, disbursement.GrantId, ct))!;
+            // The ledger posting last, sent with COMMIT (the fund's account rows are locked for the commit only).
+            return Answer.Done(view).PostingLast(posting, refusal => throw Broken(disbursement, refusal));
+        }, ct);
 
     /// <summary>
     /// Planned → paid. Returns the ledger posting that completes it (reserved → paid), for the caller to send last
-    /// (<see cref="FundLedger.Commit"/>, so the fund's account rows are locked only for the commit) or now
-    /// (<see cref="PostNow"/>); null when it was not planned (any more).
+    /// (<see cref="FundLedger.Commit"/>, so the fund's account rows are locked only for the commit); null when it was
+    /// not planned (any more).
     /// </summary>
-    public async Task<Posting?> Pay(NpgsqlTransaction tx, DisbursementRow d, DateOnly paidOn, string reference, string by, CancellationToken ct)
+    private async Task<Posting?> Paid(NpgsqlTransaction tx, DisbursementRow d, DateOnly paidOn, string reference, string by, CancellationToken ct)
     {
         var now = clock.Now();
         if (!await Move(tx, d, DisbursementStatuses.Paid, paidOn, reference, null, by, now, ct))
@@ -89,7 +124,8 @@ public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger le
 
     /// <summary>
     /// Planned → stopped or cancelled: the household's cap is given back, and the returned posting gives the
-    /// reservation back to available (send it as for <see cref="Pay"/>). Null when it was not planned (any more).
+    /// reservation back to available (send it last with <see cref="FundLedger.Commit"/>, or now with <see cref="PostNow"/>).
+    /// Null when it was not planned (any more).
     /// </summary>
     public async Task<Posting?> End(NpgsqlTransaction tx, DisbursementRow d, string to, string reason, string by, CancellationToken ct)
     {
@@ -125,7 +161,7 @@ public sealed class DisbursementStore(NpgsqlDataSource dataSource, FundLedger le
     /// releasing it moves money within its fund, so a refusal means the ledger and the disbursements disagree: fail
     /// loudly, everything rolls back.
     /// </summary>
-    public static InvalidOperationException Broken(DisbursementRow d, LedgerRefusal refusal) =>
+    private static InvalidOperationException Broken(DisbursementRow d, LedgerRefusal refusal) =>
         new($"Disbursement {d.Id}: {refusal.Describe()}");
 
     private static async Task<bool> Move(

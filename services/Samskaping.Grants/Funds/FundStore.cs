@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Samskaping.Grants.Idempotency;
 using Samskaping.Grants.Ledger;
 using Samskaping.ServiceDefaults;
 
@@ -26,7 +27,13 @@ public sealed record LedgerTransactionView(
     Guid Id, string Kind, string Description, Guid? GrantId, Guid? DisbursementId, string RecordedBy, DateTimeOffset RecordedAt,
     IReadOnlyList<LedgerEntryView> Entries);
 
-public sealed class FundStore(NpgsqlDataSource dataSource, FundLedger ledger, TimeProvider clock)
+public sealed record ReallocationView(FundView From, FundView To);
+
+/// <summary>
+/// Funds and the money moved in and out of them. Each change is one idempotent transaction
+/// (<see cref="IdempotentRequests"/>): the key's row, the fund's rows and the ledger posting commit together.
+/// </summary>
+public sealed class FundStore(FundLedger ledger, IdempotentRequests idempotency, TimeProvider clock)
 {
     internal const string FundColumns = """
         f.id AS Id, f.name AS Name, f.owner AS Owner, f.period_start AS PeriodStart, f.period_end AS PeriodEnd,
@@ -40,8 +47,57 @@ public sealed class FundStore(NpgsqlDataSource dataSource, FundLedger ledger, Ti
         (SELECT balance FROM grants.accounts WHERE fund_id = f.id AND kind = 'paid') AS Paid
         """;
 
-    /// <summary>Creates the fund, its four accounts and (when the budget is above zero) the first top-up. False when the name is taken.</summary>
-    public async Task<bool> Create(Fund fund, decimal budget, CurrentUser user, NpgsqlTransaction tx, CancellationToken ct)
+    public static Refusal NotFound(Guid fundId) => Refusal.NotFound("Fund not found.", $"There is no fund {fundId}.");
+
+    /// <summary>Creates the fund with its first budget, once per <paramref name="key"/> of <paramref name="user"/>.</summary>
+    public Task<Result<FundView>> Create(Fund fund, decimal budget, string key, CreateFund body, CurrentUser user, CancellationToken ct) =>
+        idempotency.Run<FundView>(key, user, "POST /api/grants/funds", body, async (tx, ct) =>
+        {
+            if (!await Insert(fund, budget, user, tx, ct))
+            {
+                return Refusal.Conflict("A fund with this name exists.", $"Choose another name than '{fund.Name}'.");
+            }
+            return Answer.Done((await WithBalances(tx.Connection!, tx, fund.Id, ct))!, $"/api/grants/funds/{fund.Id}");
+        }, ct);
+
+    /// <summary>Puts <paramref name="amount"/> more from the budget source into the fund's available account.</summary>
+    public Task<Result<FundView>> TopUp(Guid fundId, decimal amount, string note, string key, TopUpFund body, CurrentUser user, CancellationToken ct) =>
+        idempotency.Run<FundView>(key, user, $"POST /api/grants/funds/{fundId}/top-ups", body, async (tx, ct) =>
+        {
+            if (await ledger.Post(tx, LedgerKinds.TopUp, note, user.Subject,
+                [new Leg(fundId, AccountKinds.BudgetSource, -amount), new Leg(fundId, AccountKinds.Available, amount)], null, null, ct) is { } refusal)
+            {
+                return refusal.ToRefusal("amount");
+            }
+            return Answer.Done((await WithBalances(tx.Connection!, tx, fundId, ct))!);
+        }, ct);
+
+    /// <summary>
+    /// Moves available money from one fund to another; the receiving fund's balances are shown only to its managers.
+    /// </summary>
+    public Task<Result<ReallocationView>> Reallocate(
+        Guid fundId, Guid toFundId, decimal amount, string reason, string key, ReallocateFunds body, CurrentUser user, CancellationToken ct) =>
+        idempotency.Run<ReallocationView>(key, user, $"POST /api/grants/funds/{fundId}/reallocations", body, async (tx, ct) =>
+        {
+            if (await Find(tx.Connection!, tx, toFundId, ct) is null)
+            {
+                return Refusal.Unprocessable("Unknown fund.", "toFundId", $"There is no fund {toFundId}.");
+            }
+            if (await ledger.Post(tx, LedgerKinds.Reallocation, reason, user.Subject,
+                [new Leg(fundId, AccountKinds.Available, -amount), new Leg(toFundId, AccountKinds.Available, amount)], null, null, ct) is { } refusal)
+            {
+                return refusal.ToRefusal("amount");
+            }
+            var from = await WithBalances(tx.Connection!, tx, fundId, ct);
+            var to = (await Views(tx.Connection!, tx, toFundId, owner => GrantPolicies.ManagesFund(user, owner), ct)).SingleOrDefault();
+            return Answer.Done(new ReallocationView(from!, to!));
+        }, ct);
+
+    /// <summary>
+    /// Creates the fund, its four accounts and (when the budget is above zero) the first top-up, in the caller's
+    /// transaction. False when the name is taken.
+    /// </summary>
+    public async Task<bool> Insert(Fund fund, decimal budget, CurrentUser user, NpgsqlTransaction tx, CancellationToken ct)
     {
         var connection = tx.Connection!;
         var now = clock.Now();
@@ -82,12 +138,6 @@ public sealed class FundStore(NpgsqlDataSource dataSource, FundLedger ledger, Ti
         return true;
     }
 
-    public async Task<Fund?> Find(Guid fundId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await Find(connection, null, fundId, ct);
-    }
-
     public static async Task<Fund?> Find(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid fundId, CancellationToken ct)
     {
         var row = await connection.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(
@@ -95,41 +145,30 @@ public sealed class FundStore(NpgsqlDataSource dataSource, FundLedger ledger, Ti
         return row?.ToFund();
     }
 
-    public async Task<FundView?> View(Guid fundId, bool withBalances, NpgsqlTransaction? tx, CancellationToken ct) =>
-        (await Views(fundId, _ => withBalances, tx, ct)).SingleOrDefault();
+    /// <summary>The fund with its balances, for its managers and for decisions (in <paramref name="tx"/> when given).</summary>
+    public static async Task<FundView?> WithBalances(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid fundId, CancellationToken ct) =>
+        (await Views(connection, tx, fundId, _ => true, ct)).SingleOrDefault();
 
     /// <summary>The fund as <paramref name="viewer"/> may see it: with its balances only if they manage it.</summary>
-    public async Task<FundView?> View(Guid fundId, CurrentUser viewer, NpgsqlTransaction? tx, CancellationToken ct) =>
-        (await Views(fundId, owner => GrantPolicies.ManagesFund(viewer, owner), tx, ct)).SingleOrDefault();
+    public static async Task<FundView?> View(NpgsqlConnection connection, Guid fundId, CurrentUser viewer, CancellationToken ct) =>
+        (await Views(connection, null, fundId, owner => GrantPolicies.ManagesFund(viewer, owner), ct)).SingleOrDefault();
 
     /// <summary>Every fund, each with its balances only if <paramref name="viewer"/> manages it.</summary>
-    public Task<IReadOnlyList<FundView>> List(CurrentUser viewer, CancellationToken ct) =>
-        Views(null, owner => GrantPolicies.ManagesFund(viewer, owner), null, ct);
+    public static Task<IReadOnlyList<FundView>> List(NpgsqlConnection connection, CurrentUser viewer, CancellationToken ct) =>
+        Views(connection, null, null, owner => GrantPolicies.ManagesFund(viewer, owner), ct);
 
     /// <param name="withBalances">Per fund, by its owner: whether the view shows its balances.</param>
-    private async Task<IReadOnlyList<FundView>> Views(Guid? fundId, Func<string, bool> withBalances, NpgsqlTransaction? tx, CancellationToken ct)
+    private static async Task<IReadOnlyList<FundView>> Views(
+        NpgsqlConnection connection, NpgsqlTransaction? tx, Guid? fundId, Func<string, bool> withBalances, CancellationToken ct)
     {
-        NpgsqlConnection? owned = null;
-        var connection = tx?.Connection ?? (owned = await dataSource.OpenConnectionAsync(ct));
-        try
-        {
-            var rows = await connection.QueryAsync<FundBalanceRow>(new CommandDefinition(
-                $"SELECT {FundColumns}, {BalanceColumns} FROM grants.funds f WHERE @fundId::uuid IS NULL OR f.id = @fundId ORDER BY f.period_start DESC, f.name",
-                new { fundId }, tx, cancellationToken: ct));
-            return rows.Select(r => r.ToView(withBalances(r.Owner))).ToList();
-        }
-        finally
-        {
-            if (owned is not null)
-            {
-                await owned.DisposeAsync();
-            }
-        }
+        var rows = await connection.QueryAsync<FundBalanceRow>(new CommandDefinition(
+            $"SELECT {FundColumns}, {BalanceColumns} FROM grants.funds f WHERE @fundId::uuid IS NULL OR f.id = @fundId ORDER BY f.period_start DESC, f.name",
+            new { fundId }, tx, cancellationToken: ct));
+        return rows.Select(r => r.ToView(withBalances(r.Owner))).ToList();
     }
 
-    public async Task<IReadOnlyList<LedgerTransactionView>> LedgerOf(Guid fundId, CancellationToken ct)
+    public static async Task<IReadOnlyList<LedgerTransactionView>> LedgerOf(NpgsqlConnection connection, Guid fundId, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<LedgerRow>(new CommandDefinition(
             """
             SELECT t.id AS Id, t.kind AS Kind, t.description AS Description, t.grant_id AS GrantId, t.disbursement_id AS DisbursementId,

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NpgsqlTypes;
 using Samskaping.Grants.Ledger;
@@ -11,26 +10,27 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Grants.Idempotency;
 
 /// <summary>
-/// What a money-moving request did: a success to store and replay, or a problem (rolled back, not stored). A success
+/// What a money-moving request did: a success to store and replay, or a refusal (rolled back, not stored). A success
 /// may end with a ledger posting still to send: it is sent last, with the stored answer and COMMIT in one round trip
 /// (<see cref="FundLedger.Commit"/>), and if the ledger refuses it the whole change rolls back and
 /// <see cref="OnRefusal"/> says what to answer instead.
 /// </summary>
-public sealed record Answer<T>(T? Value, string? Location, ProblemHttpResult? Problem)
+public sealed record Answer<T>(T? Value, string? Location, Refusal? Refusal)
 {
     public Posting? Posting { get; init; }
 
-    public Func<LedgerRefusal, ProblemHttpResult>? OnRefusal { get; init; }
+    public Func<LedgerRefusal, Refusal>? OnRefusal { get; init; }
 
-    public static implicit operator Answer<T>(ProblemHttpResult problem) => new(default, null, problem);
+    public static implicit operator Answer<T>(Refusal refusal) => new(default, null, refusal);
 
     /// <summary>This answer, with <paramref name="posting"/> sent last, just before COMMIT.</summary>
-    public Answer<T> PostingLast(Posting posting, Func<LedgerRefusal, ProblemHttpResult> onRefusal) =>
+    public Answer<T> PostingLast(Posting posting, Func<LedgerRefusal, Refusal> onRefusal) =>
         this with { Posting = posting, OnRefusal = onRefusal };
 }
 
 public static class Answer
 {
+    /// <param name="location">Where a created thing is (the answer is then 201, else 200).</param>
     public static Answer<T> Done<T>(T value, string? location = null) => new(value, location, null);
 }
 
@@ -54,8 +54,11 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The problem for a missing or unusable key, naming the header; null when the key is fine.</summary>
-    public static ProblemHttpResult? CheckKey(string? key)
+    /// <summary>
+    /// The refusal for a missing or unusable key, naming the header (400: without a usable key the request cannot be
+    /// told apart from its retries); null when the key is fine.
+    /// </summary>
+    public static Refusal? CheckKey(string? key)
     {
         string? why = string.IsNullOrWhiteSpace(key)
             ? "Required on every request that moves money: a unique value per intended change (a UUID is fine), sent again unchanged when retrying."
@@ -64,18 +67,16 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
                 : null;
         return why is null
             ? null
-            : TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [Header] = [why] })
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Title = $"The {Header} header is missing or unusable.",
-            });
+            : new Refusal(StatusCodes.Status400BadRequest, $"The {Header} header is missing or unusable.", why,
+                new Dictionary<string, string[]> { [Header] = [why] });
     }
 
     /// <summary>
     /// Runs <paramref name="effect"/> at most once per key of <paramref name="user"/>. <paramref name="request"/> (with the
-    /// method and path) is what "the same request" means.
+    /// method and path) is what "the same request" means. The answer is the first success's value, replayed, or why this
+    /// request was refused.
     /// </summary>
-    public async Task<Answer<T>> Run<T>(
+    public async Task<Result<T>> Run<T>(
         string key, CurrentUser user, string operation, object request,
         Func<NpgsqlTransaction, CancellationToken, Task<Answer<T>>> effect, CancellationToken ct)
     {
@@ -85,7 +86,8 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
         {
             try
             {
-                return await RunOnce(key, user, hash, effect, ct);
+                var answer = await RunOnce(key, user, hash, effect, ct);
+                return answer.Refusal is { } refusal ? refusal : answer.Value!;
             }
             catch (PostgresException e) when (attempt < 4 && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
             {
@@ -116,20 +118,14 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
             await tx.RollbackAsync(ct);
             if (stored.RequestHash != hash || stored.ResponseBody is null)
             {
-                return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
-                {
-                    [Header] = ["You already used this key for a different request. Use a new key for a new change."],
-                })
-                {
-                    Status = StatusCodes.Status422UnprocessableEntity,
-                    Title = $"The {Header} was used before with another request.",
-                });
+                return Refusal.Unprocessable($"The {Header} was used before with another request.", Header,
+                    "You already used this key for a different request. Use a new key for a new change.");
             }
             return Answer.Done(JsonSerializer.Deserialize<T>(stored.ResponseBody, Json)!, stored.Location);
         }
 
         var answer = await effect(tx, ct);
-        if (answer.Problem is not null)
+        if (answer.Refusal is not null)
         {
             await tx.RollbackAsync(ct);
             return answer;

@@ -43,6 +43,14 @@ public sealed record Leg(Guid FundId, string Account, decimal Amount);
 public abstract record LedgerRefusal
 {
     public abstract string Describe();
+
+    /// <summary>
+    /// The answer to the request whose <paramref name="field"/> asked for the money: too little money is a rule of the
+    /// fund's current state (409); a fund past its limit is a value that cannot be accepted (422 naming the field).
+    /// </summary>
+    public Refusal ToRefusal(string field) => this is OverLimit
+        ? Refusal.Unprocessable("The fund's limit would be passed.", field, Describe())
+        : Refusal.Conflict("Not enough money in the fund.", Describe());
 }
 
 /// <summary>A posting that could not be made: an account would have gone below zero.</summary>

@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Samskaping.Access;
+using Samskaping.Messaging.Database;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Reports;
@@ -30,9 +30,12 @@ public static class ReportsApi
     public static void MapReportEndpoints(this IEndpointRouteBuilder app)
     {
         var reports = app.MapApiGroup("/api/grants/reports", "Reports");
+        var aggregates = reports.MapGroup("").RequireAuthorization(GrantPolicies.Reports);
+        // A household's grants lie in several cases: the query keeps those the caller may see (CaseAccess.VisiblePredicate),
+        // so there is no one case to require access to.
+        var households = reports.MapGroup("/households").RequireAuthorization(Policies.SectorStaff);
 
-        reports.MapGet("/funds", FundStatus)
-            .RequireAuthorization(GrantPolicies.Reports)
+        aggregates.MapGet("/funds", FundStatus)
             .WithName("FundStatusReport")
             .WithSummary("Every fund's budget, reserved, paid and remaining amount")
             .WithDescription("""
@@ -41,10 +44,9 @@ public static class ReportsApi
                 paid and remaining would be those households' amounts. Exact balances are on GET /api/grants/funds/{fundId} for fund managers.
                 """)
             .Produces<string>(StatusCodes.Status200OK, Csv.MediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        reports.MapGet("/spending", Spending)
-            .RequireAuthorization(GrantPolicies.Reports)
+        aggregates.MapGet("/spending", Spending)
             .WithName("SpendingReport")
             .WithSummary("Approved grants by fund, requesting sector, category and month")
             .WithDescription("""
@@ -55,27 +57,26 @@ public static class ReportsApi
                 shown rows never gives a hidden row away. A fund with fewer households in all has every row hidden.
                 """)
             .Produces<string>(StatusCodes.Status200OK, Csv.MediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        reports.MapGet("/households/{householdId:guid}", HouseholdGrants)
-            .RequireAuthorization(Policies.SectorStaff)
+        households.MapGet("/{householdId:guid}", HouseholdGrants)
             .WithName("HouseholdGrantsReport")
             .WithSummary("A household's grants over time, in the cases the caller may see")
             .WithDescription("Sector staff only (analysts see aggregates only); 404 when none of the household's cases is visible. Access-logged.")
             .Produces<string>(StatusCodes.Status200OK, Csv.MediaType)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<FundStatusRow>>, ContentHttpResult, ProblemHttpResult>> FundStatus(
-        [Description(ReportFormat), AllowedValues("json", "csv")] string? format, HttpRequest request, NpgsqlDataSource dataSource,
+        [Description(ReportFormat), AllowedValues("json", "csv")] string? format, HttpRequest request, DbSession session,
         IOptions<ReportOptions> options, CancellationToken ct)
     {
-        if (BadFormat(format) is { } problem)
+        if (BadFormat(format) is { } refusal)
         {
-            return problem;
+            return refusal.ToProblem();
         }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var connection = await session.Connection(ct);
         var rows = (await connection.QueryAsync<FundStatusDbRow>(new CommandDefinition(
             """
             SELECT f.id AS FundId, f.name AS Name, f.owner AS Owner, f.period_start AS PeriodStart, f.period_end AS PeriodEnd,
@@ -94,14 +95,14 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<SpendingRow>>, ContentHttpResult, ProblemHttpResult>> Spending(
-        [Description("Only this fund.")] Guid? fundId, [Description(ReportFormat), AllowedValues("json", "csv")] string? format, HttpRequest request, NpgsqlDataSource dataSource,
+        [Description("Only this fund.")] Guid? fundId, [Description(ReportFormat), AllowedValues("json", "csv")] string? format, HttpRequest request, DbSession session,
         IOptions<ReportOptions> options, CancellationToken ct)
     {
-        if (BadFormat(format) is { } problem)
+        if (BadFormat(format) is { } refusal)
         {
-            return problem;
+            return refusal.ToProblem();
         }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var connection = await session.Connection(ct);
         var cells = (await connection.QueryAsync<SpendingCell>(new CommandDefinition(
             """
             SELECT g.fund_id AS FundId, f.name AS FundName, g.requested_by_sector AS Sector, coalesce(g.category, 'uncategorised') AS Category,
@@ -125,13 +126,13 @@ public static class ReportsApi
 
     public static async Task<Results<Ok<IReadOnlyList<HouseholdGrantRow>>, ContentHttpResult, ProblemHttpResult>> HouseholdGrants(
         Guid householdId, [Description(ReportFormat), AllowedValues("json", "csv")] string? format, HttpRequest request, CurrentUser user, CaseAccess access, AccessLog accessLog,
-        NpgsqlDataSource dataSource, CancellationToken ct)
+        DbSession session, CancellationToken ct)
     {
-        if (BadFormat(format) is { } problem)
+        if (BadFormat(format) is { } refusal)
         {
-            return problem;
+            return refusal.ToProblem();
         }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var connection = await session.Connection(ct);
         var rows = (await connection.QueryAsync<HouseholdDbRow>(new CommandDefinition(
             $"""
             SELECT g.id AS GrantId, g.case_id AS CaseId, g.fund_id AS FundId, f.name AS FundName, g.requested_at AS RequestedAt, g.status AS Status,
@@ -147,17 +148,19 @@ public static class ReportsApi
             .ToList();
         if (rows.Count == 0)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Household not found.",
-                detail: $"There are no grants of household {householdId} in a case your sector takes part in.");
+            return Refusal.NotFound("Household not found.",
+                $"There are no grants of household {householdId} in a case your sector takes part in.").ToProblem();
         }
-        await accessLog.WriteMany(user, rows.Select(r => AccessSubject.Case(r.CaseId)), AccessActions.List, "household grants report", ct);
+        await accessLog.WriteMany(user, rows.Select(r => AccessSubject.Case(r.CaseId)), AccessActions.List, "household grants report", connection, ct);
         return Csv.Wanted(request, format) ? TypedResults.Text(Csv.Write(rows), Csv.MediaType) : TypedResults.Ok<IReadOnlyList<HouseholdGrantRow>>(rows);
     }
 
     private const string ReportFormat = "json (default) or csv; or leave it out and send Accept: text/csv.";
 
-    private static ProblemHttpResult? BadFormat(string? format) =>
-        format is null or "json" or "csv" ? null : GrantsProblems.Invalid("format", "'json' or 'csv' (or leave it out and use the Accept header).");
+    /// <summary>A format that is not one of the two is a value not allowed (422), not a text that cannot be read.</summary>
+    private static Refusal? BadFormat(string? format) => format is null or "json" or "csv"
+        ? null
+        : Refusal.Unprocessable("Unknown report format.", "format", "'json' or 'csv' (or leave it out and use the Accept header).");
 
     private sealed record FundStatusDbRow(Guid FundId, string Name, string Owner, DateOnly PeriodStart, DateOnly PeriodEnd,
         decimal Available, decimal Reserved, decimal Paid, int Households);

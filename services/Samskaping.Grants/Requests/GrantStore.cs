@@ -1,5 +1,7 @@
 using Dapper;
 using Npgsql;
+using Samskaping.Access;
+using Samskaping.Grants.Funds;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Requests;
@@ -39,8 +41,42 @@ public sealed record GrantRow(
     Guid Id, Guid CaseId, Guid HouseholdId, Guid FundId, decimal Amount, string Purpose, string? Category, string PayeeKind, string PayeeName,
     string AccountNumber, string? OrganisationNumber, string Status, string RequestedBy);
 
-public sealed class GrantStore(NpgsqlDataSource dataSource)
+/// <summary>What a decision on a grant needs from the database: the grant, its fund with balances, the household's use of the fund.</summary>
+public sealed record GrantDecisionFacts(GrantView Grant, FundView Fund, decimal HouseholdCommitted);
+
+/// <summary>
+/// The grants of cases: the reads, on the request's connection with their access-log entry, and the statements the
+/// changes (<see cref="GrantDecisions"/>) make in their transaction.
+/// </summary>
+public sealed class GrantStore(AccessLog accessLog)
 {
+    /// <summary>The same 404 whether the grant is missing or in a case the caller may not see (<see cref="Refusal.CaseNotFound"/>).</summary>
+    public static Refusal NotFound(Guid grantId) =>
+        Refusal.NotFound("Grant not found.", $"There is no grant {grantId} in a case your sector takes part in.");
+
+    /// <summary>The case a grant belongs to, for the access check (<see cref="CaseOf"/>); null when there is no such grant.</summary>
+    public static Task<Guid?> CaseOf(Guid grantId, NpgsqlConnection connection, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "SELECT case_id FROM grants.grants WHERE id = @grantId", new { grantId }, cancellationToken: ct));
+
+    /// <summary>A grant of a case the caller may see (the route's access check found it), access-logged.</summary>
+    public async Task<GrantView> Read(NpgsqlConnection connection, Guid grantId, CurrentUser user, CancellationToken ct)
+    {
+        var grant = (await Views(connection, null, "g.id = @grantId", new { grantId }, ct)).Single();
+        await accessLog.Write(user, grant.CaseId, null, AccessActions.Read, "read grant", connection, ct);
+        return grant;
+    }
+
+    /// <summary>What deciding a grant of a case the caller may see needs, access-logged.</summary>
+    public async Task<GrantDecisionFacts> ReadForDecision(NpgsqlConnection connection, Guid grantId, CurrentUser user, CancellationToken ct)
+    {
+        var grant = (await Views(connection, null, "g.id = @grantId", new { grantId }, ct)).Single();
+        var fund = (await FundStore.WithBalances(connection, null, grant.FundId, ct))!;
+        var committed = await HouseholdCommitted(connection, grant.FundId, grant.HouseholdId, ct);
+        await accessLog.Write(user, grant.CaseId, null, AccessActions.Read, "grant decision view", connection, ct);
+        return new GrantDecisionFacts(grant, fund, committed);
+    }
+
     public static async Task<GrantCaseFacts?> CaseFacts(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid caseId, CancellationToken ct)
     {
         var row = await connection.QuerySingleOrDefaultAsync<CaseRow>(new CommandDefinition(
@@ -94,14 +130,6 @@ public sealed class GrantStore(NpgsqlDataSource dataSource)
             WHERE id = @grantId AND status = 'requested'
             """, new { grantId, decidedBy, reason, now }, tx, cancellationToken: ct));
 
-    /// <summary>The case a grant belongs to, for the access check; null when there is no such grant.</summary>
-    public async Task<Guid?> CaseOf(Guid grantId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
-            "SELECT case_id FROM grants.grants WHERE id = @grantId", new { grantId }, cancellationToken: ct));
-    }
-
     public static async Task<IReadOnlyList<Instalment>> Instalments(NpgsqlTransaction tx, Guid grantId, CancellationToken ct)
     {
         var rows = await tx.Connection!.QueryAsync<InstalmentRow>(new CommandDefinition(
@@ -142,25 +170,16 @@ public sealed class GrantStore(NpgsqlDataSource dataSource)
             "UPDATE grants.household_usage SET committed = committed - @amount WHERE fund_id = @fundId AND household_id = @householdId",
             new { fundId, householdId, amount }, tx, cancellationToken: ct));
 
-    public static async Task<decimal> HouseholdCommitted(NpgsqlConnection connection, Guid fundId, Guid householdId, CancellationToken ct) =>
+    private static async Task<decimal> HouseholdCommitted(NpgsqlConnection connection, Guid fundId, Guid householdId, CancellationToken ct) =>
         await connection.ExecuteScalarAsync<decimal?>(new CommandDefinition(
             "SELECT committed FROM grants.household_usage WHERE fund_id = @fundId AND household_id = @householdId",
             new { fundId, householdId }, cancellationToken: ct)) ?? 0;
 
-    public async Task<GrantView?> View(Guid grantId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return (await Views(connection, null, "g.id = @grantId", new { grantId }, ct)).SingleOrDefault();
-    }
-
     public static async Task<GrantView?> View(NpgsqlTransaction tx, Guid grantId, CancellationToken ct) =>
         (await Views(tx.Connection!, tx, "g.id = @grantId", new { grantId }, ct)).SingleOrDefault();
 
-    public async Task<IReadOnlyList<GrantView>> ForCase(Guid caseId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await Views(connection, null, "g.case_id = @caseId", new { caseId }, ct);
-    }
+    public static Task<IReadOnlyList<GrantView>> ForCase(NpgsqlConnection connection, Guid caseId, CancellationToken ct) =>
+        Views(connection, null, "g.case_id = @caseId", new { caseId }, ct);
 
     /// <summary>Grants matching <paramref name="where"/> (a predicate over alias <c>g</c>), oldest first.</summary>
     public static async Task<IReadOnlyList<GrantView>> Views(NpgsqlConnection connection, NpgsqlTransaction? tx, string where, object parameters, CancellationToken ct)

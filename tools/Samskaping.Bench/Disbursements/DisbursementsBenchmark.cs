@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Samskaping.Grants;
 using Samskaping.Grants.Funds;
+using Samskaping.Grants.Idempotency;
 using Samskaping.Grants.Ledger;
 using Samskaping.Messaging.Bus;
 using Samskaping.ServiceDefaults;
@@ -100,6 +101,7 @@ public sealed partial class DisbursementsBenchmark : IBenchmark
         builder.AddServiceDatabase(typeof(GrantsModule).Assembly);
         builder.Services.AddSingleton<FundLedger>();
         builder.Services.AddSingleton<FundStore>();
+        builder.Services.AddSingleton<IdempotentRequests>();
         var host = builder.Build();
         await host.StartAsync(ct);
         return host;
@@ -113,7 +115,7 @@ public sealed partial class DisbursementsBenchmark : IBenchmark
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             // Enough that neither side ever runs dry: every operation takes the contended path that succeeds.
-            await store.Create(fund, 100_000_000m, new CurrentUser("bench", "Bench", "admin", ""), tx, ct);
+            await store.Insert(fund, 100_000_000m, new CurrentUser("bench", "Bench", "admin", ""), tx, ct);
             await tx.CommitAsync(ct);
         }
         await using var read = await dataSource.OpenConnectionAsync(ct);
