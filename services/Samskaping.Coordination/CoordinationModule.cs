@@ -1,5 +1,3 @@
-// Until coordination answers with ServiceDefaults' Refusal (model-codebase issue, item 1).
-global using Refusal = Samskaping.Coordination.Groups.Refusal;
 using Microsoft.AspNetCore.OpenApi;
 using Samskaping.Access;
 using Samskaping.Coordination.ActionPlan;

@@ -1,6 +1,9 @@
 namespace Samskaping.ServiceDefaults;
 
-/// <summary>Which failures mean "the database cannot be reached for now", as opposed to a fault in the request or the code.</summary>
+/// <summary>
+/// What a database failure means: "cannot be reached for now" (a fault of neither the request nor the code), or a
+/// rule the database holds that the request ran into.
+/// </summary>
 public static class DatabaseErrors
 {
     /// <summary>
@@ -23,4 +26,8 @@ public static class DatabaseErrors
         }
         return false;
     }
+
+    /// <summary>True for the unique violation of <paramref name="constraint"/>: a database-held "only one" rule.</summary>
+    public static bool IsUniqueViolation(Exception exception, string constraint) =>
+        exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } postgres && postgres.ConstraintName == constraint;
 }

@@ -11,7 +11,7 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Coordination.ActionPlan;
 
 /// <summary>Goals, measures, evaluations and BTI levels. Each change is one transaction with its events and its access-log entry.</summary>
-public sealed class ActionPlanStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, TimeProvider clock)
+public sealed class ActionPlanStore(Outbox outbox, AccessLog accessLog, TimeProvider clock)
 {
     internal const string MeasureColumns = """
         m.id, m.case_id AS CaseId, m.goal_id AS GoalId, m.title, m.responsible_sector AS ResponsibleSector, m.starts_on AS StartsOn,
@@ -29,9 +29,8 @@ public sealed class ActionPlanStore(NpgsqlDataSource dataSource, Outbox outbox, 
             ON CONFLICT (id) DO NOTHING
             """, goal, tx, cancellationToken: ct));
 
-    public async Task<CaseActionPlan> Plan(Guid caseId, CancellationToken ct)
+    public static async Task<CaseActionPlan> Plan(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var goals = await connection.QueryAsync<GoalRow>(new CommandDefinition(
             "SELECT id, text, proposed_by AS ProposedBy, agreed_by AS AgreedBy, agreed_at AS AgreedAt FROM coordination.goals WHERE case_id = @caseId ORDER BY agreed_at, id",
             new { caseId }, cancellationToken: ct));
@@ -56,19 +55,17 @@ public sealed class ActionPlanStore(NpgsqlDataSource dataSource, Outbox outbox, 
             levels);
     }
 
-    public async Task<Outcome<Measure>> Agree(Guid caseId, AgreeMeasure valid, CurrentUser user, CancellationToken ct)
+    public async Task<Result<Measure>> Agree(Guid caseId, AgreeMeasure valid, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var refused = await OpenGroup(caseId, tx, ct);
-        if (refused is not null)
+        if ((await GroupLock.TakeOpen(caseId, tx, ct)).Refusal is { } refused)
         {
             return refused;
         }
         if (valid.GoalId is { } goalId && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "SELECT EXISTS (SELECT 1 FROM coordination.goals WHERE id = @goalId AND case_id = @caseId)", new { goalId, caseId }, tx, cancellationToken: ct)))
         {
-            return Refusal.Unprocessable("Unknown goal.", $"goalId: case {caseId} has no goal {goalId}.");
+            return Refusal.Unprocessable("Unknown goal.", "goalId", $"Case {caseId} has no goal {goalId}.");
         }
         if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "SELECT EXISTS (SELECT 1 FROM coordination.group_sectors WHERE case_id = @caseId AND sector = @sector)",
@@ -96,11 +93,10 @@ public sealed class ActionPlanStore(NpgsqlDataSource dataSource, Outbox outbox, 
         return measure;
     }
 
-    public async Task<Outcome<Evaluation>> Evaluate(Guid caseId, Guid measureId, EvaluateMeasure valid, CurrentUser user, CancellationToken ct)
+    public async Task<Result<Evaluation>> Evaluate(Guid caseId, Guid measureId, EvaluateMeasure valid, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var refused = await OpenGroup(caseId, tx, ct) ?? await OpenMeasure(caseId, measureId, tx, ct);
+        var refused = await OpenMeasure(caseId, measureId, tx, ct);
         if (refused is not null)
         {
             return refused;
@@ -125,11 +121,10 @@ public sealed class ActionPlanStore(NpgsqlDataSource dataSource, Outbox outbox, 
         return evaluation;
     }
 
-    public async Task<Outcome<Measure>> Complete(Guid caseId, Guid measureId, CurrentUser user, CancellationToken ct)
+    public async Task<Result<Measure>> Complete(Guid caseId, Guid measureId, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var refused = await OpenGroup(caseId, tx, ct) ?? await OpenMeasure(caseId, measureId, tx, ct);
+        var refused = await OpenMeasure(caseId, measureId, tx, ct);
         if (refused is not null)
         {
             return refused;
@@ -151,12 +146,10 @@ public sealed class ActionPlanStore(NpgsqlDataSource dataSource, Outbox outbox, 
         return completed.ToMeasure([]);
     }
 
-    public async Task<Outcome<BtiLevel>> SetLevel(Guid caseId, SetBtiLevel valid, CurrentUser user, CancellationToken ct)
+    public async Task<Result<BtiLevel>> SetLevel(Guid caseId, SetBtiLevel valid, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var refused = await OpenGroup(caseId, tx, ct);
-        if (refused is not null)
+        if ((await GroupLock.TakeOpen(caseId, tx, ct)).Refusal is { } refused)
         {
             return refused;
         }
@@ -172,17 +165,14 @@ public sealed class ActionPlanStore(NpgsqlDataSource dataSource, Outbox outbox, 
         return level;
     }
 
-    private static async Task<Refusal?> OpenGroup(Guid caseId, NpgsqlTransaction tx, CancellationToken ct) =>
-        await GroupLock.Take(caseId, tx, ct) switch
-        {
-            null => Refusal.CaseNotFound(caseId),
-            { Closed: true } => Refusal.Closed(caseId),
-            _ => null,
-        };
-
-    // Under the group lock, so completing and evaluating the same measure take turns.
+    // An open group and a measure of it not yet completed. The group lock comes first, so completing and evaluating
+    // the same measure take turns.
     private static async Task<Refusal?> OpenMeasure(Guid caseId, Guid measureId, NpgsqlTransaction tx, CancellationToken ct)
     {
+        if ((await GroupLock.TakeOpen(caseId, tx, ct)).Refusal is { } refused)
+        {
+            return refused;
+        }
         var completedAt = await tx.Connection!.QuerySingleOrDefaultAsync<(Guid Id, DateTime? CompletedAt)?>(new CommandDefinition(
             "SELECT id, completed_at FROM coordination.measures WHERE id = @measureId AND case_id = @caseId",
             new { measureId, caseId }, tx, cancellationToken: ct));

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Coordination.Groups;
 
@@ -32,13 +33,19 @@ public static class GroupLock
     /// <see cref="Take"/> for a change: refused as not found when there is no group, and as closed when the case is
     /// closed (its coordination history can be read but not changed).
     /// </summary>
-    public static async Task<Outcome<GroupState>> TakeOpen(Guid caseId, NpgsqlTransaction tx, CancellationToken ct) =>
+    public static async Task<Result<GroupState>> TakeOpen(Guid caseId, NpgsqlTransaction tx, CancellationToken ct) =>
         await Take(caseId, tx, ct) switch
         {
-            null => Refusal.CaseNotFound(caseId),
-            { Closed: true } => Refusal.Closed(caseId),
+            null => NotFound(caseId),
+            { Closed: true } => Closed(caseId),
             var group => group,
         };
+
+    /// <summary>No group for the case: the same 404 as a case the caller may not see.</summary>
+    public static Refusal NotFound(Guid caseId) => Refusal.CaseNotFound(caseId, "Coordination group");
+
+    public static Refusal Closed(Guid caseId) =>
+        Refusal.Conflict("The case is closed.", $"Case {caseId} is closed; its coordination history can be read but not changed.");
 
     /// <summary>A SQL condition: a currently valid consent of case <c>@caseId</c> covers sector <c>{sector}</c> at <c>@now</c>.</summary>
     public static string ConsentCovers(string sector) =>

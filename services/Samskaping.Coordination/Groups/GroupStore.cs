@@ -26,7 +26,7 @@ public sealed record JoinSector(
     [property: MaxLength(SectorCode.MaxLength), RegularExpression(SectorCode.PatternText)] string? Sector,
     [property: AllowedValues("contributor")] string? Role);
 
-public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, TimeProvider clock)
+public sealed class GroupStore(Outbox outbox, AccessLog accessLog, TimeProvider clock)
 {
     public const string ConsentWithdrawnReason = "consent withdrawn";
 
@@ -51,9 +51,8 @@ public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox, Acces
         // (four services each) that would only repeat it (docs/performance.md).
     }
 
-    public async Task<CoordinationGroup?> Find(Guid caseId, CancellationToken ct)
+    public static async Task<CoordinationGroup?> Find(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var group = await connection.QuerySingleOrDefaultAsync<(DateTime CreatedAt, DateTime? ClosedAt)?>(new CommandDefinition(
             "SELECT created_at, closed_at FROM coordination.groups WHERE case_id = @caseId", new { caseId }, cancellationToken: ct));
         if (group is not { } g)
@@ -78,9 +77,8 @@ public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox, Acces
     /// under the group lock, so a withdrawal being processed at the same moment is either seen here or removes the
     /// sector right after.
     /// </summary>
-    public async Task<Outcome<GroupSector>> Join(Guid caseId, string sector, CurrentUser user, CancellationToken ct)
+    public async Task<Result<GroupSector>> Join(Guid caseId, string sector, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if ((await GroupLock.TakeOpen(caseId, tx, ct)).Refusal is { } refusal)
         {
@@ -114,9 +112,8 @@ public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox, Acces
     }
 
     /// <summary>A sector leaves: by a worker of that sector, or by the lead coordinator. The lead's sector stays.</summary>
-    public async Task<Outcome<string>> Leave(Guid caseId, string sector, CurrentUser user, CancellationToken ct)
+    public async Task<Result<string>> Leave(Guid caseId, string sector, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var taken = await GroupLock.TakeOpen(caseId, tx, ct);
         if (taken.Refusal is { } refusal)
@@ -227,7 +224,7 @@ public sealed class GroupStore(NpgsqlDataSource dataSource, Outbox outbox, Acces
         return true;
     }
 
-    /// <summary>Checks a join request's body: 400 for its shape; an unknown sector is the caller's 422.</summary>
+    /// <summary>Checks a join request's body: what is missing or not a sector code (an unknown sector is checked against the registry).</summary>
     public static (string? Sector, ValidationErrors Errors) Validate(JoinSector request)
     {
         var errors = new ValidationErrors();

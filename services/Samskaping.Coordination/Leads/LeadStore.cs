@@ -13,34 +13,36 @@ namespace Samskaping.Coordination.Leads;
 /// The lead coordinator and handovers. Exactly one current lead per case is held by the database (a unique
 /// partial index); one waiting handover per case likewise. Both violations answer 409, never 500.
 /// </summary>
-public sealed class LeadStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, TimeProvider clock)
+public sealed class LeadStore(Outbox outbox, AccessLog accessLog, TimeProvider clock)
 {
     private const string HandoverColumns = """
         id, case_id AS CaseId, from_coordinator AS "From", from_sector AS FromSector, to_coordinator AS "To", to_sector AS ToSector,
         note, requested_at AS RequestedAt, status, decided_by AS DecidedBy, decided_at AS DecidedAt, reason
         """;
 
-    public async Task<IReadOnlyList<LeadPeriod>> History(Guid caseId, CancellationToken ct)
+    public static async Task<IReadOnlyList<LeadPeriod>> History(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<(Guid Id, string Coordinator, string Sector, DateTime Since, DateTime? Until)>(new CommandDefinition(
             "SELECT id, coordinator, sector, since, until FROM coordination.lead_coordinators WHERE case_id = @caseId ORDER BY since, until NULLS LAST",
             new { caseId }, cancellationToken: ct));
         return [.. rows.Select(r => new LeadPeriod(r.Id, r.Coordinator, r.Sector, r.Since.AsUtc(), r.Until?.AsUtc()))];
     }
 
-    public async Task<IReadOnlyList<Handover>> Handovers(Guid caseId, CancellationToken ct)
+    public static async Task<IReadOnlyList<Handover>> Handovers(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<HandoverRow>(new CommandDefinition(
             $"SELECT {HandoverColumns} FROM coordination.handovers WHERE case_id = @caseId ORDER BY requested_at, id",
             new { caseId }, cancellationToken: ct));
         return [.. rows.Select(r => r.ToHandover())];
     }
 
-    public async Task<Handover?> FindHandover(Guid caseId, Guid handoverId, CancellationToken ct)
+    /// <summary>The case a handover belongs to (<see cref="CaseOf"/>), or null when there is no such handover.</summary>
+    public static Task<Guid?> CaseOfHandover(Guid handoverId, NpgsqlConnection connection, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "SELECT case_id FROM coordination.handovers WHERE id = @handoverId", new { handoverId }, cancellationToken: ct));
+
+    public static async Task<Handover?> FindHandover(Guid caseId, Guid handoverId, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<HandoverRow>(new CommandDefinition(
             $"SELECT {HandoverColumns} FROM coordination.handovers WHERE case_id = @caseId AND id = @handoverId",
             new { caseId, handoverId }, cancellationToken: ct));
@@ -48,9 +50,8 @@ public sealed class LeadStore(NpgsqlDataSource dataSource, Outbox outbox, Access
     }
 
     /// <summary>The current lead asks <c>To</c> (of <c>ToSector</c>, a participating sector) to take over.</summary>
-    public async Task<Outcome<Handover>> Request(Guid caseId, RequestHandover request, CurrentUser user, CancellationToken ct)
+    public async Task<Result<Handover>> Request(Guid caseId, RequestHandover request, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var taken = await GroupLock.TakeOpen(caseId, tx, ct);
         if (taken.Refusal is { } refusal)
@@ -64,7 +65,7 @@ public sealed class LeadStore(NpgsqlDataSource dataSource, Outbox outbox, Access
         }
         if (request.To == user.Subject)
         {
-            return Refusal.Unprocessable("You are the lead coordinator already.", "to: name the person who should take over from you.");
+            return Refusal.Unprocessable("You are the lead coordinator already.", "to", "Name the person who should take over from you.");
         }
         var participates = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM coordination.group_sectors WHERE case_id = @caseId AND sector = @sector)",
@@ -86,7 +87,7 @@ public sealed class LeadStore(NpgsqlDataSource dataSource, Outbox outbox, Access
                 VALUES (@Id, @CaseId, @From, @FromSector, @To, @ToSector, @Note, @RequestedAt, @Status)
                 """, handover, tx, cancellationToken: ct));
         }
-        catch (PostgresException e) when (Refusal.IsUniqueViolation(e, "handovers_one_open"))
+        catch (PostgresException e) when (DatabaseErrors.IsUniqueViolation(e, "handovers_one_open"))
         {
             return WaitingAlready(caseId);
         }
@@ -100,9 +101,8 @@ public sealed class LeadStore(NpgsqlDataSource dataSource, Outbox outbox, Access
     /// The receiver accepts: in one transaction the handover is marked accepted (only if still waiting), the old
     /// lead's period ends, the new one starts, the sectors' roles follow, and CoordinatorAssigned is enqueued.
     /// </summary>
-    public async Task<Outcome<LeadPeriod>> Accept(Guid caseId, Guid handoverId, CurrentUser user, CancellationToken ct)
+    public async Task<Result<LeadPeriod>> Accept(Guid caseId, Guid handoverId, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var taken = await GroupLock.TakeOpen(caseId, tx, ct);
         if (taken.Refusal is { } refusal)
@@ -128,7 +128,7 @@ public sealed class LeadStore(NpgsqlDataSource dataSource, Outbox outbox, Access
                 WHERE case_id = @caseId AND (sector = @Sector OR role = 'lead');
                 """, new { period.Id, caseId, period.Coordinator, period.Sector, now }, tx, cancellationToken: ct));
         }
-        catch (PostgresException e) when (Refusal.IsUniqueViolation(e, "lead_coordinators_one_current"))
+        catch (PostgresException e) when (DatabaseErrors.IsUniqueViolation(e, "lead_coordinators_one_current"))
         {
             return Refusal.Conflict("Someone else became lead coordinator at the same moment.", "Read the case's leads and try again.");
         }
@@ -151,20 +151,20 @@ public sealed class LeadStore(NpgsqlDataSource dataSource, Outbox outbox, Access
     }
 
     /// <summary>The receiver declines with a reason; the current lead stays responsible.</summary>
-    public Task<Outcome<Handover>> Decline(Guid caseId, Guid handoverId, string reason, CurrentUser user, CancellationToken ct) =>
-        Close(caseId, handoverId, "declined", reason, user, "decline lead coordinator handover", ct);
+    public Task<Result<Handover>> Decline(Guid caseId, Guid handoverId, string reason, CurrentUser user, NpgsqlConnection connection, CancellationToken ct) =>
+        Close(caseId, handoverId, "declined", reason, user, "decline lead coordinator handover", connection, ct);
 
     /// <summary>The current lead withdraws the request.</summary>
-    public Task<Outcome<Handover>> Cancel(Guid caseId, Guid handoverId, CurrentUser user, CancellationToken ct) =>
-        Close(caseId, handoverId, "cancelled", "cancelled by the lead coordinator", user, "cancel lead coordinator handover", ct);
+    public Task<Result<Handover>> Cancel(Guid caseId, Guid handoverId, CurrentUser user, NpgsqlConnection connection, CancellationToken ct) =>
+        Close(caseId, handoverId, "cancelled", "cancelled by the lead coordinator", user, "cancel lead coordinator handover", connection, ct);
 
-    private async Task<Outcome<Handover>> Close(Guid caseId, Guid handoverId, string status, string reason, CurrentUser user, string purpose, CancellationToken ct)
+    private async Task<Result<Handover>> Close(
+        Guid caseId, Guid handoverId, string status, string reason, CurrentUser user, string purpose, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await GroupLock.Take(caseId, tx, ct) is null)
         {
-            return Refusal.CaseNotFound(caseId);
+            return GroupLock.NotFound(caseId);
         }
         var handover = await Decide(handoverId, caseId, status, reason, user, clock.Now(), tx, ct);
         if (handover is null)

@@ -10,16 +10,15 @@ using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Coordination.MyWork;
 
-public sealed class MyWorkStore(NpgsqlDataSource dataSource, CaseAccess access, AccessLog accessLog, TimeProvider clock, IOptions<CoordinationOptions> options)
+public sealed class MyWorkStore(CaseAccess access, AccessLog accessLog, TimeProvider clock, IOptions<CoordinationOptions> options)
 {
     private const string TaskColumns = """
         t.id, t.case_id AS CaseId, t.kind, t.title, t.assigned_to AS AssignedTo, t.created_at AS CreatedAt, t.done_by AS DoneBy, t.done_at AS DoneAt
         """;
 
-    public async Task<MyWorkList> For(CurrentUser user, CancellationToken ct)
+    public async Task<MyWorkList> For(CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
         var today = ActionPlanRules.Today(clock);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var handovers = await connection.QueryAsync<(Guid Id, Guid CaseId, string From, string FromSector, string? Note, DateTime RequestedAt)>(new CommandDefinition(
             """
             SELECT id, case_id, from_coordinator, from_sector, note, requested_at FROM coordination.handovers
@@ -52,7 +51,7 @@ public sealed class MyWorkStore(NpgsqlDataSource dataSource, CaseAccess access, 
 
         // Every case the list shows is a read of that family's data.
         var cases = work.HandoversWaiting.Select(h => h.CaseId).Concat(work.Measures.Select(m => m.CaseId)).Concat(work.Tasks.Select(t => t.CaseId)).Distinct().ToList();
-        await accessLog.WriteMany(user, cases.Select(AccessSubject.Case), AccessActions.List, "my work", ct);
+        await accessLog.WriteMany(user, cases.Select(AccessSubject.Case), AccessActions.List, "my work", connection, ct);
         return work;
     }
 
@@ -77,14 +76,13 @@ public sealed class MyWorkStore(NpgsqlDataSource dataSource, CaseAccess access, 
     }
 
     /// <summary>The lead coordinator marks a task done (only once).</summary>
-    public async Task<Outcome<CoordinatorTask>> Done(Guid caseId, Guid taskId, CurrentUser user, CancellationToken ct)
+    public async Task<Result<CoordinatorTask>> Done(Guid caseId, Guid taskId, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var group = await GroupLock.Take(caseId, tx, ct);
         if (group is null)
         {
-            return Refusal.CaseNotFound(caseId);
+            return GroupLock.NotFound(caseId);
         }
         var task = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
             $"SELECT {TaskColumns} FROM coordination.tasks t WHERE t.id = @taskId AND t.case_id = @caseId",

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Samskaping.Access;
+using Samskaping.Messaging.Database;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Coordination.RelayLog;
@@ -9,7 +10,7 @@ public static class RelayLogApi
     public static void MapRelayLogEndpoints(this IEndpointRouteBuilder app)
     {
         var log = app.MapApiGroup("/api/coordination/cases/{caseId:guid}/relay-log", "Relay log", Policies.SectorStaff)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .RequireCaseAccess(what: "Relay log");
 
         log.MapGet("", GetRelayLog)
             .WithName("GetRelayLog")
@@ -24,30 +25,23 @@ public static class RelayLogApi
             .WithDescription("type: meeting, decision, measure-started, measure-ended, evaluation, handover or note; confidentiality: ordinary (default), "
                 + "professional-secrecy or restricted. Entries are never changed or deleted (the database refuses it): to correct one, write a new "
                 + "entry with 'corrects' set to its id (422 when there is no such entry you can see).")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesInvalid()
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<RelayLogEntry>>, ProblemHttpResult>> GetRelayLog(
-        Guid caseId, CurrentUser user, RelayLogStore store, CaseAccess access, CancellationToken ct) =>
-        await access.CanSee(caseId, user, ct)
-            ? TypedResults.Ok(await store.Visible(caseId, user, ct))
-            : ApiGroups.CaseNotFound(caseId, "Relay log");
+    public static async Task<Ok<IReadOnlyList<RelayLogEntry>>> GetRelayLog(
+        Guid caseId, CurrentUser user, RelayLogStore store, DbSession db, CancellationToken ct) =>
+        TypedResults.Ok(await store.Visible(caseId, user, await db.Connection(ct), ct));
 
-    public static async Task<Results<Created<RelayLogEntry>, ValidationProblem, ProblemHttpResult>> WriteEntry(
-        Guid caseId, WriteRelayLogEntry request, CurrentUser user, RelayLogStore store, CaseAccess access, CancellationToken ct)
+    public static async Task<Results<Created<RelayLogEntry>, ProblemHttpResult>> WriteEntry(
+        Guid caseId, WriteRelayLogEntry request, CurrentUser user, RelayLogStore store, DbSession db, CancellationToken ct)
     {
         var (valid, errors) = RelayLogRules.Validate(request);
         if (valid is null)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The relay log entry could not be written.");
+            return Refusal.Invalid("The relay log entry could not be written.", errors).ToProblem();
         }
-        if (!await access.CanSee(caseId, user, ct))
-        {
-            return ApiGroups.CaseNotFound(caseId, "Relay log");
-        }
-        var written = await store.Write(caseId, valid, user, ct);
+        var written = await store.Write(caseId, valid, user, await db.Connection(ct), ct);
         return written.Refusal is { } refusal
             ? refusal.ToProblem()
             : TypedResults.Created($"/api/coordination/cases/{caseId}/relay-log", written.Value);

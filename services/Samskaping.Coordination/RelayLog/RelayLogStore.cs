@@ -11,7 +11,7 @@ namespace Samskaping.Coordination.RelayLog;
 /// depends on its confidentiality: ordinary — everyone who may see the case; professional secrecy — the author's
 /// sector and the lead coordinator; restricted — the author and the lead coordinator.
 /// </summary>
-public sealed class RelayLogStore(NpgsqlDataSource dataSource, AccessLog accessLog, TimeProvider clock)
+public sealed class RelayLogStore(AccessLog accessLog, TimeProvider clock)
 {
     public const string SystemAuthor = "system";
 
@@ -25,20 +25,18 @@ public sealed class RelayLogStore(NpgsqlDataSource dataSource, AccessLog accessL
          OR (r.confidentiality = 'restricted' AND r.author = @subject))
         """;
 
-    public async Task<IReadOnlyList<RelayLogEntry>> Visible(Guid caseId, CurrentUser user, CancellationToken ct)
+    public async Task<IReadOnlyList<RelayLogEntry>> Visible(Guid caseId, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var isLead = await IsLead(connection, null, caseId, user, ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM coordination.relay_log r WHERE r.case_id = @caseId AND {VisibleToUser} ORDER BY r.at, r.id",
             new { caseId, isLead, sector = user.Sector, subject = user.Subject }, cancellationToken: ct));
-        await accessLog.Write(user, caseId, null, AccessActions.Read, "read relay log", ct);
+        await accessLog.Write(user, caseId, null, AccessActions.Read, "read relay log", connection, ct);
         return [.. rows.Select(r => r.ToEntry())];
     }
 
-    public async Task<Outcome<RelayLogEntry>> Write(Guid caseId, WriteRelayLogEntry valid, CurrentUser user, CancellationToken ct)
+    public async Task<Result<RelayLogEntry>> Write(Guid caseId, WriteRelayLogEntry valid, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var taken = await GroupLock.TakeOpen(caseId, tx, ct);
         if (taken.Refusal is { } refusal)
@@ -54,7 +52,7 @@ public sealed class RelayLogStore(NpgsqlDataSource dataSource, AccessLog accessL
                 new { caseId, corrected, isLead = group.Lead == user.Subject, sector = user.Sector, subject = user.Subject }, tx, cancellationToken: ct));
             if (!found)
             {
-                return Refusal.Unprocessable("The corrected entry does not exist.", $"corrects: there is no entry {corrected} in this case's relay log that you can see.");
+                return Refusal.Unprocessable("The corrected entry does not exist.", "corrects", $"There is no entry {corrected} in this case's relay log that you can see.");
             }
         }
         var now = clock.Now();

@@ -1,6 +1,5 @@
 using Dapper;
 using Npgsql;
-using Samskaping.Coordination.Groups;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Coordination.Sectors;
@@ -15,14 +14,11 @@ public sealed class SectorStore(NpgsqlDataSource dataSource, TimeProvider clock)
         return [.. rows.Select(r => new Sector(r.Code, r.Name, r.AddedBy, r.AddedAt.AsUtc()))];
     }
 
-    public async Task<bool> Exists(string code, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+    public static Task<bool> Exists(string code, NpgsqlConnection connection, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM coordination.sectors WHERE code = @code)", new { code }, cancellationToken: ct));
-    }
 
-    public async Task<Outcome<Sector>> Add(AddSector valid, CurrentUser user, CancellationToken ct)
+    public async Task<Result<Sector>> Add(AddSector valid, CurrentUser user, CancellationToken ct)
     {
         var sector = new Sector(valid.Code!, valid.Name!, user.Subject, clock.Now());
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -38,5 +34,5 @@ public sealed class SectorStore(NpgsqlDataSource dataSource, TimeProvider clock)
 
     /// <summary>The 422 for a sector code the registry does not know.</summary>
     public static Refusal Unknown(string field, string code) =>
-        Refusal.Unprocessable("Unknown sector.", $"{field}: there is no sector '{code}' in the sector registry (GET /api/coordination/sectors).");
+        Refusal.Unprocessable("Unknown sector.", field, $"There is no sector '{code}' in the sector registry (GET /api/coordination/sectors).");
 }

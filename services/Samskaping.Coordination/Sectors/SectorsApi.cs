@@ -19,20 +19,20 @@ public static class SectorsApi
             .WithName("AddSector")
             .WithSummary("Add a sector to the registry (admins)")
             .WithDescription("The code is lowercase kebab case (like 'helse-velferd') and unique: an existing code is 409.")
-            .ProducesValidationProblem()
+            .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     public static async Task<Ok<IReadOnlyList<Sector>>> ListSectors(SectorStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.All(ct));
 
-    public static async Task<Results<Created<Sector>, ValidationProblem, ProblemHttpResult>> AddSector(
+    public static async Task<Results<Created<Sector>, ProblemHttpResult>> AddSector(
         AddSector request, CurrentUser user, SectorStore store, CancellationToken ct)
     {
         var (valid, errors) = SectorCode.Validate(request);
         if (valid is null)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sector could not be added.");
+            return Refusal.Invalid("The sector could not be added.", errors).ToProblem();
         }
         var added = await store.Add(valid, user, ct);
         return added.Refusal is { } refusal

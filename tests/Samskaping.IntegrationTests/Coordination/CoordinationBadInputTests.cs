@@ -15,15 +15,13 @@ public sealed class CoordinationBadInputTests(CoordinationFixture coordination)
 
     private static readonly string[] Tables = ["group_sectors", "handovers", "relay_log", "measures", "evaluations", "bti_levels", "sectors"];
 
-    // {case} and {measure} are filled in; the method, the path, the body, and the field the answer must name.
-    public static TheoryData<string, string, string, string> BadBodies => new()
+    // {case}, {measure} and {handover} are filled in; the method, the path, the body, and the field the answer must name.
+    public static TheoryData<string, string, string, string> UnacceptableBodies => new()
     {
         { "POST", "/api/coordination/sectors", """{"code": "Not Kebab", "name": "x"}""", "code" },
         { "POST", "/api/coordination/sectors", """{"code": "ok-code"}""", "name" },
-        { "POST", "/api/coordination/sectors", """{"code": 5, "name": "x"}""", "code" },
         { "POST", "/api/coordination/cases/{case}/sectors", """{}""", "sector" },
         { "POST", "/api/coordination/cases/{case}/sectors", """{"sector": "kultur", "role": "lead"}""", "role" },
-        { "POST", "/api/coordination/cases/{case}/sectors", """{"sector": ["kultur"]}""", "sector" },
         { "POST", "/api/coordination/cases/{case}/handovers", """{"toSector": "kultur"}""", "to" },
         { "POST", "/api/coordination/cases/{case}/handovers", """{"to": "x", "toSector": "Kultur!"}""", "toSector" },
         { "POST", "/api/coordination/cases/{case}/handovers/{handover}/decline", """{}""", "reason" },
@@ -31,25 +29,40 @@ public sealed class CoordinationBadInputTests(CoordinationFixture coordination)
         { "POST", "/api/coordination/cases/{case}/relay-log", """{"type": "note", "confidentiality": "secret", "text": "x"}""", "confidentiality" },
         { "POST", "/api/coordination/cases/{case}/relay-log", """{"type": "note", "text": ""}""", "text" },
         { "POST", "/api/coordination/cases/{case}/relay-log", $$"""{"type": "note", "text": "{{new string('x', 4001)}}"}""", "text" },
-        { "POST", "/api/coordination/cases/{case}/relay-log", """{"type": "note", "text": "x", "corrects": "not-a-guid"}""", "corrects" },
         { "POST", "/api/coordination/cases/{case}/measures", """{"responsibleSector": "kultur", "startsOn": "2030-01-01", "nextReviewOn": "2030-02-01"}""", "title" },
         { "POST", "/api/coordination/cases/{case}/measures", """{"title": "x", "responsibleSector": "kultur", "nextReviewOn": "2030-02-01"}""", "startsOn" },
         { "POST", "/api/coordination/cases/{case}/measures", """{"title": "x", "responsibleSector": "kultur", "startsOn": "2030-01-01"}""", "nextReviewOn" },
         { "POST", "/api/coordination/cases/{case}/measures", """{"title": "x", "responsibleSector": "kultur", "startsOn": "2030-02-01", "endsOn": "2030-01-01", "nextReviewOn": "2030-02-01"}""", "endsOn" },
         { "POST", "/api/coordination/cases/{case}/measures", """{"title": "x", "responsibleSector": "kultur", "startsOn": "2020-01-01", "nextReviewOn": "2020-02-01"}""", "nextReviewOn" },
-        { "POST", "/api/coordination/cases/{case}/measures", """{"title": "x", "responsibleSector": "kultur", "startsOn": "1. januar", "nextReviewOn": "2030-02-01"}""", "startsOn" },
         { "POST", "/api/coordination/cases/{case}/measures/{measure}/evaluations", """{"helped": "maybe", "nextReviewOn": "2030-02-01"}""", "helped" },
         { "POST", "/api/coordination/cases/{case}/measures/{measure}/evaluations", """{"helped": "yes"}""", "nextReviewOn" },
         { "PUT", "/api/coordination/cases/{case}/bti-level", """{"level": 4, "reason": "x"}""", "level" },
         { "PUT", "/api/coordination/cases/{case}/bti-level", """{"level": 1}""", "reason" },
+    };
+
+    // Bodies that cannot be read as the operation's types: not JSON, not an object, a value of the wrong JSON type or format.
+    public static TheoryData<string, string, string, string> UnreadableBodies => new()
+    {
+        { "POST", "/api/coordination/sectors", """{"code": 5, "name": "x"}""", "code" },
+        { "POST", "/api/coordination/cases/{case}/sectors", """{"sector": ["kultur"]}""", "sector" },
+        { "POST", "/api/coordination/cases/{case}/relay-log", """{"type": "note", "text": "x", "corrects": "not-a-guid"}""", "corrects" },
+        { "POST", "/api/coordination/cases/{case}/measures", """{"title": "x", "responsibleSector": "kultur", "startsOn": "1. januar", "nextReviewOn": "2030-02-01"}""", "startsOn" },
         { "PUT", "/api/coordination/cases/{case}/bti-level", """{"level": "high", "reason": "x"}""", "level" },
         { "POST", "/api/coordination/cases/{case}/relay-log", """{"type": "note", "text": "x" """, "body" },
         { "POST", "/api/coordination/cases/{case}/measures", "null", "body" },
     };
 
     [Theory]
-    [MemberData(nameof(BadBodies))]
-    public async Task A_bad_body_is_400_naming_the_field_and_changes_nothing(string method, string path, string json, string field)
+    [MemberData(nameof(UnacceptableBodies))]
+    public async Task A_body_with_an_unacceptable_value_is_422_naming_the_field_and_changes_nothing(string method, string path, string json, string field) =>
+        await RefusedNamingTheField(HttpStatusCode.UnprocessableEntity, method, path, json, field);
+
+    [Theory]
+    [MemberData(nameof(UnreadableBodies))]
+    public async Task A_body_that_cannot_be_read_is_400_naming_the_field_and_changes_nothing(string method, string path, string json, string field) =>
+        await RefusedNamingTheField(HttpStatusCode.BadRequest, method, path, json, field);
+
+    private async Task RefusedNamingTheField(HttpStatusCode status, string method, string path, string json, string field)
     {
         var (caseId, measureId, handoverId) = await Case();
         var admin = path == "/api/coordination/sectors";
@@ -61,7 +74,7 @@ public sealed class CoordinationBadInputTests(CoordinationFixture coordination)
             Content = new StringContent(json, Encoding.UTF8, "application/json"),
         };
 
-        var problem = await client.SendAsync(request).ExpectProblem(HttpStatusCode.BadRequest, $"{method} {path} {json}");
+        var problem = await client.SendAsync(request).ExpectProblem(status, $"{method} {path} {json}");
 
         problem.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue($"{path}: {problem}");
         (await Counts()).ShouldBe(before);

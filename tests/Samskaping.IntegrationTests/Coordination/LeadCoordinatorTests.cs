@@ -75,7 +75,7 @@ public sealed class LeadCoordinatorTests(CoordinationFixture coordination)
         await Eventually.True(() => Task.FromResult(
             CoordinationEventProbe.Of<CoordinatorHandoverRequested>(e => e.CaseId == caseId && e.To == "hanne-2").Count == 1), what: "CoordinatorHandoverRequested");
 
-        var noReason = await hanne.Post($"{path}/decline", new { reason = " " }).ExpectProblem(HttpStatusCode.BadRequest);
+        var noReason = await hanne.Post($"{path}/decline", new { reason = " " }).ExpectProblem(HttpStatusCode.UnprocessableEntity);
         noReason.GetProperty("errors").TryGetProperty("reason", out _).ShouldBeTrue();
         await kjell.Post($"{path}/decline", new { reason = "Ikke min" }).ExpectProblem(HttpStatusCode.Forbidden);
         await kjell.PostEmpty($"{path}/accept").ExpectProblem(HttpStatusCode.Forbidden);

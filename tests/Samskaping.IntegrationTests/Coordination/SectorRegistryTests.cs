@@ -22,7 +22,7 @@ public sealed class SectorRegistryTests(CoordinationFixture coordination)
         var added = await admin.Post("/api/coordination/sectors", new { code = "pp-tjeneste", name = "PP-tjenesten" }).Expect(HttpStatusCode.Created);
         added.GetProperty("addedBy").GetString().ShouldBe("admin-arne");
         await admin.Post("/api/coordination/sectors", new { code = "pp-tjeneste", name = "Igjen" }).ExpectProblem(HttpStatusCode.Conflict);
-        var bad = await admin.Post("/api/coordination/sectors", new { code = "PP Tjeneste", name = "x" }).ExpectProblem(HttpStatusCode.BadRequest);
+        var bad = await admin.Post("/api/coordination/sectors", new { code = "PP Tjeneste", name = "x" }).ExpectProblem(HttpStatusCode.UnprocessableEntity);
         bad.GetProperty("errors").TryGetProperty("code", out _).ShouldBeTrue();
         (await worker.GetAsync("/api/coordination/sectors").Expect(HttpStatusCode.OK)).Strings("code").ShouldContain("pp-tjeneste");
     }

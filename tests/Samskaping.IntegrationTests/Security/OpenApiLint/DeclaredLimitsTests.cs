@@ -30,7 +30,7 @@ public sealed class DeclaredLimitsTests(SystemFixture system)
 
         var response = await kari.PostAsJsonAsync("/api/cases", new { householdName = name, need = new { text = "hjelp" } });
 
-        await ShouldBeBadRequestNaming(response, "householdName");
+        await ShouldBeRefusedNaming(response, "householdName");
         (await CaseCount()).ShouldBe(before);
     }
 
@@ -42,7 +42,7 @@ public sealed class DeclaredLimitsTests(SystemFixture system)
         var response = await kari.PostAsJsonAsync("/api/cases",
             new { householdName = "Familien Berg", need = new { text = "hjelp", saidBy = new string(' ', 201) } });
 
-        await ShouldBeBadRequestNaming(response, "need.saidBy");
+        await ShouldBeRefusedNaming(response, "need.saidBy");
     }
 
     [Theory]
@@ -54,7 +54,7 @@ public sealed class DeclaredLimitsTests(SystemFixture system)
 
         var response = await kari.GetAsync($"/api/cases?limit={limit}");
 
-        await ShouldBeBadRequestNaming(response, "limit");
+        await ShouldBeRefusedNaming(response, "limit");
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class DeclaredLimitsTests(SystemFixture system)
 
         var response = await kari.PostAsJsonAsync("/api/cases/persons/lookup", new { identityNumber = padded });
 
-        var problem = await ShouldBeBadRequestNaming(response, "identityNumber");
+        var problem = await ShouldBeRefusedNaming(response, "identityNumber");
         problem.ToString().ShouldNotContain("12345");
     }
 
@@ -78,7 +78,7 @@ public sealed class DeclaredLimitsTests(SystemFixture system)
 
         var response = await admin.PostAsJsonAsync("/api/coordination/sectors", new { code = "idrett" + new string(' ', 40), name = "Idrett" });
 
-        await ShouldBeBadRequestNaming(response, "code");
+        await ShouldBeRefusedNaming(response, "code", HttpStatusCode.UnprocessableEntity);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class DeclaredLimitsTests(SystemFixture system)
 
         var response = await analyst.GetAsync($"/api/outcomes/reports/change?domain={new string('d', 101)}");
 
-        await ShouldBeBadRequestNaming(response, "domain");
+        await ShouldBeRefusedNaming(response, "domain");
     }
 
     [Fact]
@@ -145,10 +145,10 @@ public sealed class DeclaredLimitsTests(SystemFixture system)
         errors.ToDictionary().Keys.ShouldBe(["personIdent"]);
     }
 
-    private static async Task<JsonElement> ShouldBeBadRequestNaming(HttpResponseMessage response, string field)
+    private static async Task<JsonElement> ShouldBeRefusedNaming(HttpResponseMessage response, string field, HttpStatusCode status = HttpStatusCode.BadRequest)
     {
         var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
+        response.StatusCode.ShouldBe(status, body);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         var problem = JsonDocument.Parse(body).RootElement;
         problem.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue(body);
