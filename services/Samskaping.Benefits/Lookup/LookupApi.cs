@@ -45,9 +45,12 @@ public static partial class LookupApi
         IMemoryCache cache, IOptions<NavOptions> options, AccessLog accessLog, TimeProvider clock, HttpContext http, ILoggerFactory loggers,
         CancellationToken ct)
     {
+        // Not RequireCaseAccess: the route names a household, seen through whichever of its cases the caller may see. Short
+        // connections of its own, not the request's DbSession, which would stay held while cases and the benefit system answer.
+        var notFound = Refusal.NotFound("Household not found.", $"There is no household {householdId} with a case that your sector takes part in.");
         if (await households.VisibleCase(householdId, user, ct) is not { } caseId)
         {
-            return HouseholdNotFound(householdId);
+            return notFound.ToProblem();
         }
         var key = (nameof(HouseholdBenefits), householdId);
         if (!cache.TryGetValue(key, out HouseholdBenefits? answer) || answer is null)
@@ -64,7 +67,7 @@ public static partial class LookupApi
             }
             if (members is null)
             {
-                return HouseholdNotFound(householdId);
+                return notFound.ToProblem();
             }
             var numbers = members.Where(m => m.IdentityNumber is not null).Select(m => m.IdentityNumber!).Distinct().ToList();
             if (numbers.Count == 0)
@@ -100,10 +103,6 @@ public static partial class LookupApi
         await accessLog.WriteMany(user, answer.Members.Select(m => new AccessSubject(caseId, m.PersonId)), AccessActions.Read, Purpose, ct);
         return TypedResults.Ok(answer);
     }
-
-    private static ProblemHttpResult HouseholdNotFound(Guid householdId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Household not found.",
-            detail: $"There is no household {householdId} with a case that your sector takes part in.");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Benefit look-up for household {HouseholdId} failed: {Reason}")]
     private static partial void LogNavFailure(ILogger logger, Guid householdId, string reason);

@@ -104,7 +104,7 @@ public sealed class DeclaredLimitsTests(SystemFixture system)
 
         var response = await analyst.GetAsync($"/api/outcomes/reports/change?domain={new string('d', 101)}");
 
-        await ShouldBeBadRequestNaming(response, "domain");
+        await ShouldBeBadRequestNaming(response, "domain", HttpStatusCode.UnprocessableEntity);
     }
 
     [Fact]
@@ -145,10 +145,10 @@ public sealed class DeclaredLimitsTests(SystemFixture system)
         errors.ToDictionary().Keys.ShouldBe(["personIdent"]);
     }
 
-    private static async Task<JsonElement> ShouldBeBadRequestNaming(HttpResponseMessage response, string field)
+    private static async Task<JsonElement> ShouldBeBadRequestNaming(HttpResponseMessage response, string field, HttpStatusCode status = HttpStatusCode.BadRequest)
     {
         var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
+        response.StatusCode.ShouldBe(status, body);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         var problem = JsonDocument.Parse(body).RootElement;
         problem.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue(body);
