@@ -9,6 +9,11 @@ using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Benefits.Lookup;
 
+/// <summary>What the look-up works with, bound as one parameter of its handler.</summary>
+public sealed record LookupServices(
+    HouseholdAccess Households, CasesDirectory Cases, NavBenefitLookup Nav, IMemoryCache Cache, IOptions<NavOptions> Options,
+    AccessLog AccessLog, TimeProvider Clock, ILoggerFactory Loggers);
+
 public static partial class LookupApi
 {
     private const string Purpose = "benefit look-up";
@@ -41,10 +46,9 @@ public static partial class LookupApi
     }
 
     public static async Task<Results<Ok<HouseholdBenefits>, ProblemHttpResult>> GetBenefits(
-        Guid householdId, CurrentUser user, HouseholdAccess households, CasesDirectory cases, NavBenefitLookup nav,
-        IMemoryCache cache, IOptions<NavOptions> options, AccessLog accessLog, TimeProvider clock, HttpContext http, ILoggerFactory loggers,
-        CancellationToken ct)
+        Guid householdId, CurrentUser user, [AsParameters] LookupServices services, HttpContext http, CancellationToken ct)
     {
+        var (households, cases, nav, cache, options, accessLog, clock, loggers) = services;
         // Not RequireCaseAccess: the route names a household, seen through whichever of its cases the caller may see. Short
         // connections of its own, not the request's DbSession, which would stay held while cases and the benefit system answer.
         var notFound = Refusal.NotFound("Household not found.", $"There is no household {householdId} with a case that your sector takes part in.");
