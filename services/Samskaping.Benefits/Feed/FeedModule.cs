@@ -16,7 +16,6 @@ public static class FeedModule
             .ValidateOnStart();
         builder.Services.AddSingleton<FeedFactStore>();
         builder.Services.AddSingleton<FeedProjection>();
-        builder.Services.AddSingleton<FeedStore>();
         builder.Services.AddSingleton<DigisosClient>();
 
         // The feed's own pipeline on the Digisos client: retries with exponential backoff and jitter on 5xx, 408, 429,

@@ -39,13 +39,12 @@ public sealed record FeedSummary(
 /// <summary>A feed taken for delivery: the version to send and where to send it.</summary>
 public sealed record LeasedFeed(Guid CaseId, int Version, string Document, int Events, string? DigisosId, int Attempts);
 
-public sealed class FeedStore(NpgsqlDataSource dataSource)
+public static class FeedStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<CaseFeed?> Find(Guid caseId, CancellationToken ct)
+    public static async Task<CaseFeed?> Find(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<FeedRow>(new CommandDefinition(
             $"SELECT {Columns}, document::text AS Document FROM benefits.feeds WHERE case_id = @caseId",
             new { caseId }, cancellationToken: ct));
@@ -59,9 +58,8 @@ public sealed class FeedStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Feeds in a state (all when null), the ones needing attention first.</summary>
-    public async Task<IReadOnlyList<FeedSummary>> List(string? state, int limit, CancellationToken ct)
+    public static async Task<IReadOnlyList<FeedSummary>> List(string? state, int limit, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<FeedRow>(new CommandDefinition(
             $"""
             SELECT {Columns}, NULL AS Document FROM benefits.feeds

@@ -8,6 +8,7 @@ namespace Samskaping.Benefits.Inbound;
 public static partial class InboundApi
 {
     private const string Purpose = "inbound benefit notification";
+    private const string NotAccepted = "The notification could not be accepted.";
 
     public static void MapInboundEndpoints(this IEndpointRouteBuilder app)
     {
@@ -18,14 +19,15 @@ public static partial class InboundApi
             .WithDescription("Only for the benefit system's machine token (its own issuer, audience and scope; staff tokens are refused). "
                 + "Idempotent by the sender's eventId: the same notification again gets the same answer and changes nothing; the same eventId "
                 + "with another body is 409. One BenefitStatusChanged (without the identity number) per case the person belongs to; a person "
-                + "nobody knows is recorded and answered with outcome no-matching-person. 503 when the cases service cannot be asked: retry.")
+                + "nobody knows is recorded and answered with outcome no-matching-person. A body that is not JSON of the notification's types "
+                + "is 400; a value that is missing or not acceptable is 422 naming the field. 503 when the cases service cannot be asked: retry.")
             .Accepts<InboundNotification>("application/json")
-            .ProducesValidationProblem()
+            .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    public static async Task<Results<Accepted<InboundReceipt>, ValidationProblem, ProblemHttpResult>> Receive(
+    public static async Task<Results<Accepted<InboundReceipt>, ProblemHttpResult>> Receive(
         InboundNotification notification, HttpContext http, InboundStore store, CasesDirectory cases,
         TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
@@ -33,7 +35,7 @@ public static partial class InboundApi
         var (valid, errors) = InboundRules.Validate(notification, now);
         if (valid is null)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The notification could not be accepted.");
+            return Refusal.Invalid(NotAccepted, errors).ToProblem();
         }
         var (issuer, client) = InboundAuthentication.Sender(http.User);
         var fingerprint = store.Fingerprint(valid);
@@ -52,7 +54,7 @@ public static partial class InboundApi
         catch (ArgumentException)
         {
             errors.Add("personIdent", "The cases service does not accept this identity number.");
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The notification could not be accepted.");
+            return Refusal.Invalid(NotAccepted, errors).ToProblem();
         }
         catch (CasesUnavailableException)
         {
@@ -66,11 +68,10 @@ public static partial class InboundApi
         return Answer(await store.Record(issuer, sender, valid, fingerprint, memberships, now, ct));
     }
 
-    private static Results<Accepted<InboundReceipt>, ValidationProblem, ProblemHttpResult> Answer(Recorded recorded) =>
+    private static Results<Accepted<InboundReceipt>, ProblemHttpResult> Answer(Recorded recorded) =>
         recorded.Conflict
-            ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                title: "This eventId was used for another notification.",
-                detail: $"eventId '{recorded.Receipt.EventId}' was accepted at {recorded.Receipt.ReceivedAt:O} with a different body. Send a new eventId for a new notification.")
+            ? Refusal.Conflict("This eventId was used for another notification.",
+                $"eventId '{recorded.Receipt.EventId}' was accepted at {recorded.Receipt.ReceivedAt:O} with a different body. Send a new eventId for a new notification.").ToProblem()
             : TypedResults.Accepted((string?)null, recorded.Receipt);
 
     // The event id is the sender's own reference; the identity number is never logged.

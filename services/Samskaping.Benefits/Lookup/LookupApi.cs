@@ -9,6 +9,11 @@ using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Benefits.Lookup;
 
+/// <summary>What the look-up works with, bound as one parameter of its handler.</summary>
+public sealed record LookupServices(
+    HouseholdAccess Households, CasesDirectory Cases, NavBenefitLookup Nav, IMemoryCache Cache, IOptions<NavOptions> Options,
+    AccessLog AccessLog, TimeProvider Clock, ILoggerFactory Loggers);
+
 public static partial class LookupApi
 {
     private const string Purpose = "benefit look-up";
@@ -41,13 +46,15 @@ public static partial class LookupApi
     }
 
     public static async Task<Results<Ok<HouseholdBenefits>, ProblemHttpResult>> GetBenefits(
-        Guid householdId, CurrentUser user, HouseholdAccess households, CasesDirectory cases, NavBenefitLookup nav,
-        IMemoryCache cache, IOptions<NavOptions> options, AccessLog accessLog, TimeProvider clock, HttpContext http, ILoggerFactory loggers,
-        CancellationToken ct)
+        Guid householdId, CurrentUser user, [AsParameters] LookupServices services, HttpContext http, CancellationToken ct)
     {
+        var (households, cases, nav, cache, options, accessLog, clock, loggers) = services;
+        // Not RequireCaseAccess: the route names a household, seen through whichever of its cases the caller may see. Short
+        // connections of its own, not the request's DbSession, which would stay held while cases and the benefit system answer.
+        var notFound = Refusal.NotFound("Household not found.", $"There is no household {householdId} with a case that your sector takes part in.");
         if (await households.VisibleCase(householdId, user, ct) is not { } caseId)
         {
-            return HouseholdNotFound(householdId);
+            return notFound.ToProblem();
         }
         var key = (nameof(HouseholdBenefits), householdId);
         if (!cache.TryGetValue(key, out HouseholdBenefits? answer) || answer is null)
@@ -64,7 +71,7 @@ public static partial class LookupApi
             }
             if (members is null)
             {
-                return HouseholdNotFound(householdId);
+                return notFound.ToProblem();
             }
             var numbers = members.Where(m => m.IdentityNumber is not null).Select(m => m.IdentityNumber!).Distinct().ToList();
             if (numbers.Count == 0)
@@ -100,10 +107,6 @@ public static partial class LookupApi
         await accessLog.WriteMany(user, answer.Members.Select(m => new AccessSubject(caseId, m.PersonId)), AccessActions.Read, Purpose, ct);
         return TypedResults.Ok(answer);
     }
-
-    private static ProblemHttpResult HouseholdNotFound(Guid householdId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Household not found.",
-            detail: $"There is no household {householdId} with a case that your sector takes part in.");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Benefit look-up for household {HouseholdId} failed: {Reason}")]
     private static partial void LogNavFailure(ILogger logger, Guid householdId, string reason);

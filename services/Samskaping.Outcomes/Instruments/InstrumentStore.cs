@@ -28,6 +28,12 @@ public sealed class InstrumentStore(NpgsqlDataSource dataSource)
     public async Task<Instrument?> Find(string instrumentId, int? version, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await Find(instrumentId, version, connection, ct);
+    }
+
+    /// <summary>As <see cref="Find(string, int?, CancellationToken)"/>, on the request's connection.</summary>
+    public static async Task<Instrument?> Find(string instrumentId, int? version, NpgsqlConnection connection, CancellationToken ct)
+    {
         var resolved = version ?? await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
             "SELECT max(version) FROM outcomes.instruments WHERE instrument_id = @instrumentId", new { instrumentId }, cancellationToken: ct));
         return resolved is null ? null : await Load(connection, instrumentId, resolved.Value, ct);

@@ -33,6 +33,5 @@ public static class InstrumentsApi
         CancellationToken ct) =>
         await store.Find(instrumentId, version, ct) is { } instrument
             ? TypedResults.Ok(instrument)
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Instrument not found.",
-                detail: $"There is no version {version} of instrument '{instrumentId}'.");
+            : Refusal.NotFound("Instrument not found.", $"There is no version {version} of instrument '{instrumentId}'.").ToProblem();
 }

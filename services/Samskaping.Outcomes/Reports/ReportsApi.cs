@@ -23,11 +23,12 @@ public static class ReportsApi
                 Per group: n, mean change with a 95 % confidence interval (Student's t), Cohen's d_z, shares improved / unchanged /
                 deteriorated by the reliable change index, and the prevalence of each negative effect above the alert level.
                 Groups under Outcomes:MinimumCellSize (5) people are hidden, with complementary suppression so a hidden group can't
-                be recovered from the total. format=json (default), csv, or svg (a chart to open in a browser).
+                be recovered from the total. format=json (default), csv, or svg (a chart to open in a browser). An unknown grouping,
+                domain or format is 422 naming it.
                 """)
             // One 200 with three media types (a second Produces for 200 would replace the first); csv and svg are text.
             .Produces<ChangeReportDto>(StatusCodes.Status200OK, "application/json", "text/csv", "image/svg+xml")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         reports.MapGet("/research-export", Export)
             .WithName("GetResearchExport")
@@ -50,7 +51,7 @@ public static class ReportsApi
     /// <summary>A domain name is never longer than this (the document's maxLength).</summary>
     public const int MaxDomainLength = 100;
 
-    public static async Task<Results<Ok<ChangeReportDto>, ContentHttpResult, ValidationProblem>> Change(
+    public static async Task<Results<Ok<ChangeReportDto>, ContentHttpResult, ProblemHttpResult>> Change(
         [Description("The grouping: sector (default), grant-band, family-type or period."), AllowedValues(Dimensions.Sector, Dimensions.GrantBand, Dimensions.FamilyType, Dimensions.Period)] string? by,
         [Description("A scored domain of the instruments (default life-satisfaction)."), MaxLength(MaxDomainLength)] string? domain,
         [Description("json (default), csv or svg."), AllowedValues("json", "csv", "svg")] string? format,
@@ -76,7 +77,7 @@ public static class ReportsApi
         }
         if (!errors.IsValid)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The report request is not valid.");
+            return Refusal.Invalid("The report request is not valid.", errors).ToProblem();
         }
 
         var report = await reports.Build(dimension, chosen, negative, ct);

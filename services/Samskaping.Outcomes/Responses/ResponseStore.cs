@@ -37,20 +37,20 @@ public sealed record NewResponse(
     CheckedAnswers Answers,
     IReadOnlyDictionary<string, double> Scores);
 
-public sealed class ResponseStore(NpgsqlDataSource dataSource, Messaging.Outbox.Outbox outbox, AccessLog accessLog, TimeProvider clock)
+public sealed class ResponseStore(Messaging.Outbox.Outbox outbox, AccessLog accessLog, TimeProvider clock)
 {
     /// <summary>
     /// Records the response, its answers and domain scores, marks the measurement completed when every member of the
     /// household has now answered it, and enqueues <see cref="MeasurementCompleted"/> for the person plus a
     /// <see cref="NegativeEffectReported"/> for every negative-effect answer above <paramref name="alertLevel"/> — all
-    /// in one transaction with the access-log entry. Null when the person has already answered this measurement.
+    /// in one transaction (on the request's <paramref name="connection"/>) with the access-log entry. Null when the person
+    /// has already answered this measurement.
     /// </summary>
-    public async Task<ResponseDto?> Record(NewResponse response, int alertLevel, CurrentUser user, CancellationToken ct)
+    public async Task<ResponseDto?> Record(NewResponse response, int alertLevel, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
         var now = clock.Now();
         var id = Guid.CreateVersion7(now);
         var measurement = response.Measurement;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         // Two members answering at once: the second waits here, then sees the first's response, so the one who answers
         // last is the one who completes the measurement.
@@ -119,9 +119,8 @@ public sealed class ResponseStore(NpgsqlDataSource dataSource, Messaging.Outbox.
             [.. answers.Select(a => new AnswerDto(a.itemId, a.value, a.text))], response.Scores);
     }
 
-    public async Task<IReadOnlyList<ResponseDto>> ForCase(Guid caseId, CancellationToken ct)
+    public static async Task<IReadOnlyList<ResponseDto>> ForCase(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var heads = (await connection.QueryAsync<ResponseRow>(new CommandDefinition(
             """
             SELECT r.id, r.measurement_id AS MeasurementId, m.kind AS MeasurementKind, m.schedule_point AS SchedulePoint, r.person_id AS PersonId, r.respondent_kind AS RespondentKind,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Samskaping.Access;
+using Samskaping.Messaging.Database;
 using Samskaping.Outcomes.CaseFacts;
 using Samskaping.Outcomes.Instruments;
 using Samskaping.Outcomes.Schedules;
@@ -28,7 +29,7 @@ public static class ResponsesApi
 {
     public static void MapResponseEndpoints(this IEndpointRouteBuilder app)
     {
-        var cases = app.MapApiGroup("/api/outcomes/cases", "Responses and change", Policies.SectorStaff);
+        var cases = app.MapApiGroup("/api/outcomes/cases", "Responses and change", Policies.SectorStaff).RequireCaseAccess();
 
         // Recorded by the family or a worker with them: caseworkers and coordinators; grant approvers only read.
         cases.MapPost("/{caseId:guid}/measurements/{measurementId:guid}/responses", Record)
@@ -38,156 +39,152 @@ public static class ResponsesApi
             .WithDescription("""
                 Answered by the person themselves, by a guardian on behalf of a child, or by a worker together with the person.
                 Each answer is a JSON number checked against its item (text such as "5" is 400, an out-of-range value is 422 naming
-                the item); skipped items make the response partial. A follow-up can't be answered until Schedules:FollowUpOpensBefore
-                (14 days) before it is due (409). The measurement is completed when every member of the household has answered it.
+                the item, as is a missing personId or respondent); skipped items make the response partial. A follow-up can't be
+                answered until Schedules:FollowUpOpensBefore (14 days) before it is due (409). The measurement is completed when every
+                member of the household has answered it.
                 Publishes MeasurementCompleted for the person (measurementComplete when theirs was the last answer it needed), and
                 NegativeEffectReported for each negative-effect answer above Outcomes:NegativeEffectAlertLevel (without free text).
                 Access-logged.
                 """)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesInvalid()
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         cases.MapGet("/{caseId:guid}/responses", List)
             .WithName("ListResponses")
             .WithSummary("The case's responses with answers and domain scores")
-            .WithDescription("Only for workers whose sector takes part in the case (with consent) or its lead; otherwise 404. Access-logged.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("Only for workers whose sector takes part in the case (with consent) or its lead; otherwise 404. Access-logged.");
 
         cases.MapGet("/{caseId:guid}/change", Change)
             .WithName("GetCaseChange")
             .WithSummary("Per person: change from baseline to the latest measurement, per domain, with the reliable change index")
-            .WithDescription("Jacobson–Truax RCI with the Christensen–Mendoza correction; |RCI| > 1.96 is improved or deteriorated (for negative effects a rise is a deterioration). Access-logged.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("Jacobson–Truax RCI with the Christensen–Mendoza correction; |RCI| > 1.96 is improved or deteriorated (for negative effects a rise is a deterioration). Access-logged.");
     }
 
-    public static async Task<Results<Created<ResponseDto>, ValidationProblem, ProblemHttpResult>> Record(
-        Guid caseId, Guid measurementId, RecordResponse? command, CurrentUser user, CaseAccess access, ScheduleStore schedules,
-        InstrumentStore instruments, ResponseStore responses, NpgsqlDataSource dataSource, IOptions<OutcomesOptions> options,
-        IOptions<ScheduleOptions> schedule, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Created<ResponseDto>, ProblemHttpResult>> Record(
+        Guid caseId, Guid measurementId, RecordResponse? command, CurrentUser user, DbSession db, ResponseStore responses,
+        IOptions<OutcomesOptions> options, IOptions<ScheduleOptions> schedule, TimeProvider clock, CancellationToken ct)
     {
-        if (!await access.CanSee(caseId, user, ct))
-        {
-            return ApiGroups.CaseNotFound(caseId);
-        }
-        var measurement = await schedules.Find(caseId, measurementId, ct);
+        var connection = await db.Connection(ct);
+        var measurement = await ScheduleStore.Find(caseId, measurementId, connection, ct);
         if (measurement is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Measurement not found.",
-                detail: $"The case has no measurement {measurementId}.");
+            return Refusal.NotFound("Measurement not found.", $"The case has no measurement {measurementId}.").ToProblem();
         }
+        if (Unanswerable(measurement, schedule.Value.FollowUpOpensBefore, clock.GetUtcNow()) is { } closed)
+        {
+            return closed.ToProblem();
+        }
+        var checkedResponse = await Check(command, measurement, connection, clock, ct);
+        if (checkedResponse.Refusal is { } refusal)
+        {
+            return refusal.ToProblem();
+        }
+        var recorded = await responses.Record(checkedResponse.Value!, options.Value.NegativeEffectAlertLevel, user, connection, ct);
+        if (recorded is null)
+        {
+            return Refusal.Conflict("Already answered.", "This person has already answered this measurement; a response is never overwritten.").ToProblem();
+        }
+        return TypedResults.Created($"/api/outcomes/cases/{caseId}/responses/{recorded.Id}", recorded);
+    }
+
+    /// <summary>Why the measurement takes no answers now (409), or null when it does.</summary>
+    private static Refusal? Unanswerable(Measurement measurement, TimeSpan followUpOpensBefore, DateTimeOffset now)
+    {
         if (measurement.CancelledAt is not null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The measurement was cancelled.",
-                detail: "It fell after the case closed; record the answers on the closing measurement instead.");
+            return Refusal.Conflict("The measurement was cancelled.",
+                "It fell after the case closed; record the answers on the closing measurement instead.");
         }
-        var opensAt = measurement.OpensAt(schedule.Value.FollowUpOpensBefore);
-        if (clock.GetUtcNow() < opensAt)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The measurement is not open for answers yet.",
-                detail: string.Create(CultureInfo.InvariantCulture,
-                    $"A follow-up measures the family some months on: it opens {schedule.Value.FollowUpOpensBefore.TotalDays:0.##} days before it is due. This one is due {measurement.DueAt:yyyy-MM-dd} and opens {opensAt:yyyy-MM-dd HH:mm} UTC."));
-        }
+        var opensAt = measurement.OpensAt(followUpOpensBefore);
+        return now < opensAt
+            ? Refusal.Conflict("The measurement is not open for answers yet.", string.Create(CultureInfo.InvariantCulture,
+                $"A follow-up measures the family some months on: it opens {followUpOpensBefore.TotalDays:0.##} days before it is due. This one is due {measurement.DueAt:yyyy-MM-dd} and opens {opensAt:yyyy-MM-dd HH:mm} UTC."))
+            : null;
+    }
 
+    /// <summary>
+    /// The response as it will be recorded, or why not: first what every response needs (who answered, and as whom),
+    /// then whether it fits the instrument version and the case's household.
+    /// </summary>
+    private static async Task<Result<NewResponse>> Check(
+        RecordResponse? command, Measurement measurement, NpgsqlConnection connection, TimeProvider clock, CancellationToken ct)
+    {
         var errors = new ValidationErrors();
-        var personId = command?.PersonId;
         if (command is null)
         {
-            errors.Add("body", "A JSON object with personId, respondent and answers is required.");
+            errors.Unreadable("body", "A JSON object with personId, respondent and answers is required.");
+            return Refusal.Invalid("The response is incomplete.", errors);
         }
-        else
+        if (command.PersonId is null || command.PersonId == Guid.Empty)
         {
-            if (personId is null || personId == Guid.Empty)
-            {
-                errors.Add("personId", "Required: the id of a member of the case's household.");
-            }
-            if (command.Respondent is null)
-            {
-                errors.Add("respondent", $"Required: one of {string.Join(", ", RespondentKinds.All)}.");
-            }
+            errors.Add("personId", "Required: the id of a member of the case's household.");
         }
-        if (command?.InstrumentId is { Length: > InstrumentStore.MaxIdLength })
+        if (command.Respondent is null)
+        {
+            errors.Add("respondent", $"Required: one of {string.Join(", ", RespondentKinds.All)}.");
+        }
+        if (command.InstrumentId is { Length: > InstrumentStore.MaxIdLength })
         {
             errors.Add("instrumentId", $"At most {InstrumentStore.MaxIdLength} characters.");
         }
         if (!errors.IsValid)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The response is incomplete.");
+            return Refusal.Invalid("The response is incomplete.", errors);
         }
 
-        var unprocessable = new Dictionary<string, string[]>();
-        var instrumentId = command!.InstrumentId ?? InstrumentStore.Core;
-        var instrument = await instruments.Find(instrumentId, command.InstrumentVersion, ct);
+        var personId = command.PersonId!.Value;
+        var instrumentId = command.InstrumentId ?? InstrumentStore.Core;
+        var instrument = await InstrumentStore.Find(instrumentId, command.InstrumentVersion, connection, ct);
         if (instrument is null)
         {
-            unprocessable["instrumentId"] = [$"There is no instrument '{instrumentId}'{(command.InstrumentVersion is { } v ? $" version {v}" : "")}."];
+            errors.Add("instrumentId", $"There is no instrument '{instrumentId}'{(command.InstrumentVersion is { } v ? $" version {v}" : "")}.");
         }
         if (!RespondentKinds.All.Contains(command.Respondent))
         {
-            unprocessable["respondent"] = [$"'{command.Respondent}' is not one of {string.Join(", ", RespondentKinds.All)}."];
+            errors.Add("respondent", $"'{command.Respondent}' is not one of {string.Join(", ", RespondentKinds.All)}.");
         }
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        var member = await CaseFactStore.FindMember(connection, measurement.CaseId, personId, ct);
+        if (member is null)
         {
-            var member = await CaseFactStore.FindMember(connection, caseId, personId!.Value, ct);
-            if (member is null)
-            {
-                unprocessable["personId"] = ["Not a member of the case's household (as known to outcomes from the cases service)."];
-            }
-            else if (command.Respondent == RespondentKinds.Guardian && member.AgeOn(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) >= 18)
-            {
-                unprocessable["respondent"] = ["A guardian answers only on behalf of a child under 18."];
-            }
+            errors.Add("personId", "Not a member of the case's household (as known to outcomes from the cases service).");
+        }
+        else if (command.Respondent == RespondentKinds.Guardian && member.AgeOn(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) >= 18)
+        {
+            errors.Add("respondent", "A guardian answers only on behalf of a child under 18.");
         }
         var answers = instrument is null ? null : CheckedAnswers.Check(instrument, command.Answers);
         foreach (var (key, messages) in answers?.Errors ?? new Dictionary<string, string[]>())
         {
-            unprocessable[key] = messages;
-        }
-        if (unprocessable.Count > 0)
-        {
-            return TypedResults.Problem(new HttpValidationProblemDetails(unprocessable)
+            foreach (var message in messages)
             {
-                Status = StatusCodes.Status422UnprocessableEntity,
-                Title = "The answers do not fit the instrument or the case.",
-            });
+                errors.Add(key, message);
+            }
         }
-
-        var recorded = await responses.Record(
-            new NewResponse(measurement, personId!.Value, command.Respondent!, instrument!, answers!, DomainScores.Compute(instrument!, answers!.Values)),
-            options.Value.NegativeEffectAlertLevel, user, ct);
-        if (recorded is null)
+        if (!errors.IsValid)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already answered.",
-                detail: "This person has already answered this measurement; a response is never overwritten.");
+            return Refusal.Invalid("The answers do not fit the instrument or the case.", errors);
         }
-        return TypedResults.Created($"/api/outcomes/cases/{caseId}/responses/{recorded.Id}", recorded);
+        return new NewResponse(measurement, personId, command.Respondent!, instrument!, answers!, DomainScores.Compute(instrument!, answers!.Values));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<ResponseDto>>, ProblemHttpResult>> List(
-        Guid caseId, CurrentUser user, CaseAccess access, ResponseStore responses, AccessLog accessLog, CancellationToken ct)
+    public static async Task<Ok<IReadOnlyList<ResponseDto>>> List(
+        Guid caseId, CurrentUser user, DbSession db, AccessLog accessLog, CancellationToken ct)
     {
-        if (!await access.CanSee(caseId, user, ct))
-        {
-            return ApiGroups.CaseNotFound(caseId);
-        }
-        var list = await responses.ForCase(caseId, ct);
+        var connection = await db.Connection(ct);
+        var list = await ResponseStore.ForCase(caseId, connection, ct);
         // The case, and each person whose answers are shown.
         await accessLog.WriteMany(user, [AccessSubject.Case(caseId), .. list.Select(r => new AccessSubject(caseId, r.PersonId))],
-            AccessActions.Read, "read outcome responses", ct);
+            AccessActions.Read, "read outcome responses", connection, ct);
         return TypedResults.Ok(list);
     }
 
-    public static async Task<Results<Ok<CaseChangeDto>, ProblemHttpResult>> Change(
-        Guid caseId, CurrentUser user, CaseAccess access, ResponseStore responses, AccessLog accessLog, IOptions<OutcomesOptions> options, CancellationToken ct)
+    public static async Task<Ok<CaseChangeDto>> Change(
+        Guid caseId, CurrentUser user, DbSession db, AccessLog accessLog, IOptions<OutcomesOptions> options, CancellationToken ct)
     {
-        if (!await access.CanSee(caseId, user, ct))
-        {
-            return ApiGroups.CaseNotFound(caseId);
-        }
-        var list = await responses.ForCase(caseId, ct);
+        var connection = await db.Connection(ct);
+        var list = await ResponseStore.ForCase(caseId, connection, ct);
         await accessLog.WriteMany(user, [AccessSubject.Case(caseId), .. list.Select(r => new AccessSubject(caseId, r.PersonId))],
-            AccessActions.Read, "read outcome change", ct);
+            AccessActions.Read, "read outcome change", connection, ct);
         return TypedResults.Ok(new CaseChangeDto(caseId, PersonChanges.From(list, options.Value)));
     }
 }

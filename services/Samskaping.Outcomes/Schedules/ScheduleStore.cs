@@ -60,17 +60,15 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider cloc
             WHERE m.id = state.id AND m.cancelled_at IS DISTINCT FROM state.closed_since
             """, new { caseId }, tx, cancellationToken: ct));
 
-    public async Task<IReadOnlyList<Measurement>> ForCase(Guid caseId, CancellationToken ct)
+    public static async Task<IReadOnlyList<Measurement>> ForCase(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<MeasurementRow>(new CommandDefinition(
             $"SELECT {Columns} FROM outcomes.measurements WHERE case_id = @caseId ORDER BY due_at, id", new { caseId }, cancellationToken: ct));
         return [.. rows.Select(r => r.ToMeasurement())];
     }
 
-    public async Task<Measurement?> Find(Guid caseId, Guid measurementId, CancellationToken ct)
+    public static async Task<Measurement?> Find(Guid caseId, Guid measurementId, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<MeasurementRow>(new CommandDefinition(
             $"SELECT {Columns} FROM outcomes.measurements WHERE case_id = @caseId AND id = @measurementId",
             new { caseId, measurementId }, cancellationToken: ct));
@@ -105,10 +103,9 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider cloc
     }
 
     /// <summary>Open measurements past their due date in cases the user may see, where <paramref name="sector"/> takes part.</summary>
-    public async Task<IReadOnlyList<OverdueMeasurement>> Overdue(string sector, CurrentUser user, Samskaping.Access.CaseAccess access, CancellationToken ct)
+    public async Task<IReadOnlyList<OverdueMeasurement>> Overdue(string sector, CurrentUser user, Samskaping.Access.CaseAccess access, NpgsqlConnection connection, CancellationToken ct)
     {
         var now = clock.Now();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<(Guid Id, Guid CaseId, string Kind, DateTime DueAt)>(new CommandDefinition(
             $"""
             SELECT m.id, m.case_id, m.kind, m.due_at

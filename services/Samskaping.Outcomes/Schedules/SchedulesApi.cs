@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Samskaping.Access;
 using Samskaping.Contracts;
+using Samskaping.Messaging.Database;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Outcomes.Schedules;
@@ -21,7 +22,7 @@ public static class SchedulesApi
 {
     public static void MapScheduleEndpoints(this IEndpointRouteBuilder app)
     {
-        var schedules = app.MapApiGroup("/api/outcomes/cases", "Measurement schedules", Policies.SectorStaff);
+        var schedules = app.MapApiGroup("/api/outcomes/cases", "Measurement schedules", Policies.SectorStaff).RequireCaseAccess();
 
         schedules.MapGet("/{caseId:guid}/schedule", GetSchedule)
             .WithName("GetMeasurementSchedule")
@@ -31,46 +32,39 @@ public static class SchedulesApi
                 opens for answers Schedules:FollowUpOpensBefore (14 days) before it is due (opensAt); a measurement is completed when every
                 member of the household has answered it. Only for workers whose sector takes part in the case (with consent) or its lead;
                 otherwise 404. The read is access-logged.
-                """)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+                """);
 
         var overdue = app.MapApiGroup("/api/outcomes/overdue", "Measurement schedules", Policies.SectorStaff);
         overdue.MapGet("/", GetOverdue)
             .WithName("ListOverdueMeasurements")
             .WithSummary("Measurements past their due date in the cases a sector takes part in")
-            .WithDescription("Only cases the caller may see are listed. At most 1000, oldest first.")
-            .ProducesValidationProblem();
+            .WithDescription("Only cases the caller may see are listed. At most 1000, oldest first. Without a known sector, 422 naming it.")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
-    public static async Task<Results<Ok<CaseScheduleDto>, ProblemHttpResult>> GetSchedule(
-        Guid caseId, CurrentUser user, CaseAccess access, ScheduleStore store, AccessLog accessLog, IOptions<ScheduleOptions> options, TimeProvider clock,
-        CancellationToken ct)
+    public static async Task<Ok<CaseScheduleDto>> GetSchedule(
+        Guid caseId, CurrentUser user, DbSession db, AccessLog accessLog, IOptions<ScheduleOptions> options, TimeProvider clock, CancellationToken ct)
     {
-        if (!await access.CanSee(caseId, user, ct))
-        {
-            return ApiGroups.CaseNotFound(caseId);
-        }
         var now = clock.GetUtcNow();
-        var measurements = await store.ForCase(caseId, ct);
-        await accessLog.Write(user, caseId, null, AccessActions.Read, "read measurement schedule", ct);
+        var connection = await db.Connection(ct);
+        var measurements = await ScheduleStore.ForCase(caseId, connection, ct);
+        await accessLog.Write(user, caseId, null, AccessActions.Read, "read measurement schedule", connection, ct);
         return TypedResults.Ok(new CaseScheduleDto(caseId,
             [.. measurements.Select(m => new MeasurementDto(m.Id, m.Kind, m.OffsetMonths, m.Status(now), m.DueAt,
                 m.OpensAt(options.Value.FollowUpOpensBefore), m.ScheduledAt, m.CompletedAt))]));
     }
 
-    public static async Task<Results<Ok<OverdueListDto>, ValidationProblem>> GetOverdue(
+    public static async Task<Results<Ok<OverdueListDto>, ProblemHttpResult>> GetOverdue(
         [Description("The sector whose overdue measurements to list (required)."), AllowedValues(Sectors.Oppvekst, Sectors.HelseVelferd, Sectors.Kultur, Sectors.Nav, Sectors.Frivillighet)] string? sector,
-        CurrentUser user, CaseAccess access, ScheduleStore store, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
+        CurrentUser user, CaseAccess access, ScheduleStore store, DbSession db, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
     {
         if (!Sectors.IsKnown(sector))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["sector"] = [$"Required: one of {string.Join(", ", Sectors.All)}."],
-            }, title: "The overdue list needs a sector.");
+            return Refusal.Unprocessable("The overdue list needs a sector.", "sector", $"Required: one of {string.Join(", ", Sectors.All)}.").ToProblem();
         }
-        var list = await store.Overdue(sector!, user, access, ct);
-        await accessLog.WriteMany(user, list.Select(m => AccessSubject.Case(m.CaseId)), AccessActions.List, $"overdue measurements for {sector}", ct);
+        var connection = await db.Connection(ct);
+        var list = await store.Overdue(sector!, user, access, connection, ct);
+        await accessLog.WriteMany(user, list.Select(m => AccessSubject.Case(m.CaseId)), AccessActions.List, $"overdue measurements for {sector}", connection, ct);
         return TypedResults.Ok(new OverdueListDto(sector!, clock.GetUtcNow(), list));
     }
 }

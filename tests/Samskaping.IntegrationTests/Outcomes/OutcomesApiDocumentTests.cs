@@ -32,6 +32,6 @@ public sealed class OutcomesApiDocumentTests(OutcomesSystem system)
         var report = operations.Single(o => o.Path == "/api/outcomes/reports/change").Operation.GetProperty("responses");
         report.GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name)
             .ShouldBe(["application/json", "text/csv", "image/svg+xml"], ignoreOrder: true);
-        report.EnumerateObject().Select(r => r.Name).ShouldContain("400");
+        report.EnumerateObject().Select(r => r.Name).ShouldContain("422");
     }
 }

@@ -196,7 +196,7 @@ public sealed class ReportTests(OutcomesSystem system) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Caseworkers_get_no_reports_and_bad_report_parameters_are_400()
+    public async Task Caseworkers_get_no_reports_and_bad_report_parameters_are_422_naming_each()
     {
         using var kari = system.Client("oppvekst", "caseworker");
         using var analyst = system.Client("oppvekst", "analyst");
@@ -204,7 +204,7 @@ public sealed class ReportTests(OutcomesSystem system) : IAsyncLifetime
         (await kari.GetAsync("/api/outcomes/reports/change")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await kari.GetAsync("/api/outcomes/reports/research-export")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         var bad = await analyst.GetAsync("/api/outcomes/reports/change?by=postcode&domain=happiness&format=xlsx");
-        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        bad.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         errors.EnumerateObject().Select(e => e.Name).ShouldBe(["by", "domain", "format"], ignoreOrder: true);
     }

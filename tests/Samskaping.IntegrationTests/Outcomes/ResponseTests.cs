@@ -110,7 +110,7 @@ public sealed class ResponseTests(OutcomesSystem system)
     }
 
     [Fact]
-    public async Task Malformed_and_incomplete_bodies_are_400_and_a_second_answer_is_409()
+    public async Task Malformed_bodies_are_400_incomplete_ones_422_and_a_second_answer_is_409()
     {
         using var kari = system.Client("oppvekst", "caseworker");
         var (caseId, mother, _) = await system.OpenCase();
@@ -128,7 +128,7 @@ public sealed class ResponseTests(OutcomesSystem system)
         // An answer is a JSON number: "5" is text, however much it looks like one.
         (await Errors(numberAsText, HttpStatusCode.BadRequest)).Keys.ShouldBe(["answers[0].value"]);
         (await Errors(broken, HttpStatusCode.BadRequest)).Keys.ShouldBe(["body"]);
-        (await Errors(missing, HttpStatusCode.BadRequest)).Keys.ShouldBe(["personId", "respondent"], ignoreOrder: true);
+        (await Errors(missing, HttpStatusCode.UnprocessableEntity)).Keys.ShouldBe(["personId", "respondent"], ignoreOrder: true);
 
         var first = await kari.PostAsJsonAsync(path, new { personId = mother, respondent = "worker-with-person", answers = new[] { Answer("mastery", 5) } });
         var second = await kari.PostAsJsonAsync(path, new { personId = mother, respondent = "self", answers = new[] { Answer("mastery", 6) } });

@@ -160,7 +160,7 @@ public sealed class ScheduleTests(OutcomesSystem system)
 
         var response = await kari.GetAsync("/api/outcomes/overdue?sector=skole");
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         problem.GetProperty("errors").GetProperty("sector")[0].GetString()!.ShouldContain("oppvekst");
     }

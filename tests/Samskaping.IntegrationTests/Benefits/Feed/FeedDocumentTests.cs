@@ -158,9 +158,10 @@ public sealed class FeedDocumentTests(FeedSystem system)
     {
         (await system.Benefits().GetAsync("/api/benefits/feeds")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         var bad = await system.Benefits("oppvekst", "admin").GetAsync("/api/benefits/feeds?state=lost");
-        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        bad.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("state", out _).ShouldBeTrue();
-        (await system.Benefits("oppvekst", "admin").GetAsync("/api/benefits/feeds?limit=0")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await system.Benefits("oppvekst", "admin").GetAsync("/api/benefits/feeds?limit=0")).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await system.Benefits("oppvekst", "admin").GetAsync("/api/benefits/feeds?limit=many")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await system.Benefits("oppvekst", "admin").GetAsync("/api/benefits/feeds?state=delivered")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 

@@ -11,7 +11,7 @@ public sealed class LookupApiDocumentTests(BenefitsSystem system)
     [Theory]
     // 429 (the per-user rate limit) and 500 come from the shared OpenAPI transformers, on every operation.
     [InlineData("/api/benefits/households/{householdId}/benefits", "get", "200,401,403,404,429,500,503")]
-    [InlineData("/api/benefits/inbound", "post", "202,400,401,403,409,429,500,503")]
+    [InlineData("/api/benefits/inbound", "post", "202,400,401,403,409,422,429,500,503")]
     public async Task Each_operation_is_described_with_its_problems(string path, string method, string answers)
     {
         using var anonymous = BenefitsSystem.Anonymous(system.Benefits);

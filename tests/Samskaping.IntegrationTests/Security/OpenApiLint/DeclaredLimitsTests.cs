@@ -104,7 +104,7 @@ public sealed class DeclaredLimitsTests(SystemFixture system)
 
         var response = await analyst.GetAsync($"/api/outcomes/reports/change?domain={new string('d', 101)}");
 
-        await ShouldBeRefusedNaming(response, "domain");
+        await ShouldBeRefusedNaming(response, "domain", HttpStatusCode.UnprocessableEntity);
     }
 
     [Fact]
