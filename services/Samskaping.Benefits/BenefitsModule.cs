@@ -6,6 +6,7 @@ using Samskaping.Benefits.Feed;
 using Samskaping.Benefits.Nav;
 using Samskaping.Benefits.People;
 using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 
 namespace Samskaping.Benefits;
 

@@ -8,6 +8,7 @@ using Samskaping.Cases.Internal;
 using Samskaping.Cases.PersonalData;
 using Samskaping.Cases.Timeline;
 using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 
 namespace Samskaping.Cases;
 

@@ -10,6 +10,7 @@ using Samskaping.Coordination.MyWork;
 using Samskaping.Coordination.RelayLog;
 using Samskaping.Coordination.Sectors;
 using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 
 namespace Samskaping.Coordination;
 

@@ -1,5 +1,6 @@
 using Samskaping.Access;
 using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 using Samskaping.Outcomes.CaseFacts;
 using Samskaping.Outcomes.Instruments;
 using Samskaping.Outcomes.Reports;

@@ -10,7 +10,7 @@ using Npgsql;
 using Samskaping.Grants;
 using Samskaping.Grants.Funds;
 using Samskaping.Grants.Ledger;
-using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Bench.Disbursements;
