@@ -21,7 +21,8 @@ public static class BenefitsModule
         builder.AddCaseAccess();
         builder.AddMessaging("benefits", bus =>
         {
-            bus.AddCaseParticipationConsumers();
+            // The access read model: benefits writes none of its rows itself, it takes them all from events.
+            bus.AddCaseAccessConsumers();
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<StatusFeedConsumer>();
         });

@@ -30,9 +30,10 @@ public static class CoordinationModule
             .ValidateOnStart();
         builder.AddMessaging("coordination", bus =>
         {
-            // Coordination writes participation and lead rows in the transactions that publish them (GroupStore,
-            // LeadStore), and the opening in its own CaseOpened consumer.
-            bus.AddCaseParticipationConsumers(RecordedEvents.CaseOpened | RecordedEvents.Participation);
+            // The access read model: coordination writes the participation and lead rows in the transactions that
+            // publish SectorJoinedCase, SectorLeftCase and CoordinatorAssigned (GroupStore, LeadStore), the opening in
+            // its CaseOpenedConsumer and a withdrawal in its ConsentWithdrawnConsumer; a consent it takes from its event.
+            bus.AddConsumer<ConsentGivenAccessConsumer>();
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<ConsentWithdrawnConsumer>();
             bus.AddConsumer<GoalAgreedConsumer>();

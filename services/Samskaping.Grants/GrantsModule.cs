@@ -23,7 +23,8 @@ public static class GrantsModule
         builder.AddCaseAccess();
         builder.AddMessaging("grants", bus =>
         {
-            bus.AddCaseParticipationConsumers();
+            // The access read model: grants writes none of its rows itself, it takes them all from events.
+            bus.AddCaseAccessConsumers();
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<CaseClosedConsumer>();
             bus.AddConsumer<CaseStatusChangedConsumer>();
