@@ -6,6 +6,7 @@ using Samskaping.Benefits.Feed;
 using Samskaping.Benefits.Nav;
 using Samskaping.Benefits.People;
 using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 
 namespace Samskaping.Benefits;
 
@@ -20,7 +21,8 @@ public static class BenefitsModule
         builder.AddCaseAccess();
         builder.AddMessaging("benefits", bus =>
         {
-            bus.AddCaseParticipationConsumers();
+            // The access read model: benefits writes none of its rows itself, it takes them all from events.
+            bus.AddCaseAccessConsumers();
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<StatusFeedConsumer>();
         });

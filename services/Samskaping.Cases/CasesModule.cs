@@ -8,6 +8,7 @@ using Samskaping.Cases.Internal;
 using Samskaping.Cases.PersonalData;
 using Samskaping.Cases.Timeline;
 using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 
 namespace Samskaping.Cases;
 
@@ -22,8 +23,11 @@ public static class CasesModule
         builder.AddCaseAccess();
         builder.AddMessaging("cases", bus =>
         {
-            // Cases writes the opening and the opening sector's participation when it opens the case (CaseStore).
-            bus.AddCaseParticipationConsumers(RecordedEvents.CaseOpened);
+            // The access read model: cases writes the rows of its own events in the transactions that publish them
+            // (CaseOpened in CaseStore, ConsentGiven and ConsentWithdrawn in ConsentStore), and coordination's from events.
+            bus.AddConsumer<SectorJoinedCaseAccessConsumer>();
+            bus.AddConsumer<SectorLeftCaseAccessConsumer>();
+            bus.AddConsumer<CoordinatorAssignedAccessConsumer>();
             bus.AddConsumer<TimelineConsumer>();
         });
         builder.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.Section).ValidateOnStart();

@@ -8,6 +8,7 @@ using Samskaping.Coordination.MyWork;
 using Samskaping.Coordination.RelayLog;
 using Samskaping.Coordination.Sectors;
 using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 
 namespace Samskaping.Coordination;
 
@@ -27,9 +28,10 @@ public static class CoordinationModule
             .ValidateOnStart();
         builder.AddMessaging("coordination", bus =>
         {
-            // Coordination writes participation and lead rows in the transactions that publish them (GroupStore,
-            // LeadStore), and the opening in its own CaseOpened consumer.
-            bus.AddCaseParticipationConsumers(RecordedEvents.CaseOpened | RecordedEvents.Participation);
+            // The access read model: coordination writes the participation and lead rows in the transactions that
+            // publish SectorJoinedCase, SectorLeftCase and CoordinatorAssigned (GroupStore, LeadStore), the opening in
+            // its CaseOpenedConsumer and a withdrawal in its ConsentWithdrawnConsumer; a consent it takes from its event.
+            bus.AddConsumer<ConsentGivenAccessConsumer>();
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<ConsentWithdrawnConsumer>();
             bus.AddConsumer<GoalAgreedConsumer>();

@@ -7,6 +7,7 @@ using Samskaping.Grants.Ledger;
 using Samskaping.Grants.Reports;
 using Samskaping.Grants.Requests;
 using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants;
@@ -22,7 +23,8 @@ public static class GrantsModule
         builder.AddCaseAccess();
         builder.AddMessaging("grants", bus =>
         {
-            bus.AddCaseParticipationConsumers();
+            // The access read model: grants writes none of its rows itself, it takes them all from events.
+            bus.AddCaseAccessConsumers();
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<CaseClosedConsumer>();
             bus.AddConsumer<CaseStatusChangedConsumer>();

@@ -1,5 +1,6 @@
 using Samskaping.Access;
 using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 using Samskaping.Outcomes.CaseFacts;
 using Samskaping.Outcomes.Instruments;
 using Samskaping.Outcomes.Reports;
@@ -19,7 +20,8 @@ public static class OutcomesModule
         builder.AddCaseAccess();
         builder.AddMessaging("outcomes", bus =>
         {
-            bus.AddCaseParticipationConsumers();
+            // The access read model: outcomes writes none of its rows itself, it takes them all from events.
+            bus.AddCaseAccessConsumers();
             bus.AddConsumer<CaseActivatedScheduler>();
             bus.AddConsumer<ClosingScheduler>();
             bus.AddConsumer<ReopeningScheduler>();

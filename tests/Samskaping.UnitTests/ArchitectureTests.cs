@@ -73,6 +73,16 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Every_message_about_a_case_says_so_by_its_type()
+    {
+        var messages = Types.InAssembly(typeof(CaseOpened).Assembly).That().AreClasses().And().AreNotAbstract().GetTypes()
+            .Where(t => t.GetProperty("CaseId")?.PropertyType == typeof(Guid));
+
+        messages.ShouldNotBeEmpty();
+        messages.ShouldAllBe(t => typeof(Samskaping.Contracts.ICaseMessage).IsAssignableFrom(t));
+    }
+
+    [Fact]
     public void The_gateway_holds_no_service_code()
     {
         var gateway = typeof(GatewayMarker).Assembly;

@@ -181,7 +181,7 @@ internal static class Invariants
     {
         await using var grants = run.Infrastructure.Connect(run.Databases["grants"]);
         var events = (await grants.QueryAsync<Guid>(
-            "SELECT id FROM messaging.outbox WHERE message_type LIKE 'Samskaping.Contracts.Grants.GrantRequested,%' OR message_type LIKE 'Samskaping.Contracts.Grants.GrantApproved,%'"))
+            "SELECT id FROM messaging.outbox WHERE message_type IN ('Samskaping.Contracts.Grants.GrantRequested', 'Samskaping.Contracts.Grants.GrantApproved')"))
             .Where(id => failures?.Fate(id) != MessageFate.Permanent).ToArray();
         await using var cases = run.Infrastructure.Connect(run.Databases["cases"]);
         var rows = await cases.ExecuteScalarAsync<int>("SELECT count(*)::int FROM cases.timeline WHERE event_id = ANY(@events)", new { events });
@@ -191,9 +191,8 @@ internal static class Invariants
     }
 
     /// <summary>"Namespace.Type, Assembly" (the outbox) → "Namespace:Type" (MassTransit's exchange for the type).</summary>
-    private static string Exchange(string outboxType)
+    private static string Exchange(string fullName)
     {
-        var fullName = outboxType.Split(',')[0];
         var dot = fullName.LastIndexOf('.');
         return dot < 0 ? fullName : $"{fullName[..dot]}:{fullName[(dot + 1)..]}";
     }

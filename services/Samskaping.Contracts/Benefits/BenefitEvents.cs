@@ -28,7 +28,7 @@ public sealed record BenefitStatusChanged(
     DateOnly? From,
     DateOnly? To,
     DateTimeOffset OccurredAt,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt) : ICaseMessage;
 
 /// <summary>The benefit system accepted (202) version <paramref name="Version"/> of the case's status document.</summary>
 /// <param name="Events">How many events (hendelser) the delivered document holds: the complete history.</param>
@@ -37,7 +37,7 @@ public sealed record StatusFeedDelivered(
     string DigisosId,
     int Version,
     int Events,
-    DateTimeOffset DeliveredAt);
+    DateTimeOffset DeliveredAt) : ICaseMessage;
 
 /// <summary>Why a status document did not reach the benefit system.</summary>
 public static class StatusFeedRejections
@@ -57,4 +57,4 @@ public sealed record StatusFeedRejected(
     int Version,
     string Reason,
     string Detail,
-    DateTimeOffset RejectedAt);
+    DateTimeOffset RejectedAt) : ICaseMessage;

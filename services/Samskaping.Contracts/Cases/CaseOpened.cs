@@ -11,4 +11,4 @@ public sealed record CaseOpened(
     string OpenedBySector,
     DateTimeOffset OpenedAt,
     Guid? HouseholdId = null,
-    string? ReferralSource = null);
+    string? ReferralSource = null) : ICaseMessage;

@@ -10,4 +10,4 @@ public sealed record CaseStatusChanged(
     string Reason,
     string ChangedBy,
     string ChangedBySector,
-    DateTimeOffset ChangedAt);
+    DateTimeOffset ChangedAt) : ICaseMessage;

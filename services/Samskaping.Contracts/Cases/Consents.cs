@@ -42,7 +42,7 @@ public sealed record ConsentGiven(
     DateTimeOffset ValidFrom,
     DateTimeOffset? ValidTo,
     string RecordedBy,
-    DateTimeOffset GivenAt);
+    DateTimeOffset GivenAt) : ICaseMessage;
 
 /// <summary>A consent was withdrawn; from <paramref name="WithdrawnAt"/> it covers nothing.</summary>
 public sealed record ConsentWithdrawn(
@@ -51,4 +51,4 @@ public sealed record ConsentWithdrawn(
     Guid PersonId,
     string Reason,
     string WithdrawnBy,
-    DateTimeOffset WithdrawnAt);
+    DateTimeOffset WithdrawnAt) : ICaseMessage;

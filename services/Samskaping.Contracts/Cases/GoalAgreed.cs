@@ -8,4 +8,4 @@ public sealed record GoalAgreed(
     string Text,
     string ProposedBy,
     string AgreedBy,
-    DateTimeOffset AgreedAt);
+    DateTimeOffset AgreedAt) : ICaseMessage;

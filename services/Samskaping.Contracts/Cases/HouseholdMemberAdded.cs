@@ -24,4 +24,4 @@ public sealed record HouseholdMemberAdded(
     DateOnly BirthDate,
     bool AlsoInOtherHousehold,
     string AddedBy,
-    DateTimeOffset AddedAt);
+    DateTimeOffset AddedAt) : ICaseMessage;

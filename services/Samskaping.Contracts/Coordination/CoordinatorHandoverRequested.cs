@@ -8,4 +8,4 @@ public sealed record CoordinatorHandoverRequested(
     string From,
     string To,
     string ToSector,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt) : ICaseMessage;

@@ -12,7 +12,7 @@ public sealed record MeasureAgreed(
     DateOnly? EndsOn,
     DateOnly NextReviewOn,
     string AgreedBy,
-    DateTimeOffset AgreedAt);
+    DateTimeOffset AgreedAt) : ICaseMessage;
 
 /// <summary>A measure ended. <paramref name="Helped"/> is the evaluation's answer to "did it help?", when given.</summary>
 public sealed record MeasureCompleted(
@@ -20,7 +20,7 @@ public sealed record MeasureCompleted(
     Guid MeasureId,
     bool? Helped,
     string CompletedBy,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt) : ICaseMessage;
 
 /// <summary>A measure's review date has passed without an evaluation.</summary>
 public sealed record ReviewOverdue(
@@ -28,4 +28,4 @@ public sealed record ReviewOverdue(
     Guid MeasureId,
     string ResponsibleSector,
     DateOnly ReviewDueOn,
-    DateTimeOffset DetectedAt);
+    DateTimeOffset DetectedAt) : ICaseMessage;

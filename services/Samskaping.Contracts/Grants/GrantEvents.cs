@@ -13,7 +13,7 @@ public sealed record GrantRequested(
     string RequestedBy,
     string RequestedBySector,
     DateTimeOffset RequestedAt,
-    bool ReportToBenefitSystem = false);
+    bool ReportToBenefitSystem = false) : ICaseMessage;
 
 /// <summary>A grant was approved and its amount reserved in the fund.</summary>
 /// <param name="SecondApprover">The grant-approver when the amount was above the fund's threshold (four eyes).</param>
@@ -24,7 +24,7 @@ public sealed record GrantApproved(
     decimal Amount,
     string ApprovedBy,
     string? SecondApprover,
-    DateTimeOffset ApprovedAt);
+    DateTimeOffset ApprovedAt) : ICaseMessage;
 
 public sealed record GrantDeclined(
     Guid CaseId,
@@ -32,7 +32,7 @@ public sealed record GrantDeclined(
     Guid FundId,
     string Reason,
     string DeclinedBy,
-    DateTimeOffset DeclinedAt);
+    DateTimeOffset DeclinedAt) : ICaseMessage;
 
 /// <summary>Who receives a disbursement.</summary>
 public static class PayeeKinds
@@ -58,7 +58,7 @@ public sealed record DisbursementPlanned(
     string? OrganisationNumber,
     string Purpose,
     bool ReportToBenefitSystem,
-    DateTimeOffset PlannedAt);
+    DateTimeOffset PlannedAt) : ICaseMessage;
 
 public sealed record DisbursementPaid(
     Guid CaseId,
@@ -68,7 +68,7 @@ public sealed record DisbursementPaid(
     decimal Amount,
     DateOnly PaidOn,
     string PaymentReference,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt) : ICaseMessage;
 
 /// <summary>A planned payment was stopped (for example because the case closed); its reservation is released.</summary>
 public sealed record DisbursementStopped(
@@ -78,7 +78,7 @@ public sealed record DisbursementStopped(
     Guid FundId,
     decimal Amount,
     string Reason,
-    DateTimeOffset StoppedAt);
+    DateTimeOffset StoppedAt) : ICaseMessage;
 
 /// <summary>A planned payment was cancelled (annulled) before it was paid; its reservation is released.</summary>
 public sealed record DisbursementCancelled(
@@ -88,7 +88,7 @@ public sealed record DisbursementCancelled(
     Guid FundId,
     decimal Amount,
     string Reason,
-    DateTimeOffset CancelledAt);
+    DateTimeOffset CancelledAt) : ICaseMessage;
 
 /// <summary>A fund's available amount dropped below its low-balance threshold.</summary>
 public sealed record FundLow(

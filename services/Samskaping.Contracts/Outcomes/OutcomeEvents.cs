@@ -15,7 +15,7 @@ public sealed record MeasurementDue(
     Guid MeasurementId,
     string Kind,
     DateOnly DueOn,
-    DateTimeOffset At);
+    DateTimeOffset At) : ICaseMessage;
 
 /// <summary>One person's responses to a measurement were recorded (an event per person who answers).
 /// <paramref name="Partial"/> when not every item was answered.</summary>
@@ -30,7 +30,7 @@ public sealed record MeasurementCompleted(
     string RespondentKind,
     bool Partial,
     DateTimeOffset CompletedAt,
-    bool MeasurementComplete = false);
+    bool MeasurementComplete = false) : ICaseMessage;
 
 /// <summary>An answer on a negative-effect item was above the alert level. Deliberately without free text.</summary>
 /// <param name="Domain">The negative effect, e.g. "gratitude-debt", "unintended-use", "insecurity", "unfair-distribution", "shame".</param>
@@ -39,4 +39,4 @@ public sealed record NegativeEffectReported(
     Guid MeasurementId,
     string Domain,
     int Level,
-    DateTimeOffset ReportedAt);
+    DateTimeOffset ReportedAt) : ICaseMessage;

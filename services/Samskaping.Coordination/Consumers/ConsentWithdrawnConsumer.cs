@@ -8,9 +8,9 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Coordination.Consumers;
 
 /// <summary>
-/// A withdrawn consent removes every sector it no longer covers (SectorLeftCase). The access read model's own
-/// consumer of this message runs on another queue in no guaranteed order, so the withdrawal is recorded here too
-/// (an idempotent upsert) in the same transaction, before asking which sectors are still covered.
+/// A withdrawn consent removes every sector it no longer covers (SectorLeftCase). The withdrawal is recorded in the
+/// access read model here, in the same transaction and before asking which sectors are still covered: coordination
+/// registers no other consumer of it (CoordinationModule).
 /// </summary>
 public sealed class ConsentWithdrawnConsumer(Inbox inbox, GroupStore groups, TimeProvider clock) : IConsumer<ConsentWithdrawn>
 {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Diagnostics;
 using Npgsql;
 using Samskaping.Contracts.Grants;
+using Samskaping.Messaging.Outbox;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Ledger;
@@ -130,8 +131,8 @@ public sealed class FundLedger(TimeProvider clock)
     /// <summary>The CHECK on each account's balance, and the rule <c>grants.post</c> checks for a fund's holdings (migration 0004).</summary>
     private static readonly string[] WithinLimit = ["fund_accounts_within_limit", "fund_holdings_within_limit"];
 
-    /// <summary>As <c>Outbox</c> names message types: "Namespace.Type, Assembly".</summary>
-    public static readonly string FundLowType = $"{typeof(FundLow).FullName}, {typeof(FundLow).Assembly.GetName().Name}";
+    /// <summary>FundLow's name in the outbox (<see cref="MessageTypes"/>).</summary>
+    public static readonly string FundLowType = MessageTypes.NameOf(typeof(FundLow));
 
     /// <summary>Builds one ledger transaction (nothing is sent yet). The legs must be two or more, non-zero, summing to zero.</summary>
     public Posting Prepare(string kind, string description, string recordedBy, IReadOnlyList<Leg> legs, Guid? grantId, Guid? disbursementId)

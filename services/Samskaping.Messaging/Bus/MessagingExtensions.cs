@@ -1,13 +1,12 @@
-using System.Diagnostics;
-using System.Reflection;
 using MassTransit;
+using MassTransit.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Samskaping.Contracts;
 using Samskaping.Messaging.Database;
-using MassTransit.Configuration;
 using Samskaping.Messaging.Faults;
 using Samskaping.Messaging.Inbox;
 using Samskaping.Messaging.Outbox;
@@ -18,52 +17,10 @@ namespace Samskaping.Messaging.Bus;
 public static class MessagingExtensions
 {
     /// <summary>
-    /// The service's own PostgreSQL database: an <see cref="NpgsqlDataSource"/>, migrations from
-    /// <paramref name="migrations"/> (plus the outbox and inbox tables) applied at start-up, a readiness check, and the
-    /// request's <see cref="DbSession"/>.
-    /// </summary>
-    public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, Assembly migrations)
-    {
-        var registered = builder.Services.Select(d => d.ImplementationInstance).OfType<MigrationAssemblies>().FirstOrDefault();
-        if (registered is not null)
-        {
-            // The database is set up already (by the service or another building block); add only these migrations.
-            registered.Add(migrations);
-            return builder;
-        }
-
-        var assemblies = new MigrationAssemblies();
-        assemblies.Add(migrations);
-        builder.Services.AddSingleton(assemblies);
-        builder.Services.AddOptions<DatabaseOptions>()
-            .BindConfiguration(DatabaseOptions.Section)
-            .Configure<IConfiguration>((o, config) => o.ConnectionString = config.GetConnectionString("Database") ?? o.ConnectionString)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        // Registered before the bus and the relay: hosted services start in order, and both need the schema.
-        builder.Services.AddHostedService<DatabaseMigrator>();
-        builder.Services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString);
-            dataSource.ConnectionStringBuilder.ApplicationName ??= builder.Environment.ApplicationName;
-            PooledConnections.Apply(dataSource.ConnectionStringBuilder, options.ConnectionString);
-            // Trace SQL only inside a request or a consumer: the outbox relay's polling would otherwise fill the
-            // dashboard with a root trace every few seconds.
-            dataSource.ConfigureTracing(t => t
-                .ConfigureCommandFilter(_ => Activity.Current is not null)
-                .ConfigureBatchFilter(_ => Activity.Current is not null));
-            return dataSource.Build();
-        });
-        builder.Services.AddScoped<DbSession>();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Extensions.ReadyTag]);
-        return builder;
-    }
-
-    /// <summary>
     /// MassTransit over RabbitMQ for service <paramref name="serviceName"/>: one quorum queue named after the
     /// service for all its consumers (error queue <c>{service}_error</c>), one retry around each delivery, one inbox
-    /// transaction per delivery shared by the consumers, and the outbox relay. Call after <see cref="AddServiceDatabase"/>.
+    /// transaction per delivery shared by the consumers, and the outbox relay. Call after
+    /// <see cref="DatabaseExtensions.AddServiceDatabase"/>.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging(
         this IHostApplicationBuilder builder,
@@ -113,8 +70,16 @@ public static class MessagingExtensions
                 retry.Ignore<Exception>(DatabaseErrors.Unavailable);
                 retry.Exponential(options.RetryLimit, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
                 endpoint.AddPrePipeSpecification(retry);
-                endpoint.AddPrePipeSpecification(new FilterPipeSpecification<ConsumeContext>(new InboxFilter(
-                    context.GetRequiredService<NpgsqlDataSource>(), context.GetRequiredService<MessageFaults>())));
+                var faults = context.GetService<MessageFaults>();
+                if (faults is not null)
+                {
+                    endpoint.AddPrePipeSpecification(FaultInjection.AfterCommit(faults));
+                }
+                endpoint.AddPrePipeSpecification(new FilterPipeSpecification<ConsumeContext>(new InboxFilter(context.GetRequiredService<NpgsqlDataSource>())));
+                if (faults is not null)
+                {
+                    endpoint.AddPrePipeSpecification(FaultInjection.BeforeCommit(faults));
+                }
                 endpoint.ConcurrentMessageLimit = options.ConcurrentMessages;
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                 {
@@ -130,6 +95,9 @@ public static class MessagingExtensions
             {
                 var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
                 cfg.Host(new Uri(options.RabbitMq), h => h.ConnectionName(serviceName));
+                // ICaseMessage tells the outbox which case a message is about; it is not a message of its own, so no
+                // exchange for it.
+                cfg.Publish<ICaseMessage>(p => p.Exclude = true);
                 cfg.ConfigureEndpoints(context);
             });
         });
@@ -140,13 +108,11 @@ public static class MessagingExtensions
             o.StopTimeout = TimeSpan.FromSeconds(15);
         });
 
-        // Fault injection for ./samskaping chaos: off unless configured, refused in Production.
-        builder.Services.AddOptions<FaultOptions>()
-            .BindConfiguration(FaultOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<FaultOptions>, FaultOptions.Validator>();
-        builder.Services.AddSingleton<MessageFaults>();
+        // Fault injection for ./samskaping chaos exists only where Messaging:Faults is configured (refused in Production).
+        if (FaultInjection.Configured(builder.Configuration))
+        {
+            builder.Services.AddFaultInjection();
+        }
 
         builder.Services.AddSingleton<Outbox.Outbox>();
         builder.Services.AddSingleton<Inbox.Inbox>();

@@ -1,4 +1,3 @@
-using System.Reflection;
 using DbUp;
 using DbUp.Engine.Output;
 using Microsoft.Extensions.Hosting;
@@ -112,21 +111,5 @@ internal sealed partial class DatabaseMigrator(
 
         private static string Format(string format, object[] args) =>
             string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args);
-    }
-}
-
-/// <summary>The assemblies whose embedded <c>Migrations/*.sql</c> make up a service's schema.</summary>
-public sealed class MigrationAssemblies
-{
-    private readonly List<Assembly> _assemblies = [typeof(MigrationAssemblies).Assembly];
-
-    public IReadOnlyList<Assembly> All => _assemblies;
-
-    public void Add(Assembly assembly)
-    {
-        if (!_assemblies.Contains(assembly))
-        {
-            _assemblies.Add(assembly);
-        }
     }
 }

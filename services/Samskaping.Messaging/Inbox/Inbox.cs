@@ -2,69 +2,50 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Samskaping.Messaging.Faults;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Messaging.Inbox;
 
 /// <summary>
 /// Exactly-once effects over at-least-once delivery: the message id and the consumer are recorded in
-/// <c>messaging.inbox</c> in the same transaction as the consumer's effect — the delivery's transaction, shared by
-/// all of a service's consumers of the message (<see cref="InboxFilter"/>). A redelivery finds the row and does
-/// nothing; a consumer that fails after writing rolls the delivery back, so the retry starts clean.
+/// <c>messaging.inbox</c> in the same transaction as the consumer's effect — the delivery's transaction
+/// (<see cref="InboxDelivery"/>), shared by all of a service's consumers of the message. A redelivery finds the row
+/// and does nothing; a consumer that fails after writing rolls the delivery back, so the retry starts clean.
 /// </summary>
-public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider clock, MessageFaults? faults = null, ILogger<Inbox>? logger = null)
+public sealed partial class Inbox(TimeProvider clock, ILogger<Inbox>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<Inbox>.Instance;
 
     /// <summary>
-    /// Runs <paramref name="effect"/> once per message and consumer. The effect writes through the given
-    /// transaction (and may enqueue outbox messages in it); it must not commit. Returns false for a duplicate.
+    /// Runs <paramref name="effect"/> once per message and consumer, in the delivery's transaction, which it is
+    /// given: the effect writes through it (and may enqueue outbox messages in it) and must not commit it — the
+    /// delivery commits once all the service's consumers are done. Returns false for a duplicate.
     /// </summary>
     public async Task<bool> Receive<TMessage>(
         ConsumeContext<TMessage> context,
         string consumer,
         Func<NpgsqlTransaction, CancellationToken, Task> effect) where TMessage : class
     {
-        var messageId = context.MessageId
-            ?? throw new InvalidOperationException($"{typeof(TMessage).Name} has no MessageId; the inbox cannot recognise a redelivery.");
+        var delivery = InboxDelivery.Of(context);
         var ct = context.CancellationToken;
-
-        // Inside a service's receive endpoint: the delivery's one transaction, shared by all its consumers.
-        if (InboxDelivery.Current is { } delivery && delivery.MessageId == messageId)
+        return await delivery.Exclusively(async () =>
         {
-            return await delivery.Exclusively(async () =>
+            try
             {
-                try
+                if (!await Claim(delivery.Transaction, delivery.MessageId, consumer, ct))
                 {
-                    if (!await Claim(delivery.Transaction, messageId, consumer, ct))
-                    {
-                        return false;
-                    }
-                    delivery.MarkClaimed();
-                    await effect(delivery.Transaction, ct);
-                    return true;
+                    return false;
                 }
-                catch
-                {
-                    delivery.MarkFailed();
-                    throw;
-                }
-            }, ct);
-        }
-
-        // On its own (outside a receive endpoint's inbox filter): a transaction of its own.
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (!await Claim(transaction, messageId, consumer, ct))
-        {
-            return false;
-        }
-        await effect(transaction, ct);
-        faults?.BeforeCommit(messageId, consumer);
-        await transaction.CommitAsync(ct);
-        faults?.AfterCommit(messageId, consumer);
-        return true;
+                delivery.MarkClaimed();
+                await effect(delivery.Transaction, ct);
+                return true;
+            }
+            catch
+            {
+                delivery.MarkFailed();
+                throw;
+            }
+        }, ct);
     }
 
     /// <summary>Records the inbox row; false when this consumer had the message already. A concurrent duplicate

@@ -1,39 +1,59 @@
 using MassTransit;
 using Npgsql;
-using Samskaping.Messaging.Faults;
 
 namespace Samskaping.Messaging.Inbox;
 
 /// <summary>
-/// One delivery of one message to one service: a single database transaction in which every consumer of the
+/// One attempt to deliver one message to one service: a single database transaction in which every consumer of the
 /// service records its inbox row and writes its effect. All of them commit together or none does, so a retry
 /// starts clean for all, and the consumers of the same message in the same service never wait on each other's
-/// row locks. Opened by <see cref="InboxFilter"/> around the service's consumers; found by
-/// <see cref="Inbox.Receive{TMessage}"/> through the async flow.
+/// row locks. Opened by <see cref="InboxFilter"/> and carried by the consume context: <see cref="Of"/> finds it.
 /// </summary>
-internal sealed class InboxDelivery(Guid messageId, NpgsqlTransaction transaction) : IDisposable
+internal sealed class InboxDelivery : IDisposable
 {
-    private static readonly AsyncLocal<InboxDelivery?> CurrentDelivery = new();
-
-    /// <summary>MassTransit starts the consumers of one message side by side; one connection takes one command at a time.</summary>
+    // MassTransit hands a message to a service's consumers of it side by side, and one connection runs one command
+    // at a time: the consumers take turns on the delivery's transaction.
     private readonly SemaphoreSlim _turn = new(1, 1);
     private int _claimed;
     private int _failed;
 
-    public static InboxDelivery? Current
+    internal InboxDelivery(Guid messageId, NpgsqlTransaction transaction)
     {
-        get => CurrentDelivery.Value;
-        set => CurrentDelivery.Value = value;
+        MessageId = messageId;
+        Transaction = transaction;
     }
 
-    public Guid MessageId { get; } = messageId;
+    public Guid MessageId { get; }
 
-    public NpgsqlTransaction Transaction { get; } = transaction;
+    /// <summary>The delivery's transaction; <see cref="Inbox.Receive{TMessage}"/> hands it to each consumer's effect.</summary>
+    internal NpgsqlTransaction Transaction { get; }
+
+    /// <summary>The delivery of the message in <paramref name="context"/>: the one place a consumer's transaction comes from.</summary>
+    public static InboxDelivery Of(ConsumeContext context)
+    {
+        if (context.MessageId is null)
+        {
+            throw new InvalidOperationException("The message has no MessageId; the inbox cannot recognise a redelivery.");
+        }
+        return context.TryGetPayload<InboxDelivery>(out var delivery)
+            ? delivery
+            : throw new InvalidOperationException(
+                "No inbox delivery for this message: consumers that use the inbox run on a receive endpoint set up by AddMessaging.");
+    }
 
     /// <summary>Whether any consumer claimed the message in this delivery (false: every one had it already).</summary>
     public bool Claimed => Volatile.Read(ref _claimed) > 0;
 
-    public async Task<T> Exclusively<T>(Func<Task<T>> work, CancellationToken ct)
+    /// <summary>Whether a consumer's claim or effect threw, whoever caught it afterwards.</summary>
+    public bool Failed => Volatile.Read(ref _failed) > 0;
+
+    /// <summary>Whether the delivery's transaction is to be committed: something was claimed and nothing failed.</summary>
+    public bool Commits => Claimed && !Failed;
+
+    /// <summary>Whether the delivery's transaction has committed.</summary>
+    public bool Committed { get; private set; }
+
+    internal async Task<T> Exclusively<T>(Func<Task<T>> work, CancellationToken ct)
     {
         await _turn.WaitAsync(ct);
         try
@@ -46,28 +66,28 @@ internal sealed class InboxDelivery(Guid messageId, NpgsqlTransaction transactio
         }
     }
 
-    public void MarkClaimed() => Interlocked.Increment(ref _claimed);
+    internal void MarkClaimed() => Interlocked.Increment(ref _claimed);
 
-    /// <summary>Whether a consumer's claim or effect threw, whoever caught it afterwards.</summary>
-    public bool Failed => Volatile.Read(ref _failed) > 0;
+    internal void MarkFailed() => Interlocked.Increment(ref _failed);
 
-    public void MarkFailed() => Interlocked.Increment(ref _failed);
+    internal void MarkCommitted() => Committed = true;
 
     public void Dispose() => _turn.Dispose();
 }
 
 /// <summary>
 /// Sits before the message-type router of a service's one receive endpoint, inside the delivery's retry: opens the
-/// delivery's transaction, lets every consumer write into it, and commits once. A failure of any consumer (or of
-/// the database) rolls back every consumer's effect, and the next attempt starts clean for all, on a fresh connection.
+/// attempt's transaction, puts the <see cref="InboxDelivery"/> on the consume context for every consumer, and
+/// commits once. A failure of any consumer (or of the database) rolls back every consumer's effect, and the next
+/// attempt starts clean for all, on a fresh connection.
 /// </summary>
-internal sealed class InboxFilter(NpgsqlDataSource dataSource, MessageFaults faults) : IFilter<ConsumeContext>
+internal sealed class InboxFilter(NpgsqlDataSource dataSource) : IFilter<ConsumeContext>
 {
     public async Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
     {
         if (context.MessageId is not { } messageId)
         {
-            // Not ours to judge: a consumer that needs the inbox refuses it (Inbox.Receive), others may not care.
+            // Not ours to judge: a consumer that needs the inbox refuses it (InboxDelivery.Of), others may not care.
             await next.Send(context);
             return;
         }
@@ -75,16 +95,9 @@ internal sealed class InboxFilter(NpgsqlDataSource dataSource, MessageFaults fau
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         using var delivery = new InboxDelivery(messageId, transaction);
-        var outer = InboxDelivery.Current;
-        InboxDelivery.Current = delivery;
-        try
-        {
-            await next.Send(context);
-        }
-        finally
-        {
-            InboxDelivery.Current = outer;
-        }
+        // Replaced, never reused: each retry attempt gets its own delivery on its own context.
+        context.AddOrUpdatePayload(() => delivery, _ => delivery);
+        await next.Send(context);
         if (!delivery.Claimed)
         {
             // A redelivery every consumer recognised, or no consumer that uses the inbox: nothing was written.
@@ -98,10 +111,8 @@ internal sealed class InboxFilter(NpgsqlDataSource dataSource, MessageFaults fau
             // work, and whatever delivers the message again starts clean.
             return;
         }
-        var endpoint = context.ReceiveContext.InputAddress?.AbsolutePath.Trim('/') ?? "endpoint";
-        faults.BeforeCommit(messageId, endpoint);
         await transaction.CommitAsync(ct);
-        faults.AfterCommit(messageId, endpoint);
+        delivery.MarkCommitted();
     }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("samskaping-inbox");

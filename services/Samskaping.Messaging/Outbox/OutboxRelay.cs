@@ -73,7 +73,7 @@ internal sealed partial class OutboxRelay(
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
             """
-            SELECT id, message_type AS MessageType, body::text AS Body, trace_parent AS TraceParent, created_at AS CreatedAt
+            SELECT id, message_type AS MessageType, case_id AS CaseId, body::text AS Body, trace_parent AS TraceParent, created_at AS CreatedAt
             FROM messaging.outbox
             WHERE published_at IS NULL AND parked_at IS NULL
             ORDER BY created_at, id
@@ -155,20 +155,13 @@ internal sealed partial class OutboxRelay(
         Lag.Record((clock.GetUtcNow() - row.CreatedAt.AsUtc()).TotalMilliseconds, new KeyValuePair<string, object?>("message_type", type.Name));
     }
 
-    /// <summary>Rows about the same case keep their order; a row without a case id orders with nothing.</summary>
-    internal static string OrderingKey(OutboxRow row)
-    {
-        using var body = JsonDocument.Parse(row.Body);
-        return body.RootElement.ValueKind == JsonValueKind.Object
-            && body.RootElement.TryGetProperty("caseId", out var caseId) && caseId.ValueKind == JsonValueKind.String
-            ? "case:" + caseId.GetString()
-            : "row:" + row.Id.ToString("N");
-    }
+    /// <summary>Rows about the same case keep their order; a row about no case orders with nothing but itself.</summary>
+    internal static Guid OrderingKey(OutboxRow row) => row.CaseId ?? row.Id;
 
     private static bool TryRead(OutboxRow row, out object message, out Type type, out string problem)
     {
         message = null!;
-        type = Type.GetType(row.MessageType, throwOnError: false)!;
+        type = MessageTypes.Resolve(row.MessageType)!;
         if (type is null)
         {
             problem = $"Unknown message type {row.MessageType}.";
@@ -222,8 +215,7 @@ internal sealed partial class OutboxRelay(
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} parked and will not be published: {Problem}")]
     private static partial void LogParked(ILogger logger, Guid id, string problem);
 
-
-    internal sealed record OutboxRow(Guid Id, string MessageType, string Body, string? TraceParent, DateTime CreatedAt);
+    internal sealed record OutboxRow(Guid Id, string MessageType, Guid? CaseId, string Body, string? TraceParent, DateTime CreatedAt);
 }
 
 internal sealed class OutboxPublishException(string message, Exception inner) : Exception(message, inner);

@@ -33,7 +33,7 @@ public sealed class GrantDecisionTests(GrantsFixture grants)
         (await grants.Events("GrantApproved", "grantId", grantId)).ShouldBe(1);
         (await grants.Events("DisbursementPlanned", "grantId", grantId)).ShouldBe(1);
         (await grants.Database.Scalar<bool>(
-            "SELECT (body ->> 'reportToBenefitSystem')::boolean FROM messaging.outbox WHERE message_type LIKE 'Samskaping.Contracts.Grants.DisbursementPlanned,%' AND body ->> 'grantId' = @g",
+            "SELECT (body ->> 'reportToBenefitSystem')::boolean FROM messaging.outbox WHERE message_type = 'Samskaping.Contracts.Grants.DisbursementPlanned' AND body ->> 'grantId' = @g",
             ("g", grantId.ToString()))).ShouldBeTrue();
         await grants.AssertLedgerConsistent();
     }

@@ -160,8 +160,8 @@ public sealed class GrantsFixture : IAsyncLifetime, IDisposable
     /// <summary>Outbox rows of one event type whose JSON field <paramref name="field"/> is <paramref name="value"/>.</summary>
     public Task<long> Events(string type, string field, Guid value) =>
         Database.Scalar<long>(
-            "SELECT count(*) FROM messaging.outbox WHERE message_type LIKE @type AND body ->> @field = @value",
-            ("type", $"Samskaping.Contracts.Grants.{type},%"), ("field", field), ("value", value.ToString()));
+            "SELECT count(*) FROM messaging.outbox WHERE message_type = @type AND body ->> @field = @value",
+            ("type", $"Samskaping.Contracts.Grants.{type}"), ("field", field), ("value", value.ToString()));
 
     public void Dispose() => _service?.Dispose();
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Samskaping.IntegrationTests.Infrastructure;
 using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 using Samskaping.Messaging.Outbox;
 
 namespace Samskaping.IntegrationTests.Messaging;
@@ -35,6 +36,7 @@ public sealed class MessagingHost : IAsyncDisposable
         Action<IBusRegistrationConfigurator> consumers,
         int outboxBatchSize = 100)
     {
+        MessageTypes.Include(typeof(Probe).Assembly);
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 using Samskaping.Messaging.Faults;
 using Shouldly;
 using Xunit;
@@ -64,6 +65,30 @@ public sealed class FaultInjectionTests
 
         var refusal = await Should.ThrowAsync<OptionsValidationException>(() => host.StartAsync());
         refusal.Message.ShouldContain("Messaging:Faults");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fault_injection_is_in_a_service_only_when_Messaging_Faults_is_configured(bool configured)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Database"] = "Host=127.0.0.1;Port=1;Username=nobody",
+            ["ConnectionStrings:RabbitMq"] = "amqp://guest:guest@127.0.0.1:1/",
+            ["Messaging:RetryLimit"] = "3",
+        });
+        if (configured)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Messaging:Faults:Seed"] = "7" });
+        }
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddServiceDatabase(typeof(FaultInjectionTests).Assembly);
+        builder.AddMessaging("faults", _ => { });
+        using var services = builder.Services.BuildServiceProvider();
+
+        (services.GetService<MessageFaults>() is not null).ShouldBe(configured);
     }
 
     [Fact]

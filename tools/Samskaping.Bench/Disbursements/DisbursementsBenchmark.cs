@@ -11,7 +11,7 @@ using Samskaping.Grants;
 using Samskaping.Grants.Funds;
 using Samskaping.Grants.Idempotency;
 using Samskaping.Grants.Ledger;
-using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Bench.Disbursements;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Samskaping.Messaging.Bus;
+using Samskaping.Messaging.Database;
 using Samskaping.Outcomes;
 using Samskaping.Outcomes.Instruments;
 using Samskaping.Outcomes.Reports;

@@ -31,7 +31,7 @@ internal sealed class ConsumerFailures : IScenario
         // A case whose CaseOpened fails for good never reaches grants: grants are requested only for the others.
         await using var casesDb = run.Infrastructure.Connect(run.Databases["cases"]);
         var opened = (await casesDb.QueryAsync<(Guid Id, Guid CaseId)>(
-            "SELECT id, (body->>'caseId')::uuid FROM messaging.outbox WHERE message_type LIKE 'Samskaping.Contracts.Cases.CaseOpened,%'")).ToList();
+            "SELECT id, case_id FROM messaging.outbox WHERE message_type = 'Samskaping.Contracts.Cases.CaseOpened'")).ToList();
         var known = opened.Where(o => failures.Fate(o.Id) != MessageFate.Permanent).Select(o => o.CaseId).Intersect(cases).ToList();
         run.Say($"{cases.Count} cases opened, {cases.Count - known.Count} with a CaseOpened failed for good");
         if (known.Count == 0 || !await load.GrantsKnow(known, TimeSpan.FromSeconds(90)))

@@ -55,7 +55,7 @@ public sealed class InboundTests(BenefitsSystem system)
         await Eventually.True(async () => await system.Database("benefits").Scalar<long>("SELECT count(*) FROM messaging.outbox WHERE published_at IS NULL") == 0,
             what: "benefits' outbox to drain");
         (await system.Database("benefits").Scalar<long>(
-            "SELECT count(*) FROM messaging.outbox WHERE message_type LIKE 'Samskaping.Contracts.Benefits.BenefitStatusChanged,%' AND body->>'senderEventId' = @e",
+            "SELECT count(*) FROM messaging.outbox WHERE message_type = 'Samskaping.Contracts.Benefits.BenefitStatusChanged' AND body->>'senderEventId' = @e",
             ("e", eventId))).ShouldBe(1);
         (await system.Database("benefits").Scalar<long>("SELECT count(*) FROM benefits.inbound_events WHERE event_id = @e", ("e", eventId))).ShouldBe(1);
         (await system.Database("coordination").Scalar<long>(
@@ -321,7 +321,7 @@ public sealed class InboundTests(BenefitsSystem system)
     private async Task<(long Events, long Outbox)> Counts() =>
         ((await system.Database("benefits").Scalar<long>("SELECT count(*) FROM benefits.inbound_events")),
          (await system.Database("benefits").Scalar<long>(
-             "SELECT count(*) FROM messaging.outbox WHERE message_type LIKE 'Samskaping.Contracts.Benefits.BenefitStatusChanged,%'")));
+             "SELECT count(*) FROM messaging.outbox WHERE message_type = 'Samskaping.Contracts.Benefits.BenefitStatusChanged'")));
 
     private static StringContent Body(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 }
