@@ -36,7 +36,6 @@ public static class CasesModule
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<HouseholdStore>();
         builder.Services.AddSingleton<ConsentStore>();
-        builder.Services.AddSingleton<TimelineStore>();
         builder.AddAccessLogSources();
         return builder;
     }

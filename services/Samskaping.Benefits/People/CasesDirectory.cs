@@ -58,7 +58,7 @@ public sealed class CasesDirectory(HttpClient http)
         using var request = Request(HttpMethod.Post, "internal/cases/persons/resolve", purpose);
         request.Content = JsonContent.Create(new { identityNumber });
         using var response = await Send(request, ct);
-        if (response.StatusCode == HttpStatusCode.BadRequest)
+        if (response.StatusCode == HttpStatusCode.UnprocessableEntity)
         {
             throw new ArgumentException("The cases service refused the identity number as invalid.", nameof(identityNumber));
         }

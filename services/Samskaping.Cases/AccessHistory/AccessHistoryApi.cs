@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -35,37 +34,28 @@ public static class AccessHistoryApi
                 "sector, case, person, action, purpose, when and the request's correlation (W3C trace) id. limit 1–200 " +
                 "(default 50); cursor: nextCursor of the previous page. 503 naming the services whose logs could not be read: " +
                 "the history is never shown incomplete. Reading it is logged (read-access-log, privacy-review) and shows in the next read.")
-            .ProducesValidationProblem()
+            .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    public static async Task<Results<Ok<PersonAccessHistoryPage>, ValidationProblem, ProblemHttpResult>> GetAccessHistory(
+    public static async Task<Results<Ok<PersonAccessHistoryPage>, ProblemHttpResult>> GetAccessHistory(
         Guid id, CurrentUser user, NpgsqlDataSource dataSource, AccessLogSourceClient sources, AccessLog accessLog, CancellationToken ct,
         [FromQuery, Description(WorkListQuery.CursorDescription), MaxLength(Cursor.MaxLength)] string? cursor = null,
         [FromQuery, Description("Page size, a whole number from 1 to 200 (default 50)."), MaxLength(WorkListQuery.MaxLimitDigits), RegularExpression("^[0-9]+$")] string? limit = null)
     {
         var errors = new ValidationErrors();
-        var take = DefaultLimit;
-        if (limit is not null && (limit.Length > WorkListQuery.MaxLimitDigits || !int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxLimit))
-        {
-            errors.Add("limit", $"Must be a whole number between 1 and {MaxLimit}.");
-        }
-        var before = Cursor.Decode(cursor);
-        if (cursor is not null && before is null)
-        {
-            errors.Add("cursor", "Not a cursor this service handed out; use nextCursor of the previous page.");
-        }
+        var take = WorkListQuery.ParseLimit(limit, errors, DefaultLimit, MaxLimit);
+        var before = WorkListQuery.ParseCursor(cursor, errors);
         if (!errors.IsValid)
         {
-            return errors.Problem("The access history could not be read.");
+            return Refusal.Invalid("The access history could not be read.", errors).ToProblem();
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         if (await RecordsOf(connection, id, ct) is not { } records)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Person not found.",
-                detail: $"There is no person {id}.");
+            return Refusal.NotFound("Person not found.", $"There is no person {id}.").ToProblem();
         }
         var (samePersonIds, caseIds) = records;
         var query = new AccessLogQuery(id, caseIds, before?.At, before?.Id, take + 1, samePersonIds);

@@ -25,6 +25,12 @@ public sealed record Case(
     public const int MaxSaidByLength = 200;
     public const int MaxReasonLength = 2000;
 
+    /// <summary>The title of a 409: the case's lifecycle state does not allow the change.</summary>
+    public const string StateDoesNotAllow = "The case is not in a state that allows this.";
+
+    /// <summary>The title of a 422 for a value that names something the case or its household does not have.</summary>
+    public const string DoesNotFit = "The request does not fit the case.";
+
     /// <summary>"self" for a self-referral; otherwise the referring sector's code.</summary>
     public const string SelfReferral = "self";
 

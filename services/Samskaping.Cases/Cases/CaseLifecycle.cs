@@ -6,7 +6,7 @@ namespace Samskaping.Cases.Cases;
 /// <summary>What a case has that the lifecycle's guards look at.</summary>
 public sealed record CaseReadiness(int Needs, int ValidConsents);
 
-/// <summary>The outcome of asking to move a case: allowed, invalid input (400), or refused in the current state (409).</summary>
+/// <summary>The outcome of asking to move a case: allowed, invalid input (422), or refused in the current state (409).</summary>
 public sealed record StatusChangeDecision(CaseStatus? To, string? Reason, ValidationErrors Errors, string? Conflict)
 {
     public bool Allowed => Errors.IsValid && Conflict is null;

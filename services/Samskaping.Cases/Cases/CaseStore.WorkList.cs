@@ -39,7 +39,7 @@ public sealed partial class CaseStore
             .ToList();
         // Every case the list or search shows is a read of that family's data: one entry each, in one statement.
         await accessLog.WriteMany(user, items.Select(i => AccessSubject.Case(i.Id)), AccessActions.List,
-            query.Search is null ? "work list" : "work list search", ct);
+            query.Search is null ? "work list" : "work list search", connection, ct);
         return new CaseListPage(items, rows.Count > query.Limit ? new Cursor(items[^1].OpenedAt, items[^1].Id).Encode() : null);
     }
 

@@ -10,10 +10,11 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Cases.Cases;
 
 /// <summary>Reads and writes cases. Every change is committed together with its events, its timeline entry and its
-/// access-log entry.</summary>
+/// access-log entry. What concerns one case runs on the request's connection (<see cref="Messaging.Database.DbSession"/>),
+/// the one its case-access check used, so a request takes one connection from the pool.</summary>
 public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, CaseAccess access, TimeProvider clock)
 {
-    public async Task<Outcome<Case>> Open(Case opened, CurrentUser user, CancellationToken ct)
+    public async Task<Result<Case>> Open(Case opened, CurrentUser user, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -27,7 +28,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox
                 """, access.Parameters(user, new { householdId = opened.HouseholdId }), tx, cancellationToken: ct));
             if (known is null)
             {
-                return Refusal.Unprocessable("householdId", "There is no household with this id in a case your sector takes part in.");
+                return Refusal.Unprocessable(Case.DoesNotFit, "householdId", "There is no household with this id in a case your sector takes part in.");
             }
             opened = opened with { HouseholdName = known };
         }
@@ -67,9 +68,9 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox
         return opened;
     }
 
-    public async Task<CaseView?> Find(Guid id, CancellationToken ct)
+    /// <summary>The case with what the household told us, on the request's connection; null when there is no such case.</summary>
+    public static async Task<CaseView?> Find(Guid id, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<CaseRow>(new CommandDefinition(
             """
             SELECT c.id, h.name AS HouseholdName, c.status, c.opened_by AS OpenedBy, c.opened_by_sector AS OpenedBySector, c.opened_at AS OpenedAt,
@@ -112,9 +113,8 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox
 
     /// <summary>Moves the case, if its current state and guards allow it. The row is locked while deciding, so two
     /// workers moving the same case at once cannot both succeed from the same state.</summary>
-    public async Task<Outcome<CaseStatusChanged>> ChangeStatus(Guid caseId, ChangeStatus request, CurrentUser user, CancellationToken ct)
+    public async Task<Result<CaseStatusChanged>> ChangeStatus(Guid caseId, ChangeStatus request, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var now = clock.Now();
         var current = await connection.QuerySingleAsync<string>(new CommandDefinition(
@@ -133,7 +133,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox
         }
         if (decision.Conflict is not null)
         {
-            return Refusal.Conflict(decision.Conflict);
+            return Refusal.Conflict(Case.StateDoesNotAllow, decision.Conflict);
         }
 
         var changed = new CaseStatusChanged(caseId, current, Case.StatusName(decision.To!.Value), decision.Reason!, user.Subject, user.Sector, now);
@@ -158,9 +158,8 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox
         return changed;
     }
 
-    public async Task<Outcome<Need>> AddNeed(Guid caseId, Need need, CurrentUser user, CancellationToken ct)
+    public async Task<Result<Need>> AddNeed(Guid caseId, Need need, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await RefuseIfClosed(caseId, tx, ct) is { } refusal)
         {
@@ -172,9 +171,8 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox
         return need;
     }
 
-    public async Task<Outcome<ResourceDto>> AddResource(Guid caseId, ResourceDto resource, CurrentUser user, CancellationToken ct)
+    public async Task<Result<ResourceDto>> AddResource(Guid caseId, ResourceDto resource, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await RefuseIfClosed(caseId, tx, ct) is { } refusal)
         {
@@ -191,9 +189,8 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox
         return resource;
     }
 
-    public async Task<Outcome<GoalDto>> AgreeGoal(Guid caseId, GoalDto goal, CurrentUser user, CancellationToken ct)
+    public async Task<Result<GoalDto>> AgreeGoal(Guid caseId, GoalDto goal, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await RefuseIfClosed(caseId, tx, ct) is { } refusal)
         {
@@ -215,9 +212,8 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox
     }
 
     /// <summary>A goal that is still open becomes achieved or abandoned; a goal already ended is a 409.</summary>
-    public async Task<Outcome<GoalDto>> EndGoal(Guid caseId, Guid goalId, string status, CurrentUser user, CancellationToken ct)
+    public async Task<Result<GoalDto>> EndGoal(Guid caseId, Guid goalId, string status, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var now = clock.Now();
         var goal = await connection.QuerySingleOrDefaultAsync<GoalRow>(new CommandDefinition(
@@ -231,8 +227,8 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox
             var existing = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
                 "SELECT status FROM cases.goals WHERE id = @goalId AND case_id = @caseId", new { caseId, goalId }, tx, cancellationToken: ct));
             return existing is null
-                ? Refusal.NotFound(caseId, "Goal")
-                : Refusal.Conflict($"The goal is {existing}; only an agreed goal can become achieved or abandoned.", "The goal has ended already.");
+                ? Refusal.NotFound("Goal not found.", $"The case {caseId} has no such goal.")
+                : Refusal.Conflict("The goal has ended already.", $"The goal is {existing}; only an agreed goal can become achieved or abandoned.");
         }
         await TimelineStore.Write(new TimelineEntry(caseId, Guid.CreateVersion7(now), "goal-" + status, $"A goal was marked {status}.", TimelineEntry.Cases, now), tx, ct);
         await accessLog.Write(user, caseId, null, AccessActions.Update, "end goal", tx, ct);
@@ -240,9 +236,8 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox
         return new GoalDto(goal.Id, goal.Text, goal.ProposedBy, goal.Status, goal.AgreedBy, goal.AgreedAt.AsUtc());
     }
 
-    public async Task<IReadOnlyList<StatusChangeDto>> StatusHistory(Guid caseId, CancellationToken ct)
+    public static async Task<IReadOnlyList<StatusChangeDto>> StatusHistory(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<StatusChangeRow>(new CommandDefinition(
             """
             SELECT from_status AS FromStatus, to_status AS ToStatus, reason, changed_by AS ChangedBy, changed_at AS ChangedAt
@@ -256,7 +251,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox
     {
         var status = await tx.Connection!.QuerySingleAsync<string>(new CommandDefinition(
             "SELECT status FROM cases.cases WHERE id = @caseId FOR SHARE", new { caseId }, tx, cancellationToken: ct));
-        return status == CaseStatuses.Closed ? Refusal.Conflict("The case is closed; reopen it first.") : null;
+        return status == CaseStatuses.Closed ? Refusal.Conflict(Case.StateDoesNotAllow, "The case is closed; reopen it first.") : null;
     }
 
     private static Task<int> InsertNeed(Guid caseId, Need need, NpgsqlTransaction tx, CancellationToken ct) =>

@@ -7,6 +7,7 @@ using Samskaping.Cases.Goals;
 using Samskaping.Cases.Households;
 using Samskaping.Cases.Timeline;
 using Samskaping.Contracts.Cases;
+using Samskaping.Messaging.Database;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Cases.Cases;
@@ -16,99 +17,85 @@ public static class CasesApi
     public static void MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
         var cases = app.MapApiGroup("/api/cases", "Cases");
+        // Every sector's staff reads the cases it may see; caseworkers and coordinators open and change them.
+        var readers = cases.MapGroup("").RequireAuthorization(Policies.SectorStaff);
+        var workers = cases.MapGroup("").RequireAuthorization(Policies.CaseWorker);
+        var readCase = readers.MapGroup("/{id:guid}").RequireCaseAccess("id");
+        var changeCase = workers.MapGroup("/{id:guid}").RequireCaseAccess("id");
 
-        cases.MapPost("", OpenCase)
-            .RequireAuthorization(Policies.CaseWorker)
+        workers.MapPost("", OpenCase)
             .WithName("OpenCase")
             .WithSummary("Open a family's case with the need in the family's own words")
             .WithDescription("Creates the household (or, with householdId, opens a new case for a household the caller already works with). " +
                 "The caller's sector becomes the case's first participating sector and the caller its lead coordinator. Publishes CaseOpened.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesInvalid();
 
-        cases.MapGet("", ListCases)
-            .RequireAuthorization(Policies.SectorStaff)
+        readers.MapGet("", ListCases)
             .WithName("ListCases")
             .WithSummary("The work list: cases the caller may see, newest first")
             .WithDescription("scope=visible (default), mine (opened by me or I am the lead coordinator) or sector (my sector participates); " +
                 "status filters by lifecycle state; q searches household and member names (case-insensitive, æøå-aware); " +
                 "limit 1–100 (default 25); cursor is the nextCursor of the previous page. The list is access-logged.")
-            .ProducesValidationProblem();
+            .ProducesInvalid();
 
-        cases.MapGet("/{id:guid}", GetCase)
-            .RequireAuthorization(Policies.SectorStaff)
+        readCase.MapGet("", GetCase)
             .WithName("GetCase")
             .WithSummary("Read a case: household, members, needs, resources, goals")
             .WithDescription("Only for workers whose sector participates in the case and is covered by a valid consent (or the lead coordinator); " +
-                "otherwise 404, so existence does not leak. The read is access-logged, once per member whose data is shown.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+                "otherwise 404, so existence does not leak. The read is access-logged, once per member whose data is shown.");
 
-        cases.MapPost("/{id:guid}/status", ChangeStatus)
-            .RequireAuthorization(Policies.CaseWorker)
+        changeCase.MapPost("/status", ChangeStatus)
             .WithName("ChangeCaseStatus")
             .WithSummary("Move the case in its lifecycle, with a reason")
             .WithDescription("referred → intake | closed; intake → active | closed; active → closing; closing → closed | active (reopen); " +
                 "closed → intake | active (reopen). Active needs a need and a valid consent. An illegal move is 409 naming the current state. " +
                 "Publishes CaseStatusChanged, and CaseClosed on closing.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        cases.MapGet("/{id:guid}/status-history", GetStatusHistory)
-            .RequireAuthorization(Policies.SectorStaff)
+        readCase.MapGet("/status-history", GetStatusHistory)
             .WithName("GetCaseStatusHistory")
-            .WithSummary("Every lifecycle move of the case with its reason, oldest first")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Every lifecycle move of the case with its reason, oldest first");
 
-        cases.MapPost("/{id:guid}/needs", AddNeed)
-            .RequireAuthorization(Policies.CaseWorker)
+        changeCase.MapPost("/needs", AddNeed)
             .WithName("AddNeed")
             .WithSummary("Record another need in the family's own words")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        cases.MapPost("/{id:guid}/resources", AddResource)
-            .RequireAuthorization(Policies.CaseWorker)
+        changeCase.MapPost("/resources", AddResource)
             .WithName("AddResource")
             .WithSummary("Record a resource the family has, in their own words")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        cases.MapPost("/{id:guid}/goals", AgreeGoal)
-            .RequireAuthorization(Policies.CaseWorker)
+        changeCase.MapPost("/goals", AgreeGoal)
             .WithName("AgreeGoal")
             .WithSummary("Record a goal agreed with the family")
             .WithDescription("proposedBy is \"family\" or the proposing worker's sector code. Publishes GoalAgreed.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        cases.MapPost("/{id:guid}/goals/{goalId:guid}/status", EndGoal)
-            .RequireAuthorization(Policies.CaseWorker)
+        changeCase.MapPost("/goals/{goalId:guid}/status", EndGoal)
             .WithName("EndGoal")
             .WithSummary("Mark an agreed goal achieved or abandoned")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        cases.MapGet("/{id:guid}/timeline", GetTimeline)
-            .RequireAuthorization(Policies.SectorStaff)
+        readCase.MapGet("/timeline", GetTimeline)
             .WithName("GetCaseTimeline")
             .WithSummary("What happened to the case across all services, newest first, paged")
             .WithDescription("Built from the services' events (cases, coordination, grants, outcomes). limit 1–100 (default 25); cursor from nextCursor.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesInvalid();
     }
 
-    public static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult>> OpenCase(
+    public static async Task<Results<Created<CaseDto>, ProblemHttpResult>> OpenCase(
         OpenCase request, CurrentUser user, CaseStore store, TimeProvider clock, CancellationToken ct)
     {
         var (opened, errors) = Case.Open(request, user, clock);
         if (opened is null)
         {
-            return errors.Problem("The case could not be opened.");
+            return Refusal.Invalid("The case could not be opened.", errors).ToProblem();
         }
         var outcome = await store.Open(opened, user, ct);
         if (outcome.Refusal is { } refusal)
@@ -119,7 +106,7 @@ public static class CasesApi
         return TypedResults.Created($"/api/cases/{created.Id}", CaseDto.From(new CaseView(created, [], [], []), [created.OpenedBySector]));
     }
 
-    public static async Task<Results<Ok<CaseListPage>, ValidationProblem>> ListCases(
+    public static async Task<Results<Ok<CaseListPage>, ProblemHttpResult>> ListCases(
         CurrentUser user, CaseStore store, CancellationToken ct,
         [FromQuery, Description("Which cases: visible (default), mine or sector."), AllowedValues(WorkListQuery.Visible, WorkListQuery.Mine, WorkListQuery.Sector)] string? scope = null,
         [FromQuery, Description("Only cases in this lifecycle state."), AllowedValues(CaseStatuses.Referred, CaseStatuses.Intake, CaseStatuses.Active, CaseStatuses.Closing, CaseStatuses.Closed)] string? status = null,
@@ -129,148 +116,125 @@ public static class CasesApi
     {
         var errors = new ValidationErrors();
         var query = WorkListQuery.Parse(scope, status, q, limit, cursor, errors);
-        return errors.IsValid ? TypedResults.Ok(await store.List(user, query!, ct)) : errors.Problem("The work list could not be read.");
+        return errors.IsValid
+            ? TypedResults.Ok(await store.List(user, query!, ct))
+            : Refusal.Invalid("The work list could not be read.", errors).ToProblem();
     }
 
+    /// <summary>The access check (the route group's), the case, its sectors and the access-log entry share one connection.</summary>
     public static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> GetCase(
-        Guid id, CurrentUser user, CaseStore store, CaseAccess access, CaseParticipation participation, AccessLog accessLog, CancellationToken ct)
+        Guid id, CurrentUser user, DbSession db, AccessLog accessLog, CancellationToken ct)
     {
-        var found = await access.CanSee(id, user, ct) ? await store.Find(id, ct) : null;
-        if (found is null)
+        var connection = await db.Connection(ct);
+        if (await CaseStore.Find(id, connection, ct) is not { } found)
         {
-            return ApiGroups.CaseNotFound(id);
+            return Refusal.CaseNotFound(id).ToProblem();
         }
-        var sectors = await participation.Sectors(id, ct);
+        var sectors = await CaseParticipation.Sectors(id, connection, ct);
         await accessLog.WriteMany(user,
-            [AccessSubject.Case(id), .. found.Members.Select(m => new AccessSubject(id, m.PersonId))], AccessActions.Read, "read case", ct);
+            [AccessSubject.Case(id), .. found.Members.Select(m => new AccessSubject(id, m.PersonId))], AccessActions.Read, "read case", connection, ct);
         return TypedResults.Ok(CaseDto.From(found, sectors));
     }
 
-    public static async Task<Results<Ok<CaseStatusDto>, ValidationProblem, ProblemHttpResult>> ChangeStatus(
-        Guid id, ChangeStatus request, CurrentUser user, CaseStore store, CaseAccess access, CancellationToken ct)
+    public static async Task<Results<Ok<CaseStatusDto>, ProblemHttpResult>> ChangeStatus(
+        Guid id, ChangeStatus request, CurrentUser user, CaseStore store, DbSession db, CancellationToken ct)
     {
-        if (!await access.CanSee(id, user, ct))
-        {
-            return ApiGroups.CaseNotFound(id);
-        }
-        // The shape of the request is checked before the state: a bad "to" is a 400 whatever the case's state.
+        // The request is checked before the state: a bad "to" is a 422 whatever the case's state.
         var errors = new ValidationErrors();
         CaseLifecycle.Read(request, errors);
         if (!errors.IsValid)
         {
-            return errors.Problem("The status could not be changed.");
+            return Refusal.Invalid("The status could not be changed.", errors).ToProblem();
         }
-        var outcome = await store.ChangeStatus(id, request, user, ct);
+        var outcome = await store.ChangeStatus(id, request, user, await db.Connection(ct), ct);
         return outcome.Refusal is { } refusal
             ? refusal.ToProblem()
             : TypedResults.Ok(new CaseStatusDto(id, outcome.Value!.From, outcome.Value.To, outcome.Value.Reason, outcome.Value.ChangedAt));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<StatusChangeDto>>, ProblemHttpResult>> GetStatusHistory(
-        Guid id, CurrentUser user, CaseStore store, CaseAccess access, AccessLog accessLog, CancellationToken ct)
+    public static async Task<Ok<IReadOnlyList<StatusChangeDto>>> GetStatusHistory(
+        Guid id, CurrentUser user, DbSession db, AccessLog accessLog, CancellationToken ct)
     {
-        if (!await access.CanSee(id, user, ct))
-        {
-            return ApiGroups.CaseNotFound(id);
-        }
-        var history = await store.StatusHistory(id, ct);
-        await accessLog.Write(user, id, null, AccessActions.Read, "read case status history", ct);
+        var connection = await db.Connection(ct);
+        var history = await CaseStore.StatusHistory(id, connection, ct);
+        await accessLog.Write(user, id, null, AccessActions.Read, "read case status history", connection, ct);
         return TypedResults.Ok(history);
     }
 
-    public static async Task<Results<Created<NeedDto>, ValidationProblem, ProblemHttpResult>> AddNeed(
-        Guid id, NeedInput request, CurrentUser user, CaseStore store, CaseAccess access, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Created<NeedDto>, ProblemHttpResult>> AddNeed(
+        Guid id, NeedInput request, CurrentUser user, CaseStore store, DbSession db, TimeProvider clock, CancellationToken ct)
     {
-        if (!await access.CanSee(id, user, ct))
-        {
-            return ApiGroups.CaseNotFound(id);
-        }
         var errors = new ValidationErrors();
         var text = errors.Text("text", request.Text, Case.MaxNeedLength);
         var saidBy = errors.OptionalText("saidBy", request.SaidBy, Case.MaxSaidByLength);
         if (!errors.IsValid)
         {
-            return errors.Problem("The need could not be recorded.");
+            return Refusal.Invalid("The need could not be recorded.", errors).ToProblem();
         }
         var now = clock.Now();
-        var outcome = await store.AddNeed(id, new Need(Guid.CreateVersion7(now), text, saidBy, user.Subject, now), user, ct);
+        var outcome = await store.AddNeed(id, new Need(Guid.CreateVersion7(now), text, saidBy, user.Subject, now), user, await db.Connection(ct), ct);
         return outcome.Refusal is { } refusal
             ? refusal.ToProblem()
             : TypedResults.Created($"/api/cases/{id}", NeedDto.From(outcome.Value!));
     }
 
-    public static async Task<Results<Created<ResourceDto>, ValidationProblem, ProblemHttpResult>> AddResource(
-        Guid id, NeedInput request, CurrentUser user, CaseStore store, CaseAccess access, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Created<ResourceDto>, ProblemHttpResult>> AddResource(
+        Guid id, NeedInput request, CurrentUser user, CaseStore store, DbSession db, TimeProvider clock, CancellationToken ct)
     {
-        if (!await access.CanSee(id, user, ct))
-        {
-            return ApiGroups.CaseNotFound(id);
-        }
         var errors = new ValidationErrors();
         var text = errors.Text("text", request.Text, Case.MaxNeedLength);
         var saidBy = errors.OptionalText("saidBy", request.SaidBy, Case.MaxSaidByLength);
         if (!errors.IsValid)
         {
-            return errors.Problem("The resource could not be recorded.");
+            return Refusal.Invalid("The resource could not be recorded.", errors).ToProblem();
         }
         var now = clock.Now();
-        var outcome = await store.AddResource(id, new ResourceDto(Guid.CreateVersion7(now), text, saidBy, user.Subject, now), user, ct);
+        var outcome = await store.AddResource(id, new ResourceDto(Guid.CreateVersion7(now), text, saidBy, user.Subject, now), user, await db.Connection(ct), ct);
         return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Created($"/api/cases/{id}", outcome.Value!);
     }
 
-    public static async Task<Results<Created<GoalDto>, ValidationProblem, ProblemHttpResult>> AgreeGoal(
-        Guid id, AgreeGoal request, CurrentUser user, CaseStore store, CaseAccess access, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Created<GoalDto>, ProblemHttpResult>> AgreeGoal(
+        Guid id, AgreeGoal request, CurrentUser user, CaseStore store, DbSession db, TimeProvider clock, CancellationToken ct)
     {
-        if (!await access.CanSee(id, user, ct))
-        {
-            return ApiGroups.CaseNotFound(id);
-        }
         var errors = new ValidationErrors();
         var (text, proposedBy) = Goal.Validate(request, errors);
         if (!errors.IsValid)
         {
-            return errors.Problem("The goal could not be recorded.");
+            return Refusal.Invalid("The goal could not be recorded.", errors).ToProblem();
         }
         var now = clock.Now();
-        var outcome = await store.AgreeGoal(id, new GoalDto(Guid.CreateVersion7(now), text, proposedBy, Goal.Agreed, user.Subject, now), user, ct);
+        var outcome = await store.AgreeGoal(id, new GoalDto(Guid.CreateVersion7(now), text, proposedBy, Goal.Agreed, user.Subject, now), user, await db.Connection(ct), ct);
         return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Created($"/api/cases/{id}", outcome.Value!);
     }
 
-    public static async Task<Results<Ok<GoalDto>, ValidationProblem, ProblemHttpResult>> EndGoal(
-        Guid id, Guid goalId, EndGoal request, CurrentUser user, CaseStore store, CaseAccess access, CancellationToken ct)
+    public static async Task<Results<Ok<GoalDto>, ProblemHttpResult>> EndGoal(
+        Guid id, Guid goalId, EndGoal request, CurrentUser user, CaseStore store, DbSession db, CancellationToken ct)
     {
-        if (!await access.CanSee(id, user, ct))
-        {
-            return ApiGroups.CaseNotFound(id);
-        }
         var errors = new ValidationErrors();
         var status = Goal.ValidateEnd(request, errors);
         if (!errors.IsValid)
         {
-            return errors.Problem("The goal could not be changed.");
+            return Refusal.Invalid("The goal could not be changed.", errors).ToProblem();
         }
-        var outcome = await store.EndGoal(id, goalId, status!, user, ct);
+        var outcome = await store.EndGoal(id, goalId, status!, user, await db.Connection(ct), ct);
         return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(outcome.Value!);
     }
 
-    public static async Task<Results<Ok<TimelinePage>, ValidationProblem, ProblemHttpResult>> GetTimeline(
-        Guid id, CurrentUser user, TimelineStore timeline, CaseAccess access, AccessLog accessLog, CancellationToken ct,
+    public static async Task<Results<Ok<TimelinePage>, ProblemHttpResult>> GetTimeline(
+        Guid id, CurrentUser user, DbSession db, AccessLog accessLog, CancellationToken ct,
         [FromQuery, Description(WorkListQuery.LimitDescription), MaxLength(WorkListQuery.MaxLimitDigits), RegularExpression("^[0-9]+$")] string? limit = null,
         [FromQuery, Description(WorkListQuery.CursorDescription), MaxLength(Cursor.MaxLength)] string? cursor = null)
     {
-        if (!await access.CanSee(id, user, ct))
-        {
-            return ApiGroups.CaseNotFound(id);
-        }
         var errors = new ValidationErrors();
         var take = WorkListQuery.ParseLimit(limit, errors);
         var after = WorkListQuery.ParseCursor(cursor, errors);
         if (!errors.IsValid)
         {
-            return errors.Problem("The timeline could not be read.");
+            return Refusal.Invalid("The timeline could not be read.", errors).ToProblem();
         }
-        var page = await timeline.Page(id, after, take, ct);
-        await accessLog.Write(user, id, null, AccessActions.Read, "read case timeline", ct);
+        var connection = await db.Connection(ct);
+        var page = await TimelineStore.Page(id, after, take, connection, ct);
+        await accessLog.Write(user, id, null, AccessActions.Read, "read case timeline", connection, ct);
         return TypedResults.Ok(page);
     }
 }
@@ -355,16 +319,27 @@ public sealed record WorkListQuery(string Scope, string? Status, string? Search,
         return errors.IsValid ? new WorkListQuery(scope, status, search, take, after) : null;
     }
 
-    public static int ParseLimit(string? limit, ValidationErrors errors)
+    /// <summary>
+    /// A page size from 1 to <paramref name="maxLimit"/>: a text that is not a whole number in digits could not be
+    /// read (400); one that is, but too long or out of range, is not acceptable (422).
+    /// </summary>
+    public static int ParseLimit(string? limit, ValidationErrors errors, int defaultLimit = DefaultLimit, int maxLimit = MaxLimit)
     {
         if (limit is null)
         {
-            return DefaultLimit;
+            return defaultLimit;
         }
-        if (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var take)
-            || take is < 1 or > MaxLimit || limit.Length > MaxLimitDigits)
+        if (limit.Length == 0 || !limit.All(char.IsAsciiDigit))
         {
-            errors.Add("limit", $"Must be a whole number from 1 to {MaxLimit}.");
+            errors.Unreadable("limit", $"Must be a whole number from 1 to {maxLimit}.");
+            return defaultLimit;
+        }
+        if (limit.Length > MaxLimitDigits
+            || !int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var take)
+            || take < 1 || take > maxLimit)
+        {
+            errors.Add("limit", $"Must be a whole number from 1 to {maxLimit}.");
+            return defaultLimit;
         }
         return take;
     }
@@ -378,7 +353,7 @@ public sealed record WorkListQuery(string Scope, string? Status, string? Search,
         var after = Cursor.Decode(cursor);
         if (after is null)
         {
-            errors.Add("cursor", "Not a cursor this list handed out; use nextCursor from the previous page.");
+            errors.Unreadable("cursor", "Not a cursor this list handed out; use nextCursor from the previous page.");
         }
         return after;
     }

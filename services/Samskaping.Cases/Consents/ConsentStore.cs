@@ -27,13 +27,13 @@ public sealed record ConsentDto(
 
 /// <summary>
 /// Consents of a case: recorded with the access read model (<see cref="CaseAccess"/>) in the same transaction, so
-/// the first request after a consent or a withdrawal is already answered by it.
+/// the first request after a consent or a withdrawal is already answered by it. Each runs on the request's connection
+/// (<see cref="Messaging.Database.DbSession"/>), the one its case-access check used.
 /// </summary>
-public sealed class ConsentStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, TimeProvider clock)
+public sealed class ConsentStore(Outbox outbox, AccessLog accessLog, TimeProvider clock)
 {
-    public async Task<Outcome<ConsentDto>> Give(Guid caseId, ConsentScope scope, CurrentUser user, CancellationToken ct)
+    public async Task<Result<ConsentDto>> Give(Guid caseId, ConsentScope scope, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await CaseStore.RefuseIfClosed(caseId, tx, ct) is { } refusal)
         {
@@ -48,11 +48,11 @@ public sealed class ConsentStore(NpgsqlDataSource dataSource, Outbox outbox, Acc
             """, new { caseId, scope.PersonId, scope.GivenByPersonId }, tx, cancellationToken: ct))).ToDictionary(p => p.PersonId, p => DateOnly.FromDateTime(p.BirthDate));
         if (!people.TryGetValue(scope.PersonId, out var birthDate))
         {
-            return Refusal.Unprocessable("personId", "Not a member of the case's household.");
+            return Refusal.Unprocessable(Case.DoesNotFit, "personId", "Not a member of the case's household.");
         }
         if (!people.ContainsKey(scope.GivenByPersonId))
         {
-            return Refusal.Unprocessable("givenByPersonId", "Not a member of the case's household.");
+            return Refusal.Unprocessable(Case.DoesNotFit, "givenByPersonId", "Not a member of the case's household.");
         }
         var isGuardian = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             """
@@ -61,7 +61,7 @@ public sealed class ConsentStore(NpgsqlDataSource dataSource, Outbox outbox, Acc
             """, new { caseId, scope.GivenByPersonId, scope.PersonId }, tx, cancellationToken: ct));
         if (ConsentRules.WhoMayGive(scope.PersonId, birthDate, scope.GivenByPersonId, isGuardian, DateOnly.FromDateTime(now.UtcDateTime)) is { } why)
         {
-            return Refusal.Unprocessable("givenByPersonId", why);
+            return Refusal.Unprocessable(Case.DoesNotFit, "givenByPersonId", why);
         }
 
         var given = new ConsentGiven(caseId, Guid.CreateVersion7(now), scope.PersonId, scope.GivenByPersonId, scope.Sectors, scope.Purposes,
@@ -87,9 +87,8 @@ public sealed class ConsentStore(NpgsqlDataSource dataSource, Outbox outbox, Acc
     }
 
     /// <summary>Withdraws a consent once. A consent is never edited: what changes is only that it was withdrawn.</summary>
-    public async Task<Outcome<ConsentDto>> Withdraw(Guid caseId, Guid consentId, string reason, CurrentUser user, CancellationToken ct)
+    public async Task<Result<ConsentDto>> Withdraw(Guid caseId, Guid consentId, string reason, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var now = clock.Now();
         var row = await connection.QuerySingleOrDefaultAsync<ConsentRow>(new CommandDefinition(
@@ -103,8 +102,8 @@ public sealed class ConsentStore(NpgsqlDataSource dataSource, Outbox outbox, Acc
             var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "SELECT EXISTS (SELECT 1 FROM cases.consents WHERE id = @consentId AND case_id = @caseId)", new { caseId, consentId }, tx, cancellationToken: ct));
             return exists
-                ? Refusal.Conflict("The consent is withdrawn already. To change what is shared, record a new consent.", "The consent is withdrawn already.")
-                : Refusal.NotFound(caseId, "Consent");
+                ? Refusal.Conflict("The consent is withdrawn already.", "The consent is withdrawn already. To change what is shared, record a new consent.")
+                : Refusal.NotFound("Consent not found.", $"The case {caseId} has no such consent.");
         }
         var withdrawn = new ConsentWithdrawn(caseId, consentId, row.PersonId, reason, user.Subject, now);
         await CaseAccess.RecordWithdrawal(withdrawn, tx, ct);
@@ -117,9 +116,8 @@ public sealed class ConsentStore(NpgsqlDataSource dataSource, Outbox outbox, Acc
     }
 
     /// <summary>Every consent of the case, withdrawn and expired ones included, newest first.</summary>
-    public async Task<IReadOnlyList<ConsentDto>> History(Guid caseId, CancellationToken ct)
+    public async Task<IReadOnlyList<ConsentDto>> History(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var now = clock.GetUtcNow();
         var rows = await connection.QueryAsync<ConsentRow>(new CommandDefinition(
             $"SELECT {Columns} FROM cases.consents WHERE case_id = @caseId ORDER BY recorded_at DESC, id DESC", new { caseId }, cancellationToken: ct));

@@ -22,12 +22,12 @@ public sealed record KnownPersonDto(IReadOnlyList<KnownPersonCaseDto> Cases);
 /// <summary>A case the looked-up person belongs to, and the id its household knows the person by.</summary>
 public sealed record KnownPersonCaseDto(Guid CaseId, Guid HouseholdId, string HouseholdName, string Role, Guid PersonId);
 
-/// <summary>People and their households. Identity numbers are encrypted before they reach SQL and found only by their keyed hash.</summary>
+/// <summary>People and their households. Identity numbers are encrypted before they reach SQL and found only by their keyed hash.
+/// A change to a case's household runs on the request's connection, the one its case-access check used.</summary>
 public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, CaseAccess access, PersonalDataProtector protector, TimeProvider clock)
 {
-    public async Task<Outcome<MemberDto>> AddMember(Guid caseId, NewMember member, CurrentUser user, CancellationToken ct)
+    public async Task<Result<MemberDto>> AddMember(Guid caseId, NewMember member, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await CaseStore.RefuseIfClosed(caseId, tx, ct) is { } refusal)
         {
@@ -43,7 +43,7 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, A
                 new { householdId, guardians = member.Guardians.ToArray() }, tx, cancellationToken: ct));
             if (known != member.Guardians.Count)
             {
-                return Refusal.Unprocessable("guardians", "Every guardian must already be a member of the case's household.");
+                return Refusal.Unprocessable(Case.DoesNotFit, "guardians", "Every guardian must already be a member of the case's household.");
             }
         }
 
@@ -78,7 +78,7 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, A
             """, new { householdId, personId, role = member.Role, lookup, subject = user.Subject, now }, tx, cancellationToken: ct));
         if (added == 0)
         {
-            return Refusal.Conflict("This person is already a member of the case's household.", "Already a member.");
+            return Refusal.Conflict("Already a member.", "This person is already a member of the case's household.");
         }
         if (member.Guardians.Count > 0)
         {
@@ -104,9 +104,8 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, A
 
     /// <summary>Records that <paramref name="guardianId"/> is a guardian of <paramref name="childId"/> in the case's household
     /// (for when the child was added before the guardian).</summary>
-    public async Task<Outcome<GuardianshipDto>> AddGuardian(Guid caseId, Guid childId, Guid guardianId, CurrentUser user, CancellationToken ct)
+    public async Task<Result<GuardianshipDto>> AddGuardian(Guid caseId, Guid childId, Guid guardianId, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await CaseStore.RefuseIfClosed(caseId, tx, ct) is { } refusal)
         {
@@ -120,11 +119,11 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, A
             new { householdId, childId, guardianId }, tx, cancellationToken: ct))).ToHashSet();
         if (!members.Contains(childId))
         {
-            return Refusal.NotFound(caseId, "Member");
+            return Refusal.NotFound("Member not found.", $"The case {caseId} has no such member.");
         }
         if (!members.Contains(guardianId) || guardianId == childId)
         {
-            return Refusal.Unprocessable("guardianId", "Must be another member of the case's household.");
+            return Refusal.Unprocessable(Case.DoesNotFit, "guardianId", "Must be another member of the case's household.");
         }
         var added = await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -133,7 +132,7 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, A
             """, new { householdId, guardianId, childId }, tx, cancellationToken: ct));
         if (added == 0)
         {
-            return Refusal.Conflict("This guardian relation is recorded already.", "Already a guardian.");
+            return Refusal.Conflict("Already a guardian.", "This guardian relation is recorded already.");
         }
         await TimelineStore.Write(new TimelineEntry(caseId, Guid.CreateVersion7(now), "guardian-recorded", "A guardian relation in the household was recorded.",
             TimelineEntry.Cases, now), tx, ct);

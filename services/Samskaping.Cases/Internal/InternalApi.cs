@@ -36,7 +36,7 @@ public static class InternalApi
             .WithName("InternalHouseholdMembers")
             .WithSummary("A household's members with their identity numbers, for the benefits service")
             .WithDescription($"Needs the {PurposeHeader} header (1–200 characters): it is written to the access log for every member returned.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/cases/{caseId:guid}/applicant", Applicant)
@@ -44,7 +44,7 @@ public static class InternalApi
             .WithSummary("The case's applicant (søker) for the Digisos status feed")
             .WithDescription("The household's earliest-added adult (parent, guardian or other adult) with an identity number. " +
                 $"404 when the case is unknown or has no such member yet. Needs {PurposeHeader}.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/persons/resolve", Resolve)
@@ -52,16 +52,16 @@ public static class InternalApi
             .WithSummary("Which households and cases a person with this identity number belongs to")
             .WithDescription("The identity number goes in the body, never in the URL. One entry per household, with the personId that " +
                 $"household knows the person by (each household keeps its own record). An unknown person is an empty list. Needs {PurposeHeader}.")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesInvalid();
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<InternalMember>>, ValidationProblem, ProblemHttpResult>> Members(
+    public static async Task<Results<Ok<IReadOnlyList<InternalMember>>, ProblemHttpResult>> Members(
         Guid householdId, HttpRequest request, CurrentUser caller, NpgsqlDataSource dataSource, PersonalDataProtector protector,
         AccessLog accessLog, CancellationToken ct)
     {
         if (Purpose(request, out var purpose) is { } invalid)
         {
-            return invalid;
+            return invalid.ToProblem();
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -69,8 +69,7 @@ public static class InternalApi
             "SELECT EXISTS (SELECT 1 FROM cases.households WHERE id = @householdId)", new { householdId }, tx, cancellationToken: ct));
         if (!exists)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Household not found.",
-                detail: $"There is no household {householdId}.");
+            return Refusal.NotFound("Household not found.", $"There is no household {householdId}.").ToProblem();
         }
         var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
             """
@@ -90,13 +89,13 @@ public static class InternalApi
         return TypedResults.Ok<IReadOnlyList<InternalMember>>(members);
     }
 
-    public static async Task<Results<Ok<InternalApplicant>, ValidationProblem, ProblemHttpResult>> Applicant(
+    public static async Task<Results<Ok<InternalApplicant>, ProblemHttpResult>> Applicant(
         Guid caseId, HttpRequest request, CurrentUser caller, NpgsqlDataSource dataSource, PersonalDataProtector protector,
         AccessLog accessLog, CancellationToken ct)
     {
         if (Purpose(request, out var purpose) is { } invalid)
         {
-            return invalid;
+            return invalid.ToProblem();
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<ApplicantRow>(new CommandDefinition(
@@ -113,27 +112,24 @@ public static class InternalApi
             """, new { caseId }, cancellationToken: ct));
         if (row is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No applicant.",
-                detail: $"Case {caseId} is unknown or its household has no adult with an identity number yet.");
+            return Refusal.NotFound("No applicant.", $"Case {caseId} is unknown or its household has no adult with an identity number yet.").ToProblem();
         }
         await accessLog.Write(caller, caseId, row.PersonId, AccessActions.Read, purpose, ct);
         return TypedResults.Ok(new InternalApplicant(row.PersonId, protector.Decrypt(row.Encrypted, row.PersonId)));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<InternalMembership>>, ValidationProblem>> Resolve(
+    public static async Task<Results<Ok<IReadOnlyList<InternalMembership>>, ProblemHttpResult>> Resolve(
         ResolvePerson body, HttpRequest request, CurrentUser caller, NpgsqlDataSource dataSource, PersonalDataProtector protector,
         AccessLog accessLog, CancellationToken ct)
     {
         if (Purpose(request, out var purpose) is { } invalid)
         {
-            return invalid;
+            return invalid.ToProblem();
         }
         var number = IdentityNumber.Parse(body.IdentityNumber, out var why);
         if (number is null)
         {
-            var errors = new ValidationErrors();
-            errors.Add("identityNumber", body.IdentityNumber is null ? "Required." : why!);
-            return errors.Problem("The person could not be resolved.");
+            return Refusal.Unprocessable("The person could not be resolved.", "identityNumber", body.IdentityNumber is null ? "Required." : why!).ToProblem();
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<MembershipRow>(new CommandDefinition(
@@ -154,16 +150,12 @@ public static class InternalApi
             rows.Select(r => new InternalMembership(r.PersonId, r.HouseholdId, r.CaseIds)).ToList());
     }
 
-    private static ValidationProblem? Purpose(HttpRequest request, out string purpose)
+    private static Refusal? Purpose(HttpRequest request, out string purpose)
     {
         purpose = request.Headers[PurposeHeader].ToString().Trim();
-        if (purpose.Length is >= 1 and <= 200)
-        {
-            return null;
-        }
-        var errors = new ValidationErrors();
-        errors.Add(PurposeHeader, "Required: why the data is read (1–200 characters); it goes to the access log.");
-        return (ValidationProblem)errors.Problem("The purpose of the read is missing.");
+        return purpose.Length is >= 1 and <= 200
+            ? null
+            : Refusal.Unprocessable("The purpose of the read is missing.", PurposeHeader, "Required: why the data is read (1–200 characters); it goes to the access log.");
     }
 
     private sealed record MemberRow(Guid PersonId, string Role, DateOnly BirthDate, byte[]? Encrypted);

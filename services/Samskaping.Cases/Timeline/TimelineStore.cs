@@ -9,7 +9,7 @@ public sealed record TimelineEntryDto(Guid Id, string Kind, string Summary, stri
 public sealed record TimelinePage(IReadOnlyList<TimelineEntryDto> Items, string? NextCursor);
 
 /// <summary>The case timeline: written in the transaction of a change or of a consumed event, read newest first.</summary>
-public sealed class TimelineStore(NpgsqlDataSource dataSource)
+public static class TimelineStore
 {
     /// <summary>Adds the entry unless its event is on the timeline already.</summary>
     public static Task Write(TimelineEntry entry, NpgsqlTransaction tx, CancellationToken ct) =>
@@ -22,9 +22,9 @@ public sealed class TimelineStore(NpgsqlDataSource dataSource)
             new { id = Guid.CreateVersion7(entry.OccurredAt), entry.CaseId, entry.EventId, entry.Kind, entry.Summary, entry.Source, entry.OccurredAt },
             tx, cancellationToken: ct));
 
-    public async Task<TimelinePage> Page(Guid caseId, Cursor? after, int limit, CancellationToken ct)
+    /// <summary>A page of the case's timeline, on the request's connection.</summary>
+    public static async Task<TimelinePage> Page(Guid caseId, Cursor? after, int limit, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var parameters = new DynamicParameters(new { caseId, take = limit + 1 });
         parameters.Add("afterAt", after?.At, System.Data.DbType.DateTimeOffset);
         parameters.Add("afterId", after?.Id, System.Data.DbType.Guid);

@@ -14,55 +14,58 @@ public sealed class CaseBadInputTests(SystemFixture system)
 {
     private static readonly string Long = new('x', 4001);
 
-    /// <summary>{case}, {mona}, {consent} and {goal} are filled in with a real case's ids; {adult} and {child} with valid identity numbers.</summary>
+    /// <summary>
+    /// {case}, {mona}, {consent} and {goal} are filled in with a real case's ids; {adult} and {child} with valid identity
+    /// numbers. 400 when the body cannot be read as the operation's types; 422 when it was read but a value is not acceptable.
+    /// </summary>
     public static TheoryData<string, string, string, int> BadRequests => new()
     {
         // open
-        { "/api/cases", """{"householdName": "Familien Berg", "need": {"text": "hjelp"}, "referral": {"source": "politiet"}}""", "referral.source", 400 },
+        { "/api/cases", """{"householdName": "Familien Berg", "need": {"text": "hjelp"}, "referral": {"source": "politiet"}}""", "referral.source", 422 },
         { "/api/cases", """{"householdName": "Familien Berg", "need": {"text": "hjelp"}, "householdId": "not-a-guid"}""", "householdId", 400 },
-        { "/api/cases", $$$"""{"householdName": "Familien Berg", "need": {"text": "hjelp"}, "referral": {"source": "self", "reason": "{{{Long}}}"}}""", "referral.reason", 400 },
+        { "/api/cases", $$$"""{"householdName": "Familien Berg", "need": {"text": "hjelp"}, "referral": {"source": "self", "reason": "{{{Long}}}"}}""", "referral.reason", 422 },
         { "/api/cases", """{"need": {"text": "hjelp"}, "householdId": "00000000-0000-0000-0000-000000000001"}""", "householdId", 422 },
         // status
-        { "/api/cases/{case}/status", """{"to": "archived", "reason": "x"}""", "to", 400 },
-        { "/api/cases/{case}/status", """{"to": "intake"}""", "reason", 400 },
+        { "/api/cases/{case}/status", """{"to": "archived", "reason": "x"}""", "to", 422 },
+        { "/api/cases/{case}/status", """{"to": "intake"}""", "reason", 422 },
         { "/api/cases/{case}/status", """{"to": 3, "reason": "x"}""", "to", 400 },
         { "/api/cases/{case}/status", """{"to": "intake", "reason": "x" """, "body", 400 },
-        { "/api/cases/{case}/status", $$"""{"to": "intake", "reason": "{{Long}}"}""", "reason", 400 },
+        { "/api/cases/{case}/status", $$"""{"to": "intake", "reason": "{{Long}}"}""", "reason", 422 },
         // needs and resources
-        { "/api/cases/{case}/needs", """{"text": ""}""", "text", 400 },
-        { "/api/cases/{case}/needs", $$"""{"text": "{{Long}}"}""", "text", 400 },
+        { "/api/cases/{case}/needs", """{"text": ""}""", "text", 422 },
+        { "/api/cases/{case}/needs", $$"""{"text": "{{Long}}"}""", "text", 422 },
         { "/api/cases/{case}/needs", """{"text": {"nested": true}}""", "text", 400 },
         { "/api/cases/{case}/resources", """{"text": "Mormor", "saidBy": 12}""", "saidBy", 400 },
         { "/api/cases/{case}/resources", """[1, 2]""", "body", 400 },
         // goals
-        { "/api/cases/{case}/goals", """{"text": "Mer ro", "proposedBy": "the-mayor"}""", "proposedBy", 400 },
-        { "/api/cases/{case}/goals", """{"proposedBy": "family"}""", "text", 400 },
-        { "/api/cases/{case}/goals/{goal}/status", """{"status": "agreed"}""", "status", 400 },
-        { "/api/cases/{case}/goals/{goal}/status", """{"status": null}""", "status", 400 },
+        { "/api/cases/{case}/goals", """{"text": "Mer ro", "proposedBy": "the-mayor"}""", "proposedBy", 422 },
+        { "/api/cases/{case}/goals", """{"proposedBy": "family"}""", "text", 422 },
+        { "/api/cases/{case}/goals/{goal}/status", """{"status": "agreed"}""", "status", 422 },
+        { "/api/cases/{case}/goals/{goal}/status", """{"status": null}""", "status", 422 },
         // members
-        { "/api/cases/{case}/members", """{"name": "Sara", "role": "child", "identityNumber": "12345678901"}""", "identityNumber", 400 },
-        { "/api/cases/{case}/members", """{"name": "Sara", "role": "child", "identityNumber": "1234"}""", "identityNumber", 400 },
+        { "/api/cases/{case}/members", """{"name": "Sara", "role": "child", "identityNumber": "12345678901"}""", "identityNumber", 422 },
+        { "/api/cases/{case}/members", """{"name": "Sara", "role": "child", "identityNumber": "1234"}""", "identityNumber", 422 },
         { "/api/cases/{case}/members", """{"name": "Sara", "role": "child", "identityNumber": 12345678901}""", "identityNumber", 400 },
-        { "/api/cases/{case}/members", """{"name": "Sara", "role": "daughter", "birthDate": "2015-01-01"}""", "role", 400 },
+        { "/api/cases/{case}/members", """{"name": "Sara", "role": "daughter", "birthDate": "2015-01-01"}""", "role", 422 },
         { "/api/cases/{case}/members", """{"name": "Sara", "role": "child", "birthDate": "01.01.2015"}""", "birthDate", 400 },
-        { "/api/cases/{case}/members", """{"name": "Sara", "role": "child", "birthDate": "2099-01-01"}""", "birthDate", 400 },
-        { "/api/cases/{case}/members", """{"name": "Sara", "role": "child", "birthDate": "1950-01-01", "identityNumber": "{adult}"}""", "birthDate", 400 },
-        { "/api/cases/{case}/members", $$"""{"name": "{{Long}}", "role": "child", "birthDate": "2015-01-01"}""", "name", 400 },
+        { "/api/cases/{case}/members", """{"name": "Sara", "role": "child", "birthDate": "2099-01-01"}""", "birthDate", 422 },
+        { "/api/cases/{case}/members", """{"name": "Sara", "role": "child", "birthDate": "1950-01-01", "identityNumber": "{adult}"}""", "birthDate", 422 },
+        { "/api/cases/{case}/members", $$"""{"name": "{{Long}}", "role": "child", "birthDate": "2015-01-01"}""", "name", 422 },
         { "/api/cases/{case}/members", """{"name": "Sara", "role": "child", "birthDate": "2015-01-01", "guardians": ["nope"]}""", "guardians[0]", 400 },
         { "/api/cases/{case}/members", """{"name": "Sara", "role": "child", "identityNumber": "{child}", "guardians": ["00000000-0000-0000-0000-000000000001"]}""", "guardians", 422 },
         // consents
-        { "/api/cases/{case}/consents", """{"personId": "{mona}", "givenByPersonId": "{mona}", "sectors": ["politi"], "purposes": ["coordination"], "dataCategories": ["needs"]}""", "sectors", 400 },
-        { "/api/cases/{case}/consents", """{"personId": "{mona}", "givenByPersonId": "{mona}", "sectors": ["nav"], "purposes": ["marketing"], "dataCategories": ["needs"]}""", "purposes", 400 },
-        { "/api/cases/{case}/consents", """{"personId": "{mona}", "givenByPersonId": "{mona}", "sectors": ["nav"], "purposes": ["grants"], "dataCategories": ["dna"]}""", "dataCategories", 400 },
+        { "/api/cases/{case}/consents", """{"personId": "{mona}", "givenByPersonId": "{mona}", "sectors": ["politi"], "purposes": ["coordination"], "dataCategories": ["needs"]}""", "sectors", 422 },
+        { "/api/cases/{case}/consents", """{"personId": "{mona}", "givenByPersonId": "{mona}", "sectors": ["nav"], "purposes": ["marketing"], "dataCategories": ["needs"]}""", "purposes", 422 },
+        { "/api/cases/{case}/consents", """{"personId": "{mona}", "givenByPersonId": "{mona}", "sectors": ["nav"], "purposes": ["grants"], "dataCategories": ["dna"]}""", "dataCategories", 422 },
         { "/api/cases/{case}/consents", """{"personId": "{mona}", "givenByPersonId": "{mona}", "sectors": "nav", "purposes": ["grants"], "dataCategories": ["needs"]}""", "sectors", 400 },
-        { "/api/cases/{case}/consents", """{"personId": "{mona}", "givenByPersonId": "{mona}", "sectors": ["nav"], "purposes": ["grants"], "dataCategories": ["needs"], "validFrom": "2001-01-01T00:00:00Z"}""", "validFrom", 400 },
+        { "/api/cases/{case}/consents", """{"personId": "{mona}", "givenByPersonId": "{mona}", "sectors": ["nav"], "purposes": ["grants"], "dataCategories": ["needs"], "validFrom": "2001-01-01T00:00:00Z"}""", "validFrom", 422 },
         { "/api/cases/{case}/consents", """{"personId": "{mona}", "givenByPersonId": "{mona}", "sectors": ["nav"], "purposes": ["grants"], "dataCategories": ["needs"], "validTo": "yesterday"}""", "validTo", 400 },
         { "/api/cases/{case}/consents", """{"personId": "00000000-0000-0000-0000-000000000001", "givenByPersonId": "{mona}", "sectors": ["nav"], "purposes": ["grants"], "dataCategories": ["needs"]}""", "personId", 422 },
-        { "/api/cases/{case}/consents/{consent}/withdrawal", """{"reason": ""}""", "reason", 400 },
+        { "/api/cases/{case}/consents/{consent}/withdrawal", """{"reason": ""}""", "reason", 422 },
         { "/api/cases/{case}/consents/{consent}/withdrawal", """{"reason": ["x"]}""", "reason", 400 },
         // lookup
-        { "/api/cases/persons/lookup", """{"identityNumber": "01010112345"}""", "identityNumber", 400 },
-        { "/api/cases/persons/lookup", """{}""", "identityNumber", 400 },
+        { "/api/cases/persons/lookup", """{"identityNumber": "01010112345"}""", "identityNumber", 422 },
+        { "/api/cases/persons/lookup", """{}""", "identityNumber", 422 },
         { "/api/cases/persons/lookup", """{"identityNumber": 1010112345}""", "identityNumber", 400 },
     };
 
@@ -96,7 +99,7 @@ public sealed class CaseBadInputTests(SystemFixture system)
 
         var response = await kari.PostAsJsonAsync($"/api/cases/{caseId}/members", new { name = "Sara", role = "child", birthDate = "1950-01-01", identityNumber = number });
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await response.Content.ReadAsStringAsync()).ShouldNotContain(number);
     }
 

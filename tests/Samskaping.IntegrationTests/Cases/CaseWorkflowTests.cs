@@ -144,7 +144,7 @@ public sealed class CaseWorkflowTests(SystemFixture system)
         (await kari.PostAsJsonAsync($"/api/cases/{caseId}/members/{child}/guardians", new { guardianId = father })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await kari.PostAsJsonAsync($"/api/cases/{caseId}/members/{child}/guardians", new { guardianId = child })).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await kari.PostAsJsonAsync($"/api/cases/{caseId}/members/{Guid.NewGuid()}/guardians", new { guardianId = father })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await kari.PostAsJsonAsync($"/api/cases/{caseId}/members/{child}/guardians", new { })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await kari.PostAsJsonAsync($"/api/cases/{caseId}/members/{child}/guardians", new { })).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await kari.PostAsJsonAsync($"/api/cases/{caseId}/consents", consent)).StatusCode.ShouldBe(HttpStatusCode.Created);
         (await CaseClient.Read(kari, $"/api/cases/{caseId}")).GetProperty("members").EnumerateArray()
             .Single(m => m.GetProperty("personId").GetGuid() == child).GetProperty("guardians")[0].GetGuid().ShouldBe(father);

@@ -92,10 +92,10 @@ public sealed class InternalApiTests(SystemFixture system)
         using var service = new HttpClient { BaseAddress = system.Address("cases") };
         service.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var missing = await service.GetAsync(path);
-        missing.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        missing.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await missing.Content.ReadAsStringAsync()).ShouldContain("X-Access-Purpose");
         var invalid = await service.PostAsJsonAsync("/internal/cases/persons/resolve", new { identityNumber = "abc" });
-        invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        invalid.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
     }
 
     private sealed class MembershipComparer : IEqualityComparer<PersonMembership>

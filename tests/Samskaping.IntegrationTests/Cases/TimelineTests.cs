@@ -97,18 +97,18 @@ public sealed class TimelineTests(SystemFixture system)
     }
 
     [Theory]
-    [InlineData("cursor=bm9wZQ", "cursor")]
-    [InlineData("limit=0", "limit")]
-    [InlineData("limit=101", "limit")]
-    [InlineData("limit=ten", "limit")]
-    public async Task A_bad_cursor_or_limit_is_400_naming_it(string query, string field)
+    [InlineData("cursor=bm9wZQ", "cursor", HttpStatusCode.BadRequest)]
+    [InlineData("limit=0", "limit", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("limit=101", "limit", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("limit=ten", "limit", HttpStatusCode.BadRequest)]
+    public async Task A_bad_cursor_or_limit_is_refused_naming_it(string query, string field, HttpStatusCode status)
     {
         using var kari = system.Client("oppvekst", "caseworker");
         var caseId = await CaseClient.Open(kari);
 
         var response = await kari.GetAsync($"/api/cases/{caseId}/timeline?{query}");
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.StatusCode.ShouldBe(status);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue();
     }
 

@@ -12,32 +12,33 @@ namespace Samskaping.IntegrationTests.EndToEnd;
 [Collection(SystemCollection.Name)]
 public sealed class BadInputTests(SystemFixture system)
 {
-    public static TheoryData<string, string, string> BadBodies => new()
+    /// <summary>400 when the body cannot be read as the operation's types, 422 when it was read but a value is not acceptable.</summary>
+    public static TheoryData<string, string, string, int> BadBodies => new()
     {
-        { "malformed JSON", """{"householdName": "Familien Berg", "need": {"text": "hjelp" """, "body" },
-        { "not JSON at all", "householdName=Berg", "body" },
-        { "household name of the wrong type", """{"householdName": 42, "need": {"text": "hjelp"}}""", "householdName" },
-        { "need of the wrong type", """{"householdName": "Familien Berg", "need": "hjelp"}""", "need" },
-        { "need text of the wrong type", """{"householdName": "Familien Berg", "need": {"text": ["hjelp"]}}""", "need.text" },
-        { "missing household name", """{"need": {"text": "hjelp"}}""", "householdName" },
-        { "empty household name", """{"householdName": "  ", "need": {"text": "hjelp"}}""", "householdName" },
-        { "missing need", """{"householdName": "Familien Berg"}""", "need" },
-        { "empty need text", """{"householdName": "Familien Berg", "need": {"text": ""}}""", "need.text" },
-        { "household name too long", $$$"""{"householdName": "{{{new string('x', 201)}}}", "need": {"text": "hjelp"}}""", "householdName" },
-        { "need text too long", $$$"""{"householdName": "Familien Berg", "need": {"text": "{{{new string('x', 4001)}}}"}}""", "need.text" },
-        { "null body", "null", "body" },
+        { "malformed JSON", """{"householdName": "Familien Berg", "need": {"text": "hjelp" """, "body", 400 },
+        { "not JSON at all", "householdName=Berg", "body", 400 },
+        { "household name of the wrong type", """{"householdName": 42, "need": {"text": "hjelp"}}""", "householdName", 400 },
+        { "need of the wrong type", """{"householdName": "Familien Berg", "need": "hjelp"}""", "need", 400 },
+        { "need text of the wrong type", """{"householdName": "Familien Berg", "need": {"text": ["hjelp"]}}""", "need.text", 400 },
+        { "missing household name", """{"need": {"text": "hjelp"}}""", "householdName", 422 },
+        { "empty household name", """{"householdName": "  ", "need": {"text": "hjelp"}}""", "householdName", 422 },
+        { "missing need", """{"householdName": "Familien Berg"}""", "need", 422 },
+        { "empty need text", """{"householdName": "Familien Berg", "need": {"text": ""}}""", "need.text", 422 },
+        { "household name too long", $$$"""{"householdName": "{{{new string('x', 201)}}}", "need": {"text": "hjelp"}}""", "householdName", 422 },
+        { "need text too long", $$$"""{"householdName": "Familien Berg", "need": {"text": "{{{new string('x', 4001)}}}"}}""", "need.text", 422 },
+        { "null body", "null", "body", 400 },
     };
 
     [Theory]
     [MemberData(nameof(BadBodies))]
-    public async Task Opening_a_case_with_bad_input_is_400_naming_the_field_and_writes_nothing(string why, string json, string field)
+    public async Task Opening_a_case_with_bad_input_is_a_problem_naming_the_field_and_writes_nothing(string why, string json, string field, int status)
     {
         using var kari = system.Client("oppvekst", "caseworker");
         var before = await CaseCount();
 
         var response = await kari.PostAsync("/api/cases", new StringContent(json, Encoding.UTF8, "application/json"));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, why);
+        ((int)response.StatusCode).ShouldBe(status, why);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json", why);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         problem.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue($"{why}: {problem}");

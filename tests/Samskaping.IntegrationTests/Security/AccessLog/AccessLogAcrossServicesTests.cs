@@ -129,7 +129,7 @@ public sealed class AccessLogAcrossServicesTests(SystemFixture system)
     }
 
     [Fact]
-    public async Task Only_the_privacy_officer_reads_it_an_unknown_person_is_404_and_bad_paging_is_400()
+    public async Task Only_the_privacy_officer_reads_it_an_unknown_person_is_404_and_bad_paging_is_refused()
     {
         var scenario = await OnePerson();
         foreach (var role in new[] { "caseworker", "coordinator", "grant-approver", "analyst", "admin" })
@@ -147,10 +147,14 @@ public sealed class AccessLogAcrossServicesTests(SystemFixture system)
         unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString().ShouldBe("Person not found.");
 
-        foreach (var (query, field) in new[] { ("limit=0", "limit"), ("limit=201", "limit"), ("limit=x", "limit"), ("cursor=not-a-cursor", "cursor") })
+        foreach (var (query, field, status) in new[]
+        {
+            ("limit=0", "limit", HttpStatusCode.UnprocessableEntity), ("limit=201", "limit", HttpStatusCode.UnprocessableEntity),
+            ("limit=x", "limit", HttpStatusCode.BadRequest), ("cursor=not-a-cursor", "cursor", HttpStatusCode.BadRequest),
+        })
         {
             var bad = await officer.GetAsync(Path(scenario.Mother) + "?" + query);
-            bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest, query);
+            bad.StatusCode.ShouldBe(status, query);
             (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue(query);
         }
         // The privacy officer sees no case content.

@@ -59,7 +59,7 @@ internal sealed class WalkThrough(TelemetrySystem system, Family family)
         await Expect(kari.PostAsJsonAsync("/api/cases/persons/lookup", new { identityNumber = family.MotherNumber }), HttpStatusCode.OK);
         // A typing error in an identity number: the problem names the field, never the number.
         await Expect(kari.PostAsJsonAsync($"/api/cases/{caseId}/members",
-            new { name = family.Father, role = "parent", identityNumber = family.FatherNumber[..10] + ((family.FatherNumber[10] - '0' + 1) % 10) }), HttpStatusCode.BadRequest);
+            new { name = family.Father, role = "parent", identityNumber = family.FatherNumber[..10] + ((family.FatherNumber[10] - '0' + 1) % 10) }), HttpStatusCode.UnprocessableEntity);
         await Expect(kari.PostAsJsonAsync($"/api/cases/{caseId}/status", new { to = "intake", reason = "Første samtale avtalt." }), HttpStatusCode.OK);
         await Expect(kari.PostAsJsonAsync($"/api/cases/{caseId}/consents", new
         {

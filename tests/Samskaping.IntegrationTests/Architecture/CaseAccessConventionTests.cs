@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Samskaping.Access;
+using Samskaping.IntegrationTests.EndToEnd;
+using Shouldly;
+using Xunit;
+
+namespace Samskaping.IntegrationTests.Architecture;
+
+/// <summary>
+/// The access rule is declared on the route, not remembered in each handler (docs/architecture.md §5): every endpoint
+/// under <c>/api/</c> whose route names a thing by id carries <see cref="CaseAccessRequired"/>, so a new endpoint
+/// cannot forget it. Read from the endpoints each running service has mapped, not from a list kept by hand.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class CaseAccessConventionTests(SystemFixture system)
+{
+    /// <summary>The services whose case-scoped endpoints declare the rule with <c>RequireCaseAccess</c>.</summary>
+    private static readonly string[] Converted = ["cases"];
+
+    /// <summary>Endpoints with an id in the route that are not about one person's case, each with why.</summary>
+    private static readonly Dictionary<string, string> Exempt = new()
+    {
+        ["GET /api/cases/persons/{id:guid}/access-log"] =
+            "the privacy officer's review of a person across all their cases; that role sees no case content and is not in the case",
+    };
+
+    public static TheoryData<string> Services => [.. Converted];
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void Every_endpoint_that_names_a_case_or_a_thing_in_one_requires_case_access(string service)
+    {
+        var endpoints = Endpoints(service);
+
+        var unguarded = endpoints
+            .Where(e => e.Route.StartsWith("/api/", StringComparison.Ordinal) && e.HasGuid && e.Access is null && !Exempt.ContainsKey(e.Name))
+            .Select(e => e.Name)
+            .ToList();
+
+        unguarded.ShouldBeEmpty($"{service}: endpoints with an id in the route but without RequireCaseAccess (or a reason in {nameof(Exempt)})");
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void Case_access_names_a_route_value_of_the_endpoint(string service)
+    {
+        foreach (var endpoint in Endpoints(service).Where(e => e.Access is not null))
+        {
+            endpoint.Parameters.ShouldContain(endpoint.Access!.RouteValue, endpoint.Name);
+        }
+    }
+
+    [Fact]
+    public void Every_exemption_is_an_endpoint_of_a_converted_service()
+    {
+        var names = Converted.SelectMany(Endpoints).Select(e => e.Name).ToHashSet();
+        var prefixes = Converted.Select(s => $" /api/{s}/").ToList();
+
+        Exempt.Keys.Where(k => prefixes.Any(p => k.Contains(p, StringComparison.Ordinal))).ShouldAllBe(k => names.Contains(k));
+    }
+
+    private List<MappedEndpoint> Endpoints(string service) =>
+        [.. system.Services(service).GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Select(e => new MappedEndpoint(
+                $"{string.Join(",", e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])} {e.RoutePattern.RawText}",
+                e.RoutePattern.RawText ?? "",
+                e.RoutePattern.Parameters.Any(p => p.ParameterPolicies.Any(policy => policy.Content == "guid")),
+                [.. e.RoutePattern.Parameters.Select(p => p.Name)],
+                e.Metadata.GetMetadata<CaseAccessRequired>()))];
+
+    private sealed record MappedEndpoint(string Name, string Route, bool HasGuid, IReadOnlyList<string> Parameters, CaseAccessRequired? Access);
+}
