@@ -78,16 +78,16 @@ public static class AccessLogExport
                 "and entries about one of caseIds that name no person. " +
                 "limit 1–500 (default 100); beforeAt + beforeId: the last entry of the previous page. For the cases service's " +
                 "person access history (privacy officer); a service token only.")
-            .ProducesValidationProblem();
+            .ProducesInvalid();
     }
 
-    public static async Task<Results<Ok<AccessLogExportPage>, ValidationProblem>> Query(
+    public static async Task<Results<Ok<AccessLogExportPage>, ProblemHttpResult>> Query(
         string service, AccessLogQuery query, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var errors = query.Validate();
         if (!errors.IsValid)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The access log could not be queried.");
+            return Refusal.Invalid("The access log could not be queried.", errors).ToProblem();
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return TypedResults.Ok(new AccessLogExportPage(service, await Page(connection, query, ct)));

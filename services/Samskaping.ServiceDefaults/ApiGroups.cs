@@ -44,12 +44,4 @@ public static class ApiGroups
     public static RouteHandlerBuilder ProducesInvalid(this RouteHandlerBuilder builder) => builder
         .ProducesValidationProblem(StatusCodes.Status400BadRequest)
         .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-
-    /// <summary>
-    /// The answer for a case the caller may not see or that does not exist: the same 404 either way, so a
-    /// case's existence does not leak outside the sectors that take part in it (docs/architecture.md §5).
-    /// </summary>
-    public static ProblemHttpResult CaseNotFound(Guid caseId, string what = "Case") =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} not found.",
-            detail: $"There is no case {caseId} that your sector takes part in.");
 }

@@ -89,4 +89,36 @@ public sealed class ArchitectureTests
 
         gateway.GetReferencedAssemblies().Select(a => a.Name).ShouldNotContain(n => ServiceNames.Contains(n) || n == "Samskaping.Messaging");
     }
+
+    [Theory]
+    [MemberData(nameof(ServiceAssemblies))]
+    public void A_service_refuses_with_the_shared_refusal_type_only(string service)
+    {
+        var assembly = Services.Single(a => a.GetName().Name == service);
+
+        var own = assembly.GetTypes()
+            .Where(t => t.Name is "Refusal" or "Outcome`1" or "Result`1" || t.Name.EndsWith("Problems", StringComparison.Ordinal))
+            .Select(t => t.FullName);
+
+        own.ShouldBeEmpty($"{service} keeps a refusal vocabulary of its own; use ServiceDefaults' Refusal and Result<T>");
+    }
+
+    /// <summary>
+    /// A refusal is built by <c>Refusal</c> alone, so its status follows the one rule (docs/architecture.md §5). A 503
+    /// is not a refusal of the request: it carries Retry-After and may be written where it arises.
+    /// </summary>
+    [Fact]
+    public void No_service_builds_a_problem_answer_by_hand()
+    {
+        var services = Path.Combine(Repository.Root, "services");
+        var byHand = Directory.GetFiles(services, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains("Samskaping.ServiceDefaults", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(services, f), Line: i + 1, Text: line)))
+            .Where(l => (l.Text.Contains("Results.Problem(", StringComparison.Ordinal) || l.Text.Contains("Results.ValidationProblem(", StringComparison.Ordinal))
+                && !l.Text.Contains("Status503ServiceUnavailable", StringComparison.Ordinal))
+            .Select(l => $"{l.File}:{l.Line}");
+
+        byHand.ShouldBeEmpty();
+    }
 }

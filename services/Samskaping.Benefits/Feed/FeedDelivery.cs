@@ -20,7 +20,7 @@ public sealed partial class FeedDelivery(
     NpgsqlDataSource dataSource,
     DigisosClient digisos,
     IServiceScopeFactory scopes,
-    Outbox outbox,
+    OutboxWriter outbox,
     IOptions<FeedOptions> options,
     TimeProvider clock,
     ILogger<FeedDelivery> logger) : BackgroundService

@@ -17,7 +17,7 @@ namespace Samskaping.Benefits.Feed;
 /// </summary>
 public sealed partial class FeedProjection(
     FeedFactStore facts,
-    Outbox outbox,
+    OutboxWriter outbox,
     IOptions<FeedOptions> options,
     TimeProvider clock,
     ILogger<FeedProjection> logger)

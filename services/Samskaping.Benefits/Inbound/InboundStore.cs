@@ -23,7 +23,7 @@ public sealed record Recorded(InboundReceipt Receipt, bool Replay, bool Conflict
 /// Each is recorded in the same transaction as its <see cref="BenefitStatusChanged"/> events (outbox) and the
 /// access-log entries for the persons concerned.
 /// </summary>
-public sealed class InboundStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, IOptions<InboundOptions> options)
+public sealed class InboundStore(NpgsqlDataSource dataSource, OutboxWriter outbox, AccessLog accessLog, IOptions<InboundOptions> options)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -12,7 +12,7 @@ namespace Samskaping.Cases.Cases;
 /// <summary>Reads and writes cases. Every change is committed together with its events, its timeline entry and its
 /// access-log entry. What concerns one case runs on the request's connection (<see cref="Messaging.Database.DbSession"/>),
 /// the one its case-access check used, so a request takes one connection from the pool.</summary>
-public sealed partial class CaseStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, CaseAccess access, TimeProvider clock)
+public sealed partial class CaseStore(NpgsqlDataSource dataSource, OutboxWriter outbox, AccessLog accessLog, CaseAccess access, TimeProvider clock)
 {
     public async Task<Result<Case>> Open(Case opened, CurrentUser user, CancellationToken ct)
     {

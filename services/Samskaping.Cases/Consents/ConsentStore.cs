@@ -30,7 +30,7 @@ public sealed record ConsentDto(
 /// the first request after a consent or a withdrawal is already answered by it. Each runs on the request's connection
 /// (<see cref="Messaging.Database.DbSession"/>), the one its case-access check used.
 /// </summary>
-public sealed class ConsentStore(Outbox outbox, AccessLog accessLog, TimeProvider clock)
+public sealed class ConsentStore(OutboxWriter outbox, AccessLog accessLog, TimeProvider clock)
 {
     public async Task<Result<ConsentDto>> Give(Guid caseId, ConsentScope scope, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {

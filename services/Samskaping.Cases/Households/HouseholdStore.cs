@@ -24,7 +24,7 @@ public sealed record KnownPersonCaseDto(Guid CaseId, Guid HouseholdId, string Ho
 
 /// <summary>People and their households. Identity numbers are encrypted before they reach SQL and found only by their keyed hash.
 /// A change to a case's household runs on the request's connection, the one its case-access check used.</summary>
-public sealed class HouseholdStore(NpgsqlDataSource dataSource, Outbox outbox, AccessLog accessLog, CaseAccess access, PersonalDataProtector protector, TimeProvider clock)
+public sealed class HouseholdStore(NpgsqlDataSource dataSource, OutboxWriter outbox, AccessLog accessLog, CaseAccess access, PersonalDataProtector protector, TimeProvider clock)
 {
     public async Task<Result<MemberDto>> AddMember(Guid caseId, NewMember member, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {

@@ -11,7 +11,7 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Coordination.ActionPlan;
 
 /// <summary>Goals, measures, evaluations and BTI levels. Each change is one transaction with its events and its access-log entry.</summary>
-public sealed class ActionPlanStore(Outbox outbox, AccessLog accessLog, TimeProvider clock)
+public sealed class ActionPlanStore(OutboxWriter outbox, AccessLog accessLog, TimeProvider clock)
 {
     internal const string MeasureColumns = """
         m.id, m.case_id AS CaseId, m.goal_id AS GoalId, m.title, m.responsible_sector AS ResponsibleSector, m.starts_on AS StartsOn,

@@ -14,7 +14,7 @@ namespace Samskaping.Coordination.ActionPlan;
 /// Runs on the injected <see cref="TimeProvider"/>, so tests drive it with a fake clock.
 /// </summary>
 public sealed partial class ReviewScheduler(
-    NpgsqlDataSource dataSource, Outbox outbox, TimeProvider clock, IOptions<CoordinationOptions> options, ILogger<ReviewScheduler> logger)
+    NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock, IOptions<CoordinationOptions> options, ILogger<ReviewScheduler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -26,7 +26,7 @@ public sealed record JoinSector(
     [property: MaxLength(SectorCode.MaxLength), RegularExpression(SectorCode.PatternText)] string? Sector,
     [property: AllowedValues("contributor")] string? Role);
 
-public sealed class GroupStore(Outbox outbox, AccessLog accessLog, TimeProvider clock)
+public sealed class GroupStore(OutboxWriter outbox, AccessLog accessLog, TimeProvider clock)
 {
     public const string ConsentWithdrawnReason = "consent withdrawn";
 

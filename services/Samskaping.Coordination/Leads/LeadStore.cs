@@ -13,7 +13,7 @@ namespace Samskaping.Coordination.Leads;
 /// The lead coordinator and handovers. Exactly one current lead per case is held by the database (a unique
 /// partial index); one waiting handover per case likewise. Both violations answer 409, never 500.
 /// </summary>
-public sealed class LeadStore(Outbox outbox, AccessLog accessLog, TimeProvider clock)
+public sealed class LeadStore(OutboxWriter outbox, AccessLog accessLog, TimeProvider clock)
 {
     private const string HandoverColumns = """
         id, case_id AS CaseId, from_coordinator AS "From", from_sector AS FromSector, to_coordinator AS "To", to_sector AS ToSector,

@@ -21,7 +21,7 @@ public sealed record DisbursementRow(Guid Id, Guid GrantId, Guid CaseId, Guid Fu
 /// request (<see cref="Pay"/>, <see cref="Stop"/>, <see cref="Cancel"/>); a closing case's runs in its consumer's
 /// transaction (<see cref="End"/>).
 /// </summary>
-public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger ledger, Outbox outbox, AccessLog accessLog, TimeProvider clock)
+public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger ledger, OutboxWriter outbox, AccessLog accessLog, TimeProvider clock)
 {
     private const string RowColumns = """
         d.id AS Id, d.grant_id AS GrantId, d.case_id AS CaseId, d.fund_id AS FundId, g.household_id AS HouseholdId,

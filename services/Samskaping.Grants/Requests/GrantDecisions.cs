@@ -16,7 +16,7 @@ namespace Samskaping.Grants.Requests;
 /// ones — the idempotency key's row and the ledger posting commit together or not at all.
 /// </summary>
 public sealed class GrantDecisions(
-    NpgsqlDataSource dataSource, IdempotentRequests idempotency, FundLedger ledger, DisbursementStore disbursements, Outbox outbox,
+    NpgsqlDataSource dataSource, IdempotentRequests idempotency, FundLedger ledger, DisbursementStore disbursements, OutboxWriter outbox,
     AccessLog accessLog, TimeProvider clock)
 {
     public Task<Result<GrantView>> Request(Guid caseId, GrantRequest request, string key, RequestGrant body, CurrentUser user, CancellationToken ct) =>

@@ -114,7 +114,7 @@ public static class MessagingExtensions
             builder.Services.AddFaultInjection();
         }
 
-        builder.Services.AddSingleton<Outbox.Outbox>();
+        builder.Services.AddSingleton<OutboxWriter>();
         builder.Services.AddSingleton<Inbox.Inbox>();
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;

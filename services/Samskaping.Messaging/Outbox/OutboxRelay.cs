@@ -169,7 +169,7 @@ internal sealed partial class OutboxRelay(
         }
         try
         {
-            message = JsonSerializer.Deserialize(row.Body, type, Outbox.Json)!;
+            message = JsonSerializer.Deserialize(row.Body, type, OutboxWriter.Json)!;
             problem = "";
             return message is not null;
         }
@@ -207,7 +207,7 @@ internal sealed partial class OutboxRelay(
 
     /// <summary>LISTEN on the outbox channel; reconnects after failures so the relay keeps waking on commit.</summary>
     private Task ListenForCommits(CancellationToken ct) =>
-        CommitListener.Run(dataSource, Outbox.Channel, _wake.Set, options.Value.MaxRetryDelay, clock, logger, ct);
+        CommitListener.Run(dataSource, OutboxWriter.Channel, _wake.Set, options.Value.MaxRetryDelay, clock, logger, ct);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox publish failed ({ExceptionType}: {Reason}); retrying in {DelayMs} ms")]
     private static partial void LogPublishFailed(ILogger logger, string exceptionType, string reason, double delayMs);

@@ -37,7 +37,7 @@ public sealed record NewResponse(
     CheckedAnswers Answers,
     IReadOnlyDictionary<string, double> Scores);
 
-public sealed class ResponseStore(Messaging.Outbox.Outbox outbox, AccessLog accessLog, TimeProvider clock)
+public sealed class ResponseStore(Messaging.Outbox.OutboxWriter outbox, AccessLog accessLog, TimeProvider clock)
 {
     /// <summary>
     /// Records the response, its answers and domain scores, marks the measurement completed when every member of the

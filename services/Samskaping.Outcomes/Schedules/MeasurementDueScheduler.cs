@@ -9,7 +9,7 @@ namespace Samskaping.Outcomes.Schedules;
 /// </summary>
 public sealed partial class MeasurementDueScheduler(
     ScheduleStore schedules,
-    Outbox outbox,
+    OutboxWriter outbox,
     TimeProvider clock,
     IOptions<ScheduleOptions> options,
     ILogger<MeasurementDueScheduler> logger) : BackgroundService

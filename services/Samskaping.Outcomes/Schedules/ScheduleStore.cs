@@ -80,7 +80,7 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider cloc
     /// <see cref="MeasurementDue"/> in the same transaction. The conditional update is the exactly-once guard:
     /// two schedulers never announce the same measurement.
     /// </summary>
-    public async Task<int> AnnounceDue(Messaging.Outbox.Outbox outbox, int batch, CancellationToken ct)
+    public async Task<int> AnnounceDue(Messaging.Outbox.OutboxWriter outbox, int batch, CancellationToken ct)
     {
         var now = clock.Now();
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -15,14 +15,25 @@ namespace Samskaping.IntegrationTests.Architecture;
 [Collection(SystemCollection.Name)]
 public sealed class CaseAccessConventionTests(SystemFixture system)
 {
-    /// <summary>The services whose case-scoped endpoints declare the rule with <c>RequireCaseAccess</c>.</summary>
-    private static readonly string[] Converted = ["cases"];
+    private static readonly string[] Converted = ["cases", "coordination", "grants", "outcomes", "benefits"];
 
     /// <summary>Endpoints with an id in the route that are not about one person's case, each with why.</summary>
     private static readonly Dictionary<string, string> Exempt = new()
     {
         ["GET /api/cases/persons/{id:guid}/access-log"] =
             "the privacy officer's review of a person across all their cases; that role sees no case content and is not in the case",
+        ["POST /api/coordination/cases/{caseId:guid}/handovers/{handoverId:guid}/accept"] =
+            "the receiving coordinator may answer before their sector's access rows know the case; the handler checks the handover is theirs",
+        ["POST /api/coordination/cases/{caseId:guid}/handovers/{handoverId:guid}/decline"] =
+            "as accept: the handover's receiver answers it, whatever their sector's access rows say yet",
+        ["GET /api/grants/funds/{fundId:guid}"] = "a fund is the municipality's budget, not a person's case (its managers: GrantPolicies)",
+        ["POST /api/grants/funds/{fundId:guid}/top-ups"] = "a fund, not a case",
+        ["POST /api/grants/funds/{fundId:guid}/reallocations"] = "a fund, not a case",
+        ["GET /api/grants/funds/{fundId:guid}/ledger"] = "a fund, not a case",
+        ["GET /api/grants/reports/households/{householdId:guid}"] =
+            "a household spans cases; the query keeps to the cases the caller may see (CaseAccess.VisiblePredicate)",
+        ["GET /api/benefits/households/{householdId:guid}/benefits"] =
+            "a household spans cases; the handler asks whether the caller may see any case of it",
     };
 
     public static TheoryData<string> Services => [.. Converted];

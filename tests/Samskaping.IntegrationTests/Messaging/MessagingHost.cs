@@ -25,7 +25,7 @@ public sealed class MessagingHost : IAsyncDisposable
 
     public NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();
 
-    public Outbox Outbox => Services.GetRequiredService<Outbox>();
+    public OutboxWriter Outbox => Services.GetRequiredService<OutboxWriter>();
 
     public IBus Bus => Services.GetRequiredService<IBus>();
 

@@ -174,7 +174,7 @@ public sealed class AccessLogAcrossServicesTests(SystemFixture system)
             direct.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For("", "service", subject: "service:cases"));
             (await direct.PostAsJsonAsync($"/internal/{service}/access-log/query", body)).StatusCode.ShouldBe(HttpStatusCode.OK, service);
             var invalid = await direct.PostAsJsonAsync($"/internal/{service}/access-log/query", new { limit = 0 });
-            invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest, service);
+            invalid.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, service);
             var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
             errors.TryGetProperty("personId", out _).ShouldBeTrue();
             errors.TryGetProperty("limit", out _).ShouldBeTrue();

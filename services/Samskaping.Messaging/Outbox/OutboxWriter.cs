@@ -11,7 +11,7 @@ namespace Samskaping.Messaging.Outbox;
 /// Writes a message to <c>messaging.outbox</c> inside the caller's transaction. It is published by
 /// <see cref="OutboxRelay"/> only if that transaction commits, so state and message never disagree.
 /// </summary>
-public sealed class Outbox(TimeProvider clock)
+public sealed class OutboxWriter(TimeProvider clock)
 {
     /// <summary>PostgreSQL delivers NOTIFY on commit, and not at all on rollback: the relay wakes exactly when it should.</summary>
     internal const string Channel = "samskaping_outbox";
