@@ -46,11 +46,11 @@ public static class GrantsModule
 
         builder.Services.AddSingleton<GrantCaseStore>();
         builder.Services.AddSingleton<FundLedger>();
-        builder.Services.AddSingleton<FundStore>();
+        builder.Services.AddScoped<FundStore>();
         builder.Services.AddSingleton<GrantStore>();
-        builder.Services.AddSingleton<GrantDecisions>();
-        builder.Services.AddSingleton<DisbursementStore>();
-        builder.Services.AddSingleton<IdempotentRequests>();
+        builder.Services.AddScoped<GrantDecisions>();
+        builder.Services.AddScoped<DisbursementStore>();
+        builder.Services.AddScoped<IdempotentRequests>();
         builder.Services.AddHostedService<IdempotencyKeyCleanup>();
         CurrentBenefitsClient.Add(builder.Services);
         return builder;

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Dapper;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Samskaping.Grants.Idempotency;
 
@@ -17,7 +19,7 @@ public sealed class IdempotencyOptions
 
 /// <summary>Deletes idempotency keys older than <see cref="IdempotencyOptions.Keep"/>, on the injected clock.</summary>
 public sealed partial class IdempotencyKeyCleanup(
-    IdempotentRequests requests, IOptions<IdempotencyOptions> options, TimeProvider clock, ILogger<IdempotencyKeyCleanup> logger)
+    NpgsqlDataSource dataSource, IOptions<IdempotencyOptions> options, TimeProvider clock, ILogger<IdempotencyKeyCleanup> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,7 +28,7 @@ public sealed partial class IdempotencyKeyCleanup(
         {
             try
             {
-                var deleted = await requests.DeleteOlderThan(options.Value.Keep, stoppingToken);
+                var deleted = await DeleteOlderThan(dataSource, options.Value.Keep, clock, stoppingToken);
                 if (deleted > 0)
                 {
                     LogDeleted(logger, deleted);
@@ -45,6 +47,14 @@ public sealed partial class IdempotencyKeyCleanup(
                 return;
             }
         }
+    }
+
+    /// <summary>Deletes keys older than <paramref name="keep"/> on <paramref name="clock"/>; returns how many.</summary>
+    public static async Task<int> DeleteOlderThan(NpgsqlDataSource dataSource, TimeSpan keep, TimeProvider clock, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM grants.idempotency_keys WHERE created_at < @before", new { before = clock.GetUtcNow() - keep }, cancellationToken: ct));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} expired idempotency keys")]

@@ -5,6 +5,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Samskaping.Grants.Ledger;
+using Samskaping.Messaging.Database;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Idempotency;
@@ -42,7 +43,7 @@ public static class Answer
 /// The same key with a different request is refused (422). Only successes are stored: a refused request changed
 /// nothing (its transaction rolled back, key row included), so trying again with the same key runs again.
 /// </summary>
-public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class IdempotentRequests(DbSession session, TimeProvider clock)
 {
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;
@@ -99,7 +100,8 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
         string key, CurrentUser user, string hash,
         Func<NpgsqlTransaction, CancellationToken, Task<Answer<T>>> effect, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // On the request's connection, the one its case-access check used: a request never waits for a second one.
+        var connection = await session.Connection(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var claimed = await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -153,14 +155,6 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
         }
         await tx.CommitAsync(ct);
         return answer;
-    }
-
-    /// <summary>Deletes keys older than <paramref name="keep"/>; returns how many.</summary>
-    public async Task<int> DeleteOlderThan(TimeSpan keep, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM grants.idempotency_keys WHERE created_at < @before", new { before = clock.GetUtcNow() - keep }, cancellationToken: ct));
     }
 
     private static string Hash(string subject, string operation, object request)

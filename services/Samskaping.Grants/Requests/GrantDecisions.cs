@@ -5,6 +5,7 @@ using Samskaping.Grants.Disbursements;
 using Samskaping.Grants.Funds;
 using Samskaping.Grants.Idempotency;
 using Samskaping.Grants.Ledger;
+using Samskaping.Messaging.Database;
 using Samskaping.Messaging.Outbox;
 using Samskaping.ServiceDefaults;
 
@@ -16,7 +17,7 @@ namespace Samskaping.Grants.Requests;
 /// ones — the idempotency key's row and the ledger posting commit together or not at all.
 /// </summary>
 public sealed class GrantDecisions(
-    NpgsqlDataSource dataSource, IdempotentRequests idempotency, FundLedger ledger, DisbursementStore disbursements, OutboxWriter outbox,
+    DbSession session, IdempotentRequests idempotency, FundLedger ledger, DisbursementStore disbursements, OutboxWriter outbox,
     AccessLog accessLog, TimeProvider clock)
 {
     public Task<Result<GrantView>> Request(Guid caseId, GrantRequest request, string key, RequestGrant body, CurrentUser user, CancellationToken ct) =>
@@ -94,8 +95,7 @@ public sealed class GrantDecisions(
     /// <summary>Declining moves no money, so it needs no Idempotency-Key: a second decline finds the grant decided (409).</summary>
     public async Task<Result<GrantView>> Decline(Guid grantId, string reason, CurrentUser user, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var tx = await session.BeginTransaction(ct);
         var now = clock.Now();
         var grant = (await GrantStore.Lock(tx, grantId, ct))!;
         if (grant.Status != GrantStatuses.Requested)

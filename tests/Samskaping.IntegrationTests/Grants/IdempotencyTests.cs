@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Samskaping.Grants.Idempotency;
+using Samskaping.Messaging.Database;
 using Samskaping.ServiceDefaults;
 using Shouldly;
 using Xunit;
@@ -112,18 +113,19 @@ public sealed class IdempotencyTests(GrantsFixture grants)
     {
         // In the past, so the other tests' keys (made on the real clock) are never older than the cut-off here.
         var clock = new ManualClock(DateTimeOffset.UtcNow.AddYears(-10));
-        var requests = new IdempotentRequests(grants.DataSource, clock);
+        await using var session = new DbSession(grants.DataSource);
+        var requests = new IdempotentRequests(session, clock);
         var user = new CurrentUser("cleanup-test", "Test", "admin", "");
         var key = "cleanup-" + Guid.NewGuid();
         await requests.Run(key, user, "test", new { x = 1 }, (_, _) => Task.FromResult(Answer.Done("first")), CancellationToken.None);
 
         clock.Advance(TimeSpan.FromHours(23));
-        (await requests.DeleteOlderThan(TimeSpan.FromHours(24), CancellationToken.None)).ShouldBe(0);
+        (await IdempotencyKeyCleanup.DeleteOlderThan(grants.DataSource, TimeSpan.FromHours(24), clock, CancellationToken.None)).ShouldBe(0);
         (await requests.Run(key, user, "test", new { x = 1 }, (_, _) => Task.FromResult(Answer.Done("second")), CancellationToken.None))
             .Value.ShouldBe("first", "within 24 hours the first answer is replayed");
 
         clock.Advance(TimeSpan.FromHours(2));
-        (await requests.DeleteOlderThan(TimeSpan.FromHours(24), CancellationToken.None)).ShouldBe(1);
+        (await IdempotencyKeyCleanup.DeleteOlderThan(grants.DataSource, TimeSpan.FromHours(24), clock, CancellationToken.None)).ShouldBe(1);
         (await grants.Database.Scalar<long>("SELECT count(*) FROM grants.idempotency_keys WHERE key = @k", ("k", key))).ShouldBe(0);
         grants.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdempotencyOptions>>().Value.Keep
             .ShouldBeGreaterThanOrEqualTo(TimeSpan.FromHours(24));

@@ -100,8 +100,8 @@ public sealed partial class DisbursementsBenchmark : IBenchmark
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddServiceDatabase(typeof(GrantsModule).Assembly);
         builder.Services.AddSingleton<FundLedger>();
-        builder.Services.AddSingleton<FundStore>();
-        builder.Services.AddSingleton<IdempotentRequests>();
+        builder.Services.AddScoped<FundStore>();
+        builder.Services.AddScoped<IdempotentRequests>();
         var host = builder.Build();
         await host.StartAsync(ct);
         return host;
@@ -109,7 +109,8 @@ public sealed partial class DisbursementsBenchmark : IBenchmark
 
     private static async Task<(Guid FundId, Guid AvailableId)> CreateFund(IServiceProvider services, NpgsqlDataSource dataSource, CancellationToken ct)
     {
-        var store = services.GetRequiredService<FundStore>();
+        using var scope = services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<FundStore>();
         var fund = new Fund(Guid.CreateVersion7(), "Benchmark fund", "bench", new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1), 1_000m, 1_000_000m, 0m, false);
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
