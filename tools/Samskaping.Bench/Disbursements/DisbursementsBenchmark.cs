@@ -109,7 +109,7 @@ public sealed partial class DisbursementsBenchmark : IBenchmark
 
     private static async Task<(Guid FundId, Guid AvailableId)> CreateFund(IServiceProvider services, NpgsqlDataSource dataSource, CancellationToken ct)
     {
-        using var scope = services.CreateScope();
+        await using var scope = services.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<FundStore>();
         var fund = new Fund(Guid.CreateVersion7(), "Benchmark fund", "bench", new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1), 1_000m, 1_000_000m, 0m, false);
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
