@@ -28,40 +28,27 @@ internal static class FaultInjection
 
     /// <summary>Outside the inbox's transaction: the process dies right after it committed, before the acknowledgement.</summary>
     public static IPipeSpecification<ConsumeContext> AfterCommit(MessageFaults faults) =>
-        new FilterPipeSpecification<ConsumeContext>(new AfterCommitFilter(faults));
+        new FilterPipeSpecification<ConsumeContext>(new DeliveryFilter(
+            "samskaping-faults-after-commit", delivery => delivery.Committed, faults.AfterCommit));
 
     /// <summary>Inside it: the attempt fails with every consumer's effect written and nothing committed yet.</summary>
     public static IPipeSpecification<ConsumeContext> BeforeCommit(MessageFaults faults) =>
-        new FilterPipeSpecification<ConsumeContext>(new BeforeCommitFilter(faults));
+        new FilterPipeSpecification<ConsumeContext>(new DeliveryFilter(
+            "samskaping-faults-before-commit", delivery => delivery.Commits, faults.BeforeCommit));
 
-    private static string Endpoint(ConsumeContext context) =>
-        context.ReceiveContext.InputAddress?.AbsolutePath.Trim('/') ?? "endpoint";
-
-    private sealed class AfterCommitFilter(MessageFaults faults) : IFilter<ConsumeContext>
+    /// <summary>Runs the rest of the pipe, then injects the fault if the inbox's delivery is at the filter's point.</summary>
+    private sealed class DeliveryFilter(string name, Func<InboxDelivery, bool> atPoint, Action<Guid, string> inject)
+        : IFilter<ConsumeContext>
     {
         public async Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
         {
             await next.Send(context);
-            if (context.TryGetPayload<InboxDelivery>(out var delivery) && delivery.Committed)
+            if (context.TryGetPayload<InboxDelivery>(out var delivery) && atPoint(delivery))
             {
-                faults.AfterCommit(delivery.MessageId, Endpoint(context));
+                inject(delivery.MessageId, context.ReceiveContext.InputAddress?.AbsolutePath.Trim('/') ?? "endpoint");
             }
         }
 
-        public void Probe(ProbeContext context) => context.CreateFilterScope("samskaping-faults-after-commit");
-    }
-
-    private sealed class BeforeCommitFilter(MessageFaults faults) : IFilter<ConsumeContext>
-    {
-        public async Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
-        {
-            await next.Send(context);
-            if (context.TryGetPayload<InboxDelivery>(out var delivery) && delivery.Commits)
-            {
-                faults.BeforeCommit(delivery.MessageId, Endpoint(context));
-            }
-        }
-
-        public void Probe(ProbeContext context) => context.CreateFilterScope("samskaping-faults-before-commit");
+        public void Probe(ProbeContext context) => context.CreateFilterScope(name);
     }
 }
