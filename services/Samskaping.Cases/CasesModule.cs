@@ -35,6 +35,7 @@ public static class CasesModule
         builder.Services.AddSingleton<PersonalDataProtector>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<HouseholdStore>();
+        builder.Services.AddSingleton<InternalStore>();
         builder.Services.AddSingleton<ConsentStore>();
         builder.AddAccessLogSources();
         return builder;

@@ -1,9 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
-using Samskaping.Access;
-using Samskaping.Cases.PersonalData;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Cases.Internal;
@@ -56,71 +52,29 @@ public static class InternalApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<InternalMember>>, ProblemHttpResult>> Members(
-        Guid householdId, HttpRequest request, CurrentUser caller, NpgsqlDataSource dataSource, PersonalDataProtector protector,
-        AccessLog accessLog, CancellationToken ct)
+        Guid householdId, HttpRequest request, CurrentUser caller, InternalStore store, CancellationToken ct)
     {
         if (Purpose(request, out var purpose) is { } invalid)
         {
             return invalid.ToProblem();
         }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM cases.households WHERE id = @householdId)", new { householdId }, tx, cancellationToken: ct));
-        if (!exists)
-        {
-            return Refusal.NotFound("Household not found.", $"There is no household {householdId}.").ToProblem();
-        }
-        var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
-            """
-            SELECT p.id AS PersonId, m.role AS Role, p.birth_date AS BirthDate, p.identity_number_encrypted AS Encrypted
-            FROM cases.household_members m JOIN cases.persons p ON p.id = m.person_id
-            WHERE m.household_id = @householdId
-            ORDER BY m.added_at, p.id
-            """, new { householdId }, tx, cancellationToken: ct));
-        var members = new List<InternalMember>();
-        foreach (var row in rows)
-        {
-            members.Add(new InternalMember(row.PersonId, row.Role, row.BirthDate,
-                row.Encrypted is null ? null : protector.Decrypt(row.Encrypted, row.PersonId)));
-            await accessLog.Write(caller, null, row.PersonId, AccessActions.Read, purpose, tx, ct);
-        }
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok<IReadOnlyList<InternalMember>>(members);
+        var members = await store.Members(householdId, caller, purpose, ct);
+        return members.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(members.Value!);
     }
 
     public static async Task<Results<Ok<InternalApplicant>, ProblemHttpResult>> Applicant(
-        Guid caseId, HttpRequest request, CurrentUser caller, NpgsqlDataSource dataSource, PersonalDataProtector protector,
-        AccessLog accessLog, CancellationToken ct)
+        Guid caseId, HttpRequest request, CurrentUser caller, InternalStore store, CancellationToken ct)
     {
         if (Purpose(request, out var purpose) is { } invalid)
         {
             return invalid.ToProblem();
         }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<ApplicantRow>(new CommandDefinition(
-            """
-            SELECT p.id AS PersonId, p.identity_number_encrypted AS Encrypted
-            FROM cases.cases sak
-            JOIN cases.household_members m ON m.household_id = sak.household_id
-            JOIN cases.persons p ON p.id = m.person_id
-            WHERE sak.id = @caseId
-              AND m.role IN ('parent', 'guardian', 'other-adult')
-              AND p.identity_number_encrypted IS NOT NULL
-            ORDER BY m.added_at, p.id
-            LIMIT 1
-            """, new { caseId }, cancellationToken: ct));
-        if (row is null)
-        {
-            return Refusal.NotFound("No applicant.", $"Case {caseId} is unknown or its household has no adult with an identity number yet.").ToProblem();
-        }
-        await accessLog.Write(caller, caseId, row.PersonId, AccessActions.Read, purpose, ct);
-        return TypedResults.Ok(new InternalApplicant(row.PersonId, protector.Decrypt(row.Encrypted, row.PersonId)));
+        var applicant = await store.Applicant(caseId, caller, purpose, ct);
+        return applicant.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(applicant.Value!);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<InternalMembership>>, ProblemHttpResult>> Resolve(
-        ResolvePerson body, HttpRequest request, CurrentUser caller, NpgsqlDataSource dataSource, PersonalDataProtector protector,
-        AccessLog accessLog, CancellationToken ct)
+        ResolvePerson body, HttpRequest request, CurrentUser caller, InternalStore store, CancellationToken ct)
     {
         if (Purpose(request, out var purpose) is { } invalid)
         {
@@ -131,23 +85,7 @@ public static class InternalApi
         {
             return Refusal.Unprocessable("The person could not be resolved.", "identityNumber", body.IdentityNumber is null ? "Required." : why!).ToProblem();
         }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<MembershipRow>(new CommandDefinition(
-            """
-            SELECT m.person_id AS PersonId, m.household_id AS HouseholdId,
-                   coalesce(array_agg(sak.id ORDER BY sak.opened_at) FILTER (WHERE sak.id IS NOT NULL), '{}') AS CaseIds
-            FROM cases.household_members m
-            LEFT JOIN cases.cases sak ON sak.household_id = m.household_id
-            WHERE m.identity_number_lookup = @lookup
-            GROUP BY m.person_id, m.household_id
-            ORDER BY m.household_id
-            """, new { lookup = protector.LookupHash(number) }, cancellationToken: ct))).AsList();
-        foreach (var personId in rows.Select(r => r.PersonId).Distinct())
-        {
-            await accessLog.Write(caller, null, personId, AccessActions.Read, purpose, ct);
-        }
-        return TypedResults.Ok<IReadOnlyList<InternalMembership>>(
-            rows.Select(r => new InternalMembership(r.PersonId, r.HouseholdId, r.CaseIds)).ToList());
+        return TypedResults.Ok(await store.Resolve(number, caller, purpose, ct));
     }
 
     private static Refusal? Purpose(HttpRequest request, out string purpose)
@@ -156,18 +94,5 @@ public static class InternalApi
         return purpose.Length is >= 1 and <= 200
             ? null
             : Refusal.Unprocessable("The purpose of the read is missing.", PurposeHeader, "Required: why the data is read (1–200 characters); it goes to the access log.");
-    }
-
-    private sealed record MemberRow(Guid PersonId, string Role, DateOnly BirthDate, byte[]? Encrypted);
-
-    private sealed record ApplicantRow(Guid PersonId, byte[] Encrypted);
-
-    private sealed class MembershipRow
-    {
-        public Guid PersonId { get; init; }
-
-        public Guid HouseholdId { get; init; }
-
-        public Guid[] CaseIds { get; init; } = [];
     }
 }
