@@ -15,6 +15,12 @@ public static class AccessActions
 
     /// <summary>A privacy officer read a person's access history (this log, across all services).</summary>
     public const string ReadAccessLog = "read-access-log";
+
+    /// <summary>
+    /// A request named a case the caller may not see (outside participation or consent) or one that does not exist,
+    /// and was answered 404: kept so the privacy officer sees probing of a person's cases.
+    /// </summary>
+    public const string Refused = "refused";
 }
 
 /// <summary>One case and/or person a read or write concerned; for a list, one per case or person in the result.</summary>

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Samskaping.Messaging.Database;
@@ -68,6 +69,11 @@ public static class CaseAccessEndpoints
             var access = services.GetRequiredService<CaseAccess>();
             if (!await access.CanSee(caseId ?? Guid.Empty, user, connection, http.RequestAborted) || caseId is null)
             {
+                // Written for a hidden case and a missing one alike, so the two answers take the same work; only the
+                // hidden one names a case, and so only it shows in a person's access history.
+                var endpoint = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "unnamed endpoint";
+                await services.GetRequiredService<AccessLog>().Write(
+                    user, caseId, null, AccessActions.Refused, $"not found or not shared: {endpoint}", connection, http.RequestAborted);
                 return notFound(id).ToProblem();
             }
             for (var i = 0; i < context.Arguments.Count; i++)

@@ -64,6 +64,40 @@ public sealed class AccessLogAcrossServicesTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_read_refused_as_not_found_shows_in_the_persons_history_and_tells_the_caller_nothing()
+    {
+        var scenario = await OnePerson();
+        using var kari = system.Client("oppvekst", "caseworker", scenario.Kari);
+        await SliceTests.EventuallyOk(kari, $"/api/coordination/cases/{scenario.CaseId}");
+        var stranger = "nysgjerrig-" + Unique();
+        using var outside = system.Client("kultur", "caseworker", stranger);
+        var missing = Guid.CreateVersion7();
+
+        var hidden = await outside.GetAsync($"/api/cases/{scenario.CaseId}");
+        var absent = await outside.GetAsync($"/api/cases/{missing}");
+        var hiddenGroup = await outside.GetAsync($"/api/coordination/cases/{scenario.CaseId}");
+
+        hidden.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        absent.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        hiddenGroup.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var hiddenProblem = await hidden.Content.ReadFromJsonAsync<JsonElement>();
+        var absentProblem = await absent.Content.ReadFromJsonAsync<JsonElement>();
+        hiddenProblem.GetProperty("title").GetString().ShouldBe(absentProblem.GetProperty("title").GetString());
+        hiddenProblem.GetProperty("detail").GetString()!.Replace(scenario.CaseId.ToString(), "ID", StringComparison.Ordinal)
+            .ShouldBe(absentProblem.GetProperty("detail").GetString()!.Replace(missing.ToString(), "ID", StringComparison.Ordinal));
+
+        using var officer = system.Client("oppvekst", Officer, "personvernombud-" + Unique());
+        var refused = Entries(await History(officer, scenario.Mother, limit: 200)).Where(e => e.Subject == stranger).ToList();
+        refused.ShouldContain(e => e.Service == "cases" && e.Action == "refused" && e.CaseId == scenario.CaseId && e.Sector == "kultur"
+            && e.Purpose == "not found or not shared: GetCase");
+        refused.ShouldContain(e => e.Service == "coordination" && e.Action == "refused" && e.CaseId == scenario.CaseId);
+        refused.ShouldNotContain(e => e.CaseId == missing);
+        // The missing case was recorded all the same (the same work as for the hidden one), under no one's history.
+        (await system.Database("cases").Scalar<long>(
+            "SELECT count(*) FROM access.access_log WHERE subject = @s AND action = 'refused' AND case_id = @c", ("s", stranger), ("c", missing))).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Paging_through_the_history_gives_every_entry_once_and_each_read_is_logged_and_shows_in_the_next()
     {
         var scenario = await TouchOnePersonInEveryService();
