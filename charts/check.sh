@@ -164,7 +164,7 @@ main() {
   if command -v shellcheck >/dev/null; then
     shellcheck "$CHARTS/examples/create-secrets.sh" "$CHARTS/check.sh" || die "shellcheck of the chart scripts"
   fi
-  say "ok: examples — $(sed -n 's/ checked structurally, 0 failed//p' "$WORK/examples.log") (RabbitmqCluster, CloudNativePG Cluster and Databases, structural) and their pod template"
+  say "ok: examples — $(sed -n 's/ checked structurally, 0 failed//p' "$WORK/examples.log") (RabbitmqCluster and a user per service, CloudNativePG Cluster, Databases, backup, pooler and max_connections, structural) and their pod template"
 
   node "$K8S/lint-dockerfile.mjs" "$ROOT/docker/Dockerfile" >"$WORK/lint-docker.log" 2>&1 || {
     cat "$WORK/lint-docker.log" >&2
