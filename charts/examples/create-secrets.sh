@@ -8,7 +8,8 @@
 # Per service S (cases coordination grants outcomes benefits):
 #   samskaping-S-db-role  kubernetes.io/basic-auth (username, password): CloudNativePG's managed role S
 #   samskaping-S-db       connection-string: Npgsql connection string to database S as role S
-# and samskaping-rabbitmq (connection-string: amqp://…) from the operator's samskaping-rabbitmq-default-user.
+#   samskaping-S-rabbitmq connection-string: amqp://… as S's own RabbitMQ user (rabbitmq-users.yaml), from the
+#                         topology operator's samskaping-S-user-credentials
 # --dev-signing-key also creates samskaping-auth (signing-key) for clusters without an OIDC provider.
 # --with-simulator also creates samskaping-benefits-nav (client-secret, integrasjon-passord, inbound-signing-key)
 # with fresh random values, shared by the benefits service and the NAV-style simulator. Against a real benefit
@@ -28,7 +29,8 @@ for flag in "$@"; do
   esac
 done
 services=(cases coordination grants outcomes benefits)
-db_host=samskaping-db-rw
+# The PgBouncer pooler of cloudnative-pg.yaml (session mode; samskaping-db-rw reaches the primary directly).
+db_host=samskaping-db-pooler-rw
 rabbitmq_cluster=samskaping-rabbitmq
 
 k() { kubectl -n "$namespace" "$@"; }
@@ -56,19 +58,22 @@ for service in "${services[@]}"; do
   [[ -n $password ]] || password=$(openssl rand -hex 24)
   printf 'username=%s\npassword=%s\n' "$service" "$password" |
     apply_secret "samskaping-$service-db-role" kubernetes.io/basic-auth
-  printf 'connection-string=Host=%s;Port=5432;Database=%s;Username=%s;Password=%s;SSL Mode=Require\n' \
+  # Maximum Pool Size: cloudnative-pg.yaml's max_connections is sized for 20 per pod.
+  printf 'connection-string=Host=%s;Port=5432;Database=%s;Username=%s;Password=%s;SSL Mode=Require;Maximum Pool Size=20\n' \
     "$db_host" "$service" "$service" "$password" |
     apply_secret "samskaping-$service-db" Opaque
 done
 
-user=$(secret_value "$rabbitmq_cluster-default-user" username)
-password=$(secret_value "$rabbitmq_cluster-default-user" password)
-if [[ -z $user || -z $password ]]; then
-  echo "secret/$rabbitmq_cluster-default-user not found: apply rabbitmq-cluster.yaml and wait for the operator first" >&2
-  exit 1
-fi
-printf 'connection-string=amqp://%s:%s@%s:5672/\n' "$(urlencode "$user")" "$(urlencode "$password")" "$rabbitmq_cluster" |
-  apply_secret samskaping-rabbitmq Opaque
+for service in "${services[@]}"; do
+  user=$(secret_value "samskaping-$service-user-credentials" username)
+  password=$(secret_value "samskaping-$service-user-credentials" password)
+  if [[ -z $user || -z $password ]]; then
+    echo "secret/samskaping-$service-user-credentials not found: apply rabbitmq-users.yaml and wait for the topology operator first" >&2
+    exit 1
+  fi
+  printf 'connection-string=amqp://%s:%s@%s:5672/\n' "$(urlencode "$user")" "$(urlencode "$password")" "$rabbitmq_cluster" |
+    apply_secret "samskaping-$service-rabbitmq" Opaque
+done
 
 # Keys of personal data: kept when they exist (a new lookup key would make known people unfindable).
 keep_or_new() { # SECRET KEY -> the existing value, or 32 fresh random bytes in base64

@@ -1,7 +1,8 @@
 // Lints Dockerfiles offline: dockerfile-utils' validator (syntax, deprecated or conflicting instructions; every
 // finding, warning or error, fails) plus this project's rules for images it ships:
 //   the final stage runs as a non-root USER; it has a HEALTHCHECK; base images have an explicit tag (no
-//   "latest"); COPY, never ADD; no ENV/ARG that looks like a secret (passwords and keys come at run time).
+//   "latest") and are pinned by digest (@sha256:<64 hex>, or @${ARG} of an ARG with no default, which the build
+//   must then be given); COPY, never ADD; no ENV/ARG that looks like a secret (passwords and keys come at run time).
 // Usage: node lint-dockerfile.mjs FILE...     (exit 1 on any finding)
 import { readFileSync } from "node:fs";
 import { validate, ValidationSeverity as S } from "dockerfile-utils";
@@ -17,8 +18,9 @@ export function lint(text) {
   const instructions = dockerfile.getInstructions();
   const at = (i) => i.getRange().start.line + 1;
   const froms = dockerfile.getFROMs();
-  const args = Object.fromEntries(instructions.filter(i => i.getKeyword() === "ARG")
-    .map(i => i.getArgumentsContent()?.split("=")).filter(a => a?.length === 2));
+  const argDecls = instructions.filter(i => i.getKeyword() === "ARG").map(i => i.getArgumentsContent()?.trim() ?? "");
+  const args = Object.fromEntries(argDecls.map(a => a.split("=")).filter(a => a.length === 2));
+  const requiredArgs = new Set(argDecls.filter(a => /^[A-Za-z_][A-Za-z0-9_]*$/.test(a)));
   for (const from of froms) {
     const image = from.getImageName() ?? "";
     const stages = froms.map(f => f.getBuildStage());
@@ -26,6 +28,11 @@ export function lint(text) {
     let tag = from.getImageTag();
     if (tag) tag = tag.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, n) => args[n] ?? "");
     if (!tag || tag === "latest") findings.push({ line: at(from), message: `base image ${image} needs an explicit tag (not latest)` });
+    const reference = (from.getArgumentsContent() ?? "").trim().split(/\s+/)[0];
+    const digest = reference.includes("@") ? reference.slice(reference.indexOf("@") + 1) : "";
+    const digestArg = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(digest)?.[1];
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest) && !(digestArg && requiredArgs.has(digestArg)))
+      findings.push({ line: at(from), message: `base image ${image} must be pinned by digest (@sha256:<64 hex>, or @\${ARG} of an ARG without default)` });
   }
   const last = froms.at(-1);
   const finalStage = last ? instructions.filter(i => at(i) >= at(last)) : [];

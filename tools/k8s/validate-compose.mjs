@@ -4,12 +4,16 @@
 //  3. structure: depends_on targets exist; a service_healthy dependency has a healthcheck (its own, or the
 //     HEALTHCHECK of docker/Dockerfile when built from it); every web project of the repository is built
 //     (build arg PROJECT) from docker/Dockerfile, whose restore layer copies its .csproj; the gateway has a
-//     cluster address for every service.
+//     cluster address for every service;
+//  4. image names: each image built from the Dockerfile is samskaping/<project folder without "Samskaping.",
+//     lower-case> (the name docker/README.md's build loop gives it), and the umbrella chart's values.yaml names
+//     that same repository, so what is built is what the chart pulls.
 // Usage: node validate-compose.mjs REPO_ROOT       (exit 1 on any problem)
 import { readFileSync, existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, basename, dirname, normalize, relative } from "node:path";
 import { parse } from "yaml";
+import { chartRepositories } from "./chart-values.mjs";
 import Ajv from "ajv";
 
 const root = process.argv[2] ?? ".";
@@ -26,6 +30,8 @@ const env = {
   SAMSKAPING_NAV_SIGNING_KEY: "stand-in",
   SAMSKAPING_NAV_CLIENT_SECRET: "stand-in",
   SAMSKAPING_NAV_INTEGRASJON_PASSORD: "stand-in",
+  SAMSKAPING_DOTNET_SDK_DIGEST: "sha256:stand-in",
+  SAMSKAPING_DOTNET_ASPNET_DIGEST: "sha256:stand-in",
 };
 const interpolate = (value) => {
   if (typeof value === "string") {
@@ -103,6 +109,16 @@ for (const [name, s] of Object.entries(services)) {
   if (!builtFrom(s)?.startsWith("services/") || s === gateway) continue;
   const key = `ReverseProxy__Clusters__${name}__Destinations__${name}__Address`;
   if (gateway?.environment?.[key] !== `http://${name}:8080`) problems.push(`gateway: ${key} is not http://${name}:8080`);
+}
+// What is built is what the chart pulls: one name per image, in the build loop, compose and the chart.
+const chartRepos = chartRepositories(join(root, "charts/samskaping/values.yaml"));
+for (const [name, s] of Object.entries(services)) {
+  const project = builtFrom(s);
+  if (!project) continue;
+  const expected = `samskaping/${basename(project).replace(/^Samskaping\./, "").toLowerCase()}`;
+  const repo = String(s.image ?? "").replace(/:[^:/]*$/, "");
+  if (repo !== expected) problems.push(`${name}: image ${s.image} is not ${expected}:<tag> (the name docker/README.md's build loop gives ${project})`);
+  if (!chartRepos.has(expected)) problems.push(`${name}: the umbrella chart's values.yaml has no workload with image.repository ${expected} (it has ${[...chartRepos].join(", ")})`);
 }
 for (const p of problems) console.error(`FAIL docker/compose.yaml: ${p}`);
 console.log(`compose: ${Object.keys(services).length} services, ${webProjects.length} web projects built from docker/Dockerfile; ${problems.length} problem(s)`);

@@ -3,15 +3,20 @@
 // Cluster and Database) have no offline schema package, so they are checked STRUCTURALLY against the small
 // schemas below, written from the operators' API references for exactly the fields the examples use: the
 // right apiVersion/kind, known field names (unknown ones fail), types, and the facts the issue asks for
-// (3 RabbitMQ replicas, 3 PostgreSQL instances, one Database per service owned by a managed role).
+// (3 RabbitMQ replicas, 3 PostgreSQL instances, one Database per service owned by a managed role; a backup to an
+// object store whose credentials come from a Secret; a pooler; max_connections large enough for every pool the
+// services may open, from values-production.yaml's maxReplicas and create-secrets.sh's Maximum Pool Size).
 // Usage: node validate-examples.mjs FILE...      (exit 1 on any problem)
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
 import { parseAllDocuments, stringify } from "yaml";
 import Ajv from "ajv";
 
 const str = { type: "string", minLength: 1 };
+const secretKeyRef = { type: "object", additionalProperties: false, properties: { name: str, key: str }, required: ["name", "key"] };
 const obj = (properties, required = []) => ({ type: "object", additionalProperties: false, properties, required });
 const quantity = { type: ["string", "integer"] };
 const resources = obj({ requests: obj({ cpu: quantity, memory: quantity }), limits: obj({ cpu: quantity, memory: quantity }) });
@@ -37,6 +42,7 @@ const schemas = {
     storage: obj({ size: quantity, storageClass: str }, ["size"]),
     affinity: obj({ enablePodAntiAffinity: { type: "boolean" }, topologyKey: str, podAntiAffinityType: { enum: ["preferred", "required"] } }),
     postgresql: obj({ parameters: { type: "object", additionalProperties: { type: "string" } } }),
+    plugins: { type: "array", items: obj({ name: str, enabled: { type: "boolean" }, isWALArchiver: { type: "boolean" }, parameters: { type: "object", additionalProperties: { type: "string" } } }, ["name"]) },
     managed: obj({
       roles: {
         type: "array", minItems: 1,
@@ -54,6 +60,48 @@ const schemas = {
     ensure: { enum: ["present", "absent"] },
     databaseReclaimPolicy: { enum: ["retain", "delete"] },
   }, ["cluster", "name", "owner"])),
+  "barmancloud.cnpg.io/v1/ObjectStore": doc("barmancloud.cnpg.io/v1", "ObjectStore", obj({
+    retentionPolicy: { type: "string", pattern: "^[1-9][0-9]*[dwm]$" },
+    configuration: obj({
+      destinationPath: str,
+      endpointURL: str,
+      s3Credentials: obj({ accessKeyId: secretKeyRef, secretAccessKey: secretKeyRef, region: secretKeyRef, sessionToken: secretKeyRef, inheritFromIAMRole: { type: "boolean" } }),
+      azureCredentials: { type: "object" },
+      googleCredentials: { type: "object" },
+      wal: obj({ compression: { enum: ["gzip", "bzip2", "snappy", "lz4", "xz", "zstd"] }, maxParallel: { type: "integer" }, encryption: str }),
+      data: obj({ compression: { enum: ["gzip", "bzip2", "snappy", "lz4", "xz", "zstd"] }, jobs: { type: "integer" }, encryption: str }),
+    }, ["destinationPath"]),
+  }, ["configuration"])),
+  "postgresql.cnpg.io/v1/ScheduledBackup": doc("postgresql.cnpg.io/v1", "ScheduledBackup", obj({
+    // Six fields (seconds first), as the operator's cron parser wants.
+    schedule: { type: "string", pattern: "^\\S+( \\S+){5}$" },
+    cluster: obj({ name: str }, ["name"]),
+    method: { enum: ["barmanObjectStore", "volumeSnapshot", "plugin"] },
+    pluginConfiguration: obj({ name: str, parameters: { type: "object" } }, ["name"]),
+    backupOwnerReference: { enum: ["none", "self", "cluster"] },
+    immediate: { type: "boolean" },
+    suspend: { type: "boolean" },
+  }, ["schedule", "cluster"])),
+  "postgresql.cnpg.io/v1/Pooler": doc("postgresql.cnpg.io/v1", "Pooler", obj({
+    cluster: obj({ name: str }, ["name"]),
+    instances: { type: "integer", minimum: 2 },
+    type: { enum: ["rw", "ro", "r"] },
+    pgbouncer: obj({ poolMode: { enum: ["session", "transaction"] }, parameters: { type: "object", additionalProperties: { type: "string" } } }, ["poolMode"]),
+    template: { type: "object" },
+  }, ["cluster", "type", "pgbouncer"])),
+  // The RabbitMQ messaging topology operator: one user and its permissions per service.
+  "rabbitmq.com/v1beta1/User": doc("rabbitmq.com/v1beta1", "User", obj({
+    rabbitmqClusterReference: obj({ name: str, namespace: str }, ["name"]),
+    tags: { type: "array", items: str },
+    importCredentialsSecret: obj({ name: str }, ["name"]),
+  }, ["rabbitmqClusterReference"])),
+  "rabbitmq.com/v1beta1/Permission": doc("rabbitmq.com/v1beta1", "Permission", obj({
+    vhost: { type: "string" },
+    user: str,
+    userReference: obj({ name: str }, ["name"]),
+    permissions: obj({ configure: { type: "string" }, write: { type: "string" }, read: { type: "string" } }, ["configure", "write", "read"]),
+    rabbitmqClusterReference: obj({ name: str, namespace: str }, ["name"]),
+  }, ["vhost", "permissions", "rabbitmqClusterReference"])),
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
@@ -90,6 +138,46 @@ if (cluster) {
     else if (!roles.has(db.spec.owner)) fail("cloudnative-pg", `Database ${s} is owned by ${db.spec.owner}, which is no managed role`);
   }
   if (new Set(dbs.map(d => d.spec.name)).size !== dbs.length) fail("cloudnative-pg", "two Database resources name the same database");
+
+  // Backup: a WAL-archiving plugin whose object store exists and takes its credentials from a Secret, and a schedule.
+  const archiver = (cluster.spec.plugins ?? []).find(p => p.isWALArchiver);
+  const store = operatorDocs.find(o => o.kind === "ObjectStore" && o.metadata.name === archiver?.parameters?.barmanObjectName);
+  if (!archiver) fail("cloudnative-pg", "no backup: the Cluster has no WAL-archiving plugin (Barman Cloud)");
+  else if (!store) fail("cloudnative-pg", `no ObjectStore named ${archiver.parameters?.barmanObjectName} for the Cluster's backup`);
+  else if (!store.spec.configuration.s3Credentials?.accessKeyId?.name && !store.spec.configuration.azureCredentials && !store.spec.configuration.googleCredentials)
+    fail("cloudnative-pg", "the ObjectStore names no credentials Secret");
+  if (!operatorDocs.some(o => o.kind === "ScheduledBackup" && o.spec.cluster.name === cluster.metadata.name && o.spec.method === "plugin"))
+    fail("cloudnative-pg", "no ScheduledBackup (method: plugin) of the Cluster: WAL alone restores nothing without a base backup");
+
+  // Connections: every pool the services may open must fit, with room for the operator and a person with psql.
+  const examples = fileURLToPath(new URL("../../charts/examples/", import.meta.url));
+  const production = parse(readFileSync(join(examples, "../samskaping/values-production.yaml"), "utf8"), { merge: true });
+  const poolSize = Number(/Maximum Pool Size=(\d+)/.exec(readFileSync(join(examples, "create-secrets.sh"), "utf8"))?.[1] ?? 100);
+  const surge = 1; // the Deployment's maxSurge (charts/samskaping-service/templates/deployment.yaml)
+  const podsOf = (s) => (production[s]?.autoscaling?.maxReplicas ?? production[s]?.replicaCount ?? 6) + surge;
+  const needed = services.reduce((sum, s) => sum + podsOf(s) * (poolSize + 1), 0); // +1: the unpooled migration lock
+  const maxConnections = Number(cluster.spec.postgresql?.parameters?.max_connections ?? 100);
+  const headroom = 10;
+  if (maxConnections < needed + headroom)
+    fail("cloudnative-pg", `max_connections ${maxConnections} < ${needed} (5 services' pods at maxReplicas + ${surge} surge x (Maximum Pool Size ${poolSize} + 1)) + ${headroom} headroom`);
+  const pooler = operatorDocs.find(o => o.kind === "Pooler" && o.spec.cluster.name === cluster.metadata.name && o.spec.type === "rw");
+  if (!pooler) fail("cloudnative-pg", "no rw Pooler for the Cluster");
+  else if (!readFileSync(join(examples, "create-secrets.sh"), "utf8").includes(`db_host=${pooler.metadata.name}`))
+    fail("cloudnative-pg", `create-secrets.sh does not connect the services through the pooler ${pooler.metadata.name}`);
+}
+// RabbitMQ: one user per service, allowed its own queues and the message-type exchanges, and no other service's queue.
+const permissions = operatorDocs.filter(o => o.kind === "Permission");
+if (operatorDocs.some(o => o.kind === "RabbitmqCluster")) {
+  for (const s of services) {
+    const user = operatorDocs.find(o => o.kind === "User" && o.metadata.name === `samskaping-${s}`);
+    const permission = permissions.find(p => p.spec.userReference?.name === `samskaping-${s}`);
+    if (!user || !permission) { fail("rabbitmq-users", `no User and Permission samskaping-${s}`); continue; }
+    for (const [what, pattern] of Object.entries(permission.spec.permissions)) {
+      const re = new RegExp(pattern);
+      for (const name of [s, `${s}_error`, "Samskaping.Contracts.Cases:CaseOpened"]) if (!re.test(name)) fail("rabbitmq-users", `${s} may not ${what} ${name}`);
+      for (const other of services.filter(o => o !== s)) if (re.test(other) || re.test(`${other}_error`)) fail("rabbitmq-users", `${s} may ${what} ${other}'s queue`);
+    }
+  }
 }
 console.log(`${checked} operator manifest(s) checked structurally, ${failed} failed`);
 if (kubernetes.length) {

@@ -41,7 +41,46 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- define "svc.image" -}}
 {{- $repo := .Values.image.repository -}}
 {{- with .Values.global.imageRegistry -}}{{- $repo = printf "%s/%s" (trimSuffix "/" .) $repo -}}{{- end -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" $repo .Values.image.digest -}}
+{{- else -}}
 {{- printf "%s:%s" $repo (include "svc.tag" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+A sibling workload, in this release or installed as a release of its own (its own namespace): a peer, a caller,
+a route. ref is a workload name or {workload|name, release?, namespace?}; release defaults to this release.
+*/}}
+{{- define "svc.ref" -}}
+{{- $root := index . 0 -}}
+{{- $ref := index . 1 -}}
+{{- if kindIs "string" $ref -}}{{- $ref = dict "workload" $ref -}}{{- end -}}
+{{- $name := $ref.workload | default $ref.name -}}
+{{- toYaml (dict "name" $name "release" ($ref.release | default $root.Release.Name) "namespace" ($ref.namespace | default "")) -}}
+{{- end -}}
+
+{{/* host[:port] of a sibling: <release>-<name> in this namespace, <release>-<name>.<namespace>.svc in another. */}}
+{{- define "svc.refAddress" -}}
+{{- $root := index . 0 -}}
+{{- $r := include "svc.ref" . | fromYaml -}}
+{{- $host := printf "%s-%s" $r.release $r.name -}}
+{{- if $r.namespace -}}{{- $host = printf "%s.%s.svc" $host $r.namespace -}}{{- end -}}
+{{- printf "http://%s:%d" $host (int $root.Values.routeServicePort) -}}
+{{- end -}}
+
+{{/* The NetworkPolicyPeer of a sibling's pods (one list item). */}}
+{{- define "svc.refPeer" -}}
+{{- $r := include "svc.ref" . | fromYaml -}}
+- podSelector:
+    matchLabels:
+      app.kubernetes.io/instance: {{ $r.release }}
+      app.kubernetes.io/name: {{ $r.name }}
+  {{- with $r.namespace }}
+  namespaceSelector:
+    matchLabels:
+      kubernetes.io/metadata.name: {{ . }}
+  {{- end }}
 {{- end -}}
 
 {{/* Fails the render early, with a clear message, for settings the processes would refuse at start-up. */}}
@@ -75,14 +114,36 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- $_ := set $c "Database__CreateIfMissing" "false" -}}
 {{- end -}}
 {{- range .Values.peers -}}
-{{- $_ := set $c .env (printf "http://%s-%s:%d%s" $.Release.Name .workload (int $.Values.routeServicePort) (default "" .path)) -}}
+{{- $_ := set $c .env (printf "%s%s" (include "svc.refAddress" (list $ .)) (default "" .path)) -}}
 {{- end -}}
 {{- if eq .Values.role "gateway" -}}
 {{- range .Values.routes -}}
-{{- $_ := set $c (printf "ReverseProxy__Clusters__%s__Destinations__%s__Address" . .) (printf "http://%s-%s:%d" $.Release.Name . (int $.Values.routeServicePort)) -}}
+{{- $name := (include "svc.ref" (list $ .) | fromYaml).name -}}
+{{- $_ := set $c (printf "ReverseProxy__Clusters__%s__Destinations__%s__Address" $name $name) (include "svc.refAddress" (list $ .)) -}}
 {{- end -}}
 {{- end -}}
 {{- toYaml (merge (deepCopy .Values.config) $c) -}}
+{{- end -}}
+
+{{/* "k=v,k2=v2" (an equality label selector, as for kubectl -l) as a map. */}}
+{{- define "svc.labelMap" -}}
+{{- $m := dict -}}
+{{- range (splitList "," .) -}}{{- with . -}}{{- $kv := splitList "=" . -}}{{- $_ := set $m (first $kv) (last $kv) -}}{{- end -}}{{- end -}}
+{{- toYaml $m -}}
+{{- end -}}
+
+{{/* DNS: pods matching dns.podSelector in namespaces matching dns.namespaceSelector, and dns.cidrs. */}}
+{{- define "svc.dnsTarget" -}}
+{{- $dns := . -}}
+{{- $to := list -}}
+{{- if or $dns.podSelector $dns.namespaceSelector -}}
+{{- $peer := dict "namespaceSelector" (dict) -}}
+{{- with $dns.namespaceSelector -}}{{- $_ := set $peer "namespaceSelector" (dict "matchLabels" (include "svc.labelMap" . | fromYaml)) -}}{{- end -}}
+{{- with $dns.podSelector -}}{{- $_ := set $peer "podSelector" (dict "matchLabels" (include "svc.labelMap" . | fromYaml)) -}}{{- end -}}
+{{- $to = append $to $peer -}}
+{{- end -}}
+{{- range $dns.cidrs -}}{{- $to = append $to (dict "ipBlock" (dict "cidr" .)) -}}{{- end -}}
+{{- toYaml (dict "to" $to "ports" $dns.ports) -}}
 {{- end -}}
 
 {{- define "svc.egressRule" -}}
