@@ -85,13 +85,16 @@ describe_port_holder() { # PORT
   fi
 }
 
-# Any socket bound to the port, listening or not, except TIME-WAIT (a server's bind may reuse those). A port in
-# the kernel's ephemeral range is not ours alone: while our server is down, a client reconnecting to it can be
+# A socket on the port that would make a server's bind fail: a listener, or an open or opening connection. A port
+# in the kernel's ephemeral range is not ours alone: while our server is down, a client reconnecting to it can be
 # given that very port as its own and connect to itself (TCP simultaneous open), holding the port until it gives
-# up; a server started then fails with EADDRINUSE.
+# up; a server started then fails with EADDRINUSE. The closing connections a killed server leaves behind
+# (FIN-WAIT, LAST-ACK, TIME-WAIT; up to a minute) do not count: our servers bind with SO_REUSEADDR, as they did.
+# A self-connection's TIME-WAIT does, for the minute after it closed: that client socket had no SO_REUSEADDR.
 port_bound() { # PORT
   command -v ss >/dev/null || { port_in_use "$1"; return; }
-  [[ -n $(ss -Htan "( sport = :$1 )" 2>/dev/null | grep -v '^TIME-WAIT') ]]
+  [[ -n $(ss -Htn state listening state established state syn-sent state syn-recv "( sport = :$1 )" 2>/dev/null) ||
+    -n $(ss -Htn state time-wait "( sport = :$1 and dport = :$1 )" 2>/dev/null) ]]
 }
 
 wait_port_unbound() { # PORT SECONDS -> 1 when still bound after that long

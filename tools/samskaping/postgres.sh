@@ -94,7 +94,7 @@ pg_start() {
   # As for RabbitMQ (rmq_start): a client reconnecting while the server is down can hold its port for a moment.
   local attempt
   for attempt in 1 2 3 4 5; do
-    if wait_port_unbound "$PG_PORT" 30 &&
+    if wait_port_unbound "$PG_PORT" 90 &&
       as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start >"$LOGS/pg_ctl.log" 2>&1; then
       return 0
     fi

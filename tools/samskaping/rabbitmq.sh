@@ -98,8 +98,8 @@ rmq_await_boot() {
 rmq_launch() {
   local port
   for port in "$RMQ_PORT" "$RMQ_MGMT_PORT" "$RMQ_DIST_PORT"; do
-    if ! wait_port_unbound "$port" 30; then
-      warn "port $port is still bound after 30 s: $(ss -Htanp "( sport = :$port )" 2>/dev/null | head -n3 | tr -s ' ')"
+    if ! wait_port_unbound "$port" 90; then
+      warn "port $port is still bound after 90 s: $(ss -Htanp "( sport = :$port )" 2>/dev/null | head -n3 | tr -s ' ')"
       return 1
     fi
   done
@@ -112,15 +112,17 @@ rmq_launch() {
 }
 
 # SIGKILL of our node; returns once the process is gone and epmd has forgotten it (a start before that is refused).
+# A node whose boot failed may be halting by itself: its name can outlive its pid file, so epmd is waited for anyway.
 rmq_kill_node() {
   local pid i
   pid="$(rmq_pid)"
-  [[ -n $pid ]] || return 0
-  kill -KILL "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do
-    pid_alive "$pid" || break
-    sleep 0.1
-  done
+  if [[ -n $pid ]]; then
+    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      pid_alive "$pid" || break
+      sleep 0.1
+    done
+  fi
   for ((i = 0; i < 100; i++)); do
     ERL_EPMD_PORT="$RMQ_EPMD_PORT" epmd -names 2>/dev/null | grep -q "^name ${RMQ_NODENAME%@*} at" || break
     sleep 0.1
