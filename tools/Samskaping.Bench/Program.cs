@@ -176,7 +176,7 @@ internal static partial class Program
     private static readonly List<string> RunOrder = ["footprint", "case-read", "case-events", "disbursements", "outcomes-report"];
 
     /// <summary>The benchmarks that measure the running system (<see cref="BenchmarkContext.LiveSystem"/>).</summary>
-    private static readonly HashSet<string> UsesSystem = new(StringComparer.Ordinal) { "footprint", "case-read", "case-events" };
+    private static readonly HashSet<string> UsesSystem = new(StringComparer.Ordinal) { "footprint", "case-read", "case-events", "disbursements" };
 }
 
 internal static class Markdown

@@ -14,7 +14,7 @@ namespace Samskaping.Chaos;
 /// </summary>
 internal sealed class Infrastructure(ChaosEnvironment env)
 {
-    /// <summary>Runs <c>./samskaping __chaos ACTION</c>: rabbitmq-kill, rabbitmq-start, postgres-stop, postgres-start.</summary>
+    /// <summary>Runs <c>./samskaping __chaos ACTION</c>: rabbitmq-kill, rabbitmq-start, postgres-kill, postgres-start.</summary>
     public async Task Control(string action, CancellationToken ct = default)
     {
         var start = new ProcessStartInfo(Path.Combine(env.Root, "samskaping"), ["__chaos", action])
@@ -30,6 +30,49 @@ internal sealed class Infrastructure(ChaosEnvironment env)
         {
             throw new InvalidOperationException($"./samskaping __chaos {action} failed ({process.ExitCode}): {await output}{await errors}");
         }
+    }
+
+    /// <summary>
+    /// Makes sure a run starts from a broker and a database that answer (a run before may have left either down):
+    /// checks both, starts what does not answer, and checks again. Null when healthy, else what is wrong.
+    /// </summary>
+    public async Task<string?> EnsureHealthy(Broker broker)
+    {
+        var problem = await Unhealthy(broker);
+        if (problem is null)
+        {
+            return null;
+        }
+        Console.WriteLine($"chaos: before the run: {problem}; starting PostgreSQL and RabbitMQ again");
+        await Control("postgres-start");
+        await Control("rabbitmq-start");
+        NpgsqlConnection.ClearAllPools();
+        return await Unhealthy(broker);
+    }
+
+    private async Task<string?> Unhealthy(Broker broker)
+    {
+        var problems = new List<string>();
+        try
+        {
+            await using var connection = new NpgsqlConnection(env.Database("postgres"));
+            var (fsync, synchronousCommit) = await connection.QuerySingleAsync<(string, string)>(
+                "SELECT current_setting('fsync'), current_setting('synchronous_commit')");
+            if (fsync != "on" || synchronousCommit != "on")
+            {
+                problems.Add($"PostgreSQL is not durable (fsync={fsync}, synchronous_commit={synchronousCommit}); run the suite as ./samskaping chaos");
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            NpgsqlConnection.ClearAllPools();
+            problems.Add($"PostgreSQL does not answer ({e.Message})");
+        }
+        if (await broker.Unhealthy() is { } brokerProblem)
+        {
+            problems.Add(brokerProblem);
+        }
+        return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
     public async Task CreateDatabase(string name)
@@ -53,13 +96,35 @@ internal sealed class Broker : IDisposable
 {
     private readonly HttpClient _http;
     private readonly string _user;
+    private readonly Uri _amqp;
 
     public Broker(ChaosEnvironment env)
     {
+        _amqp = env.RabbitMq;
         var credentials = Uri.UnescapeDataString(env.RabbitMq.UserInfo);
         _user = credentials.Split(':')[0];
         _http = new HttpClient { BaseAddress = env.Management, Timeout = TimeSpan.FromSeconds(10) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+    }
+
+    /// <summary>Null when the node answers, has booted, raises no alarm and accepts AMQP connections; else what is wrong.</summary>
+    public async Task<string?> Unhealthy()
+    {
+        try
+        {
+            using var alarms = await _http.GetAsync("api/health/checks/alarms");
+            if (!alarms.IsSuccessStatusCode)
+            {
+                return $"RabbitMQ's management API answers {(int)alarms.StatusCode} to its alarm check";
+            }
+            using var tcp = new System.Net.Sockets.TcpClient();
+            await tcp.ConnectAsync(_amqp.Host, _amqp.Port).WaitAsync(TimeSpan.FromSeconds(5));
+            return null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return $"RabbitMQ does not answer ({e.Message})";
+        }
     }
 
     public async Task CreateVhost(string vhost)

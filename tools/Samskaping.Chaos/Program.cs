@@ -6,7 +6,7 @@ using Samskaping.Chaos.Scenarios;
 // ./samskaping chaos [--seeds N] [--scenario NAME] [--seed S] [--reduced] [--list]
 // Runs each scenario with seeds 1..N (or the one seed S), prints what it counted, and exits 1 when an invariant broke.
 
-IScenario[] scenarios = [new RabbitMqKill(), new ConsumerKill(), new PostgresRestart(), new NavOutage(), new ConsumerFailures()];
+IScenario[] scenarios = [new RabbitMqKill(), new ConsumerKill(), new PostgresKill(), new NavOutage(), new ConsumerFailures()];
 
 var seeds = 20;
 int? onlySeed = null;
@@ -70,7 +70,13 @@ foreach (var scenario in selected)
             run.Say($"{scenario.Description}");
             try
             {
-                await scenario.Run(run);
+                // A run starts from a verified healthy broker and database, so one run's failure never cascades.
+                var unhealthy = await run.Infrastructure.EnsureHealthy(run.Broker);
+                run.Check("PostgreSQL (durable) and RabbitMQ answer before the run", unhealthy is null, unhealthy ?? "both answer");
+                if (unhealthy is null)
+                {
+                    await scenario.Run(run);
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

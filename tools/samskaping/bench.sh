@@ -53,32 +53,32 @@ cmd_chaos() {
   for project in "${CHAOS_PROJECTS[@]}"; do
     dotnet build "$ROOT/$project" -c Release -warnaserror -v quiet -nologo || die "build of $project failed"
   done
-  dotnet "$ROOT/$CHAOS_DLL" "$@"
+  run_fault_suite "$@"
+}
+
+# The suite's PostgreSQL runs durable (fsync, synchronous_commit) while the suite runs, since postgres-kill is a
+# SIGKILL, and fast again afterwards (a start after an interrupted run writes the fast settings back, too).
+run_fault_suite() {
+  local rc=0
+  SAMSKAPING_PG_DURABLE=1 pg_reconfigure
+  SAMSKAPING_PG_DURABLE=1 dotnet "$ROOT/$CHAOS_DLL" "$@" || rc=$?
+  SAMSKAPING_PG_DURABLE=0 pg_reconfigure || warn "could not switch PostgreSQL back to its fast settings"
+  return "$rc"
 }
 
 # For the fault suite only (it calls back into this script): kill -9 and restart the servers of this checkout.
-cmd_chaos_control() { # rabbitmq-kill|rabbitmq-start|postgres-stop|postgres-start
+cmd_chaos_control() { # rabbitmq-kill|rabbitmq-start|postgres-kill|postgres-start
   require_root
   find_data_dir || die "nothing started from this checkout yet (./samskaping infra)"
-  local pid i
   case ${1:-} in
     rabbitmq-kill)
-      pid="$(rmq_pid)"
-      [[ -n $pid ]] || die "RabbitMQ is not running"
-      kill -KILL "$pid"
-      for ((i = 0; i < 100; i++)); do
-        pid_alive "$pid" || break
-        sleep 0.1
-      done
-      # epmd forgets the node once its connection drops; a start before that would be refused.
-      for ((i = 0; i < 100; i++)); do
-        ERL_EPMD_PORT="$RMQ_EPMD_PORT" epmd -names 2>/dev/null | grep -q "^name ${RMQ_NODENAME%@*} at" || break
-        sleep 0.1
-      done
+      [[ -n $(rmq_pid) ]] || die "RabbitMQ is not running"
+      rmq_load_instance
+      rmq_kill_node
       ;;
     rabbitmq-start) rmq_start ;;
-    postgres-stop) as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null ;;
+    postgres-kill) pg_kill ;;
     postgres-start) pg_start ;;
-    *) usage_error "usage: ./samskaping __chaos rabbitmq-kill|rabbitmq-start|postgres-stop|postgres-start" ;;
+    *) usage_error "usage: ./samskaping __chaos rabbitmq-kill|rabbitmq-start|postgres-kill|postgres-start" ;;
   esac
 }

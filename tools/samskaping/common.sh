@@ -23,7 +23,8 @@ check_port_number() { # ENVVAR VALUE
   fi
 }
 
-pid_alive() { [[ -n ${1:-} && -d /proc/$1 ]]; }
+# A zombie (killed, not yet reaped) holds no port or file any more, so it counts as gone.
+pid_alive() { [[ -n ${1:-} && -d /proc/$1 && $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]]; }
 
 # One variable from a process's environment (root can read /proc/PID/environ).
 proc_env() { # PID NAME
@@ -82,6 +83,26 @@ describe_port_holder() { # PORT
   else
     echo "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-100 | sed 's/ *$//'))"
   fi
+}
+
+# A socket on the port that would make a server's bind fail: a listener, or an open or opening connection. A port
+# in the kernel's ephemeral range is not ours alone: while our server is down, a client reconnecting to it can be
+# given that very port as its own and connect to itself (TCP simultaneous open), holding the port until it gives
+# up; a server started then fails with EADDRINUSE. The closing connections a killed server leaves behind
+# (FIN-WAIT, LAST-ACK, TIME-WAIT; up to a minute) do not count: our servers bind with SO_REUSEADDR, as they did.
+# A self-connection's TIME-WAIT does, for the minute after it closed: that client socket had no SO_REUSEADDR.
+port_bound() { # PORT
+  command -v ss >/dev/null || { port_in_use "$1"; return; }
+  [[ -n $(ss -Htn state listening state established state syn-sent state syn-recv "( sport = :$1 )" 2>/dev/null) ||
+    -n $(ss -Htn state time-wait "( sport = :$1 and dport = :$1 )" 2>/dev/null) ]]
+}
+
+wait_port_unbound() { # PORT SECONDS -> 1 when still bound after that long
+  local deadline=$((SECONDS + $2))
+  while port_bound "$1"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
 }
 
 ensure_port_free() { # PORT WHAT ENVVAR

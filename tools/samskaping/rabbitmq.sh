@@ -78,15 +78,55 @@ epmd_holder_is_epmd() {
 }
 
 rmq_wait_ready() {
-  local deadline=$((SECONDS + 60))
+  rmq_await_boot || die "RabbitMQ did not finish booting; see $RMQ_DATA/log/ and $LOGS/rabbitmq-server.log"
+}
+
+# Waits for the node to answer and its application to finish booting; fails early when the node died meanwhile.
+rmq_await_boot() {
+  local deadline=$((SECONDS + 60)) pid
   until rmq rabbitmq-diagnostics -q ping >/dev/null 2>&1; do
-    if ((SECONDS >= deadline)); then
-      die "RabbitMQ did not answer within 60 s; see $RMQ_DATA/log/ and $LOGS/rabbitmq-server.log"
+    pid="$(cat "$RMQ_DATA/rabbitmq.pid" 2>/dev/null || true)"
+    if ((SECONDS >= deadline)) || { [[ -n $pid ]] && ! pid_alive "$pid"; }; then
+      return 1
     fi
     sleep 1
   done
-  rmq rabbitmqctl -q await_startup --timeout 60 >/dev/null ||
-    die "RabbitMQ did not finish booting; see $RMQ_DATA/log/"
+  rmq rabbitmqctl -q await_startup --timeout 60 >/dev/null 2>&1
+}
+
+# Launches the node once its ports are unbound and waits until it has booted; a node that failed is killed.
+rmq_launch() {
+  local port
+  for port in "$RMQ_PORT" "$RMQ_MGMT_PORT" "$RMQ_DIST_PORT"; do
+    if ! wait_port_unbound "$port" 90; then
+      warn "port $port is still bound after 90 s: $(ss -Htanp "( sport = :$port )" 2>/dev/null | head -n3 | tr -s ' ')"
+      return 1
+    fi
+  done
+  rm -f "$RMQ_DATA/rabbitmq.pid"
+  # -detached returns at once; the node registers a few seconds later.
+  rmq rabbitmq-server -detached >"$LOGS/rabbitmq-server.log" 2>&1 </dev/null || return 1
+  rmq_await_boot && return 0
+  rmq_kill_node
+  return 1
+}
+
+# SIGKILL of our node; returns once the process is gone and epmd has forgotten it (a start before that is refused).
+# A node whose boot failed may be halting by itself: its name can outlive its pid file, so epmd is waited for anyway.
+rmq_kill_node() {
+  local pid i
+  pid="$(rmq_pid)"
+  if [[ -n $pid ]]; then
+    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      pid_alive "$pid" || break
+      sleep 0.1
+    done
+  fi
+  for ((i = 0; i < 100; i++)); do
+    ERL_EPMD_PORT="$RMQ_EPMD_PORT" epmd -names 2>/dev/null | grep -q "^name ${RMQ_NODENAME%@*} at" || break
+    sleep 0.1
+  done
 }
 
 rmq_start() {
@@ -116,14 +156,17 @@ rmq_start() {
     fi
   fi
   rmq_prepare
-  rm -f "$RMQ_DATA/rabbitmq.pid"
   rmq_save_instance
   # shellcheck disable=SC2034 # read by stop_infra_started_here (infra.sh)
   RMQ_STARTED_HERE=1 # set first, so an interrupted start is cleaned up too
-  # -detached returns at once; the node registers a few seconds later.
-  rmq rabbitmq-server -detached >"$LOGS/rabbitmq-server.log" 2>&1 </dev/null ||
-    die "rabbitmq-server failed to launch; see $LOGS/rabbitmq-server.log"
-  rmq_wait_ready
+  # A boot can still lose its port to a client that connects to itself in the moment between our check and the
+  # node's bind (see port_bound): that attempt fails with eaddrinuse, and the next one finds the port free.
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    rmq_launch && return 0
+    warn "RabbitMQ did not boot (attempt $attempt of 5); see $RMQ_DATA/log/"
+  done
+  die "RabbitMQ did not finish booting in 5 attempts; see $RMQ_DATA/log/ and $LOGS/rabbitmq-server.log"
 }
 
 # The epmd our node started outlives it; stop it unless another node uses it.

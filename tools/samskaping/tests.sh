@@ -118,7 +118,7 @@ cmd_test() {
   local chaos_rc=0
   if (($# == 0)) && [[ ${SAMSKAPING_CHAOS:-1} != 0 ]]; then
     say "fault suite, reduced (./samskaping chaos --seeds 2 --reduced)"
-    dotnet "$ROOT/$CHAOS_DLL" --seeds 2 --reduced || chaos_rc=$?
+    run_fault_suite --seeds 2 --reduced || chaos_rc=$?
   fi
   local summary_ok=0
   trx_summary "$results" || summary_ok=1

@@ -60,7 +60,7 @@ public static class MessagingExtensions
                 // A database restart or failover takes seconds, longer than the quick retries last (about 3 s): a
                 // delivery that cannot reach the database waits for it instead (outer retry, DatabaseRetryLimit
                 // attempts up to DatabaseRetryMaxInterval apart, about a minute by default), and only other failures
-                // use the quick retries and then the error queue (./samskaping chaos --scenario postgres-restart).
+                // use the quick retries and then the error queue (./samskaping chaos --scenario postgres-kill).
                 var whileUnreachable = new ConsumeContextRetryPipeSpecification();
                 whileUnreachable.Handle<Exception>(DatabaseErrors.Unavailable);
                 var firstWait = TimeSpan.FromMilliseconds(Math.Min(250, options.DatabaseRetryMaxInterval.TotalMilliseconds));

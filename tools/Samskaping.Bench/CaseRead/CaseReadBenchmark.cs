@@ -17,7 +17,7 @@ public sealed class CaseReadBenchmark : IBenchmark
 {
     public string Name => "case-read";
 
-    public string Description => "(a) authenticated case read: gateway vs direct, at saturation and at half of it";
+    public string Description => "(a) authenticated case read: gateway vs direct, at saturation, a quarter and half of it; the gateway's added ms and CPU per read";
 
     public async Task<BenchmarkReport> Run(BenchmarkContext context, CancellationToken ct)
     {
@@ -49,34 +49,48 @@ public sealed class CaseReadBenchmark : IBenchmark
         var directSaturation = Combine($"direct :{direct.Port}, saturation (wrk, {connections} connections, closed-loop latencies)", directRuns);
         var gatewaySaturation = Combine($"gateway :{gateway.Port}, saturation (wrk, {connections} connections, closed-loop latencies)", gatewayRuns);
 
-        // half-rate=N holds the open loop at one rate, to compare two settings at the same load.
-        var rate = context.Option("half-rate", (int)Math.Max(1, Math.Round(directSaturation.PerSecond / 2)));
+        // half-rate=N holds the open loop at one rate, to compare two settings at the same load; a quarter is half of it.
+        var half = context.Option("half-rate", (int)Math.Max(2, Math.Round(directSaturation.PerSecond / 2)));
+        var quarter = Math.Max(1, half / 2);
+        var gatewayProcess = system["gateway"];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"   open loop at {rate} requests/s for {openLoopSeconds} s on each path, in {windows} alternating windows"));
-        var (directHalf, gatewayHalf) = await OpenLoopReads(direct, gateway, token, rate, openLoopSeconds, windows, ct);
+            $"   open loop at {quarter} and at {half} requests/s for {openLoopSeconds} s on each path, in {windows} alternating windows"));
+        var (directQuarter, gatewayQuarter, cpuQuarter) = await OpenLoopReads(direct, gateway, gatewayProcess, token, quarter, openLoopSeconds, windows, ct);
+        var (directHalf, gatewayHalf, cpuHalf) = await OpenLoopReads(direct, gateway, gatewayProcess, token, half, openLoopSeconds, windows, ct);
 
         var throughput = gatewaySaturation.PerSecond / directSaturation.PerSecond;
-        var p50 = gatewayHalf.P50Ms / directHalf.P50Ms;
-        var p99 = gatewayHalf.P99Ms / directHalf.P99Ms;
-        return new BenchmarkReport(Name, [directSaturation, gatewaySaturation, directHalf, gatewayHalf],
+        var p50Quarter = gatewayQuarter.P50Ms / directQuarter.P50Ms;
+        var p50Half = gatewayHalf.P50Ms / directHalf.P50Ms;
+        var p99Half = gatewayHalf.P99Ms / directHalf.P99Ms;
+        return new BenchmarkReport(Name, [directSaturation, gatewaySaturation, directQuarter, gatewayQuarter, directHalf, gatewayHalf],
             new Dictionary<string, double>
             {
                 ["gateway / direct throughput at saturation"] = throughput,
-                ["gateway / direct p50 at half load"] = p50,
-                ["gateway / direct p99 at half load"] = p99,
-                ["proxy hop p50 at half load (ms)"] = gatewayHalf.P50Ms - directHalf.P50Ms,
+                ["gateway / direct p50 at a quarter"] = p50Quarter,
+                ["gateway / direct p99 at a quarter"] = gatewayQuarter.P99Ms / directQuarter.P99Ms,
+                ["gateway / direct p50 at half"] = p50Half,
+                ["gateway / direct p99 at half"] = p99Half,
+                ["gateway's added latency p50 at a quarter (ms)"] = gatewayQuarter.P50Ms - directQuarter.P50Ms,
+                ["gateway's added latency p99 at a quarter (ms)"] = gatewayQuarter.P99Ms - directQuarter.P99Ms,
+                ["gateway's added latency p50 at half (ms)"] = gatewayHalf.P50Ms - directHalf.P50Ms,
+                ["gateway's added latency p99 at half (ms)"] = gatewayHalf.P99Ms - directHalf.P99Ms,
+                ["gateway CPU per proxied read at a quarter (ms)"] = cpuQuarter,
+                ["gateway CPU per proxied read at half (ms)"] = cpuHalf,
             },
             [
                 $"Request: GET /api/cases/{{id}} of a case with two members (access checks, three queries, three access-log rows per read), token of another oppvekst caseworker.",
                 $"Saturation: wrk, {rounds} round(s) of {seconds} s per path, direct and gateway alternating; the rate limiter is raised out of the way but stays on the path.",
-                $"Half load: {rate:F0} requests/s ({(context.Options.ContainsKey("half-rate") ? "fixed by --option half-rate" : "half the direct saturation")}) open loop from a .NET driver on the same machine, {openLoopSeconds} s per path in {windows} window(s) alternating direct, gateway, direct, …; latency counted from when each request was due.",
+                $"Open loop at a quarter ({quarter}/s) and at half ({half}/s) of {(context.Options.ContainsKey("half-rate") ? "the rate fixed by --option half-rate (×2)" : "the direct saturation")}, from a .NET driver on the same machine, {openLoopSeconds} s per path in {windows} window(s) alternating direct, gateway, direct, …; latency counted from when each request was due.",
+                "Added latency: gateway minus direct at the same percentile and rate, in ms. Gateway CPU per proxied read: the gateway process's utime + stime (/proc/PID/stat) over its open-loop windows, divided by the reads sent in them; the gateway's own background work (health probes, timers) is in it, which only counts against it.",
             ])
         {
             Goals =
             [
                 new Goal("gateway / direct throughput", throughput, AtLeast: true, 0.8, "×"),
-                new Goal("gateway / direct p50 at half load", p50, AtLeast: false, 1.25, "×"),
-                new Goal("gateway / direct p99 at half load", p99, AtLeast: false, 1.5, "×"),
+                new Goal("gateway / direct p50 at a quarter of saturation", p50Quarter, AtLeast: false, 1.25, "×"),
+                new Goal("gateway / direct p99 at half of saturation", p99Half, AtLeast: false, 1.5, "×"),
+                new Goal("gateway CPU per proxied read at a quarter", cpuQuarter, AtLeast: false, 0.5, " ms"),
+                new Goal("gateway CPU per proxied read at half", cpuHalf, AtLeast: false, 0.5, " ms"),
             ],
         };
     }
@@ -104,32 +118,25 @@ public sealed class CaseReadBenchmark : IBenchmark
 
     /// <summary>
     /// <paramref name="windows"/> open-loop runs of <paramref name="seconds"/>/<paramref name="windows"/> s on each
-    /// path, direct first, alternating; each path's latencies are pooled over its windows.
+    /// path, direct first, alternating; each path's latencies are pooled over its windows. Also the gateway process's
+    /// CPU time per read over the gateway's windows, in ms.
     /// </summary>
-    private static async Task<(Measurement Direct, Measurement Gateway)> OpenLoopReads(
-        Uri direct, Uri gateway, string token, double rate, int seconds, int windows, CancellationToken ct)
+    private static async Task<(Measurement Direct, Measurement Gateway, double GatewayCpuPerReadMs)> OpenLoopReads(
+        Uri direct, Uri gateway, ServiceProcess gatewayProcess, string token, double rate, int seconds, int windows, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(windows, 1);
         var window = TimeSpan.FromSeconds((double)seconds / windows);
-        var paths = new[] { new OpenLoopPath(direct, token, $"direct, open loop at {rate:F0}/s"), new OpenLoopPath(gateway, token, $"gateway, open loop at {rate:F0}/s") };
-        try
+        using var directPath = new OpenLoopPath(direct, token, $"direct, open loop at {rate:F0}/s");
+        using var gatewayPath = new OpenLoopPath(gateway, token, $"gateway, open loop at {rate:F0}/s");
+        var gatewayCpu = TimeSpan.Zero;
+        for (var i = 0; i < windows; i++)
         {
-            for (var i = 0; i < windows; i++)
-            {
-                foreach (var path in paths)
-                {
-                    await path.Run(rate, window, ct);
-                }
-            }
-            return (paths[0].Measure(), paths[1].Measure());
+            await directPath.Run(rate, window, ct);
+            var before = gatewayProcess.CpuTime();
+            await gatewayPath.Run(rate, window, ct);
+            gatewayCpu += gatewayProcess.CpuTime() - before;
         }
-        finally
-        {
-            foreach (var path in paths)
-            {
-                path.Dispose();
-            }
-        }
+        return (directPath.Measure(), gatewayPath.Measure(), gatewayCpu.TotalMilliseconds / Math.Max(1, gatewayPath.Sent));
     }
 
     /// <summary>
@@ -141,8 +148,9 @@ public sealed class CaseReadBenchmark : IBenchmark
     {
         private readonly PollingGetLoad _load = new(url, token);
         private readonly Latencies _latencies = new();
-        private long _sent;
         private TimeSpan _elapsed;
+
+        public long Sent { get; private set; }
 
         public async Task Run(double rate, TimeSpan duration, CancellationToken ct)
         {
@@ -154,11 +162,11 @@ public sealed class CaseReadBenchmark : IBenchmark
                 throw new InvalidOperationException($"{label}: {result.Failed} of {result.Sent} reads failed ({result.DescribeFailures()})");
             }
             _latencies.AddAll(result.Latencies);
-            _sent += result.Sent;
+            Sent += result.Sent;
             _elapsed += result.Elapsed;
         }
 
-        public Measurement Measure() => new(label, _sent, _elapsed, _latencies.Percentile(0.5), _latencies.Percentile(0.99));
+        public Measurement Measure() => new(label, Sent, _elapsed, _latencies.Percentile(0.5), _latencies.Percentile(0.99));
 
         public void Dispose() => _load.Dispose();
     }

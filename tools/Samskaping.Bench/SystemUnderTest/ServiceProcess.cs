@@ -115,6 +115,19 @@ public sealed class ServiceProcess : IDisposable
     /// <summary>Resident memory from <c>/proc/PID/status</c>: VmRSS, and how much of it is anonymous or file-backed.</summary>
     public ResidentMemory Resident() => ResidentMemory.Parse(File.ReadLines($"/proc/{Id}/status"));
 
+    /// <summary>
+    /// CPU time the process has used so far, user + system, from <c>/proc/PID/stat</c> (utime and stime, fields 14 and
+    /// 15, in ticks of USER_HZ, which Linux fixes at 100 per second for user space).
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{Id}/stat");
+        // The command name (field 2) may hold spaces; the fields after it start past its closing parenthesis.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
     /// <summary>SIGTERM, a graceful shutdown of up to ten seconds, then kill.</summary>
     public void Stop()
     {
