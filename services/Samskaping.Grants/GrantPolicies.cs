@@ -27,7 +27,7 @@ public static class GrantPolicies
     /// grants from it; a fund is the municipality's budget, not a person's data.
     /// </summary>
     public static bool ManagesFund(CurrentUser user, string owner) =>
-        user.Role == Roles.Admin || (user.Role == Roles.GrantApprover && user.Sector == owner);
+        user.HasRole(Roles.Admin) || (user.HasRole(Roles.GrantApprover) && user.Sector == owner);
 
     /// <summary>403, not 404: every sector's staff sees that the fund exists and its rules (<see cref="ManagesFund"/>).</summary>
     public static Refusal NotFundManager(string owner) =>

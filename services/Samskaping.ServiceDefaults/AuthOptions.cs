@@ -3,9 +3,10 @@ using System.ComponentModel.DataAnnotations;
 namespace Samskaping.ServiceDefaults;
 
 /// <summary>
-/// How bearer tokens are checked. In production <see cref="Authority"/> points at the municipality's OIDC
-/// provider and keys come from its metadata; in development a symmetric <see cref="SigningKey"/> is shared
-/// with <c>./samskaping token</c>. Issuer, audience, lifetime and signature are always checked.
+/// How bearer tokens are checked. <see cref="Authority"/> points at an OIDC provider and keys come from its metadata:
+/// the municipality's in production, the development provider under <c>./samskaping up</c>. Test systems share a
+/// symmetric <see cref="SigningKey"/> with the token minter instead. Issuer, audience, lifetime and signature are
+/// always checked.
 /// </summary>
 public sealed class AuthOptions : IValidatableObject
 {
@@ -18,7 +19,7 @@ public sealed class AuthOptions : IValidatableObject
     /// <summary>OIDC authority (https://…); its discovery document supplies the signing keys.</summary>
     public string? Authority { get; set; }
 
-    /// <summary>Base64 of at least 32 random bytes, for HS256 tokens (development and tests).</summary>
+    /// <summary>Base64 of at least 32 random bytes, for HS256 tokens (test systems, the compose system).</summary>
     public string? SigningKey { get; set; }
 
     /// <summary>Tolerated clock difference between issuer and us.</summary>

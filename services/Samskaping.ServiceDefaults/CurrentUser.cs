@@ -5,7 +5,11 @@ using Samskaping.Contracts;
 
 namespace Samskaping.ServiceDefaults;
 
-/// <summary>The authenticated worker, from the token's <c>sub</c>, <c>name</c>, <c>role</c> and <c>sector</c> claims.</summary>
+/// <summary>
+/// The authenticated worker, from the token's <c>sub</c>, <c>name</c>, <c>role</c> and <c>sector</c> claims. A person may hold
+/// several roles (a multi-valued <c>role</c> claim): <see cref="Role"/> names them all, space-separated as OAuth writes
+/// scopes, so the access log records every role the person acted with; ask <see cref="HasRole"/>, never compare it.
+/// </summary>
 public sealed record CurrentUser(string Subject, string Name, string Role, string Sector)
 {
     public const string SectorClaim = "sector";
@@ -13,12 +17,14 @@ public sealed record CurrentUser(string Subject, string Name, string Role, strin
     public static CurrentUser From(ClaimsPrincipal principal) => new(
         principal.FindFirstValue("sub") ?? throw new InvalidOperationException("The token has no subject."),
         principal.FindFirstValue("name") ?? "",
-        principal.FindFirstValue("role") ?? "",
+        string.Join(' ', principal.FindAll("role").Select(c => c.Value)),
         principal.FindFirstValue(SectorClaim) ?? "");
 
     /// <summary>Lets a minimal API handler take <c>CurrentUser user</c> as a parameter.</summary>
     public static ValueTask<CurrentUser?> BindAsync(HttpContext context, ParameterInfo parameter) =>
         ValueTask.FromResult<CurrentUser?>(From(context.User));
+
+    public bool HasRole(string role) => Role.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(role, StringComparer.Ordinal);
 
     internal static bool HasKnownSector(ClaimsPrincipal principal) =>
         Sectors.IsKnown(principal.FindFirstValue(SectorClaim));

@@ -24,6 +24,22 @@ public sealed class ServiceDefaultsTests
     }
 
     [Fact]
+    public void A_person_with_several_roles_holds_each_of_them_and_is_sector_staff()
+    {
+        var token = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new("sub", "dev-siri"), new("role", "grant-approver"), new("role", "analyst"), new("sector", "oppvekst")], "Bearer", "name", "role"));
+
+        var user = CurrentUser.From(token);
+
+        user.Role.ShouldBe("grant-approver analyst");
+        user.HasRole("grant-approver").ShouldBeTrue();
+        user.HasRole("analyst").ShouldBeTrue();
+        user.HasRole("admin").ShouldBeFalse();
+        user.HasRole("grant").ShouldBeFalse();
+        Policies.IsSectorStaff(token).ShouldBeTrue();
+    }
+
+    [Fact]
     public void Issuer_and_audience_are_required()
     {
         var results = Validate(new AuthOptions { SigningKey = Convert.ToBase64String(new byte[32]) });

@@ -1,20 +1,56 @@
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
-// The addresses of the local PostgreSQL and RabbitMQ, and the development signing key, from ./samskaping.
+// The addresses of the local PostgreSQL and RabbitMQ, the development secret and the identity provider's RSA key file,
+// from ./samskaping.
 var builder = DistributedApplication.CreateBuilder(args);
 var postgres = Required(builder.Configuration, "SAMSKAPING_POSTGRES");
 var rabbitMq = Required(builder.Configuration, "SAMSKAPING_RABBITMQ");
-var signingKey = Required(builder.Configuration, "Auth:SigningKey");
+var signingKey = Required(builder.Configuration, "SAMSKAPING_DEV_SECRET");
+var audience = Required(builder.Configuration, "SAMSKAPING_AUTH_AUDIENCE");
+var identityKeyFile = Required(builder.Configuration, "SAMSKAPING_IDP_KEY_FILE");
 
-IResourceBuilder<ProjectResource> Service<TProject>(string name, int port) where TProject : IProjectMetadata, new() =>
-    builder.AddProject<TProject>(name, launchProfileName: null)
+// The development identity provider, started first: the gateway and the services know it only by its address
+// (Auth:Authority) and take their keys from its discovery document, exactly as from a municipality's provider.
+const string identityUrl = "http://127.0.0.1:5087/";
+string[] callingServices = ["cases", "benefits"];
+var identity = builder.AddProject<Projects.Samskaping_IdentityProvider>("identity", launchProfileName: null)
+    .WithHttpEndpoint(port: 5087, isProxied: false)
+    .WithEnvironment("ConnectionStrings__Database", new NpgsqlConnectionStringBuilder(postgres) { Database = "samskaping_identity" }.ConnectionString)
+    .WithEnvironment("IdentityProvider__Issuer", identityUrl)
+    .WithEnvironment("IdentityProvider__Audience", audience)
+    .WithEnvironment("IdentityProvider__SigningKeyFile", identityKeyFile)
+    .WithHttpHealthCheck("/health/ready");
+foreach (var service in callingServices)
+{
+    identity.WithEnvironment($"IdentityProvider__ServiceClients__{service}", DevelopmentKey(signingKey, $"identity-service-client-{service}"));
+}
+
+IResourceBuilder<ProjectResource> Service<TProject>(string name, int port) where TProject : IProjectMetadata, new()
+{
+    var service = ValidatesThroughIdentity(builder.AddProject<TProject>(name, launchProfileName: null))
         .WithHttpEndpoint(port: port, isProxied: false)
         .WithEnvironment("ConnectionStrings__Database", new NpgsqlConnectionStringBuilder(postgres) { Database = $"samskaping_{name}" }.ConnectionString)
         .WithEnvironment("ConnectionStrings__RabbitMq", rabbitMq)
         .WithEnvironment("Database__CreateIfMissing", "true")
-        .WithEnvironment("Auth__SigningKey", signingKey)
         .WithHttpHealthCheck("/health/ready");
+    if (callingServices.Contains(name))
+    {
+        // Its tokens for other services' internal endpoints: client credentials at the identity provider.
+        service.WithEnvironment("ServiceAuth__TokenEndpoint", identityUrl + "connect/token")
+            .WithEnvironment("ServiceAuth__ClientId", "samskaping-" + name)
+            .WithEnvironment("ServiceAuth__ClientSecret", DevelopmentKey(signingKey, $"identity-service-client-{name}"));
+    }
+    return service;
+}
+
+// The processes inherit the AppHost's environment: ./samskaping starts it without any Auth__ setting, so these are all
+// a process knows about tokens (no signing key: it checks the provider's RS256 tokens and nothing else).
+IResourceBuilder<ProjectResource> ValidatesThroughIdentity(IResourceBuilder<ProjectResource> process) => process
+    .WithEnvironment("Auth__Authority", identityUrl)
+    .WithEnvironment("Auth__Audience", audience)
+    .WithEnvironment("Auth__Issuer", identityUrl)
+    .WaitFor(identity);
 
 // Development only: the keys protecting identity numbers at rest are derived from the local signing key that
 // ./samskaping generated for this machine (one secret to keep, none in a file in the repository).
@@ -63,9 +99,8 @@ foreach (var source in new[] { coordination, grants, outcomes, benefits })
     cases.WithEnvironment($"Cases__AccessLogSources__{name}__BaseUrl", source.GetEndpoint("http"));
 }
 
-var gateway = builder.AddProject<Projects.Samskaping_Gateway>("gateway", launchProfileName: null)
+var gateway = ValidatesThroughIdentity(builder.AddProject<Projects.Samskaping_Gateway>("gateway", launchProfileName: null))
     .WithHttpEndpoint(port: int.Parse(builder.Configuration["SAMSKAPING_GATEWAY_PORT"] ?? "5080", System.Globalization.CultureInfo.InvariantCulture), isProxied: false)
-    .WithEnvironment("Auth__SigningKey", signingKey)
     .WithHttpHealthCheck("/health/ready");
 foreach (var service in new[] { cases, coordination, grants, outcomes, benefits })
 {

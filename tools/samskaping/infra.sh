@@ -92,6 +92,18 @@ ensure_signing_key() {
   warn "generated a development JWT signing key in $KEY_FILE" # stderr: keep token output clean
 }
 
+# The RSA key the development identity provider signs with (tools/Samskaping.IdentityProvider), made once.
+ensure_idp_key() {
+  ensure_state_dir
+  [[ -s $IDP_KEY_FILE ]] && return 0
+  command -v openssl >/dev/null || die "openssl is needed: apt-get install -y openssl"
+  (
+    umask 077
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$IDP_KEY_FILE" 2>/dev/null
+  ) || die "could not generate the identity provider's key in $IDP_KEY_FILE"
+  warn "generated a development RSA signing key for the identity provider in $IDP_KEY_FILE"
+}
+
 export_env() {
   export SAMSKAPING_ROOT="$ROOT"
   export SAMSKAPING_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=;"

@@ -31,17 +31,18 @@ print_urls() {
   local name port
   echo
   echo "Gateway          http://127.0.0.1:$GATEWAY_PORT/"
+  echo "Sign-in (dev)    $IDP_URL  (the development identity provider: demo people, discovery, JWKS)"
   echo "API reference    http://127.0.0.1:$GATEWAY_PORT/docs"
   echo "Dashboard        http://127.0.0.1:$DASHBOARD_PORT/"
   echo "RabbitMQ admin   $SAMSKAPING_RABBITMQ_MANAGEMENT  (guest/guest)"
   echo "PostgreSQL       $SAMSKAPING_POSTGRES"
   echo "Services (direct):"
-  for name in cases:5081 coordination:5082 grants:5083 outcomes:5084 benefits:5085 nav-simulator:5086; do
+  for name in cases:5081 coordination:5082 grants:5083 outcomes:5084 benefits:5085 nav-simulator:5086 identity:$IDP_PORT; do
     port="${name#*:}"
     printf '  %-14s http://127.0.0.1:%s/\n' "${name%%:*}" "$port"
   done
   echo
-  echo "A token (sectors: ${SECTORS[*]}; roles: ${ROLES[*]}):"
+  echo "A token from the identity provider (sectors: ${SECTORS[*]}; roles: ${ROLES[*]}):"
   echo "  TOKEN=\$(./samskaping token --sector oppvekst --role caseworker)"
   echo "  curl -X POST http://127.0.0.1:$GATEWAY_PORT/api/cases -H \"Authorization: Bearer \$TOKEN\" \\"
   echo "    -H 'Content-Type: application/json' -d '{\"householdName\": \"Familien Berg\", \"need\": {\"text\": \"Vi trenger hjelp.\"}}'"
@@ -65,6 +66,9 @@ apphost_start() {
     export DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL="http://127.0.0.1:$OTLP_PORT"
     # The AppHost gives the gateway this port (overridable, like the others).
     export SAMSKAPING_GATEWAY_PORT="$GATEWAY_PORT"
+    # Tokens come from the development identity provider: no process may inherit the HS256 settings of the tests.
+    export SAMSKAPING_DEV_SECRET="${Auth__SigningKey:?}" SAMSKAPING_AUTH_AUDIENCE="$AUTH_AUDIENCE" SAMSKAPING_IDP_KEY_FILE="$IDP_KEY_FILE"
+    unset Auth__SigningKey Auth__Issuer Auth__Audience
     export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}"
     export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
     setsid nohup dotnet run --project "$APPHOST_PROJECT" -c Release --no-build --no-launch-profile \
@@ -122,6 +126,7 @@ cmd_up() {
     return
   fi
   ensure_infra
+  ensure_idp_key
   print_infra
   local sln
   sln="$(solution_file)"

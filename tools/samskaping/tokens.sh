@@ -20,7 +20,7 @@ one_of() { # VALUE LIST...
 }
 
 cmd_token() {
-  local sector="" role="" name="" named=0 sub="" minutes=60
+  local sector="" role="" name="" named=0 sub="" given_sub="" minutes=60
   while (($#)); do
     case $1 in
       --sector | --role | --name | --sub | --minutes)
@@ -29,7 +29,7 @@ cmd_token() {
           --sector) sector=$2 ;;
           --role) role=$2 ;;
           --name) name=$2 named=1 ;;
-          --sub) sub=$2 ;;
+          --sub) sub=$2 given_sub=$2 ;;
           --minutes) minutes=$2 ;;
         esac
         shift 2
@@ -50,15 +50,36 @@ cmd_token() {
     [[ -n $sub ]] || sub="dev-$sector-$role"
   fi
 
-  # The settings of a system (a shell that sourced .samskaping/env, a test system) say whom to sign for; without
-  # them, the development key and issuer of ./samskaping up. The minter reads Auth__SigningKey from its environment.
-  local key_file=()
-  if [[ -z ${Auth__SigningKey:-} ]]; then
-    ensure_signing_key
-    key_file=(--key-file "$KEY_FILE")
+  # A test system says whom to sign for by its settings: Auth__SigningKey (HS256, signed here by the minter) and no
+  # Auth__Authority. Otherwise the token comes from the identity provider at Auth__Authority, by default the
+  # development provider of ./samskaping up, which knows the demo people.
+  if [[ -z ${Auth__Authority:-} && -n ${Auth__SigningKey:-} ]]; then
+    dotnet "$(dev_tokens_dll)" --issuer "${Auth__Issuer:-$AUTH_ISSUER}" --audience "${Auth__Audience:-$AUTH_AUDIENCE}" \
+      --sub "$sub" --name "$name" --role "$role" --sector "$sector" --minutes "$minutes"
+    return
   fi
-  dotnet "$(dev_tokens_dll)" "${key_file[@]}" --issuer "${Auth__Issuer:-$AUTH_ISSUER}" --audience "${Auth__Audience:-$AUTH_AUDIENCE}" \
-    --sub "$sub" --name "$name" --role "$role" --sector "$sector" --minutes "$minutes"
+  ((named)) || name=""
+  token_from_identity_provider "${Auth__Authority:-$IDP_URL}" "$sector" "$role" "$name" "$given_sub" "$minutes"
+}
+
+# The development grant of tools/Samskaping.IdentityProvider: the provider checks the person against its demo people
+# (a name or subject it does not know, or a role or sector the person does not hold, is refused) and signs RS256.
+token_from_identity_provider() { # AUTHORITY SECTOR ROLE NAME SUB MINUTES
+  local endpoint="${1%/}/connect/token" answer
+  local form=(--data-urlencode "grant_type=$IDP_DEVELOPMENT_GRANT" --data-urlencode "client_id=samskaping-cli"
+    --data-urlencode "sector=$2" --data-urlencode "role=$3" --data-urlencode "minutes=$6")
+  [[ -n $4 ]] && form+=(--data-urlencode "name=$4")
+  [[ -n $5 ]] && form+=(--data-urlencode "subject=$5")
+  command -v curl >/dev/null || die "curl is needed to ask the identity provider for a token: apt-get install -y curl"
+  answer="$(curl -sS --max-time 30 "${form[@]}" "$endpoint" 2>&1)" ||
+    die "the identity provider does not answer at $endpoint (is the system up? ./samskaping up): $answer"
+  if [[ $answer =~ \"access_token\":\ *\"([^\"]+)\" ]]; then
+    printf '%s\n' "${BASH_REMATCH[1]}"
+  elif [[ $answer =~ \"error_description\":\ *\"([^\"]*)\" ]]; then
+    die "the identity provider refused: ${BASH_REMATCH[1]}"
+  else
+    die "the identity provider answered without a token: $answer"
+  fi
 }
 
 # The minter (tools/Samskaping.DevTokens), built when missing or older than its sources.

@@ -7,11 +7,20 @@ using Xunit;
 namespace Samskaping.UnitTests.EntryScript;
 
 /// <summary>
-/// <c>./samskaping token</c>: who the tokens it prints are. Coordination makes the opener of a case its lead coordinator
-/// by subject, so two people sharing a subject would lead each other's cases.
+/// <c>./samskaping token</c> for a test system (<c>Auth__SigningKey</c> set, no <c>Auth__Authority</c>): who the tokens it
+/// signs are. Coordination makes the opener of a case its lead coordinator by subject, so two people sharing a subject
+/// would lead each other's cases. The tokens of the development identity provider: <c>Identity/TokenCommandTests</c>.
 /// </summary>
 public sealed class TokenCommandTests
 {
+    private static readonly Dictionary<string, string?> TestSystem = new()
+    {
+        ["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["Auth__Issuer"] = "samskaping-test",
+        ["Auth__Audience"] = "samskaping",
+        ["Auth__Authority"] = null,
+    };
+
     [Fact]
     public void Tokens_without_a_name_are_a_person_of_their_own_for_each_sector_and_role()
     {
@@ -46,7 +55,7 @@ public sealed class TokenCommandTests
     [Fact]
     public void An_empty_name_is_refused()
     {
-        var run = EntryScript.Invoke("token", "--sector", "oppvekst", "--role", "caseworker", "--name", "");
+        var run = EntryScript.Invoke(TestSystem, "token", "--sector", "oppvekst", "--role", "caseworker", "--name", "");
 
         run.ExitCode.ShouldBe(2);
         run.Errors.ShouldContain("--name must not be empty");
@@ -61,6 +70,7 @@ public sealed class TokenCommandTests
             ["Auth__SigningKey"] = key,
             ["Auth__Issuer"] = "some-system",
             ["Auth__Audience"] = "its-audience",
+            ["Auth__Authority"] = null,
         };
 
         var run = EntryScript.Invoke(system, "token", "--sector", "nav", "--role", "analyst");
@@ -78,7 +88,7 @@ public sealed class TokenCommandTests
 
     private static JsonWebToken Token(params string[] options)
     {
-        var run = EntryScript.Invoke(["token", .. options]);
+        var run = EntryScript.Invoke(TestSystem, ["token", .. options]);
         run.ExitCode.ShouldBe(0, run.Errors);
         return new JsonWebToken(run.Output.Trim());
     }

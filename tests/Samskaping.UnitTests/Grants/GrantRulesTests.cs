@@ -142,6 +142,9 @@ public sealed class GrantRulesTests
     [InlineData("grant-approver", "oppvekst", "Innbyggernes modell", false)]
     [InlineData("caseworker", "oppvekst", "oppvekst", false)]
     [InlineData("coordinator", "oppvekst", "oppvekst", false)]
+    [InlineData("caseworker admin", "kultur", "oppvekst", true)]
+    [InlineData("caseworker grant-approver", "oppvekst", "oppvekst", true)]
+    [InlineData("caseworker grant-approver", "kultur", "oppvekst", false)]
     public void A_fund_is_managed_by_the_grant_approvers_of_its_owning_sector_and_by_admins(string role, string sector, string owner, bool manages) =>
         GrantPolicies.ManagesFund(new CurrentUser("x", "X", role, sector), owner).ShouldBe(manages);
 
