@@ -4,6 +4,7 @@ using Samskaping.Grants.Disbursements;
 using Samskaping.Grants.Funds;
 using Samskaping.Grants.Idempotency;
 using Samskaping.Grants.Ledger;
+using Samskaping.Grants.Payments;
 using Samskaping.Grants.Reports;
 using Samskaping.Grants.Requests;
 using Samskaping.Messaging.Bus;
@@ -44,6 +45,11 @@ public static class GrantsModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddOptions<PaymentOptions>()
+            .BindConfiguration(PaymentOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         builder.Services.AddSingleton<GrantCaseStore>();
         builder.Services.AddSingleton<FundLedger>();
         builder.Services.AddScoped<FundStore>();
@@ -51,6 +57,8 @@ public static class GrantsModule
         builder.Services.AddScoped<GrantDecisions>();
         builder.Services.AddScoped<DisbursementStore>();
         builder.Services.AddScoped<IdempotentRequests>();
+        builder.Services.AddScoped<PaymentFiles>();
+        builder.Services.AddScoped<BankImports>();
         builder.Services.AddHostedService<IdempotencyKeyCleanup>();
         CurrentBenefitsClient.Add(builder.Services);
         return builder;
@@ -63,6 +71,7 @@ public static class GrantsModule
         app.MapFundEndpoints();
         app.MapGrantRequestEndpoints();
         app.MapDisbursementEndpoints();
+        app.MapPaymentEndpoints();
         app.MapReportEndpoints();
         return app;
     }

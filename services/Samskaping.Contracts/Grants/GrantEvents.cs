@@ -90,6 +90,33 @@ public sealed record DisbursementCancelled(
     string Reason,
     DateTimeOffset CancelledAt) : ICaseMessage;
 
+/// <summary>
+/// A pain.001 payment file was produced for a fund: its payments (<paramref name="DisbursementIds"/>) left the planned
+/// state for the bank and each is answered later by DisbursementPaid or DisbursementFailed.
+/// </summary>
+public sealed record PaymentFileProduced(
+    Guid FundId,
+    Guid PaymentFileId,
+    string MessageId,
+    int NumberOfPayments,
+    decimal Total,
+    DateOnly RequestedExecutionDate,
+    IReadOnlyList<Guid> DisbursementIds,
+    string ProducedBy,
+    DateTimeOffset ProducedAt);
+
+/// <summary>The bank rejected a payment (pain.002); its reservation is released and the household's cap given back.</summary>
+/// <param name="ReasonCode">The ISO 20022 status reason code the bank gave (e.g. AC04 closed account), or null.</param>
+public sealed record DisbursementFailed(
+    Guid CaseId,
+    Guid GrantId,
+    Guid DisbursementId,
+    Guid FundId,
+    decimal Amount,
+    string? ReasonCode,
+    string Reason,
+    DateTimeOffset FailedAt) : ICaseMessage;
+
 /// <summary>A fund's available amount dropped below its low-balance threshold.</summary>
 public sealed record FundLow(
     Guid FundId,

@@ -3,15 +3,22 @@ using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants.Disbursements;
 
-/// <summary>Utbetaling: <c>planned → paid | stopped | cancelled</c>; the three outcomes are final.</summary>
+/// <summary>
+/// Utbetaling: <c>planned → paid | stopped | cancelled</c>, or through the bank <c>planned → sent → paid | failed</c>
+/// (a sent payment may also be marked paid by hand when the bank's answer never comes); the outcomes are final. A sent
+/// payment is at the bank, so it can no longer be stopped or cancelled here.
+/// </summary>
 public static class DisbursementStatuses
 {
     public const string Planned = "planned";
+    public const string Sent = "sent";
     public const string Paid = "paid";
+    public const string Failed = "failed";
     public const string Stopped = "stopped";
     public const string Cancelled = "cancelled";
 
-    public static bool CanMove(string from, string to) => from == Planned && to is Paid or Stopped or Cancelled;
+    public static bool CanMove(string from, string to) =>
+        (from == Planned && to is Sent or Paid or Stopped or Cancelled) || (from == Sent && to is Paid or Failed);
 }
 
 /// <param name="PaidOn">The day the payment left the municipality's account.</param>

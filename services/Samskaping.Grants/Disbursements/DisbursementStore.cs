@@ -23,7 +23,7 @@ public sealed record DisbursementRow(Guid Id, Guid GrantId, Guid CaseId, Guid Fu
 /// </summary>
 public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger ledger, OutboxWriter outbox, AccessLog accessLog, TimeProvider clock)
 {
-    private const string RowColumns = """
+    internal const string RowColumns = """
         d.id AS Id, d.grant_id AS GrantId, d.case_id AS CaseId, d.fund_id AS FundId, g.household_id AS HouseholdId,
         d.amount AS Amount, d.status AS Status
         """;
@@ -52,7 +52,7 @@ public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger
         }
     }
 
-    private static Task<DisbursementRow?> Lock(NpgsqlTransaction tx, Guid disbursementId, CancellationToken ct) =>
+    internal static Task<DisbursementRow?> Lock(NpgsqlTransaction tx, Guid disbursementId, CancellationToken ct) =>
         tx.Connection!.QuerySingleOrDefaultAsync<DisbursementRow>(new CommandDefinition(
             $"SELECT {RowColumns} FROM grants.disbursements d JOIN grants.grants g ON g.id = d.grant_id WHERE d.id = @disbursementId FOR UPDATE OF d",
             new { disbursementId }, tx, cancellationToken: ct));
@@ -79,7 +79,7 @@ public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger
     /// <summary>Planned → paid (reserved → paid in the ledger).</summary>
     public Task<Result<GrantView>> Pay(
         Guid disbursementId, DateOnly paidOn, string reference, string key, MarkPaid body, CurrentUser user, CancellationToken ct) =>
-        Transition(disbursementId, "paid", key, body, user, (tx, d, ct) => Paid(tx, d, paidOn, reference, user.Subject, ct), ct);
+        Transition(disbursementId, "paid", key, body, user, (tx, d, ct) => Paid(tx, d, paidOn, reference, $"paid by hand: {reference}", user.Subject, ct), ct);
 
     /// <summary>Planned → stopped (reserved → available; the household's cap is given back).</summary>
     public Task<Result<GrantView>> Stop(Guid disbursementId, string reason, string key, EndDisbursement body, CurrentUser user, CancellationToken ct) =>
@@ -97,7 +97,8 @@ public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger
             var disbursement = (await Lock(tx, disbursementId, ct))!;
             if (await move(tx, disbursement, ct) is not { } posting)
             {
-                return Refusal.Conflict("The disbursement is not planned.", $"It is {disbursement.Status}; only a planned disbursement can change.");
+                return Refusal.Conflict("The disbursement cannot change this way.",
+                    $"It is {disbursement.Status}; a planned disbursement can be paid, stopped or cancelled, a sent one (at the bank) only marked paid.");
             }
             await accessLog.Write(user, disbursement.CaseId, null, AccessActions.Update, $"disbursement {action}", tx, ct);
             var view = (await GrantStore.View(tx, disbursement.GrantId, ct))!;
@@ -106,11 +107,12 @@ public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger
         }, ct);
 
     /// <summary>
-    /// Planned → paid. Returns the ledger posting that completes it (reserved → paid), for the caller to send last
-    /// (<see cref="FundLedger.Commit"/>, so the fund's account rows are locked only for the commit); null when it was
-    /// not planned (any more).
+    /// Planned or sent → paid. Returns the ledger posting that completes it (reserved → paid), for the caller to send
+    /// last (<see cref="FundLedger.Commit"/>, so the fund's account rows are locked only for the commit) or now
+    /// (<see cref="PostNow"/>); null when it could not move. <paramref name="description"/> says in the ledger how it
+    /// was paid (by hand, or by the bank's notification).
     /// </summary>
-    private async Task<Posting?> Paid(NpgsqlTransaction tx, DisbursementRow d, DateOnly paidOn, string reference, string by, CancellationToken ct)
+    public async Task<Posting?> Paid(NpgsqlTransaction tx, DisbursementRow d, DateOnly paidOn, string reference, string description, string by, CancellationToken ct)
     {
         var now = clock.Now();
         if (!await Move(tx, d, DisbursementStatuses.Paid, paidOn, reference, null, by, now, ct))
@@ -118,7 +120,7 @@ public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger
             return null;
         }
         await outbox.Enqueue(new DisbursementPaid(d.CaseId, d.GrantId, d.Id, d.FundId, d.Amount, paidOn, reference, now), tx, ct);
-        return ledger.Prepare(LedgerKinds.Pay, $"paid {reference}", by,
+        return ledger.Prepare(LedgerKinds.Pay, description, by,
             [new Leg(d.FundId, AccountKinds.Reserved, -d.Amount), new Leg(d.FundId, AccountKinds.Paid, d.Amount)], d.GrantId, d.Id);
     }
 
@@ -144,6 +146,23 @@ public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger
             await outbox.Enqueue(new DisbursementCancelled(d.CaseId, d.GrantId, d.Id, d.FundId, d.Amount, reason, now), tx, ct);
         }
         return ledger.Prepare(LedgerKinds.Release, $"{to}: {reason}", by,
+            [new Leg(d.FundId, AccountKinds.Reserved, -d.Amount), new Leg(d.FundId, AccountKinds.Available, d.Amount)], d.GrantId, d.Id);
+    }
+
+    /// <summary>
+    /// Sent → failed (the bank rejected it): the household's cap is given back, and the returned posting gives the
+    /// reservation back to available; null when it was not sent (any more), so a second import releases nothing.
+    /// </summary>
+    public async Task<Posting?> Failed(NpgsqlTransaction tx, DisbursementRow d, string? code, string reason, string by, CancellationToken ct)
+    {
+        var now = clock.Now();
+        if (d.Status != DisbursementStatuses.Sent || !await Move(tx, d, DisbursementStatuses.Failed, null, null, reason, by, now, ct))
+        {
+            return null;
+        }
+        await GrantStore.ReleaseFromHousehold(tx, d.FundId, d.HouseholdId, d.Amount, ct);
+        await outbox.Enqueue(new DisbursementFailed(d.CaseId, d.GrantId, d.Id, d.FundId, d.Amount, code, reason, now), tx, ct);
+        return ledger.Prepare(LedgerKinds.Release, $"failed at the bank: {reason}", by,
             [new Leg(d.FundId, AccountKinds.Reserved, -d.Amount), new Leg(d.FundId, AccountKinds.Available, d.Amount)], d.GrantId, d.Id);
     }
 
@@ -175,9 +194,9 @@ public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger
             """
             UPDATE grants.disbursements
             SET status = @to, paid_on = @paidOn, payment_reference = @reference, reason = @reason, changed_by = @by, changed_at = @now
-            WHERE id = @id AND status = 'planned'
+            WHERE id = @id AND status = @from
             """,
-            new { id = d.Id, to, paidOn = paidOn?.ToDateTime(TimeOnly.MinValue), reference, reason, by, now }, tx, cancellationToken: ct));
+            new { id = d.Id, from = d.Status, to, paidOn = paidOn?.ToDateTime(TimeOnly.MinValue), reference, reason, by, now }, tx, cancellationToken: ct));
         return moved == 1;
     }
 }

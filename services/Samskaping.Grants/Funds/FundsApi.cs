@@ -78,7 +78,7 @@ public static class FundsApi
     /// Only the fund's managers go on: 404 when there is no such fund, 403 when the caller does not manage it (every
     /// sector's staff sees the list of funds, so the 403 tells nothing they could not see). A fund's owner never changes.
     /// </summary>
-    private static async ValueTask<object?> OnlyItsManagers(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> OnlyItsManagers(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var fundId = Guid.Parse((string)http.Request.RouteValues["fundId"]!);

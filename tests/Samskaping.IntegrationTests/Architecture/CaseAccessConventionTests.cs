@@ -30,6 +30,13 @@ public sealed class CaseAccessConventionTests(SystemFixture system)
         ["POST /api/grants/funds/{fundId:guid}/top-ups"] = "a fund, not a case",
         ["POST /api/grants/funds/{fundId:guid}/reallocations"] = "a fund, not a case",
         ["GET /api/grants/funds/{fundId:guid}/ledger"] = "a fund, not a case",
+        ["GET /api/grants/funds/{fundId:guid}/debtor-account"] = "a fund's bank account, not a case",
+        ["PUT /api/grants/funds/{fundId:guid}/debtor-account"] = "a fund's bank account, not a case",
+        ["POST /api/grants/funds/{fundId:guid}/payment-files"] = "a fund's payment run spans cases; only the fund's managers (GrantPolicies)",
+        ["GET /api/grants/funds/{fundId:guid}/payment-files"] = "a fund's payment runs: amounts and ids, no person's data",
+        ["GET /api/grants/funds/{fundId:guid}/payment-files/{fileId:guid}"] =
+            "a fund's payment run spans cases; only the fund's managers, and every case in it is access-logged",
+        ["POST /api/grants/funds/{fundId:guid}/bank-answers"] = "the bank's answers for a fund's payments span cases; only the fund's managers",
         ["GET /api/grants/reports/households/{householdId:guid}"] =
             "a household spans cases; the query keeps to the cases the caller may see (CaseAccess.VisiblePredicate)",
         ["GET /api/benefits/households/{householdId:guid}/benefits"] =
