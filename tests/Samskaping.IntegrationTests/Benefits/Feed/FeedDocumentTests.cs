@@ -138,7 +138,7 @@ public sealed class FeedDocumentTests(FeedSystem system)
     }
 
     [Fact]
-    public async Task The_feed_is_404_outside_the_case_and_its_read_is_access_logged()
+    public async Task The_feed_is_404_outside_the_case_the_refusal_and_the_read_are_access_logged()
     {
         var caseId = await system.OpenCaseWithApplicant();
         var (request, approval, plan) = FeedSystem.Grant(caseId, Start);
@@ -149,8 +149,11 @@ public sealed class FeedDocumentTests(FeedSystem system)
         (await system.Benefits().GetAsync($"/api/benefits/cases/{Guid.CreateVersion7()}/feed")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await system.BenefitsDatabase.Scalar<long>(
             "SELECT count(*) FROM access.access_log WHERE case_id = @c AND action = 'read' AND sector = 'oppvekst'", ("c", caseId))).ShouldBeGreaterThan(0);
+        // The refusal is recorded for the privacy officer (probing shows), and nothing was read.
         (await system.BenefitsDatabase.Scalar<long>(
-            "SELECT count(*) FROM access.access_log WHERE case_id = @c AND sector = 'kultur'", ("c", caseId))).ShouldBe(0);
+            "SELECT count(*) FROM access.access_log WHERE case_id = @c AND sector = 'kultur' AND action = 'refused'", ("c", caseId))).ShouldBe(1);
+        (await system.BenefitsDatabase.Scalar<long>(
+            "SELECT count(*) FROM access.access_log WHERE case_id = @c AND sector = 'kultur' AND action <> 'refused'", ("c", caseId))).ShouldBe(0);
     }
 
     [Fact]
