@@ -97,6 +97,8 @@ public sealed class AccessLog(NpgsqlDataSource dataSource, TimeProvider clock)
             action,
             correlationId = CorrelationId(),
         });
+        parameters.Add("onBehalfOf", user.ActingFor?.Subject, System.Data.DbType.String);
+        parameters.Add("onBehalfOfSector", user.ActingFor?.Sector, System.Data.DbType.String);
         parameters.Add("purpose", purpose, System.Data.DbType.String);
         parameters.Add("ids", subjects.Select(_ => Guid.CreateVersion7(now)).ToArray());
         // Nullable uuids travel as arrays of Guid? so a list of cases without persons (or persons without cases)
@@ -105,8 +107,8 @@ public sealed class AccessLog(NpgsqlDataSource dataSource, TimeProvider clock)
         parameters.Add("personIds", subjects.Select(s => s.PersonId).ToArray());
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO access.access_log (id, at, subject, role, sector, case_id, person_id, action, purpose, correlation_id)
-            SELECT e.id, @at, @subject, @role, @sector, e.case_id, e.person_id, @action, @purpose, @correlationId
+            INSERT INTO access.access_log (id, at, subject, role, sector, case_id, person_id, action, purpose, correlation_id, on_behalf_of, on_behalf_of_sector)
+            SELECT e.id, @at, @subject, @role, @sector, e.case_id, e.person_id, @action, @purpose, @correlationId, @onBehalfOf, @onBehalfOfSector
             FROM unnest(@ids::uuid[], @caseIds::uuid[], @personIds::uuid[]) AS e(id, case_id, person_id)
             """,
             parameters, tx, cancellationToken: ct));

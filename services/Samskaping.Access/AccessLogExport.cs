@@ -54,10 +54,13 @@ public sealed record AccessLogQuery(
     }
 }
 
-/// <summary>One access-log entry as another service (and the privacy officer) sees it.</summary>
+/// <summary>
+/// One access-log entry as another service (and the privacy officer) sees it. <see cref="OnBehalfOf"/> and
+/// <see cref="OnBehalfOfSector"/>: the worker a service read for, when the entry's subject is a service.
+/// </summary>
 public sealed record AccessLogRecord(
     Guid Id, DateTimeOffset At, string Subject, string Role, string Sector, Guid? CaseId, Guid? PersonId,
-    string Action, string? Purpose, string? CorrelationId);
+    string Action, string? Purpose, string? CorrelationId, string? OnBehalfOf = null, string? OnBehalfOfSector = null);
 
 public sealed record AccessLogExportPage(string Service, IReadOnlyList<AccessLogRecord> Entries);
 
@@ -104,16 +107,17 @@ public static class AccessLogExport
         parameters.Add("take", query.Limit ?? 100);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             """
-            SELECT id, at, subject, role, sector, case_id AS CaseId, person_id AS PersonId, action, purpose, correlation_id AS CorrelationId
+            SELECT id, at, subject, role, sector, case_id AS CaseId, person_id AS PersonId, action, purpose, correlation_id AS CorrelationId,
+                   on_behalf_of AS OnBehalfOf, on_behalf_of_sector AS OnBehalfOfSector
             FROM access.access_log
             WHERE (person_id = ANY(@personIds) OR (person_id IS NULL AND case_id = ANY(@caseIds)))
               AND (@beforeAt IS NULL OR (at, id) < (@beforeAt, @beforeId))
             ORDER BY at DESC, id DESC
             LIMIT @take
             """, parameters, cancellationToken: ct));
-        return [.. rows.Select(r => new AccessLogRecord(r.Id, r.At.AsUtc(), r.Subject, r.Role, r.Sector, r.CaseId, r.PersonId, r.Action, r.Purpose, r.CorrelationId))];
+        return [.. rows.Select(r => new AccessLogRecord(r.Id, r.At.AsUtc(), r.Subject, r.Role, r.Sector, r.CaseId, r.PersonId, r.Action, r.Purpose, r.CorrelationId, r.OnBehalfOf, r.OnBehalfOfSector))];
     }
 
     private sealed record Row(Guid Id, DateTime At, string Subject, string Role, string Sector, Guid? CaseId, Guid? PersonId,
-        string Action, string? Purpose, string? CorrelationId);
+        string Action, string? Purpose, string? CorrelationId, string? OnBehalfOf, string? OnBehalfOfSector);
 }

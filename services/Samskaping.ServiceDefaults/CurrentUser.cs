@@ -24,6 +24,9 @@ public sealed record CurrentUser(string Subject, string Name, string Role, strin
     public static ValueTask<CurrentUser?> BindAsync(HttpContext context, ParameterInfo parameter) =>
         ValueTask.FromResult<CurrentUser?>(From(context.User));
 
+    /// <summary>When this caller is a service reading for a worker: who and for which case (its access-log rows say so).</summary>
+    public OnBehalfOf? ActingFor { get; init; }
+
     public bool HasRole(string role) => Role.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(role, StringComparer.Ordinal);
 
     internal static bool HasKnownSector(ClaimsPrincipal principal) =>

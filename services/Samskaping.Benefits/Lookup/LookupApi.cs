@@ -62,7 +62,7 @@ public static partial class LookupApi
             IReadOnlyList<HouseholdMember>? members;
             try
             {
-                members = await cases.Members(householdId, Purpose, ct);
+                members = await cases.Members(householdId, Purpose, OnBehalfOf.For(user, caseId), ct);
             }
             catch (CasesUnavailableException)
             {

@@ -36,10 +36,11 @@ public sealed class CasesDirectory(HttpClient http)
 {
     public const string Client = "cases-internal";
 
-    /// <summary>Null when there is no such household.</summary>
-    public async Task<IReadOnlyList<HouseholdMember>?> Members(Guid householdId, string purpose, CancellationToken ct)
+    /// <summary>Null when there is no such household. Cases logs the read as for <paramref name="onBehalfOf"/>.</summary>
+    public async Task<IReadOnlyList<HouseholdMember>?> Members(Guid householdId, string purpose, OnBehalfOf onBehalfOf, CancellationToken ct)
     {
         using var request = Request(HttpMethod.Get, $"internal/cases/households/{householdId}/members", purpose);
+        onBehalfOf.AddTo(request.Headers);
         using var response = await Send(request, ct);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await Read<List<HouseholdMember>>(response, ct);
     }

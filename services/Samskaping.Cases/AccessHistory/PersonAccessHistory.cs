@@ -5,10 +5,10 @@ namespace Samskaping.Cases.AccessHistory;
 /// <summary>One entry of a person's access history, and which service's log it comes from.</summary>
 public sealed record PersonAccessEntry(
     string Service, Guid Id, DateTimeOffset At, string Subject, string Role, string Sector, Guid? CaseId, Guid? PersonId,
-    string Action, string? Purpose, string? CorrelationId)
+    string Action, string? Purpose, string? CorrelationId, string? OnBehalfOf = null, string? OnBehalfOfSector = null)
 {
     public static PersonAccessEntry From(string service, AccessLogRecord r) =>
-        new(service, r.Id, r.At, r.Subject, r.Role, r.Sector, r.CaseId, r.PersonId, r.Action, r.Purpose, r.CorrelationId);
+        new(service, r.Id, r.At, r.Subject, r.Role, r.Sector, r.CaseId, r.PersonId, r.Action, r.Purpose, r.CorrelationId, r.OnBehalfOf, r.OnBehalfOfSector);
 }
 
 /// <summary>A page of a person's access history across all services; <see cref="NextCursor"/> is null on the last page.</summary>

@@ -18,7 +18,8 @@ public sealed record InternalMembership(Guid PersonId, Guid HouseholdId, IReadOn
 /// Service-to-service endpoints under <c>/internal/cases</c>: the benefits service needs identity numbers to talk
 /// to the benefit system, and nothing else may have them. Only a service token (<see cref="Policies.Service"/>)
 /// gets in; the gateway routes <c>/api/…</c> only, so these are unreachable from outside. Every answer is a read of
-/// people's data and is access-logged with the purpose the calling service gives in <c>X-Access-Purpose</c>.
+/// people's data and is access-logged with the purpose the calling service gives in <c>X-Access-Purpose</c>, and,
+/// when it reads for a worker, that worker and case (<see cref="OnBehalfOf"/>'s headers).
 /// </summary>
 public static class InternalApi
 {
@@ -31,7 +32,9 @@ public static class InternalApi
         group.MapGet("/households/{householdId:guid}/members", Members)
             .WithName("InternalHouseholdMembers")
             .WithSummary("A household's members with their identity numbers, for the benefits service")
-            .WithDescription($"Needs the {PurposeHeader} header (1–200 characters): it is written to the access log for every member returned.")
+            .WithDescription($"Needs the {PurposeHeader} header (1–200 characters): it is written to the access log for every member returned. " +
+                $"A read for a worker names them in {OnBehalfOf.SubjectHeader}, {OnBehalfOf.SectorHeader} and {OnBehalfOf.CaseHeader} " +
+                "(one of the household's cases), all three or none; the access log keeps them with each member.")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -54,7 +57,7 @@ public static class InternalApi
     public static async Task<Results<Ok<IReadOnlyList<InternalMember>>, ProblemHttpResult>> Members(
         Guid householdId, HttpRequest request, CurrentUser caller, InternalStore store, CancellationToken ct)
     {
-        if (Purpose(request, out var purpose) is { } invalid)
+        if (ReadFor(request, ref caller, out var purpose) is { } invalid)
         {
             return invalid.ToProblem();
         }
@@ -65,7 +68,7 @@ public static class InternalApi
     public static async Task<Results<Ok<InternalApplicant>, ProblemHttpResult>> Applicant(
         Guid caseId, HttpRequest request, CurrentUser caller, InternalStore store, CancellationToken ct)
     {
-        if (Purpose(request, out var purpose) is { } invalid)
+        if (ReadFor(request, ref caller, out var purpose) is { } invalid)
         {
             return invalid.ToProblem();
         }
@@ -76,7 +79,7 @@ public static class InternalApi
     public static async Task<Results<Ok<IReadOnlyList<InternalMembership>>, ProblemHttpResult>> Resolve(
         ResolvePerson body, HttpRequest request, CurrentUser caller, InternalStore store, CancellationToken ct)
     {
-        if (Purpose(request, out var purpose) is { } invalid)
+        if (ReadFor(request, ref caller, out var purpose) is { } invalid)
         {
             return invalid.ToProblem();
         }
@@ -88,11 +91,19 @@ public static class InternalApi
         return TypedResults.Ok(await store.Resolve(number, caller, purpose, ct));
     }
 
-    private static Refusal? Purpose(HttpRequest request, out string purpose)
+    /// <summary>Why the calling service reads, and for which worker and case if it reads for one: both go to the access log.</summary>
+    private static Refusal? ReadFor(HttpRequest request, ref CurrentUser caller, out string purpose)
     {
         purpose = request.Headers[PurposeHeader].ToString().Trim();
-        return purpose.Length is >= 1 and <= 200
-            ? null
-            : Refusal.Unprocessable("The purpose of the read is missing.", PurposeHeader, "Required: why the data is read (1–200 characters); it goes to the access log.");
+        if (purpose.Length is < 1 or > 200)
+        {
+            return Refusal.Unprocessable("The purpose of the read is missing.", PurposeHeader, "Required: why the data is read (1–200 characters); it goes to the access log.");
+        }
+        if (OnBehalfOf.Read(request.Headers, out var onBehalfOf) is { } unclear)
+        {
+            return unclear;
+        }
+        caller = caller with { ActingFor = onBehalfOf };
+        return null;
     }
 }

@@ -22,6 +22,13 @@ public sealed class InternalStore(NpgsqlDataSource dataSource, PersonalDataProte
         {
             return Refusal.NotFound("Household not found.", $"There is no household {householdId}.");
         }
+        if (caller.ActingFor is { } onBehalfOf && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM cases.cases WHERE id = @caseId AND household_id = @householdId)",
+                new { onBehalfOf.CaseId, householdId }, tx, cancellationToken: ct)))
+        {
+            return Refusal.Unprocessable("The read is for another household's case.", OnBehalfOf.CaseHeader,
+                $"Case {onBehalfOf.CaseId} is not a case of household {householdId}.");
+        }
         var rows = (await connection.QueryAsync<MemberRow>(new CommandDefinition(
             """
             SELECT p.id AS PersonId, m.role AS Role, p.birth_date AS BirthDate, p.identity_number_encrypted AS Encrypted
@@ -33,7 +40,7 @@ public sealed class InternalStore(NpgsqlDataSource dataSource, PersonalDataProte
             .Select(row => new InternalMember(row.PersonId, row.Role, row.BirthDate,
                 row.Encrypted is null ? null : protector.Decrypt(row.Encrypted, row.PersonId)))
             .ToList();
-        await accessLog.WriteMany(caller, rows.Select(r => new AccessSubject(null, r.PersonId)), AccessActions.Read, purpose, tx, ct);
+        await accessLog.WriteMany(caller, rows.Select(r => new AccessSubject(caller.ActingFor?.CaseId, r.PersonId)), AccessActions.Read, purpose, tx, ct);
         await tx.CommitAsync(ct);
         return members;
     }

@@ -34,7 +34,8 @@ public sealed class InternalApiTests(SystemFixture system)
         var adult = (await CaseClient.AddMember(worker, caseId, "Mona Test", "parent", identityNumber: adultNumber)).GetProperty("personId").GetGuid();
         await CaseClient.AddMember(worker, caseId, "Ola Test", "other-adult", birthDate: new DateOnly(1979, 5, 17));
 
-        var members = await Directory.Members(household, "test: benefit look-up", default);
+        var kari = new CurrentUser("kari", "Kari Test", Roles.Caseworker, "oppvekst");
+        var members = await Directory.Members(household, "test: benefit look-up", OnBehalfOf.For(kari, caseId), default);
         members.ShouldNotBeNull();
         members.Count.ShouldBe(3);
         members.Single(m => m.PersonId == adult).IdentityNumber.ShouldBe(adultNumber);
@@ -53,12 +54,64 @@ public sealed class InternalApiTests(SystemFixture system)
         var purposes = (await db.QueryAsync<string>(
             "SELECT purpose FROM access.access_log WHERE subject = 'service:benefits' AND person_id = @adult ORDER BY at", new { adult })).ToList();
         purposes.ShouldBe(["test: benefit look-up", "test: digisos feed", "test: inbound notification"]);
+        // The look-up was a read for Kari on this case: the entry says so; the feed and inbound reads were the service's own.
+        var entries = (await db.QueryAsync<(string Purpose, Guid? CaseId, string? OnBehalfOf, string? OnBehalfOfSector)>(
+            "SELECT purpose, case_id, on_behalf_of, on_behalf_of_sector FROM access.access_log WHERE subject = 'service:benefits' AND person_id = @adult ORDER BY at",
+            new { adult })).ToList();
+        entries[0].ShouldBe(("test: benefit look-up", caseId, "kari", "oppvekst"));
+        entries.Skip(1).ShouldAllBe(e => e.OnBehalfOf == null && e.OnBehalfOfSector == null);
     }
+
+    [Fact]
+    public async Task A_read_for_a_worker_names_all_of_worker_sector_and_one_of_the_households_cases_or_is_refused()
+    {
+        var worker = system.Client("oppvekst", Roles.Caseworker);
+        var caseId = await CaseClient.Open(worker);
+        var household = (await CaseClient.Read(worker, $"/api/cases/{caseId}")).GetProperty("householdId").GetGuid();
+        var otherCase = await CaseClient.Open(worker);
+        var token = await system.Services("benefits").GetRequiredService<ServiceTokens>().Token(default);
+        using var service = new HttpClient { BaseAddress = system.Address("cases") };
+        service.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var path = $"/internal/cases/households/{household}/members";
+
+        async Task<HttpResponseMessage> Get(params (string Name, string Value)[] headers)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add(InternalApiPurpose, "test: on behalf");
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.Add(name, value);
+            }
+            return await service.SendAsync(request);
+        }
+
+        var cases = (OnBehalfOf.CaseHeader, caseId.ToString());
+        var sector = (OnBehalfOf.SectorHeader, "oppvekst");
+        var subject = (OnBehalfOf.SubjectHeader, "kari");
+        foreach (var (headers, named) in new[]
+        {
+            (new[] { subject }, OnBehalfOf.SectorHeader),
+            (new[] { subject, sector }, OnBehalfOf.CaseHeader),
+            (new[] { sector, cases }, OnBehalfOf.SubjectHeader),
+            (new[] { subject, (OnBehalfOf.SectorHeader, "skatt"), cases }, OnBehalfOf.SectorHeader),
+            (new[] { subject, sector, (OnBehalfOf.CaseHeader, "not-a-case") }, OnBehalfOf.CaseHeader),
+            (new[] { subject, sector, (OnBehalfOf.CaseHeader, otherCase.ToString()) }, OnBehalfOf.CaseHeader),
+        })
+        {
+            var refused = await Get(headers);
+            refused.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, string.Join(", ", headers.Select(h => h.Item1)));
+            (await refused.Content.ReadAsStringAsync()).ShouldContain(named);
+        }
+        (await Get(subject, sector, cases)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await Get()).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private const string InternalApiPurpose = "X-Access-Purpose";
 
     [Fact]
     public async Task Unknown_household_or_case_is_null_and_an_invalid_identity_number_is_refused()
     {
-        (await Directory.Members(Guid.NewGuid(), "test", default)).ShouldBeNull();
+        (await Directory.Members(Guid.NewGuid(), "test", OnBehalfOf.For(new CurrentUser("kari", "Kari", Roles.Caseworker, "oppvekst"), Guid.NewGuid()), default)).ShouldBeNull();
         (await Directory.Applicant(Guid.NewGuid(), "test", default)).ShouldBeNull();
         await Should.ThrowAsync<ArgumentException>(() => Directory.Resolve("12345678901", "test", default));
 
