@@ -4,6 +4,7 @@ using Samskaping.Grants.Disbursements;
 using Samskaping.Grants.Funds;
 using Samskaping.Grants.Idempotency;
 using Samskaping.Grants.Ledger;
+using Samskaping.Grants.Letters;
 using Samskaping.Grants.Payments;
 using Samskaping.Grants.Reports;
 using Samskaping.Grants.Requests;
@@ -45,6 +46,10 @@ public static class GrantsModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddOptions<LetterOptions>()
+            .BindConfiguration(LetterOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddOptions<PaymentOptions>()
             .BindConfiguration(PaymentOptions.Section)
             .ValidateDataAnnotations()
@@ -58,6 +63,7 @@ public static class GrantsModule
         builder.Services.AddScoped<DisbursementStore>();
         builder.Services.AddScoped<IdempotentRequests>();
         builder.Services.AddScoped<PaymentFiles>();
+        builder.Services.AddScoped<DecisionLetters>();
         builder.Services.AddScoped<BankImports>();
         builder.Services.AddHostedService<IdempotencyKeyCleanup>();
         CurrentBenefitsClient.Add(builder.Services);
@@ -72,6 +78,7 @@ public static class GrantsModule
         app.MapGrantRequestEndpoints();
         app.MapDisbursementEndpoints();
         app.MapPaymentEndpoints();
+        app.MapLetterEndpoints();
         app.MapReportEndpoints();
         return app;
     }
