@@ -1,4 +1,5 @@
 using Samskaping.Access;
+using Samskaping.Grants.Appeals;
 using Samskaping.Grants.Cases;
 using Samskaping.Grants.Disbursements;
 using Samskaping.Grants.Funds;
@@ -64,6 +65,7 @@ public static class GrantsModule
         builder.Services.AddScoped<IdempotentRequests>();
         builder.Services.AddScoped<PaymentFiles>();
         builder.Services.AddScoped<DecisionLetters>();
+        builder.Services.AddScoped<AppealProceedings>();
         builder.Services.AddScoped<BankImports>();
         builder.Services.AddHostedService<IdempotencyKeyCleanup>();
         CurrentBenefitsClient.Add(builder.Services);
@@ -79,6 +81,7 @@ public static class GrantsModule
         app.MapDisbursementEndpoints();
         app.MapPaymentEndpoints();
         app.MapLetterEndpoints();
+        app.MapAppealEndpoints();
         app.MapReportEndpoints();
         return app;
     }

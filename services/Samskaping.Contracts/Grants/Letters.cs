@@ -28,3 +28,50 @@ public sealed record DecisionLetterIssued(
     Guid? ReplacesLetterId,
     string IssuedBy,
     DateTimeOffset IssuedAt) : ICaseMessage;
+
+/// <summary>An appeal (klage) on a decision was registered.</summary>
+/// <param name="Late">It arrived after the letter's appeal deadline (it may still be considered, fvl § 31).</param>
+public sealed record AppealReceived(
+    Guid CaseId,
+    Guid GrantId,
+    Guid AppealId,
+    Guid LetterId,
+    DateOnly ReceivedOn,
+    DateOnly Deadline,
+    bool Late,
+    string RegisteredBy,
+    DateTimeOffset RegisteredAt) : ICaseMessage;
+
+/// <summary>What became of an appeal.</summary>
+public static class AppealDecisions
+{
+    /// <summary>The municipality changed its decision (fvl § 33 second paragraph): a new decision and letter.</summary>
+    public const string Reversed = "reversed";
+
+    /// <summary>The municipality kept its decision and sent the appeal to statsforvalteren.</summary>
+    public const string Forwarded = "forwarded";
+
+    /// <summary>Statsforvalteren kept the decision.</summary>
+    public const string Upheld = "upheld";
+
+    /// <summary>Statsforvalteren changed the decision.</summary>
+    public const string Changed = "changed";
+
+    /// <summary>Statsforvalteren set the decision aside (opphevet) for the municipality to decide again.</summary>
+    public const string Quashed = "quashed";
+
+    /// <summary>The appeal was not considered (avvist), for example when it came too late without good reason.</summary>
+    public const string Dismissed = "dismissed";
+}
+
+/// <summary>An appeal was decided, by the municipality or (after forwarding) by statsforvalteren.</summary>
+/// <param name="Decision">One of <see cref="AppealDecisions"/>.</param>
+/// <param name="NewLetterId">The letter of the new decision, when the municipality reversed it.</param>
+public sealed record AppealDecided(
+    Guid CaseId,
+    Guid GrantId,
+    Guid AppealId,
+    string Decision,
+    Guid? NewLetterId,
+    string DecidedBy,
+    DateTimeOffset DecidedAt) : ICaseMessage;
