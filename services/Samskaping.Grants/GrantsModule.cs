@@ -1,9 +1,11 @@
 using Samskaping.Access;
+using Samskaping.Grants.Appeals;
 using Samskaping.Grants.Cases;
 using Samskaping.Grants.Disbursements;
 using Samskaping.Grants.Funds;
 using Samskaping.Grants.Idempotency;
 using Samskaping.Grants.Ledger;
+using Samskaping.Grants.Letters;
 using Samskaping.Grants.Payments;
 using Samskaping.Grants.Reports;
 using Samskaping.Grants.Requests;
@@ -45,6 +47,10 @@ public static class GrantsModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddOptions<LetterOptions>()
+            .BindConfiguration(LetterOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddOptions<PaymentOptions>()
             .BindConfiguration(PaymentOptions.Section)
             .ValidateDataAnnotations()
@@ -58,6 +64,8 @@ public static class GrantsModule
         builder.Services.AddScoped<DisbursementStore>();
         builder.Services.AddScoped<IdempotentRequests>();
         builder.Services.AddScoped<PaymentFiles>();
+        builder.Services.AddScoped<DecisionLetters>();
+        builder.Services.AddScoped<AppealProceedings>();
         builder.Services.AddScoped<BankImports>();
         builder.Services.AddHostedService<IdempotencyKeyCleanup>();
         CurrentBenefitsClient.Add(builder.Services);
@@ -72,6 +80,8 @@ public static class GrantsModule
         app.MapGrantRequestEndpoints();
         app.MapDisbursementEndpoints();
         app.MapPaymentEndpoints();
+        app.MapLetterEndpoints();
+        app.MapAppealEndpoints();
         app.MapReportEndpoints();
         return app;
     }

@@ -54,6 +54,8 @@ public sealed class FeedFactStore(TimeProvider clock)
             Of<DisbursementPlanned>(FactKinds.DisbursementPlanned),
             Of<DisbursementPaid>(FactKinds.DisbursementPaid),
             Of<DisbursementStopped>(FactKinds.DisbursementStopped),
-            Of<DisbursementCancelled>(FactKinds.DisbursementCancelled));
+            Of<DisbursementCancelled>(FactKinds.DisbursementCancelled),
+            Of<DecisionLetterIssued>(FactKinds.DecisionLetterIssued),
+            Of<AppealReceived>(FactKinds.AppealReceived));
     }
 }

@@ -15,9 +15,11 @@ public sealed record FeedFacts(
     IReadOnlyList<DisbursementPlanned> Planned,
     IReadOnlyList<DisbursementPaid> Paid,
     IReadOnlyList<DisbursementStopped> Stopped,
-    IReadOnlyList<DisbursementCancelled> Cancelled)
+    IReadOnlyList<DisbursementCancelled> Cancelled,
+    IReadOnlyList<DecisionLetterIssued> Letters,
+    IReadOnlyList<AppealReceived> Appeals)
 {
-    public static FeedFacts Empty(Guid caseId) => new(caseId, null, [], [], [], [], [], [], [], [], []);
+    public static FeedFacts Empty(Guid caseId) => new(caseId, null, [], [], [], [], [], [], [], [], [], [], []);
 
     /// <summary>Grants from funds reported to the benefit system: only these (and their payments) are in the feed.</summary>
     public IReadOnlyList<GrantRequested> ReportableRequests =>
@@ -37,4 +39,6 @@ public static class FactKinds
     public const string DisbursementPaid = "disbursement-paid";
     public const string DisbursementStopped = "disbursement-stopped";
     public const string DisbursementCancelled = "disbursement-cancelled";
+    public const string DecisionLetterIssued = "decision-letter-issued";
+    public const string AppealReceived = "appeal-received";
 }

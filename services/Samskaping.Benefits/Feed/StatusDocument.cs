@@ -17,12 +17,12 @@ namespace Samskaping.Benefits.Feed;
 /// grant request); UNDER_BEHANDLING when the first reported grant was requested; FERDIGBEHANDLET when the case closed
 /// (UNDER_BEHANDLING again if it was reopened).</item>
 /// <item>one <c>saksStatus</c> per reported grant (referanse = grant id, tittel = purpose), UNDER_BEHANDLING from the
-/// request. A decline adds a <c>saksStatus</c> BEHANDLES_IKKE for the same referanse. NAV's way to tell a decision is
-/// <c>vedtakFattet</c>, but its schema requires <c>vedtaksfil</c>: a reference to the decision letter stored in
-/// SvarUt or Dokumentlager, which we do not have; inventing one would be a false reference, so no
-/// <c>vedtakFattet</c> is sent. An approval therefore shows as the grant's payments (<c>utbetaling</c>, tied to it by
-/// saksreferanse) and adds no event; the letter itself reaches the family through the municipality's ordinary
-/// channel.</item>
+/// request, and again when an appeal on its decision is registered (the matter is considered anew).</item>
+/// <item>one <c>vedtakFattet</c> per decision letter (saksreferanse = grant id; utfall INNVILGET, DELVIS_INNVILGET,
+/// AVSLATT or AVVIST; <c>vedtaksfil.referanse</c> a <c>dokumentlager</c> reference whose id is the letter's id). A
+/// changed decision after an appeal is a new letter and so a new <c>vedtakFattet</c>, which NAV's innsyn shows as the
+/// matter's latest decision. A decline that has no letter (decided before letters were issued) is shown as
+/// <c>saksStatus</c> BEHANDLES_IKKE, as before.</item>
 /// <item>one <c>utbetaling</c> per change of a disbursement (planned, paid, stopped, cancelled), each complete, so
 /// the last one for an utbetalingsreferanse tells its current state. A payment is shown only once both its plan and
 /// its grant's request have arrived: a "paid" that overtook its "planned" on the bus waits for it.</item>
@@ -63,7 +63,16 @@ public static class StatusDocument
         {
             events.Add((grant.RequestedAt, 1, Matter(grant, "UNDER_BEHANDLING", grant.RequestedAt)));
         }
-        foreach (var declined in facts.Declines.Where(d => reportedGrants.ContainsKey(d.GrantId)))
+        var lettered = facts.Letters.Select(l => l.GrantId).ToHashSet();
+        foreach (var letter in facts.Letters.Where(l => reportedGrants.ContainsKey(l.GrantId)))
+        {
+            events.Add((letter.IssuedAt, 2, Decision(letter)));
+        }
+        foreach (var appeal in facts.Appeals.Where(a => reportedGrants.ContainsKey(a.GrantId)))
+        {
+            events.Add((appeal.RegisteredAt, 2, Matter(reportedGrants[appeal.GrantId], "UNDER_BEHANDLING", appeal.RegisteredAt)));
+        }
+        foreach (var declined in facts.Declines.Where(d => reportedGrants.ContainsKey(d.GrantId) && !lettered.Contains(d.GrantId)))
         {
             events.Add((declined.DeclinedAt, 2, Matter(reportedGrants[declined.GrantId], "BEHANDLES_IKKE", declined.DeclinedAt)));
         }
@@ -124,6 +133,28 @@ public static class StatusDocument
         ["status"] = status,
     };
 
+    /// <summary>NAV's names of the outcomes (utfall) of <see cref="DecisionOutcomes"/>.</summary>
+    public static string Outcome(string outcome) => outcome switch
+    {
+        DecisionOutcomes.Granted => "INNVILGET",
+        DecisionOutcomes.PartlyGranted => "DELVIS_INNVILGET",
+        DecisionOutcomes.Refused => "AVSLATT",
+        DecisionOutcomes.Dismissed => "AVVIST",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not a decision outcome."),
+    };
+
+    private static JsonObject Decision(DecisionLetterIssued letter) => new()
+    {
+        ["type"] = "vedtakFattet",
+        ["hendelsestidspunkt"] = Timestamp(letter.IssuedAt),
+        ["saksreferanse"] = letter.GrantId.ToString(),
+        ["utfall"] = Outcome(letter.Outcome),
+        ["vedtaksfil"] = new JsonObject
+        {
+            ["referanse"] = new JsonObject { ["type"] = "dokumentlager", ["id"] = letter.LetterId.ToString() },
+        },
+    };
+
     private static JsonObject Payment(DisbursementPlanned plan, string status, DateTimeOffset at, decimal amount, DateOnly? paidOn)
     {
         var thirdParty = plan.PayeeKind == PayeeKinds.ThirdParty;
@@ -151,5 +182,5 @@ public static class StatusDocument
     }
 
     private static string Reference(JsonObject e) =>
-        (e["utbetalingsreferanse"] ?? e["referanse"])?.GetValue<string>() ?? "";
+        (e["utbetalingsreferanse"] ?? e["referanse"] ?? e["saksreferanse"])?.GetValue<string>() ?? "";
 }

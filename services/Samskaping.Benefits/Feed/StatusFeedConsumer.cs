@@ -20,6 +20,8 @@ public sealed class StatusFeedConsumer(Inbox inbox, FeedFactStore facts, FeedPro
     IConsumer<DisbursementPaid>,
     IConsumer<DisbursementStopped>,
     IConsumer<DisbursementCancelled>,
+    IConsumer<DecisionLetterIssued>,
+    IConsumer<AppealReceived>,
     IConsumer<HouseholdMemberAdded>
 {
     public Task Consume(ConsumeContext<CaseOpened> context) =>
@@ -56,6 +58,12 @@ public sealed class StatusFeedConsumer(Inbox inbox, FeedFactStore facts, FeedPro
 
     public Task Consume(ConsumeContext<DisbursementCancelled> context) =>
         Apply(context, FactKinds.DisbursementCancelled, context.Message.CaseId, context.Message.DisbursementId, context.Message.CancelledAt);
+
+    public Task Consume(ConsumeContext<DecisionLetterIssued> context) =>
+        Apply(context, FactKinds.DecisionLetterIssued, context.Message.CaseId, context.Message.LetterId, context.Message.IssuedAt);
+
+    public Task Consume(ConsumeContext<AppealReceived> context) =>
+        Apply(context, FactKinds.AppealReceived, context.Message.CaseId, context.Message.AppealId, context.Message.RegisteredAt);
 
     // An adult joining the household may be the applicant a waiting feed needs: look again now, not after the backoff.
     public Task Consume(ConsumeContext<HouseholdMemberAdded> context) =>

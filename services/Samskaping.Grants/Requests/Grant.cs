@@ -148,11 +148,38 @@ public sealed record RequestGrant(
     }
 }
 
-public sealed record DeclineGrant([property: MaxLength(DeclineGrant.MaxReasonLength)] string? Reason)
+/// <summary>What an approval grants: everything asked for (no amount), or less, with the reason the letter gives.</summary>
+public sealed record ApprovalTerms(decimal? Amount, string? Reason);
+
+/// <summary>The body of an approval; leave it out to grant everything asked for.</summary>
+/// <param name="Amount">Less than asked for (delvis innvilget, one-off grants only); the reason is then required.</param>
+/// <param name="Reason">Why, in plain language: the letter's reasons (begrunnelse).</param>
+public sealed record ApproveGrant([property: Amount(MinimumIsExclusive = true)] decimal? Amount, [property: MaxLength(DeclineGrant.MaxReasonLength)] string? Reason)
+{
+    public ApprovalTerms Validate(ValidationErrors errors) =>
+        new(Amount is null ? null : errors.Positive("amount", Amount), errors.OptionalText("reason", Reason, DeclineGrant.MaxReasonLength));
+}
+
+/// <summary>A refusal (avslag) or a dismissal (avvisning), with the reason the letter gives.</summary>
+public sealed record DeclineTerms(string Reason, string Outcome);
+
+/// <param name="Reason">Why, in plain language: the letter's reasons (begrunnelse).</param>
+/// <param name="Outcome">avslatt (considered and refused; the default) or avvist (not considered on its merits).</param>
+public sealed record DeclineGrant(
+    [property: MaxLength(DeclineGrant.MaxReasonLength)] string? Reason,
+    [property: AllowedValues(null, DecisionOutcomes.Refused, DecisionOutcomes.Dismissed)] string? Outcome = null)
 {
     public const int MaxReasonLength = 1000;
 
-    public string Validate(ValidationErrors errors) => errors.Text("reason", Reason, MaxReasonLength);
+    public DeclineTerms Validate(ValidationErrors errors)
+    {
+        var reason = errors.Text("reason", Reason, MaxReasonLength);
+        if (Outcome is not (null or DecisionOutcomes.Refused or DecisionOutcomes.Dismissed))
+        {
+            errors.Add("outcome", $"'{DecisionOutcomes.Refused}' (refused, the default) or '{DecisionOutcomes.Dismissed}' (dismissed without consideration).");
+        }
+        return new DeclineTerms(reason, Outcome ?? DecisionOutcomes.Refused);
+    }
 }
 
 /// <summary>Who may approve a grant, by the fund's threshold (four eyes above it).</summary>

@@ -5,6 +5,7 @@ using Samskaping.Grants.Disbursements;
 using Samskaping.Grants.Funds;
 using Samskaping.Grants.Idempotency;
 using Samskaping.Grants.Ledger;
+using Samskaping.Grants.Letters;
 using Samskaping.Messaging.Database;
 using Samskaping.Messaging.Outbox;
 using Samskaping.ServiceDefaults;
@@ -18,7 +19,7 @@ namespace Samskaping.Grants.Requests;
 /// </summary>
 public sealed class GrantDecisions(
     DbSession session, IdempotentRequests idempotency, FundLedger ledger, DisbursementStore disbursements, OutboxWriter outbox,
-    AccessLog accessLog, TimeProvider clock)
+    DecisionLetters letters, AccessLog accessLog, TimeProvider clock)
 {
     public Task<Result<GrantView>> Request(Guid caseId, GrantRequest request, string key, RequestGrant body, CurrentUser user, CancellationToken ct) =>
         idempotency.Run<GrantView>(key, user, $"POST /api/grants/cases/{caseId}/grants", body, async (tx, ct) =>
@@ -51,49 +52,83 @@ public sealed class GrantDecisions(
             return Answer.Done((await GrantStore.View(tx, grantId, ct))!, $"/api/grants/grants/{grantId}");
         }, ct);
 
-    public Task<Result<GrantView>> Approve(Guid grantId, string key, CurrentUser user, CancellationToken ct) =>
-        idempotency.Run<GrantView>(key, user, $"POST /api/grants/grants/{grantId}/approve", new { grantId }, async (tx, ct) =>
+    public Task<Result<GrantView>> Approve(Guid grantId, ApprovalTerms terms, string key, CurrentUser user, CancellationToken ct) =>
+        idempotency.Run<GrantView>(key, user, $"POST /api/grants/grants/{grantId}/approve", new { grantId, terms.Amount, terms.Reason },
+            (tx, ct) => ApproveIn(tx, grantId, terms, user, replaces: null, ct), ct);
+
+    /// <summary>
+    /// Approves a requested grant — or, when <paramref name="replaces"/> is the refusal's letter, reverses that refusal
+    /// after an appeal — in the caller's transaction, and issues the decision letter with it.
+    /// </summary>
+    public async Task<Answer<GrantView>> ApproveIn(
+        NpgsqlTransaction tx, Guid grantId, ApprovalTerms terms, CurrentUser user, LetterView? replaces, CancellationToken ct)
+    {
+        var now = clock.Now();
+        var grant = (await GrantStore.Lock(tx, grantId, ct))!;
+        var fund = (await FundStore.Find(tx.Connection!, tx, grant.FundId, ct))!;
+        var expected = replaces is null ? GrantStatuses.Requested : GrantStatuses.Declined;
+        if (grant.Status != expected)
         {
-            var now = clock.Now();
-            var grant = (await GrantStore.Lock(tx, grantId, ct))!;
-            var fund = (await FundStore.Find(tx.Connection!, tx, grant.FundId, ct))!;
-            var rule = Decisions.Approval(grant.Status, grant.RequestedBy, grant.Amount, fund, user);
-            switch (rule)
-            {
-                case ApprovalRule.AlreadyDecided:
-                    return AlreadyDecided(grant.Status);
-                case ApprovalRule.NeedsGrantApprover:
-                    return Refusal.Forbidden("Four eyes: a grant-approver must approve this amount.",
-                        $"{grant.Amount:F2} NOK is above the fund's threshold of {fund.ApprovalThreshold:F2} NOK.");
-                case ApprovalRule.RequesterCannotApprove:
-                    return Refusal.Forbidden("Four eyes: you requested this grant, so you cannot approve it.",
-                        $"{grant.Amount:F2} NOK is above the fund's threshold of {fund.ApprovalThreshold:F2} NOK: another grant-approver must approve it.");
-            }
-            if ((await GrantStore.CaseFacts(tx.Connection!, tx, grant.CaseId, ct))?.ClosedAt is not null)
-            {
-                return Refusal.Conflict("The case is closed.", "Grants of a closed case cannot be approved.");
-            }
-            if (await GrantStore.CommitToHousehold(tx, grant.FundId, grant.HouseholdId, grant.Amount, ct) is { } committed)
-            {
-                return Refusal.Conflict("The household cap would be exceeded.",
-                    $"The household has {committed:F2} NOK of the fund's cap of {fund.HouseholdCap:F2} NOK this period; {grant.Amount:F2} NOK more does not fit.");
-            }
-            var (decidedBy, second) = rule == ApprovalRule.SecondApprover ? (grant.RequestedBy, user.Subject) : (user.Subject, (string?)null);
-            await GrantStore.MarkApproved(tx, grantId, decidedBy, second, now, ct);
-            await outbox.Enqueue(new GrantApproved(grant.CaseId, grant.Id, grant.FundId, grant.Amount, decidedBy, second, now), tx, ct);
-            await disbursements.Plan(tx, grant, await GrantStore.Instalments(tx, grantId, ct), fund, now, ct);
-            await accessLog.Write(user, grant.CaseId, null, AccessActions.Update, "approve grant", tx, ct);
-            var view = (await GrantStore.View(tx, grantId, ct))!;
-            // The reservation last, sent with COMMIT: the fund's available account is the contended row, so its lock
-            // is held for the commit only. Too little money rolls the whole approval back into a 409.
-            var reserve = ledger.Prepare(LedgerKinds.Reserve, "approved grant", user.Subject,
-                [new Leg(grant.FundId, AccountKinds.Available, -grant.Amount), new Leg(grant.FundId, AccountKinds.Reserved, grant.Amount)],
-                grant.Id, null);
-            return Answer.Done(view).PostingLast(reserve, refusal => refusal.ToRefusal("amount"));
-        }, ct);
+            return AlreadyDecided(grant.Status);
+        }
+        var amount = terms.Amount ?? grant.Amount;
+        var partly = amount < grant.Amount;
+        if (amount > grant.Amount)
+        {
+            return Refusal.Unprocessable("More than asked for.", "amount", $"At most the {grant.Amount:F2} NOK asked for.");
+        }
+        if (partly && terms.Reason is null)
+        {
+            return Refusal.Unprocessable("A reason is needed.", "reason", "Required when less than asked for is granted: the letter says why.");
+        }
+        if (partly && (await GrantStore.Instalments(tx, grantId, ct)).Count > 1)
+        {
+            return Refusal.Unprocessable("A grant in instalments is approved in full or declined.", "amount",
+                "Less than asked for can be granted for a one-off payment; decline this one and request the instalments anew.");
+        }
+        var rule = Decisions.Approval(GrantStatuses.Requested, grant.RequestedBy, amount, fund, user);
+        switch (rule)
+        {
+            case ApprovalRule.NeedsGrantApprover:
+                return Refusal.Forbidden("Four eyes: a grant-approver must approve this amount.",
+                    $"{amount:F2} NOK is above the fund's threshold of {fund.ApprovalThreshold:F2} NOK.");
+            case ApprovalRule.RequesterCannotApprove:
+                return Refusal.Forbidden("Four eyes: you requested this grant, so you cannot approve it.",
+                    $"{amount:F2} NOK is above the fund's threshold of {fund.ApprovalThreshold:F2} NOK: another grant-approver must approve it.");
+        }
+        if ((await GrantStore.CaseFacts(tx.Connection!, tx, grant.CaseId, ct))?.ClosedAt is not null)
+        {
+            return Refusal.Conflict("The case is closed.", "Grants of a closed case cannot be approved.");
+        }
+        if (partly)
+        {
+            await GrantStore.GrantLess(tx, grantId, amount, ct);
+            grant = grant with { Amount = amount };
+        }
+        if (await GrantStore.CommitToHousehold(tx, grant.FundId, grant.HouseholdId, grant.Amount, ct) is { } committed)
+        {
+            return Refusal.Conflict("The household cap would be exceeded.",
+                $"The household has {committed:F2} NOK of the fund's cap of {fund.HouseholdCap:F2} NOK this period; {grant.Amount:F2} NOK more does not fit.");
+        }
+        var (decidedBy, second) = rule == ApprovalRule.SecondApprover ? (grant.RequestedBy, user.Subject) : (user.Subject, (string?)null);
+        await GrantStore.MarkApproved(tx, grantId, decidedBy, second, now, ct);
+        await outbox.Enqueue(new GrantApproved(grant.CaseId, grant.Id, grant.FundId, grant.Amount, decidedBy, second, now), tx, ct);
+        await disbursements.Plan(tx, grant, await GrantStore.Instalments(tx, grantId, ct), fund, now, ct);
+        string[] deciders = rule == ApprovalRule.SecondApprover ? [grant.RequesterName, user.Name] : [user.Name];
+        await letters.Issue(tx, new LetterDecision(grantId, partly ? DecisionOutcomes.PartlyGranted : DecisionOutcomes.Granted, grant.Amount,
+            terms.Reason, deciders, replaces?.Id), user, now, ct);
+        await accessLog.Write(user, grant.CaseId, null, AccessActions.Update, replaces is null ? "approve grant" : "reverse refusal on appeal", tx, ct);
+        var view = (await GrantStore.View(tx, grantId, ct))!;
+        // The reservation last, sent with COMMIT: the fund's available account is the contended row, so its lock
+        // is held for the commit only. Too little money rolls the whole approval back into a 409.
+        var reserve = ledger.Prepare(LedgerKinds.Reserve, "approved grant", user.Subject,
+            [new Leg(grant.FundId, AccountKinds.Available, -grant.Amount), new Leg(grant.FundId, AccountKinds.Reserved, grant.Amount)],
+            grant.Id, null);
+        return Answer.Done(view).PostingLast(reserve, refusal => refusal.ToRefusal("amount"));
+    }
 
     /// <summary>Declining moves no money, so it needs no Idempotency-Key: a second decline finds the grant decided (409).</summary>
-    public async Task<Result<GrantView>> Decline(Guid grantId, string reason, CurrentUser user, CancellationToken ct)
+    public async Task<Result<GrantView>> Decline(Guid grantId, DeclineTerms terms, CurrentUser user, CancellationToken ct)
     {
         await using var tx = await session.BeginTransaction(ct);
         var now = clock.Now();
@@ -102,8 +137,9 @@ public sealed class GrantDecisions(
         {
             return AlreadyDecided(grant.Status);
         }
-        await GrantStore.MarkDeclined(tx, grantId, user.Subject, reason, now, ct);
-        await outbox.Enqueue(new GrantDeclined(grant.CaseId, grant.Id, grant.FundId, reason, user.Subject, now), tx, ct);
+        await GrantStore.MarkDeclined(tx, grantId, user.Subject, terms.Reason, now, ct);
+        await outbox.Enqueue(new GrantDeclined(grant.CaseId, grant.Id, grant.FundId, terms.Reason, user.Subject, now), tx, ct);
+        await letters.Issue(tx, new LetterDecision(grantId, terms.Outcome, 0m, terms.Reason, [user.Name], null), user, now, ct);
         await accessLog.Write(user, grant.CaseId, null, AccessActions.Update, "decline grant", tx, ct);
         var view = (await GrantStore.View(tx, grantId, ct))!;
         await tx.CommitAsync(ct);

@@ -39,7 +39,11 @@ public sealed record GrantView(
 /// <summary>The fields of a grant a decision needs, read under a row lock.</summary>
 public sealed record GrantRow(
     Guid Id, Guid CaseId, Guid HouseholdId, Guid FundId, decimal Amount, string Purpose, string? Category, string PayeeKind, string PayeeName,
-    string AccountNumber, string? OrganisationNumber, string Status, string RequestedBy);
+    string AccountNumber, string? OrganisationNumber, string Status, string RequestedBy, string? RequestedByName)
+{
+    /// <summary>The requester as a letter names them (the subject for grants requested before names were kept).</summary>
+    public string RequesterName => RequestedByName ?? RequestedBy;
+}
 
 /// <summary>What a decision on a grant needs from the database: the grant, its fund with balances, the household's use of the fund.</summary>
 public sealed record GrantDecisionFacts(GrantView Grant, FundView Fund, decimal HouseholdCommitted);
@@ -89,9 +93,9 @@ public sealed class GrantStore(AccessLog accessLog)
         tx.Connection!.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO grants.grants (id, case_id, household_id, fund_id, amount, purpose, category, payee_kind, payee_name,
-                                       account_number, organisation_number, status, requested_by, requested_by_sector, requested_at)
+                                       account_number, organisation_number, status, requested_by, requested_by_sector, requested_at, requested_by_name)
             VALUES (@grantId, @caseId, @householdId, @fundId, @amount, @purpose, @category, @payeeKind, @payeeName,
-                    @accountNumber, @organisationNumber, 'requested', @subject, @sector, @now);
+                    @accountNumber, @organisationNumber, 'requested', @subject, @sector, @now, @name);
             INSERT INTO grants.instalments (grant_id, number, amount, due_on)
             SELECT @grantId, number, amount, due_on FROM unnest(@numbers, @amounts, @dues) AS i(number, amount, due_on);
             """,
@@ -100,7 +104,7 @@ public sealed class GrantStore(AccessLog accessLog)
                 grantId, caseId = facts.CaseId, householdId = facts.HouseholdId, fundId = request.FundId, amount = request.Amount,
                 purpose = request.Purpose, category = request.Category, payeeKind = request.Payee.Kind, payeeName = request.Payee.Name,
                 accountNumber = request.Payee.AccountNumber, organisationNumber = request.Payee.OrganisationNumber,
-                subject = user.Subject, sector = user.Sector, now,
+                subject = user.Subject, sector = user.Sector, now, name = user.Name,
                 numbers = request.Instalments.Select(i => i.Number).ToArray(),
                 amounts = request.Instalments.Select(i => i.Amount).ToArray(),
                 dues = request.Instalments.Select(i => i.DueOn is { } d ? d.ToDateTime(TimeOnly.MinValue) : (DateTime?)null).ToArray(),
@@ -111,7 +115,8 @@ public sealed class GrantStore(AccessLog accessLog)
             """
             SELECT id AS Id, case_id AS CaseId, household_id AS HouseholdId, fund_id AS FundId, amount AS Amount, purpose AS Purpose,
                    category AS Category, payee_kind AS PayeeKind, payee_name AS PayeeName, account_number AS AccountNumber,
-                   organisation_number AS OrganisationNumber, status AS Status, requested_by AS RequestedBy
+                   organisation_number AS OrganisationNumber, status AS Status, requested_by AS RequestedBy,
+                   requested_by_name AS RequestedByName
             FROM grants.grants WHERE id = @grantId FOR UPDATE
             """, new { grantId }, tx, cancellationToken: ct));
 
@@ -119,9 +124,21 @@ public sealed class GrantStore(AccessLog accessLog)
     public static Task MarkApproved(NpgsqlTransaction tx, Guid grantId, string decidedBy, string? secondApprover, DateTimeOffset now, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE grants.grants SET status = 'approved', decided_by = @decidedBy, second_approver = @secondApprover, decided_at = @now
-            WHERE id = @grantId AND status = 'requested'
+            UPDATE grants.grants SET status = 'approved', decided_by = @decidedBy, second_approver = @secondApprover, decided_at = @now,
+                                     decline_reason = NULL
+            WHERE id = @grantId AND status IN ('requested', 'declined')
             """, new { grantId, decidedBy, secondApprover, now }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// Grants less than asked for (delvis innvilget) of a one-off grant: the grant's amount and its one instalment
+    /// become what is granted, and what was asked for is kept for the letter.
+    /// </summary>
+    public static Task GrantLess(NpgsqlTransaction tx, Guid grantId, decimal granted, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE grants.grants SET requested_amount = coalesce(requested_amount, amount), amount = @granted WHERE id = @grantId;
+            UPDATE grants.instalments SET amount = @granted WHERE grant_id = @grantId;
+            """, new { grantId, granted }, tx, cancellationToken: ct));
 
     public static Task MarkDeclined(NpgsqlTransaction tx, Guid grantId, string decidedBy, string reason, DateTimeOffset now, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(

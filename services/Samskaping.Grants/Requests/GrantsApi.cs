@@ -62,8 +62,9 @@ public static class GrantsApi
 
         grant.MapPost("/approve", Approve)
             .WithName("ApproveGrant")
-            .WithSummary("Approve a grant: reserve the money and plan its disbursements")
-            .WithDescription("At or below the fund's threshold a worker of a participating sector decides alone. Above it, a grant-approver " +
+            .WithSummary("Approve a grant: reserve the money, plan its disbursements and issue the decision letter")
+            .WithDescription("Without a body, everything asked for is granted; with {amount, reason}, less (delvis innvilget, one-off grants only; " +
+                "the reason is required and goes into the letter). The decision letter (PDF/A) is issued in the same transaction. At or below the fund's threshold a worker of a participating sector decides alone. Above it, a grant-approver " +
                 "who is not the requester must approve (403 otherwise). The household cap and the fund's available amount are enforced " +
                 "in the database (409 when exceeded). Needs an Idempotency-Key (422 when the caller used it for another request).")
             .ProducesInvalid()
@@ -71,8 +72,8 @@ public static class GrantsApi
 
         grant.MapPost("/decline", Decline)
             .WithName("DeclineGrant")
-            .WithSummary("Decline a requested grant, with a reason")
-            .WithDescription("Moves no money.")
+            .WithSummary("Decline a requested grant, with a reason, and issue the decision letter")
+            .WithDescription("outcome avslatt (refused, the default) or avvist (dismissed without consideration); the reason goes into the letter. Moves no money.")
             .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
@@ -111,14 +112,20 @@ public static class GrantsApi
     }
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Approve(
-        Guid grantId, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
+        Guid grantId, [FromBody] ApproveGrant? body, [FromHeader(Name = IdempotentRequests.Header), Required, Description(IdempotentRequests.HeaderDescription), MaxLength(IdempotentRequests.MaxKeyLength)] string? idempotencyKey,
         CurrentUser user, GrantDecisions decisions, CancellationToken ct)
     {
         if (IdempotentRequests.CheckKey(idempotencyKey) is { } keyRefusal)
         {
             return keyRefusal.ToProblem();
         }
-        var approved = await decisions.Approve(grantId, idempotencyKey!, user, ct);
+        var errors = new ValidationErrors();
+        var terms = (body ?? new ApproveGrant(null, null)).Validate(errors);
+        if (!errors.IsValid)
+        {
+            return Refusal.Invalid("The approval is not acceptable as sent.", errors).ToProblem();
+        }
+        var approved = await decisions.Approve(grantId, terms, idempotencyKey!, user, ct);
         return approved.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(approved.Value);
     }
 
@@ -126,12 +133,12 @@ public static class GrantsApi
         Guid grantId, DeclineGrant body, CurrentUser user, GrantDecisions decisions, CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        var reason = body.Validate(errors);
+        var terms = body.Validate(errors);
         if (!errors.IsValid)
         {
             return Refusal.Invalid("The decline is not acceptable as sent.", errors).ToProblem();
         }
-        var declined = await decisions.Decline(grantId, reason, user, ct);
+        var declined = await decisions.Decline(grantId, terms, user, ct);
         return declined.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(declined.Value);
     }
 }

@@ -32,6 +32,7 @@ public sealed class CaseAccessConventionTests(SystemFixture system)
         ["GET /api/grants/funds/{fundId:guid}/ledger"] = "a fund, not a case",
         ["GET /api/grants/funds/{fundId:guid}/debtor-account"] = "a fund's bank account, not a case",
         ["PUT /api/grants/funds/{fundId:guid}/debtor-account"] = "a fund's bank account, not a case",
+        ["PUT /api/grants/funds/{fundId:guid}/legal-basis"] = "a fund's rules for its letters, not a case; only the fund's managers",
         ["POST /api/grants/funds/{fundId:guid}/payment-files"] = "a fund's payment run spans cases; only the fund's managers (GrantPolicies)",
         ["GET /api/grants/funds/{fundId:guid}/payment-files"] = "a fund's payment runs: amounts and ids, no person's data",
         ["GET /api/grants/funds/{fundId:guid}/payment-files/{fileId:guid}"] =

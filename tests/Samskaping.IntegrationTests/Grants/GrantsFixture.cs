@@ -18,7 +18,7 @@ namespace Samskaping.IntegrationTests.Grants;
 /// The grants service alone, in process, over its own fresh database and RabbitMQ virtual host. Cases are opened
 /// and closed the way production does it: by publishing cases' events on the real broker.
 /// </summary>
-public sealed class GrantsFixture : IAsyncLifetime, IDisposable
+public class GrantsFixture : IAsyncLifetime, IDisposable
 {
     /// <summary>Valid mod-11 numbers for payees.</summary>
     public const string FamilyAccount = "12345678903";
@@ -31,6 +31,9 @@ public sealed class GrantsFixture : IAsyncLifetime, IDisposable
     public TestDatabase Database { get; private set; } = null!;
 
     public IServiceProvider Services => _service!.Services;
+
+    /// <summary>The service's clock: the machine's, unless a fixture for time-dependent rules gives a fake one.</summary>
+    protected virtual TimeProvider? Clock => null;
 
     public NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();
 
@@ -50,7 +53,7 @@ public sealed class GrantsFixture : IAsyncLifetime, IDisposable
             ["Auth:SigningKey"] = TestEnvironment.SigningKey,
             ["RateLimiting:BurstLimit"] = "100000",
             ["RateLimiting:PermitsPerSecond"] = "100000",
-        }, realPort: false);
+        }, realPort: false, clock: Clock);
         _service.Start();
     }
 
@@ -163,7 +166,11 @@ public sealed class GrantsFixture : IAsyncLifetime, IDisposable
             "SELECT count(*) FROM messaging.outbox WHERE message_type = @type AND body ->> @field = @value",
             ("type", $"Samskaping.Contracts.Grants.{type}"), ("field", field), ("value", value.ToString()));
 
-    public void Dispose() => _service?.Dispose();
+    public void Dispose()
+    {
+        _service?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     public async Task DisposeAsync()
     {

@@ -95,6 +95,11 @@ public static class MatrixRequest
         "POST /api/grants/funds/{fundId}/reallocations" => new { toFundId = scene.OtherFund, amount = 1m, reason = "omfordeling" },
         "POST /api/grants/cases/{caseId}/grants" => MatrixScene.GrantRequest(Guid.Parse(scene.PathValues("grants")["fundId"]), 50m),
         "POST /api/grants/grants/{grantId}/decline" => new { reason = "Dekkes av et annet tilbud." },
+        "PUT /api/grants/cases/{caseId}/letter-language" => new { language = "nn" },
+        "PUT /api/grants/funds/{fundId}/legal-basis" => new { legalBasis = "kommunens retningslinjer for Matrise-fondet" },
+        "POST /api/grants/grants/{grantId}/appeals" => new { receivedOn = MatrixScene.Today(0), appellant = "Mor", text = "Vi trenger pengene." },
+        "POST /api/grants/appeals/{appealId}/reverse" => new { reason = "Klagen viser at behovet er der." },
+        "POST /api/grants/appeals/{appealId}/outcome" => new { outcome = "upheld", decidedOn = MatrixScene.Today(0) },
         "POST /api/grants/disbursements/{disbursementId}/paid" => new { paidOn = MatrixScene.Today(0), paymentReference = "UTB-MATRISE-1" },
         "POST /api/grants/disbursements/{disbursementId}/stop" or "POST /api/grants/disbursements/{disbursementId}/cancel" => new { reason = "Familien trenger det ikke lenger." },
         "POST /api/outcomes/cases/{caseId}/measurements/{measurementId}/responses" => new

@@ -132,6 +132,13 @@ public sealed class MatrixScene
         decision.StatusCode.ShouldBe(HttpStatusCode.OK, await decision.Content.ReadAsStringAsync());
         var disbursement = (await decision.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disbursements")[0].GetProperty("id").GetGuid();
         var pending = await Post(opener, $"/api/grants/cases/{CaseId}/grants", GrantRequest(fund, 200), idempotent: true);
+        var letters = await Json(opener, $"/api/grants/grants/{approvedId}/letters");
+        var letter = letters[0].GetProperty("id").GetGuid();
+        var refused = await Post(opener, $"/api/grants/cases/{CaseId}/grants", GrantRequest(fund, 100), idempotent: true);
+        (await opener.PostAsJsonAsync($"/api/grants/grants/{refused}/decline", new { reason = "Dekkes av et annet tilbud." })).EnsureSuccessStatusCode();
+        // Received today in Norway, where the letter is dated: never before the decision, whatever the hour in UTC.
+        var appeal = await Post(opener, $"/api/grants/grants/{refused}/appeals",
+            new { receivedOn = Samskaping.Grants.Letters.NorwegianCalendar.DayOf(DateTimeOffset.UtcNow), appellant = "Mor", text = "Vi trenger pengene." });
 
         // Outcomes: the baseline measurement, and a gratitude-debt answer that becomes a task for the (nav) lead.
         var schedule = await Eventually.Get(
@@ -180,6 +187,8 @@ public sealed class MatrixScene
         Set("grants", "fundId", fund);
         Set("grants", "grantId", pending);
         Set("grants", "disbursementId", disbursement);
+        Set("grants", "letterId", letter);
+        Set("grants", "appealId", appeal);
         Set("grants", "householdId", HouseholdId);
         Set("outcomes", "caseId", CaseId);
         Set("outcomes", "measurementId", measurement);

@@ -30,8 +30,14 @@ public sealed class StatusDocumentTests
         IReadOnlyList<DisbursementStopped>? stopped = null,
         IReadOnlyList<DisbursementCancelled>? cancelled = null,
         IReadOnlyList<CaseClosed>? closings = null,
-        IReadOnlyList<CaseStatusChanged>? changes = null) =>
-        new(CaseId, opened, changes ?? [], closings ?? [], requests ?? [], [], declines ?? [], planned ?? [], paid ?? [], stopped ?? [], cancelled ?? []);
+        IReadOnlyList<CaseStatusChanged>? changes = null,
+        IReadOnlyList<DecisionLetterIssued>? letters = null,
+        IReadOnlyList<AppealReceived>? appeals = null) =>
+        new(CaseId, opened, changes ?? [], closings ?? [], requests ?? [], [], declines ?? [], planned ?? [], paid ?? [], stopped ?? [], cancelled ?? [],
+            letters ?? [], appeals ?? []);
+
+    private static DecisionLetterIssued Letter(Guid grantId, string outcome, DateTimeOffset at, Guid? replaces = null) =>
+        new(CaseId, grantId, Guid.CreateVersion7(), outcome, 1200m, "nb", new string('a', 64), DateOnly.FromDateTime(at.UtcDateTime).AddDays(21), replaces, "kari", at);
 
     private static JsonObject Build(FeedFacts facts) => StatusDocument.Build(facts, "Samskaping", "1.2.3").ShouldNotBeNull();
 
@@ -215,5 +221,53 @@ public sealed class StatusDocumentTests
         var plan = Plan(grant, Guid.NewGuid(), Opened.AddDays(2)) with { AccountNumber = "1234567890" };
         var document = Build(Facts(Opened, [Request(grant, Opened.AddDays(1))], planned: [plan]));
         DigisosDocument.Validate(document).ShouldHaveSingleItem().Path.ShouldBe("/hendelser/3/kontonummer");
+    }
+
+    [Theory]
+    [InlineData(DecisionOutcomes.Granted, "INNVILGET")]
+    [InlineData(DecisionOutcomes.PartlyGranted, "DELVIS_INNVILGET")]
+    [InlineData(DecisionOutcomes.Refused, "AVSLATT")]
+    [InlineData(DecisionOutcomes.Dismissed, "AVVIST")]
+    public void A_decision_letter_is_a_valid_vedtakFattet_with_the_letter_as_its_document_and_NAVs_outcome(string outcome, string utfall)
+    {
+        var grant = Guid.NewGuid();
+        var letter = Letter(grant, outcome, Opened.AddDays(2));
+        var document = Build(Facts(Opened, [Request(grant, Opened.AddDays(1))], letters: [letter]));
+
+        DigisosDocument.Validate(document).ShouldBeEmpty();
+        Kinds(document).ShouldBe(["soknadsStatus:MOTTATT", "soknadsStatus:UNDER_BEHANDLING", "saksStatus:UNDER_BEHANDLING", "vedtakFattet:"]);
+        var decision = document["hendelser"]![3]!;
+        decision["saksreferanse"]!.GetValue<string>().ShouldBe(grant.ToString());
+        decision["utfall"]!.GetValue<string>().ShouldBe(utfall);
+        decision["vedtaksfil"]!["referanse"]!["type"]!.GetValue<string>().ShouldBe("dokumentlager");
+        decision["vedtaksfil"]!["referanse"]!["id"]!.GetValue<string>().ShouldBe(letter.LetterId.ToString());
+    }
+
+    [Fact]
+    public void A_refusal_with_a_letter_is_a_decision_not_a_matter_left_untreated()
+    {
+        var grant = Guid.NewGuid();
+        var declined = new GrantDeclined(CaseId, grant, FundId, "Nei", "kari", Opened.AddDays(2));
+        var document = Build(Facts(Opened, [Request(grant, Opened.AddDays(1))], declines: [declined],
+            letters: [Letter(grant, DecisionOutcomes.Refused, Opened.AddDays(2))]));
+
+        Kinds(document).ShouldNotContain("saksStatus:BEHANDLES_IKKE");
+        Kinds(document).ShouldContain("vedtakFattet:");
+    }
+
+    [Fact]
+    public void An_appeal_puts_the_matter_under_consideration_again_and_a_reversal_is_a_second_decision()
+    {
+        var grant = Guid.NewGuid();
+        var refusal = Letter(grant, DecisionOutcomes.Refused, Opened.AddDays(2));
+        var appeal = new AppealReceived(CaseId, grant, Guid.NewGuid(), refusal.LetterId, new DateOnly(2026, 1, 20), new DateOnly(2026, 2, 9), false, "kari", Opened.AddDays(5));
+        var reversal = Letter(grant, DecisionOutcomes.Granted, Opened.AddDays(8), refusal.LetterId);
+        var document = Build(Facts(Opened, [Request(grant, Opened.AddDays(1))], letters: [reversal, refusal], appeals: [appeal]));
+
+        DigisosDocument.Validate(document).ShouldBeEmpty();
+        Kinds(document).ShouldBe(["soknadsStatus:MOTTATT", "soknadsStatus:UNDER_BEHANDLING", "saksStatus:UNDER_BEHANDLING", "vedtakFattet:",
+            "saksStatus:UNDER_BEHANDLING", "vedtakFattet:"]);
+        document["hendelser"]![5]!["utfall"]!.GetValue<string>().ShouldBe("INNVILGET");
+        document["hendelser"]![5]!["vedtaksfil"]!["referanse"]!["id"]!.GetValue<string>().ShouldBe(reversal.LetterId.ToString());
     }
 }
