@@ -9,6 +9,7 @@ using Samskaping.Grants.Reports;
 using Samskaping.Grants.Requests;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Metrics;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants;
@@ -50,6 +51,7 @@ public static class GrantsModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddServiceMetrics<GrantsMetrics>();
         builder.Services.AddSingleton<GrantCaseStore>();
         builder.Services.AddSingleton<FundLedger>();
         builder.Services.AddScoped<FundStore>();
