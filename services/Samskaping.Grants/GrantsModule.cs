@@ -11,6 +11,7 @@ using Samskaping.Grants.Reports;
 using Samskaping.Grants.Requests;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Metrics;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Grants;
@@ -56,6 +57,7 @@ public static class GrantsModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddServiceMetrics<GrantsMetrics>();
         builder.Services.AddSingleton<GrantCaseStore>();
         builder.Services.AddSingleton<FundLedger>();
         builder.Services.AddScoped<FundStore>();

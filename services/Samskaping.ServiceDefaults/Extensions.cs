@@ -36,6 +36,12 @@ public static class Extensions
     /// <summary>ActivitySource and Meter names of our own code (outbox relay, consumers, domain).</summary>
     public const string TelemetryPrefix = "Samskaping";
 
+    /// <summary>Where Prometheus scrapes a service's meters (docs/operations.md, "Metrics, dashboards and alerts").</summary>
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>Off for the gateway: its port is the public one, and what it measures is not the public's to read.</summary>
+    public const string PrometheusEndpointSetting = "Telemetry:PrometheusEndpoint";
+
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.AddTelemetry();
@@ -112,7 +118,8 @@ public static class Extensions
                 .AddMeter(TelemetryPrefix + ".*", "MassTransit")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddNpgsqlInstrumentation());
+                .AddNpgsqlInstrumentation()
+                .AddPrometheusExporter());
 
         // Export only where a collector is configured (the dashboard locally, a collector in Kubernetes).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -273,6 +280,12 @@ public static class Extensions
             ResponseWriter = HealthReport.WriteJson,
         }).AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        if (app.Configuration.GetValue(PrometheusEndpointSetting, true))
+        {
+            // Anonymous like the health endpoints: the network policy decides who reaches a service's port, the gateway
+            // routes only /api, and no measurement carries personal data (labels: sectors, statuses, fund ids).
+            app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
+        }
         return app;
     }
 }

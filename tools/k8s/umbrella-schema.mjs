@@ -22,6 +22,26 @@ const umbrella = {
     outcomes: workload("The outcomes service."),
     benefits: workload("The benefits service (NAV-style integration)."),
     simulator: workload("The NAV-style simulator: arrives with the Benefits issue; off by default."),
+    monitoring: {
+      description: "The alerts (PrometheusRule) and the Grafana dashboard (ConfigMap) of the release.",
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        prometheusRule: {
+          type: "object", additionalProperties: false,
+          properties: { enabled: { type: "boolean" }, labels: { type: "object", additionalProperties: { type: "string" } } },
+        },
+        dashboard: {
+          type: "object", additionalProperties: false,
+          properties: {
+            enabled: { type: "boolean" },
+            namespace: { type: "string" },
+            labels: { type: "object", additionalProperties: { type: "string" }, minProperties: 1 },
+          },
+        },
+        runbookBaseUrl: { type: "string", pattern: "^https?://[^#]+$" },
+      },
+    },
   },
   definitions: { ...service.definitions, workload: { type, additionalProperties, properties } },
 };

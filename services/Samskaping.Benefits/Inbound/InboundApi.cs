@@ -41,9 +41,7 @@ public static partial class InboundApi
         var fingerprint = store.Fingerprint(valid);
         if (await store.Find(issuer, valid.EventId, ct) is { } earlier)
         {
-            return Answer(earlier.Fingerprint.AsSpan().SequenceEqual(fingerprint)
-                ? new Recorded(earlier.Receipt, Replay: true, Conflict: false)
-                : new Recorded(earlier.Receipt, Replay: false, Conflict: true));
+            return Answer(store.Again(earlier, fingerprint));
         }
 
         IReadOnlyList<PersonMembership> memberships;

@@ -23,7 +23,8 @@ public sealed record Recorded(InboundReceipt Receipt, bool Replay, bool Conflict
 /// Each is recorded in the same transaction as its <see cref="BenefitStatusChanged"/> events (outbox) and the
 /// access-log entries for the persons concerned.
 /// </summary>
-public sealed class InboundStore(NpgsqlDataSource dataSource, OutboxWriter outbox, AccessLog accessLog, IOptions<InboundOptions> options)
+public sealed class InboundStore(
+    NpgsqlDataSource dataSource, OutboxWriter outbox, AccessLog accessLog, BenefitsMetrics metrics, IOptions<InboundOptions> options)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -83,9 +84,7 @@ public sealed class InboundStore(NpgsqlDataSource dataSource, OutboxWriter outbo
         {
             var earlier = (await Find(connection, tx, issuer, notification.EventId, ct))!;
             await tx.RollbackAsync(ct);
-            return earlier.Fingerprint.AsSpan().SequenceEqual(fingerprint)
-                ? new Recorded(earlier.Receipt, Replay: true, Conflict: false)
-                : new Recorded(earlier.Receipt, Replay: false, Conflict: true);
+            return Again(earlier, fingerprint);
         }
         foreach (var changed in events)
         {
@@ -93,7 +92,16 @@ public sealed class InboundStore(NpgsqlDataSource dataSource, OutboxWriter outbo
             await accessLog.Write(sender, changed.CaseId, changed.PersonId, AccessActions.Create, "inbound benefit notification", tx, ct);
         }
         await tx.CommitAsync(ct);
+        metrics.Inbound(receipt.Outcome);
         return new Recorded(receipt, Replay: false, Conflict: false);
+    }
+
+    /// <summary>A notification received before: the same body is a replay (the first answer again), another a conflict.</summary>
+    public Recorded Again(AcceptedNotification earlier, byte[] fingerprint)
+    {
+        var replay = earlier.Fingerprint.AsSpan().SequenceEqual(fingerprint);
+        metrics.Inbound(replay ? "replay" : "conflict");
+        return new Recorded(earlier.Receipt, Replay: replay, Conflict: !replay);
     }
 
     private static async Task<AcceptedNotification?> Find(NpgsqlConnection connection, NpgsqlTransaction? tx, string issuer, string eventId, CancellationToken ct)

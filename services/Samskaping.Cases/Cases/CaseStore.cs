@@ -12,7 +12,8 @@ namespace Samskaping.Cases.Cases;
 /// <summary>Reads and writes cases. Every change is committed together with its events, its timeline entry and its
 /// access-log entry. What concerns one case runs on the request's connection (<see cref="Messaging.Database.DbSession"/>),
 /// the one its case-access check used, so a request takes one connection from the pool.</summary>
-public sealed partial class CaseStore(NpgsqlDataSource dataSource, OutboxWriter outbox, AccessLog accessLog, CaseAccess access, TimeProvider clock)
+public sealed partial class CaseStore(
+    NpgsqlDataSource dataSource, OutboxWriter outbox, AccessLog accessLog, CaseAccess access, CasesMetrics metrics, TimeProvider clock)
 {
     public async Task<Result<Case>> Open(Case opened, CurrentUser user, CancellationToken ct)
     {
@@ -65,6 +66,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, OutboxWriter 
             $"The case was opened by {opened.OpenedBySector}, which leads it.{referral}", TimelineEntry.Cases, opened.OpenedAt), tx, ct);
         await outbox.Enqueue(new CaseOpened(opened.Id, opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt, opened.HouseholdId, opened.ReferralSource), tx, ct);
         await tx.CommitAsync(ct);
+        metrics.Opened(opened.OpenedBySector);
         return opened;
     }
 
@@ -155,6 +157,10 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, OutboxWriter 
         }
         await accessLog.Write(user, caseId, null, AccessActions.Update, $"case status {changed.From} -> {changed.To}", tx, ct);
         await tx.CommitAsync(ct);
+        if (decision.To == CaseStatus.Closed)
+        {
+            metrics.Closed(user.Sector);
+        }
         return changed;
     }
 

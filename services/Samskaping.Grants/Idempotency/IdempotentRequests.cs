@@ -22,6 +22,9 @@ public sealed record Answer<T>(T? Value, string? Location, Refusal? Refusal)
 
     public Func<LedgerRefusal, Refusal>? OnRefusal { get; init; }
 
+    /// <summary>Runs once the change has committed — never for a replay or a rollback (counting it, for one).</summary>
+    public Action? Committed { get; init; }
+
     public static implicit operator Answer<T>(Refusal refusal) => new(default, null, refusal);
 
     /// <summary>This answer, with <paramref name="posting"/> sent last, just before COMMIT.</summary>
@@ -147,13 +150,19 @@ public sealed class IdempotentRequests(DbSession session, TimeProvider clock)
         if (answer.Posting is { } posting)
         {
             // The contended account rows are locked by the posting: it goes last, with the stored answer and COMMIT.
-            return await FundLedger.Commit(tx, posting, [store], ct) is { } refusal ? answer.OnRefusal!(refusal) : answer;
+            if (await FundLedger.Commit(tx, posting, [store], ct) is { } refusal)
+            {
+                return answer.OnRefusal!(refusal);
+            }
+            answer.Committed?.Invoke();
+            return answer;
         }
         await using (var batch = new NpgsqlBatch(connection, tx) { BatchCommands = { store } })
         {
             await batch.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
+        answer.Committed?.Invoke();
         return answer;
     }
 

@@ -19,7 +19,7 @@ namespace Samskaping.Grants.Requests;
 /// </summary>
 public sealed class GrantDecisions(
     DbSession session, IdempotentRequests idempotency, FundLedger ledger, DisbursementStore disbursements, OutboxWriter outbox,
-    DecisionLetters letters, AccessLog accessLog, TimeProvider clock)
+    DecisionLetters letters, AccessLog accessLog, GrantsMetrics metrics, TimeProvider clock)
 {
     public Task<Result<GrantView>> Request(Guid caseId, GrantRequest request, string key, RequestGrant body, CurrentUser user, CancellationToken ct) =>
         idempotency.Run<GrantView>(key, user, $"POST /api/grants/cases/{caseId}/grants", body, async (tx, ct) =>
@@ -49,7 +49,7 @@ public sealed class GrantDecisions(
             await outbox.Enqueue(new GrantRequested(caseId, grantId, facts.HouseholdId, fund.Id, request.Amount, request.Purpose,
                 request.Category, user.Subject, user.Sector, now, fund.ReportToBenefitSystem), tx, ct);
             await accessLog.Write(user, caseId, null, AccessActions.Create, "request grant", tx, ct);
-            return Answer.Done((await GrantStore.View(tx, grantId, ct))!, $"/api/grants/grants/{grantId}");
+            return Answer.Done((await GrantStore.View(tx, grantId, ct))!, $"/api/grants/grants/{grantId}") with { Committed = () => metrics.Requested(fund.Id) };
         }, ct);
 
     public Task<Result<GrantView>> Approve(Guid grantId, ApprovalTerms terms, string key, CurrentUser user, CancellationToken ct) =>
@@ -124,7 +124,7 @@ public sealed class GrantDecisions(
         var reserve = ledger.Prepare(LedgerKinds.Reserve, "approved grant", user.Subject,
             [new Leg(grant.FundId, AccountKinds.Available, -grant.Amount), new Leg(grant.FundId, AccountKinds.Reserved, grant.Amount)],
             grant.Id, null);
-        return Answer.Done(view).PostingLast(reserve, refusal => refusal.ToRefusal("amount"));
+        return Answer.Done(view).PostingLast(reserve, refusal => refusal.ToRefusal("amount")) with { Committed = () => metrics.Approved(grant.FundId) };
     }
 
     /// <summary>Declining moves no money, so it needs no Idempotency-Key: a second decline finds the grant decided (409).</summary>
@@ -143,6 +143,7 @@ public sealed class GrantDecisions(
         await accessLog.Write(user, grant.CaseId, null, AccessActions.Update, "decline grant", tx, ct);
         var view = (await GrantStore.View(tx, grantId, ct))!;
         await tx.CommitAsync(ct);
+        metrics.Declined(grant.FundId);
         return view;
     }
 

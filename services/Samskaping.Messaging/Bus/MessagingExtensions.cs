@@ -9,6 +9,7 @@ using Samskaping.Contracts;
 using Samskaping.Messaging.Database;
 using Samskaping.Messaging.Faults;
 using Samskaping.Messaging.Inbox;
+using Samskaping.Messaging.Metrics;
 using Samskaping.Messaging.Outbox;
 using Samskaping.ServiceDefaults;
 
@@ -75,7 +76,8 @@ public static class MessagingExtensions
                 {
                     endpoint.AddPrePipeSpecification(FaultInjection.AfterCommit(faults));
                 }
-                endpoint.AddPrePipeSpecification(new FilterPipeSpecification<ConsumeContext>(new InboxFilter(context.GetRequiredService<NpgsqlDataSource>())));
+                endpoint.AddPrePipeSpecification(new FilterPipeSpecification<ConsumeContext>(new InboxFilter(
+                    context.GetRequiredService<NpgsqlDataSource>(), context.GetRequiredService<MessagingMetrics>())));
                 if (faults is not null)
                 {
                     endpoint.AddPrePipeSpecification(FaultInjection.BeforeCommit(faults));
@@ -114,6 +116,8 @@ public static class MessagingExtensions
             builder.Services.AddFaultInjection();
         }
 
+        builder.Services.AddSingleton(sp => new ErrorQueueDepth(serviceName, sp.GetRequiredService<IOptions<MessagingOptions>>()));
+        builder.Services.AddServiceMetrics<MessagingMetrics>();
         builder.Services.AddSingleton<OutboxWriter>();
         builder.Services.AddSingleton<Inbox.Inbox>();
         builder.Services.AddHostedService<OutboxRelay>();

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Samskaping.Messaging.Metrics;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Messaging.Inbox;
@@ -12,7 +13,7 @@ namespace Samskaping.Messaging.Inbox;
 /// (<see cref="InboxDelivery"/>), shared by all of a service's consumers of the message. A redelivery finds the row
 /// and does nothing; a consumer that fails after writing rolls the delivery back, so the retry starts clean.
 /// </summary>
-public sealed partial class Inbox(TimeProvider clock, ILogger<Inbox>? logger = null)
+public sealed partial class Inbox(TimeProvider clock, MessagingMetrics metrics, ILogger<Inbox>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<Inbox>.Instance;
 
@@ -61,6 +62,7 @@ public sealed partial class Inbox(TimeProvider clock, ILogger<Inbox>? logger = n
         if (await claim.ExecuteNonQueryAsync(ct) == 0)
         {
             LogDuplicate(messageId, consumer);
+            metrics.InboxDuplicate(consumer);
             return false;
         }
         return true;

@@ -1,5 +1,6 @@
 using MassTransit;
 using Npgsql;
+using Samskaping.Messaging.Metrics;
 
 namespace Samskaping.Messaging.Inbox;
 
@@ -81,7 +82,7 @@ internal sealed class InboxDelivery : IDisposable
 /// commits once. A failure of any consumer (or of the database) rolls back every consumer's effect, and the next
 /// attempt starts clean for all, on a fresh connection.
 /// </summary>
-internal sealed class InboxFilter(NpgsqlDataSource dataSource) : IFilter<ConsumeContext>
+internal sealed class InboxFilter(NpgsqlDataSource dataSource, MessagingMetrics metrics) : IFilter<ConsumeContext>
 {
     public async Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
     {
@@ -97,7 +98,15 @@ internal sealed class InboxFilter(NpgsqlDataSource dataSource) : IFilter<Consume
         using var delivery = new InboxDelivery(messageId, transaction);
         // Replaced, never reused: each retry attempt gets its own delivery on its own context.
         context.AddOrUpdatePayload(() => delivery, _ => delivery);
-        await next.Send(context);
+        try
+        {
+            await next.Send(context);
+        }
+        catch
+        {
+            metrics.ConsumeFailed(MessageTypeName(context));
+            throw;
+        }
         if (!delivery.Claimed)
         {
             // A redelivery every consumer recognised, or no consumer that uses the inbox: nothing was written.
@@ -116,4 +125,8 @@ internal sealed class InboxFilter(NpgsqlDataSource dataSource) : IFilter<Consume
     }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("samskaping-inbox");
+
+    /// <summary>The message's own type ("urn:message:Namespace:Type" → "Type"), a label that names no one.</summary>
+    private static string MessageTypeName(ConsumeContext context) =>
+        context.SupportedMessageTypes.FirstOrDefault() is { } urn ? urn[(urn.LastIndexOf(':') + 1)..] : "unknown";
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
@@ -8,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Metrics;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Messaging.Outbox;
@@ -23,12 +23,10 @@ internal sealed partial class OutboxRelay(
     IBus bus,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
+    MessagingMetrics metrics,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     internal static readonly ActivitySource Source = new("Samskaping.Outbox");
-    private static readonly Meter Meter = new("Samskaping.Outbox");
-    private static readonly Histogram<double> Lag = Meter.CreateHistogram<double>(
-        "samskaping.outbox.lag", "ms", "Time from the outbox row's commit-time timestamp to the broker's confirmation.");
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(10);
 
@@ -152,7 +150,7 @@ internal sealed partial class OutboxRelay(
         activity?.SetTag("messaging.message.type", type.Name);
 
         await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.Id), timeout.Token);
-        Lag.Record((clock.GetUtcNow() - row.CreatedAt.AsUtc()).TotalMilliseconds, new KeyValuePair<string, object?>("message_type", type.Name));
+        metrics.OutboxPublished(type.Name, clock.GetUtcNow() - row.CreatedAt.AsUtc());
     }
 
     /// <summary>Rows about the same case keep their order; a row about no case orders with nothing but itself.</summary>

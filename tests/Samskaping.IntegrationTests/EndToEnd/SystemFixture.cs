@@ -123,6 +123,8 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
         settings["ConnectionStrings:Database"] = _databases[service].ConnectionString;
         settings["ConnectionStrings:RabbitMq"] = _vhost!.AmqpUri;
         settings["Outbox:PollInterval"] = "00:00:02";
+        // Gauges read the database at every collection: a test sees what it just wrote.
+        settings["Metrics:ReadingInterval"] = "00:00:00";
         if (service == "cases")
         {
             // Fresh keys per run for identity numbers at rest: nothing a test writes can be read with a known key.

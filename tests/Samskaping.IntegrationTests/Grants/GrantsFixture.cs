@@ -48,6 +48,7 @@ public class GrantsFixture : IAsyncLifetime, IDisposable
             ["ConnectionStrings:Database"] = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { MaxPoolSize = 80 }.ConnectionString,
             ["ConnectionStrings:RabbitMq"] = _vhost.AmqpUri,
             ["Outbox:PollInterval"] = "00:00:02",
+            ["Metrics:ReadingInterval"] = "00:00:00",
             ["Auth:Issuer"] = TestEnvironment.Issuer,
             ["Auth:Audience"] = TestEnvironment.Audience,
             ["Auth:SigningKey"] = TestEnvironment.SigningKey,

@@ -46,6 +46,7 @@ public sealed class MessagingHost : IAsyncDisposable
             ["Outbox:MaxRetryDelay"] = "00:00:01",
             ["Outbox:PublishTimeout"] = "00:00:03",
             ["Messaging:RetryLimit"] = "3",
+            ["Metrics:ReadingInterval"] = "00:00:00",
             ["Messaging:DatabaseRetryLimit"] = "8",
             ["Messaging:DatabaseRetryMaxInterval"] = "00:00:00.200",
         });
