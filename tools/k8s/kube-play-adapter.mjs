@@ -2,9 +2,10 @@
 // networking, bridging exactly the gaps podman leaves (docs/operations.md, "The chart running as containers"):
 //   Secrets      kube play reads secretKeyRef from podman's secret store, not from the YAML: every Secret the pods
 //                need is listed (name and keys) for the caller to `podman secret create`; none is passed through.
-//   Services     not implemented by podman: every workload gets its own host port, its Service names resolve to
-//                the host (hostAliases), and each in-cluster address http://<service>[:<port>] is rewritten to that
-//                workload's port. The process is told its new port through ASPNETCORE_HTTP_PORTS.
+//   Services     not implemented by podman: every workload gets its own host port, and each in-cluster address
+//                http://<service>[:<port>] is rewritten to http://<host>:<that port> (with host networking podman
+//                4.3 ignores hostAliases, so a Service name cannot be made to resolve). The process is told its new
+//                port through ASPNETCORE_HTTP_PORTS.
 //   probes       readiness is ignored and an httpGet liveness probe becomes curl inside the image: every probe
 //                is removed from the pod and listed for the caller to poll from outside.
 //   ports        every containerPort would be published on 0.0.0.0: removed (host networking needs none).
@@ -53,7 +54,7 @@ export function adapt(text, { portBase, host = "127.0.0.1" }) {
   const rewrite = value => typeof value !== "string" ? value
     : value.replace(/(https?:\/\/)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(:(\d+))?(?=[/?#]|$)/g, (all, scheme, name, _, __, port) => {
       const to = addresses.get(port ? `${name}:${port}` : name);
-      return to === undefined ? all : `${scheme}${name}:${to}`;
+      return to === undefined ? all : `${scheme}${host}:${to}`;
     });
 
   const configMaps = docs.filter(d => d.kind === "ConfigMap");
@@ -64,7 +65,6 @@ export function adapt(text, { portBase, host = "127.0.0.1" }) {
     if (!secrets.has(name)) secrets.set(name, new Set());
     if (key) secrets.get(name).add(key);
   };
-  const hostnames = services.map(s => s.metadata.name);
   const probes = [];
   for (const w of workloads) {
     const pod = w.deployment.spec.template;
@@ -73,7 +73,6 @@ export function adapt(text, { portBase, host = "127.0.0.1" }) {
       pod.metadata ??= {};
       pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [INIT_ANNOTATION]: "always" };
     }
-    if (hostnames.length) spec.hostAliases = [...(spec.hostAliases ?? []), { ip: host, hostnames }];
     for (const v of spec.volumes ?? []) if (v.secret) need(v.secret.secretName);
     for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
       const served = (c.ports ?? []).length > 0;

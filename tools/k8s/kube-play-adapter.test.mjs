@@ -49,11 +49,12 @@ test("each workload gets its own port, and in-cluster addresses lead to it", () 
     configMap({ A: "http://other:8081", B: "http://one/path", C: "http://one:80", D: "http://elsewhere:80", E: "http://one:9" })),
   { portBase: 7000 });
   const cm = played(r).find(d => d.kind === "ConfigMap");
-  assert.deepEqual(cm.data, { A: "http://other:7001", B: "http://one:7000/path", C: "http://one:7000", D: "http://elsewhere:80", E: "http://one:9" });
+  assert.deepEqual(cm.data, { A: "http://127.0.0.1:7001", B: "http://127.0.0.1:7000/path", C: "http://127.0.0.1:7000", D: "http://elsewhere:80", E: "http://one:9" });
   const env = pod(r, "one").spec.containers[0].env;
   assert.equal(env.find(e => e.name === "ASPNETCORE_HTTP_PORTS").value, "7000");
   assert.equal(env.find(e => e.name === "Peer__BaseUrl").value, "http://other:80", "Service other listens on 8081, not 80");
-  assert.deepEqual(pod(r, "one").spec.hostAliases, [{ ip: "127.0.0.1", hostnames: ["one", "other"] }]);
+  const moved = adapt(join(deployment("one", { peer: "http://other:8081/x" }), deployment("other"), service("other", 8081)), { portBase: 7000, host: "10.0.2.2" });
+  assert.equal(pod(moved, "one").spec.containers[0].env.find(e => e.name === "Peer__BaseUrl").value, "http://10.0.2.2:7001/x");
   assert.deepEqual(r.workloads.map(w => [w.workload, w.port]), [["one", 7000], ["other", 7001]]);
 });
 
