@@ -173,6 +173,10 @@ containers_suite() { # RESULTS-DIR
     node "$ROOT/tools/k8s/kube-play-adapter.mjs" "$work/rendered.yaml" --out "$work" --port-base "$CONTAINERS_PORT" ||
       die "the kube play adapter refused the rendered chart"
     say "containers: not run here (kube play has no API server, no network policy, no autoscaler): $(sort -u "$work/unproved.txt" | sed 's|/.*||' | sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')"
+    local port
+    for port in $(workload_rows "$work/workloads.json" | awk '{ print $3 }'); do
+      port_in_use "$port" && die "port $port is in use: set SAMSKAPING_CONTAINERS_PORT to the first of ${#IMAGE_PROJECTS[@]} free ports"
+    done
     prepare_dependencies "$work"
     t=$SECONDS
     podman kube play --network host "$work/play.yaml" >"$work/play.log" 2>&1 || {
