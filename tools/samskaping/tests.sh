@@ -101,7 +101,14 @@ cmd_lint_openapi() {
 }
 
 cmd_test() {
-  local sln results rc=0
+  local sln results rc=0 containers=0 arg
+  local -a args=()
+  # --containers: the container part (containers.sh) after a filtered run too; an unfiltered run always has it.
+  for arg in "$@"; do
+    if [[ $arg == --containers ]]; then containers=1; else args+=("$arg"); fi
+  done
+  set -- "${args[@]}"
+  (($# == 0)) && [[ ${SAMSKAPING_CONTAINERS:-1} != 0 ]] && containers=1
   # Stop only what this run started, whatever happens.
   stop_started_servers_on_exit
   deployment_checks
@@ -120,9 +127,15 @@ cmd_test() {
     say "fault suite, reduced (./samskaping chaos --seeds 2 --reduced)"
     run_fault_suite --seeds 2 --reduced || chaos_rc=$?
   fi
+  local containers_rc=0
+  if ((containers)); then
+    say "the chart's workloads as containers (./samskaping containers)"
+    containers_suite "$results" || containers_rc=$?
+  fi
   local summary_ok=0
   trx_summary "$results" || summary_ok=1
   ((rc == 0)) || die "dotnet test exited with code $rc"
   ((chaos_rc == 0)) || die "the fault suite found a broken invariant (exit code $chaos_rc); see its output above"
+  ((containers_rc == 0)) || die "the container part failed; see its output above"
   ((summary_ok == 0)) || exit 1
 }
