@@ -38,7 +38,7 @@ public sealed record ProducePaymentFile(DateOnly? RequestedExecutionDate)
     }
 }
 
-public sealed record DebtorAccountBody(string? AccountNumber);
+public sealed record DebtorAccountBody([property: MaxLength(NorwegianNumbers.MaxTextLength)] string? AccountNumber);
 
 public sealed record DebtorAccountView(Guid FundId, string? AccountNumber, string? Iban);
 
@@ -131,7 +131,7 @@ public sealed class PaymentFiles(IdempotentRequests idempotency, OutboxWriter ou
             $"SELECT {ViewColumns} FROM grants.payment_files p WHERE p.fund_id = @fundId ORDER BY p.created_at DESC",
             new { fundId }, cancellationToken: ct)))
         .Select(f => new PaymentFileView(f.Id, f.FundId, f.MessageId, f.RequestedExecutionDate, f.NumberOfPayments, f.Total,
-            f.DisbursementIds, f.CreatedBy, f.CreatedAt))
+            f.DisbursementIds, f.CreatedBy, new DateTimeOffset(f.CreatedAt, TimeSpan.Zero)))
         .ToList();
 
     /// <summary>The pain.001 as produced; the payees' names and accounts are a person's data, so each case in it is access-logged.</summary>
@@ -162,9 +162,22 @@ public sealed class PaymentFiles(IdempotentRequests idempotency, OutboxWriter ou
         return new DebtorAccountView(fundId, account, BankAccounts.Iban(account));
     }
 
-    private sealed record FileRow(
-        Guid Id, Guid FundId, string MessageId, DateOnly RequestedExecutionDate, int NumberOfPayments, decimal Total,
-        Guid[] DisbursementIds, string CreatedBy, DateTimeOffset CreatedAt);
+    /// <summary>
+    /// A row as Npgsql reads it, set by property: Npgsql types an array column as <see cref="Array"/> and a timestamptz
+    /// as <see cref="DateTime"/> (UTC), which Dapper's constructor matching would refuse for a positional record.
+    /// </summary>
+    private sealed class FileRow
+    {
+        public Guid Id { get; init; }
+        public Guid FundId { get; init; }
+        public string MessageId { get; init; } = "";
+        public DateOnly RequestedExecutionDate { get; init; }
+        public int NumberOfPayments { get; init; }
+        public decimal Total { get; init; }
+        public Guid[] DisbursementIds { get; init; } = [];
+        public string CreatedBy { get; init; } = "";
+        public DateTime CreatedAt { get; init; }
+    }
 
     private sealed record DueRow(Guid Id, Guid CaseId, decimal Amount, int Number, int Instalments, string PayeeName, string AccountNumber);
 }

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using Samskaping.Grants.Funds;
 using Samskaping.Grants.Idempotency;
 using Samskaping.Messaging.Database;
@@ -61,7 +62,17 @@ public static class PaymentsApi
                 "The report lists what did not match (unknown EndToEndId, amount or account mismatch). A file that is not well-formed, " +
                 "not one of the two messages, or breaks the official schema is 422 naming what is wrong. Needs an Idempotency-Key.")
             .Accepts<string>("application/xml", "text/xml")
-            .ProducesInvalid();
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The file is read as raw bytes, so the document states the byte limit the handler enforces (413 above it).
+                foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+                {
+                    media.Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = MaxFileBytes, Description = "The XML file, at most 10 MB." };
+                }
+                return Task.CompletedTask;
+            })
+            .ProducesInvalid()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
     public static async Task<Ok<DebtorAccountView>> GetDebtorAccount(Guid fundId, DbSession session, CancellationToken ct) =>
@@ -120,7 +131,8 @@ public static class PaymentsApi
         var content = await ReadBody(request, ct);
         if (content is null)
         {
-            return BadFile($"At most {MaxFileBytes / 1024 / 1024} MB.");
+            return new Refusal(StatusCodes.Status413PayloadTooLarge, "The file from the bank is too large.",
+                $"At most {MaxFileBytes / 1024 / 1024} MB.").ToProblem();
         }
         var (document, problem) = Iso20022.Read(content);
         if (document is null)

@@ -59,6 +59,10 @@ public sealed class PaymentFileTests(GrantsFixture grants)
         var second = await GrantsFixture.Post(approver, $"/api/grants/funds/{fund}/payment-files", new { });
         second.StatusCode.ShouldBe(HttpStatusCode.Conflict, await second.Content.ReadAsStringAsync());
         (await grants.Database.Scalar<long>("SELECT count(*) FROM grants.payment_files WHERE fund_id = @f", ("f", fund))).ShouldBe(1);
+        var listed = (await approver.GetFromJsonAsync<JsonElement>($"/api/grants/funds/{fund}/payment-files")).EnumerateArray().ShouldHaveSingleItem();
+        listed.GetProperty("id").GetGuid().ShouldBe(file.GetProperty("id").GetGuid());
+        listed.GetProperty("numberOfPayments").GetInt32().ShouldBe(2);
+        listed.GetProperty("createdAt").GetDateTimeOffset().ShouldBe(file.GetProperty("createdAt").GetDateTimeOffset());
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public static class MatrixRequest
         var body = Body(operation.Key, scene);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            request.Content = body as HttpContent ?? JsonContent.Create(body);
         }
         else if (operation.Body is { Required: true })
         {
@@ -96,6 +96,10 @@ public static class MatrixRequest
         "POST /api/grants/cases/{caseId}/grants" => MatrixScene.GrantRequest(Guid.Parse(scene.PathValues("grants")["fundId"]), 50m),
         "POST /api/grants/grants/{grantId}/decline" => new { reason = "Dekkes av et annet tilbud." },
         "PUT /api/grants/cases/{caseId}/letter-language" => new { language = "nn" },
+        "PUT /api/grants/funds/{fundId}/debtor-account" => new { accountNumber = "8601 11 17947" },
+        "POST /api/grants/funds/{fundId}/payment-files" => new { },
+        // XML, but not a bank's file: an allowed caller gets the 422 that names it, after access has been decided.
+        "POST /api/grants/funds/{fundId}/bank-answers" => new StringContent("<Document/>", System.Text.Encoding.UTF8, "application/xml"),
         "PUT /api/grants/funds/{fundId}/legal-basis" => new { legalBasis = "kommunens retningslinjer for Matrise-fondet" },
         "POST /api/grants/grants/{grantId}/appeals" => new { receivedOn = MatrixScene.Today(0), appellant = "Mor", text = "Vi trenger pengene." },
         "POST /api/grants/appeals/{appealId}/reverse" => new { reason = "Klagen viser at behovet er der." },

@@ -136,6 +136,12 @@ public sealed class MatrixScene
         var letter = letters[0].GetProperty("id").GetGuid();
         var refused = await Post(opener, $"/api/grants/cases/{CaseId}/grants", GrantRequest(fund, 100), idempotent: true);
         (await opener.PostAsJsonAsync($"/api/grants/grants/{refused}/decline", new { reason = "Dekkes av et annet tilbud." })).EnsureSuccessStatusCode();
+        // The approved grant's payment leaves in a payment file of the fund (so the disbursement is sent from here on).
+        using (var account = await Send(approver, HttpMethod.Put, $"/api/grants/funds/{fund}/debtor-account", new { accountNumber = "8601 11 17947" }))
+        {
+            account.StatusCode.ShouldBe(HttpStatusCode.OK, await account.Content.ReadAsStringAsync());
+        }
+        var paymentFile = await Post(approver, $"/api/grants/funds/{fund}/payment-files", new { }, idempotent: true);
         // Received today in Norway, where the letter is dated: never before the decision, whatever the hour in UTC.
         var appeal = await Post(opener, $"/api/grants/grants/{refused}/appeals",
             new { receivedOn = Samskaping.Grants.Letters.NorwegianCalendar.DayOf(DateTimeOffset.UtcNow), appellant = "Mor", text = "Vi trenger pengene." });
@@ -189,6 +195,7 @@ public sealed class MatrixScene
         Set("grants", "disbursementId", disbursement);
         Set("grants", "letterId", letter);
         Set("grants", "appealId", appeal);
+        Set("grants", "fileId", paymentFile);
         Set("grants", "householdId", HouseholdId);
         Set("outcomes", "caseId", CaseId);
         Set("outcomes", "measurementId", measurement);
