@@ -59,6 +59,15 @@ internal sealed class FuzzWorld
         var disbursement = (await Expect(GrantsPost(kari, $"/api/grants/grants/{approved}/approve", null)))
             .GetProperty("disbursements")[0].GetProperty("id").GetString()!;
         var pending = (await Expect(GrantsPost(kari, $"/api/grants/cases/{caseId}/grants", GrantRequest(fund, 300)))).GetProperty("id").GetString()!;
+        var letter = (await Expect(kari.GetAsync($"/api/grants/grants/{approved}/letters")))[0].GetProperty("id").GetString()!;
+        var refused = (await Expect(GrantsPost(kari, $"/api/grants/cases/{caseId}/grants", GrantRequest(fund, 200)))).GetProperty("id").GetString()!;
+        await Expect(kari.PostAsJsonAsync($"/api/grants/grants/{refused}/decline", new { reason = "Dekkes av et annet tilbud." }));
+        var appeal = (await Expect(kari.PostAsJsonAsync($"/api/grants/grants/{refused}/appeals", new
+        {
+            receivedOn = Samskaping.Grants.Letters.NorwegianCalendar.DayOf(DateTimeOffset.UtcNow), appellant = "Mor", text = "Vi trenger pengene.",
+        }))).GetProperty("id").GetString()!;
+        await Expect(ola.PutAsJsonAsync($"/api/grants/funds/{fund}/debtor-account", new { accountNumber = "8601 11 17947" }));
+        var paymentFile = (await Expect(GrantsPost(ola, $"/api/grants/funds/{fund}/payment-files", new { }))).GetProperty("id").GetString()!;
 
         var schedule = await SliceTests.EventuallyOk(kari, $"/api/outcomes/cases/{caseId}/schedule", s => s.GetProperty("measurements").GetArrayLength() > 0);
         var measurement = schedule.GetProperty("measurements")[0].GetProperty("id").GetString()!;
@@ -81,6 +90,9 @@ internal sealed class FuzzWorld
             ["toFundId"] = fund,
             ["grantId"] = pending,
             ["disbursementId"] = disbursement,
+            ["letterId"] = letter,
+            ["appealId"] = appeal,
+            ["fileId"] = paymentFile,
             ["measurementId"] = measurement,
             ["instrumentId"] = "samskaping-core",
             ["version"] = "1",
