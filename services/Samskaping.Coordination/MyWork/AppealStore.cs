@@ -44,7 +44,11 @@ public static class AppealStore
             """, new { decided.AppealId, decided.CaseId, decided.GrantId, decided.Decision, decided.DecidedAt, forwarded = AppealDecisions.Forwarded },
             tx, cancellationToken: ct));
 
-    /// <summary>The appeals waiting for the municipality on cases the caller may see, the nearest deadline first.</summary>
+    /// <summary>
+    /// The appeals waiting for the municipality on cases the caller may see, the nearest deadline first. Unlike
+    /// measures, an appeal on a closed case is still listed: the family's right to have the decision reviewed does
+    /// not end with the case.
+    /// </summary>
     public static async Task<IReadOnlyList<AppealWaiting>> Waiting(DynamicParameters access, NpgsqlConnection connection, CancellationToken ct) =>
         [.. await connection.QueryAsync<AppealWaiting>(new CommandDefinition(
             $"""
