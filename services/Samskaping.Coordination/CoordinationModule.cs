@@ -40,6 +40,8 @@ public static class CoordinationModule
             bus.AddConsumer<CaseStatusChangedConsumer>();
             bus.AddConsumer<NegativeEffectReportedConsumer>();
             bus.AddConsumer<BenefitStatusChangedConsumer>();
+            bus.AddConsumer<AppealReceivedConsumer>();
+            bus.AddConsumer<AppealDecidedConsumer>();
         });
         builder.Services.AddServiceMetrics<CoordinationMetrics>();
         builder.Services.AddSingleton<SectorStore>();

@@ -13,8 +13,9 @@ public static class MyWorkApi
         app.MapApiGroup("/api/coordination/my-work", "My work", Policies.SectorStaff)
             .MapGet("", GetMyWork)
             .WithName("GetMyWork")
-            .WithSummary("What waits for me: handovers to accept, reviews due and overdue, my sector's measures, tasks on cases I lead")
-            .WithDescription("Only cases the caller may see. Each case listed is access-logged.");
+            .WithSummary("What waits for me: handovers to accept, reviews due and overdue, my sector's measures, tasks on cases I lead, appeals waiting for a decision")
+            .WithDescription("Only cases the caller may see. Each case listed is access-logged. Appeals on grant decisions are "
+                + "learnt from grants' AppealReceived and AppealDecided, and listed until the municipality reverses, forwards or dismisses them.");
 
         app.MapApiGroup("/api/coordination/cases/{caseId:guid}/tasks", "My work", Policies.CaseWorker)
             .RequireCaseAccess(what: "Coordination group")

@@ -41,16 +41,19 @@ public sealed class MyWorkStore(CaseAccess access, AccessLog accessLog, TimeProv
             JOIN coordination.lead_coordinators l ON l.case_id = t.case_id AND l.until IS NULL AND l.coordinator = @subject
             WHERE t.done_at IS NULL ORDER BY t.created_at, t.id
             """, new { subject = user.Subject }, cancellationToken: ct));
+        var appeals = await AppealStore.Waiting(access.Parameters(user), connection, ct);
 
         var work = new MyWorkList(
             [.. handovers.Select(h => new WaitingHandover(h.Id, h.CaseId, h.From, h.FromSector, h.Note, h.RequestedAt.AsUtc()))],
             [.. measures.Where(m => !m.Overdue && m.NextReviewOn <= today.AddDays(options.Value.ReviewsDueWithinDays))],
             [.. measures.Where(m => m.Overdue)],
             measures,
-            [.. tasks.Select(t => t.ToTask())]);
+            [.. tasks.Select(t => t.ToTask())],
+            appeals);
 
         // Every case the list shows is a read of that family's data.
-        var cases = work.HandoversWaiting.Select(h => h.CaseId).Concat(work.Measures.Select(m => m.CaseId)).Concat(work.Tasks.Select(t => t.CaseId)).Distinct().ToList();
+        var cases = work.HandoversWaiting.Select(h => h.CaseId).Concat(work.Measures.Select(m => m.CaseId)).Concat(work.Tasks.Select(t => t.CaseId))
+            .Concat(work.AppealsWaiting.Select(a => a.CaseId)).Distinct().ToList();
         await accessLog.WriteMany(user, cases.Select(AccessSubject.Case), AccessActions.List, "my work", connection, ct);
         return work;
     }

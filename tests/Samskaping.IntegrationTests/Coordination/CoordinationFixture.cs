@@ -31,6 +31,9 @@ public sealed class CoordinationFixture : IAsyncLifetime, IDisposable
 
     public TestDatabase Database { get; private set; } = null!;
 
+    /// <summary>The service's container, e.g. to measure its meters.</summary>
+    public IServiceProvider Services => _service!.Services;
+
     public ReviewScheduler Scheduler => _service!.Services.GetRequiredService<ReviewScheduler>();
 
     public DateOnly Today => ActionPlanRules.Today(Clock);
@@ -93,6 +96,8 @@ public sealed class CoordinationFixture : IAsyncLifetime, IDisposable
         Publish(new ConsentWithdrawn(caseId, consentId, Guid.NewGuid(), "the family withdrew it", "cases-worker", Clock.GetUtcNow()));
 
     public Task Publish<T>(T message) where T : class => _probe!.Bus.Publish(message);
+
+    public Task Publish<T>(T message, Action<PublishContext<T>> context) where T : class => _probe!.Bus.Publish(message, context);
 
     public async Task DisposeAsync()
     {
