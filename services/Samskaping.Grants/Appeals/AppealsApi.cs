@@ -52,7 +52,6 @@ public static class AppealsApi
                 "for the bank already; GrantIncreased announces it. Needs an Idempotency-Key. 409 when the appeal was dealt with, the " +
                 "appealed decision was replaced, or it granted everything asked for.")
             .ProducesInvalid()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         appeal.MapPost("/forward", Forward)

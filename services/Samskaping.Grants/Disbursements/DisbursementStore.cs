@@ -63,7 +63,7 @@ public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger
             """
             UPDATE grants.disbursements SET amount = amount + @increase, changed_by = @by, changed_at = @now
             WHERE id = @id AND status = 'planned'
-            RETURNING amount, due_on
+            RETURNING amount AS Amount, due_on AS DueOn
             """, new { id = d.Id, increase, by, now }, tx, cancellationToken: ct));
         if (raised is not { } plan)
         {
