@@ -140,7 +140,7 @@ public sealed class GrantDecisions(
         {
             return Refusal.Unprocessable("More than asked for.", "amount", $"At most the {askedFor:F2} NOK asked for.");
         }
-        // A change of a krone or less is a rounding, not a new decision — unless it grants exactly what was asked for.
+        // Less than a krone more is a rounding, not a new decision — unless it grants exactly what was asked for.
         if (amount != askedFor && amount < grant.Amount + MinimumIncrease)
         {
             return Refusal.Unprocessable("Not more than granted.", "amount",
