@@ -23,8 +23,8 @@ namespace Samskaping.Benefits.Feed;
 /// changed decision after an appeal is a new letter and so a new <c>vedtakFattet</c>, which NAV's innsyn shows as the
 /// matter's latest decision. A decline that has no letter (decided before letters were issued) is shown as
 /// <c>saksStatus</c> BEHANDLES_IKKE, as before.</item>
-/// <item>one <c>utbetaling</c> per change of a disbursement (planned, paid, stopped, cancelled), each complete, so
-/// the last one for an utbetalingsreferanse tells its current state. A payment is shown only once both its plan and
+/// <item>one <c>utbetaling</c> per change of a disbursement (planned, raised and so planned again, paid, stopped,
+/// cancelled), each complete, so the last one for an utbetalingsreferanse tells its current state. A payment is shown only once both its plan and
 /// its grant's request have arrived: a "paid" that overtook its "planned" on the bus waits for it.</item>
 /// </list>
 /// </remarks>
@@ -77,9 +77,15 @@ public static class StatusDocument
             events.Add((declined.DeclinedAt, 2, Matter(reportedGrants[declined.GrantId], "BEHANDLES_IKKE", declined.DeclinedAt)));
         }
 
-        foreach (var plan in facts.Planned.Where(p => p.ReportToBenefitSystem && reportedGrants.ContainsKey(p.GrantId)))
+        foreach (var plans in facts.Planned.Where(p => p.ReportToBenefitSystem && reportedGrants.ContainsKey(p.GrantId)).GroupBy(p => p.DisbursementId))
         {
-            events.Add((plan.PlannedAt, 3, Payment(plan, "PLANLAGT_UTBETALING", plan.PlannedAt, plan.Amount, paidOn: null)));
+            // A planned payment raised later (a decision changed on appeal) is planned again with its new amount: each
+            // plan is an utbetaling of its own, and what became of the payment is told once, with the latest plan.
+            foreach (var planned in plans)
+            {
+                events.Add((planned.PlannedAt, 3, Payment(planned, "PLANLAGT_UTBETALING", planned.PlannedAt, planned.Amount, paidOn: null)));
+            }
+            var plan = plans.MaxBy(p => p.PlannedAt)!;
             foreach (var paid in facts.Paid.Where(p => p.DisbursementId == plan.DisbursementId))
             {
                 events.Add((paid.RecordedAt, 4, Payment(plan, "UTBETALT", paid.RecordedAt, paid.Amount, paid.PaidOn)));

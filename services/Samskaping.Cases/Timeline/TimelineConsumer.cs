@@ -14,7 +14,7 @@ namespace Samskaping.Cases.Timeline;
 public sealed class TimelineConsumer(Inbox inbox) :
     IConsumer<CoordinatorAssigned>, IConsumer<CoordinatorHandoverRequested>, IConsumer<SectorJoinedCase>, IConsumer<SectorLeftCase>,
     IConsumer<MeasureAgreed>, IConsumer<MeasureCompleted>, IConsumer<ReviewOverdue>,
-    IConsumer<GrantRequested>, IConsumer<GrantApproved>, IConsumer<GrantDeclined>,
+    IConsumer<GrantRequested>, IConsumer<GrantApproved>, IConsumer<GrantIncreased>, IConsumer<GrantDeclined>,
     IConsumer<DisbursementPaid>, IConsumer<DisbursementStopped>, IConsumer<DisbursementCancelled>,
     IConsumer<MeasurementCompleted>, IConsumer<NegativeEffectReported>
 {
@@ -27,6 +27,7 @@ public sealed class TimelineConsumer(Inbox inbox) :
     public Task Consume(ConsumeContext<ReviewOverdue> context) => Record(context, TimelineEntry.From(Id(context), context.Message));
     public Task Consume(ConsumeContext<GrantRequested> context) => Record(context, TimelineEntry.From(Id(context), context.Message));
     public Task Consume(ConsumeContext<GrantApproved> context) => Record(context, TimelineEntry.From(Id(context), context.Message));
+    public Task Consume(ConsumeContext<GrantIncreased> context) => Record(context, TimelineEntry.From(Id(context), context.Message));
     public Task Consume(ConsumeContext<GrantDeclined> context) => Record(context, TimelineEntry.From(Id(context), context.Message));
     public Task Consume(ConsumeContext<DisbursementPaid> context) => Record(context, TimelineEntry.From(Id(context), context.Message));
     public Task Consume(ConsumeContext<DisbursementStopped> context) => Record(context, TimelineEntry.From(Id(context), context.Message));

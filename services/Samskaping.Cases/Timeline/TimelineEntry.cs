@@ -50,6 +50,9 @@ public sealed record TimelineEntry(Guid CaseId, Guid EventId, string Kind, strin
         new(m.CaseId, eventId, "grant-approved",
             m.SecondApprover is null ? $"A grant of {Nok(m.Amount)} was approved." : $"A grant of {Nok(m.Amount)} was approved by two people.", Grants, m.ApprovedAt);
 
+    public static TimelineEntry From(Guid eventId, GrantIncreased m) =>
+        new(m.CaseId, eventId, "grant-increased", $"A grant was raised to {Nok(m.Amount)} ({Nok(m.Increase)} more).", Grants, m.IncreasedAt);
+
     public static TimelineEntry From(Guid eventId, GrantDeclined m) =>
         new(m.CaseId, eventId, "grant-declined", "A grant request was declined.", Grants, m.DeclinedAt);
 

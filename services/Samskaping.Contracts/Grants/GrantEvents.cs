@@ -26,6 +26,22 @@ public sealed record GrantApproved(
     string? SecondApprover,
     DateTimeOffset ApprovedAt) : ICaseMessage;
 
+/// <summary>
+/// A grant's amount was raised: a partly granted decision changed on appeal to grant more. <paramref name="Increase"/>
+/// more is reserved in the fund and will be paid; <paramref name="Amount"/> is what the grant is now (its
+/// <see cref="GrantApproved"/> told the amount before).
+/// </summary>
+/// <param name="SecondApprover">The grant-approver when the new amount is above the fund's threshold (four eyes).</param>
+public sealed record GrantIncreased(
+    Guid CaseId,
+    Guid GrantId,
+    Guid FundId,
+    decimal Amount,
+    decimal Increase,
+    string ApprovedBy,
+    string? SecondApprover,
+    DateTimeOffset IncreasedAt) : ICaseMessage;
+
 public sealed record GrantDeclined(
     Guid CaseId,
     Guid GrantId,
@@ -42,7 +58,8 @@ public static class PayeeKinds
 }
 
 /// <summary>A payment was planned. The payee's name and account are carried for the benefit-system feed
-/// (the Digisos <c>utbetaling</c> needs them); consumers must not log them.</summary>
+/// (the Digisos <c>utbetaling</c> needs them); consumers must not log them. A planned payment whose amount is raised
+/// (a partly granted decision changed on appeal) is announced again, with the same id and its new amount.</summary>
 /// <param name="OrganisationNumber">Set when the payee is a third party.</param>
 /// <param name="ReportToBenefitSystem">Whether the fund's payments are reported to the NAV-style system.</param>
 public sealed record DisbursementPlanned(

@@ -50,7 +50,8 @@ public sealed record RegisterAppeal(
     }
 }
 
-/// <param name="Amount">Less than asked for (one-off grants only); leave out to grant everything asked for.</param>
+/// <param name="Amount">Leave out to grant everything asked for. On a refusal: less than asked for (one-off grants only). On
+/// a partly granted decision: the new amount, at least 1 NOK more than granted and at most what was asked for.</param>
 /// <param name="Reason">Why the decision is changed: the new letter's reasons.</param>
 public sealed record ReverseDecision(
     [property: Amount(MinimumIsExclusive = true)] decimal? Amount,

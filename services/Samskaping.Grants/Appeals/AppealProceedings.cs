@@ -13,8 +13,8 @@ namespace Samskaping.Grants.Appeals;
 
 /// <summary>
 /// Appeals (klage, forvaltningsloven §§ 28–34) on a grant's decision in force: registered with the family's words and
-/// whether they came in time; the decision-maker reverses the decision (a new decision and letter that replaces the
-/// appealed one, in the same transaction) or forwards the appeal to statsforvalteren, whose outcome is recorded later.
+/// whether they came in time; the decision-maker reverses or changes the decision (a new decision and letter that
+/// replaces the appealed one, in the same transaction) or forwards the appeal to statsforvalteren, whose outcome is recorded later.
 /// Each step is one transaction with its event in the outbox and its access-log entry.
 /// </summary>
 public sealed class AppealProceedings(
@@ -74,7 +74,10 @@ public sealed class AppealProceedings(
         return view;
     }
 
-    /// <summary>The decision-maker changes a refusal into a grant: a new decision whose letter replaces the appealed one.</summary>
+    /// <summary>
+    /// The decision-maker changes the appealed decision in the family's favour: a refusal into a grant, or a partly
+    /// granted decision into a larger grant. Either way a new decision whose letter replaces the appealed one.
+    /// </summary>
     public Task<Result<AppealView>> Reverse(Guid appealId, ApprovalTerms terms, string key, CurrentUser user, CancellationToken ct) =>
         idempotency.Run<AppealView>(key, user, $"POST /api/grants/appeals/{appealId}/reverse", new { appealId, terms.Amount, terms.Reason }, async (tx, ct) =>
         {
@@ -88,12 +91,14 @@ public sealed class AppealProceedings(
             {
                 return Refusal.Conflict("The appealed decision has been replaced.", $"Letter {letter.Id} is the decision in force now.");
             }
-            if (letter.Outcome is not (DecisionOutcomes.Refused or DecisionOutcomes.Dismissed))
+            if (letter.Outcome == DecisionOutcomes.Granted)
             {
-                return Refusal.Conflict("Only a refusal can be reversed here.",
-                    $"The appealed decision is {letter.Outcome}: forward the appeal to statsforvalteren, or grant more by a new request.");
+                return Refusal.Conflict("The appealed decision granted everything asked for.",
+                    "There is nothing to change upward here: forward the appeal to statsforvalteren, or grant more by a new request.");
             }
-            var approved = await decisions.ApproveIn(tx, appeal.GrantId, terms, user, letter, ct);
+            var approved = letter.Outcome == DecisionOutcomes.PartlyGranted
+                ? await decisions.RaiseIn(tx, appeal.GrantId, terms, user, letter, ct)
+                : await decisions.ApproveIn(tx, appeal.GrantId, terms, user, letter, ct);
             if (approved.Refusal is { } refusal)
             {
                 return refusal;

@@ -43,10 +43,14 @@ public static class AppealsApi
 
         appeal.MapPost("/reverse", Reverse)
             .WithName("ReverseOnAppeal")
-            .WithSummary("Change the appealed refusal into a grant: a new decision and a new letter that replaces the appealed one")
-            .WithDescription("reason (required: the new letter's reasons) and optionally amount (less than asked for). The approval's rules " +
-                "apply (four eyes above the threshold, household cap, the fund's money). Needs an Idempotency-Key. 409 when the appeal " +
-                "was dealt with or the appealed decision granted money.")
+            .WithSummary("Change the appealed decision in the family's favour: a new decision and a new letter that replaces the appealed one")
+            .WithDescription("A refusal becomes a grant; a partly granted decision (delvis innvilget) grants more. reason (required: the " +
+                "new letter's reasons) and optionally amount: on a refusal less than asked for, on a partly granted decision the new amount " +
+                "(at least 1 NOK more than granted, at most what was asked for; 422 naming amount otherwise); left out, everything asked " +
+                "for. The approval's rules apply to the new amount (four eyes above the threshold: 403; household cap, the fund's money: " +
+                "409). The increase of a partly granted decision raises its planned payment, or is one more payment when that has left " +
+                "for the bank already; GrantIncreased announces it. Needs an Idempotency-Key. 409 when the appeal was dealt with, the " +
+                "appealed decision was replaced, or it granted everything asked for.")
             .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status409Conflict);
 

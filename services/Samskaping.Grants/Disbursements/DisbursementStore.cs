@@ -12,7 +12,7 @@ using Samskaping.ServiceDefaults;
 namespace Samskaping.Grants.Disbursements;
 
 /// <summary>A disbursement with what a transition needs, read under a row lock.</summary>
-public sealed record DisbursementRow(Guid Id, Guid GrantId, Guid CaseId, Guid FundId, Guid HouseholdId, decimal Amount, string Status);
+public sealed record DisbursementRow(Guid Id, Guid GrantId, Guid CaseId, Guid FundId, Guid HouseholdId, int Number, decimal Amount, string Status);
 
 /// <summary>
 /// The payments of approved grants and their transitions. Each transition is a conditional update
@@ -25,7 +25,7 @@ public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger
 {
     internal const string RowColumns = """
         d.id AS Id, d.grant_id AS GrantId, d.case_id AS CaseId, d.fund_id AS FundId, g.household_id AS HouseholdId,
-        d.amount AS Amount, d.status AS Status
+        d.number AS Number, d.amount AS Amount, d.status AS Status
         """;
 
     /// <summary>Plans one disbursement per instalment of an approved grant and announces each.</summary>
@@ -51,6 +51,37 @@ public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger
                 grant.OrganisationNumber, grant.Purpose, fund.ReportToBenefitSystem, now), tx, ct);
         }
     }
+
+    /// <summary>
+    /// Raises a planned payment by <paramref name="increase"/> (a partly granted decision changed on appeal) and
+    /// announces its plan again with the new amount; false when it is not planned (any more). The caller reserves the
+    /// increase in the ledger, so the reserved account keeps holding every planned payment's amount.
+    /// </summary>
+    public async Task<bool> Raise(NpgsqlTransaction tx, DisbursementRow d, GrantRow grant, Fund fund, decimal increase, string by, DateTimeOffset now, CancellationToken ct)
+    {
+        var raised = await tx.Connection!.QuerySingleOrDefaultAsync<RaisedPlan>(new CommandDefinition(
+            """
+            UPDATE grants.disbursements SET amount = amount + @increase, changed_by = @by, changed_at = @now
+            WHERE id = @id AND status = 'planned'
+            RETURNING amount AS Amount, due_on AS DueOn
+            """, new { id = d.Id, increase, by, now }, tx, cancellationToken: ct));
+        if (raised is not { } plan)
+        {
+            return false;
+        }
+        await outbox.Enqueue(new DisbursementPlanned(
+            d.CaseId, d.GrantId, d.Id, d.FundId, plan.Amount, plan.DueOn, grant.PayeeKind, grant.PayeeName, grant.AccountNumber,
+            grant.OrganisationNumber, grant.Purpose, fund.ReportToBenefitSystem, now), tx, ct);
+        return true;
+    }
+
+    /// <summary>A grant's disbursements, locked, in the order of their numbers.</summary>
+    public static async Task<IReadOnlyList<DisbursementRow>> LockOfGrant(NpgsqlTransaction tx, Guid grantId, CancellationToken ct) =>
+        (await tx.Connection!.QueryAsync<DisbursementRow>(new CommandDefinition(
+            $"""
+            SELECT {RowColumns} FROM grants.disbursements d JOIN grants.grants g ON g.id = d.grant_id
+            WHERE d.grant_id = @grantId ORDER BY d.number FOR UPDATE OF d
+            """, new { grantId }, tx, cancellationToken: ct))).AsList();
 
     internal static Task<DisbursementRow?> Lock(NpgsqlTransaction tx, Guid disbursementId, CancellationToken ct) =>
         tx.Connection!.QuerySingleOrDefaultAsync<DisbursementRow>(new CommandDefinition(
@@ -199,4 +230,6 @@ public sealed class DisbursementStore(IdempotentRequests idempotency, FundLedger
             new { id = d.Id, from = d.Status, to, paidOn = paidOn?.ToDateTime(TimeOnly.MinValue), reference, reason, by, now }, tx, cancellationToken: ct));
         return moved == 1;
     }
+
+    private sealed record RaisedPlan(decimal Amount, DateOnly DueOn);
 }

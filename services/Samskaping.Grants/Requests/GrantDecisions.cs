@@ -87,14 +87,9 @@ public sealed class GrantDecisions(
                 "Less than asked for can be granted for a one-off payment; decline this one and request the instalments anew.");
         }
         var rule = Decisions.Approval(GrantStatuses.Requested, grant.RequestedBy, amount, fund, user);
-        switch (rule)
+        if (FourEyes(rule, amount, fund) is { } forbidden)
         {
-            case ApprovalRule.NeedsGrantApprover:
-                return Refusal.Forbidden("Four eyes: a grant-approver must approve this amount.",
-                    $"{amount:F2} NOK is above the fund's threshold of {fund.ApprovalThreshold:F2} NOK.");
-            case ApprovalRule.RequesterCannotApprove:
-                return Refusal.Forbidden("Four eyes: you requested this grant, so you cannot approve it.",
-                    $"{amount:F2} NOK is above the fund's threshold of {fund.ApprovalThreshold:F2} NOK: another grant-approver must approve it.");
+            return forbidden;
         }
         if ((await GrantStore.CaseFacts(tx.Connection!, tx, grant.CaseId, ct))?.ClosedAt is not null)
         {
@@ -127,6 +122,78 @@ public sealed class GrantDecisions(
         return Answer.Done(view).PostingLast(reserve, refusal => refusal.ToRefusal("amount")) with { Committed = () => metrics.Approved(grant.FundId) };
     }
 
+    /// <summary>
+    /// Changes a partly granted decision on appeal (<paramref name="replaces"/> is its letter) to grant more, up to what
+    /// was asked for, in the caller's transaction. The new amount is approved by the approval's rules; the increase is
+    /// committed to the household's cap and reserved in the fund (posted last), and paid by raising the planned payment
+    /// or, when that has left already, by one more; a new letter replaces the appealed one.
+    /// </summary>
+    public async Task<Answer<GrantView>> RaiseIn(
+        NpgsqlTransaction tx, Guid grantId, ApprovalTerms terms, CurrentUser user, LetterView replaces, CancellationToken ct)
+    {
+        var now = clock.Now();
+        var grant = (await GrantStore.Lock(tx, grantId, ct))!;
+        var fund = (await FundStore.Find(tx.Connection!, tx, grant.FundId, ct))!;
+        var askedFor = await GrantStore.AskedFor(tx, grantId, ct);
+        var amount = terms.Amount ?? askedFor;
+        if (amount > askedFor)
+        {
+            return Refusal.Unprocessable("More than asked for.", "amount", $"At most the {askedFor:F2} NOK asked for.");
+        }
+        // Less than a krone more is a rounding, not a new decision — unless it grants exactly what was asked for.
+        if (amount != askedFor && amount < grant.Amount + MinimumIncrease)
+        {
+            return Refusal.Unprocessable("Not more than granted.", "amount",
+                $"At least {MinimumIncrease:F2} NOK more than the {grant.Amount:F2} NOK granted, at most the {askedFor:F2} NOK asked for.");
+        }
+        var rule = Decisions.Approval(GrantStatuses.Requested, grant.RequestedBy, amount, fund, user);
+        if (FourEyes(rule, amount, fund) is { } forbidden)
+        {
+            return forbidden;
+        }
+        if ((await GrantStore.CaseFacts(tx.Connection!, tx, grant.CaseId, ct))?.ClosedAt is not null)
+        {
+            return Refusal.Conflict("The case is closed.", "Grants of a closed case cannot be changed.");
+        }
+        var increase = amount - grant.Amount;
+        var payments = await DisbursementStore.LockOfGrant(tx, grantId, ct);
+        var planned = payments.LastOrDefault(d => d.Status == DisbursementStatuses.Planned);
+        if (planned is null && !payments.Any(d => d.Status is DisbursementStatuses.Sent or DisbursementStatuses.Paid or DisbursementStatuses.Failed))
+        {
+            return Refusal.Conflict("The grant's payment was stopped or cancelled.", "Nothing of it is to be paid: request a new grant instead.");
+        }
+        if (await GrantStore.CommitToHousehold(tx, grant.FundId, grant.HouseholdId, increase, ct) is { } committed)
+        {
+            return Refusal.Conflict("The household cap would be exceeded.",
+                $"The household has {committed:F2} NOK of the fund's cap of {fund.HouseholdCap:F2} NOK this period; {increase:F2} NOK more does not fit.");
+        }
+        var (decidedBy, second) = rule == ApprovalRule.SecondApprover ? (grant.RequestedBy, user.Subject) : (user.Subject, (string?)null);
+        var instalment = new Instalment(planned?.Number ?? payments.Max(d => d.Number) + 1, increase, null);
+        if (!await GrantStore.Raise(tx, grantId, amount, instalment, added: planned is null, decidedBy, second, now, ct))
+        {
+            return Refusal.Conflict("The grant's decision has changed meanwhile.", "Read the grant again.");
+        }
+        if (planned is null)
+        {
+            await disbursements.Plan(tx, grant, [instalment], fund, now, ct);
+        }
+        else if (!await disbursements.Raise(tx, planned, grant, fund, increase, user.Subject, now, ct))
+        {
+            return Refusal.Conflict("The grant's payment has changed meanwhile.", "Read the grant again.");
+        }
+        await outbox.Enqueue(new GrantIncreased(grant.CaseId, grant.Id, grant.FundId, amount, increase, decidedBy, second, now), tx, ct);
+        string[] deciders = rule == ApprovalRule.SecondApprover ? [grant.RequesterName, user.Name] : [user.Name];
+        await letters.Issue(tx, new LetterDecision(grantId, amount == askedFor ? DecisionOutcomes.Granted : DecisionOutcomes.PartlyGranted, amount,
+            terms.Reason, deciders, replaces.Id), user, now, ct);
+        await accessLog.Write(user, grant.CaseId, null, AccessActions.Update, "change partly granted decision on appeal", tx, ct);
+        var view = (await GrantStore.View(tx, grantId, ct))!;
+        // The reservation last, as for an approval: too little money rolls the whole change back into a 409.
+        var reserve = ledger.Prepare(LedgerKinds.Reserve, "grant raised on appeal", user.Subject,
+            [new Leg(grant.FundId, AccountKinds.Available, -increase), new Leg(grant.FundId, AccountKinds.Reserved, increase)],
+            grant.Id, null);
+        return Answer.Done(view).PostingLast(reserve, refusal => refusal.ToRefusal("amount"));
+    }
+
     /// <summary>Declining moves no money, so it needs no Idempotency-Key: a second decline finds the grant decided (409).</summary>
     public async Task<Result<GrantView>> Decline(Guid grantId, DeclineTerms terms, CurrentUser user, CancellationToken ct)
     {
@@ -146,6 +213,17 @@ public sealed class GrantDecisions(
         metrics.Declined(grant.FundId);
         return view;
     }
+
+    private const decimal MinimumIncrease = 1m;
+
+    private static Refusal? FourEyes(ApprovalRule rule, decimal amount, Fund fund) => rule switch
+    {
+        ApprovalRule.NeedsGrantApprover => Refusal.Forbidden("Four eyes: a grant-approver must approve this amount.",
+            $"{amount:F2} NOK is above the fund's threshold of {fund.ApprovalThreshold:F2} NOK."),
+        ApprovalRule.RequesterCannotApprove => Refusal.Forbidden("Four eyes: you requested this grant, so you cannot approve it.",
+            $"{amount:F2} NOK is above the fund's threshold of {fund.ApprovalThreshold:F2} NOK: another grant-approver must approve it."),
+        _ => null,
+    };
 
     private static Refusal AlreadyDecided(string status) => Refusal.Conflict("The grant has been decided already.", $"It is {status}.");
 }

@@ -140,6 +140,38 @@ public sealed class GrantStore(AccessLog accessLog)
             UPDATE grants.instalments SET amount = @granted WHERE grant_id = @grantId;
             """, new { grantId, granted }, tx, cancellationToken: ct));
 
+    /// <summary>What the family asked for (a partly granted grant keeps it beside the amount granted).</summary>
+    public static Task<decimal> AskedFor(NpgsqlTransaction tx, Guid grantId, CancellationToken ct) =>
+        tx.Connection!.ExecuteScalarAsync<decimal>(new CommandDefinition(
+            "SELECT coalesce(requested_amount, amount) FROM grants.grants WHERE id = @grantId", new { grantId }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// Raises an approved grant to <paramref name="amount"/> (never past what was asked for) with who decided it now.
+    /// Its payment plan follows: <paramref name="increase"/> is added to the instalment of that number, or is a new
+    /// instalment when <paramref name="added"/> (the earlier payments have left). False when the grant was not approved
+    /// below that amount.
+    /// </summary>
+    public static async Task<bool> Raise(
+        NpgsqlTransaction tx, Guid grantId, decimal amount, Instalment increase, bool added, string decidedBy, string? secondApprover, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var raised = await tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE grants.grants SET amount = @amount, decided_by = @decidedBy, second_approver = @secondApprover, decided_at = @now
+            WHERE id = @grantId AND status = 'approved' AND amount < @amount AND @amount <= coalesce(requested_amount, amount)
+            """, new { grantId, amount, decidedBy, secondApprover, now }, tx, cancellationToken: ct));
+        if (raised != 1)
+        {
+            return false;
+        }
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(
+            added
+                ? "INSERT INTO grants.instalments (grant_id, number, amount, due_on) VALUES (@grantId, @Number, @Amount, @DueOn)"
+                : "UPDATE grants.instalments SET amount = amount + @Amount WHERE grant_id = @grantId AND number = @Number",
+            new { grantId, increase.Number, increase.Amount, DueOn = increase.DueOn?.ToDateTime(TimeOnly.MinValue) }, tx, cancellationToken: ct));
+        return true;
+    }
+
     public static Task MarkDeclined(NpgsqlTransaction tx, Guid grantId, string decidedBy, string reason, DateTimeOffset now, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(
             """

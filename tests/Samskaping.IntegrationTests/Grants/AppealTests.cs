@@ -38,7 +38,7 @@ public sealed class AppealTests(FakeClockGrantsFixture grants)
         return (caseId, fund, grantId, kari);
     }
 
-    private static async Task<JsonElement> Register(HttpClient client, Guid grantId, DateOnly receivedOn, HttpStatusCode expected = HttpStatusCode.Created)
+    internal static async Task<JsonElement> Register(HttpClient client, Guid grantId, DateOnly receivedOn, HttpStatusCode expected = HttpStatusCode.Created)
     {
         var response = await client.PostAsJsonAsync($"/api/grants/grants/{grantId}/appeals",
             new { receivedOn, appellant = "Mona Berg (mor)", text = "Sara trenger fotballsko for å kunne være med på laget. Vi har ikke råd selv." });
@@ -46,7 +46,7 @@ public sealed class AppealTests(FakeClockGrantsFixture grants)
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static async Task<JsonElement[]> Letters(HttpClient client, Guid grantId) =>
+    internal static async Task<JsonElement[]> Letters(HttpClient client, Guid grantId) =>
         (await client.GetFromJsonAsync<JsonElement[]>($"/api/grants/grants/{grantId}/letters"))!;
 
     [Fact]

@@ -23,6 +23,16 @@ public sealed class TimelineEntryTests
     }
 
     [Fact]
+    public void A_grant_raised_on_appeal_reads_with_its_new_amount_and_the_increase()
+    {
+        var entry = TimelineEntry.From(Guid.NewGuid(), new GrantIncreased(Case, Guid.NewGuid(), Guid.NewGuid(), 3000m, 1500m, "kari-oppvekst", null, At));
+
+        entry.Kind.ShouldBe("grant-increased");
+        entry.Summary.ShouldBe("A grant was raised to 3000.00 NOK (1500.00 NOK more).");
+        entry.OccurredAt.ShouldBe(At);
+    }
+
+    [Fact]
     public void The_familys_free_text_and_workers_ids_stay_out_of_the_summary()
     {
         var entries = new[]

@@ -56,4 +56,39 @@ public sealed class FeedDecisionTests(FeedSystem system)
             "saksStatus:UNDER_BEHANDLING", "vedtakFattet:INNVILGET", "utbetaling:PLANLAGT_UTBETALING"]);
         received["latest"]!["hendelser"]![5]!["vedtaksfil"]!["referanse"]!["id"]!.GetValue<string>().ShouldBe(reversal.LetterId.ToString());
     }
+
+    [Fact]
+    public async Task A_partly_granted_decision_changed_on_appeal_reaches_NAV_as_a_new_decision_and_its_raised_payment_once()
+    {
+        var caseId = await system.OpenCaseWithApplicant();
+        var (request, approval, plan) = FeedSystem.Grant(caseId, Start, amount: 3000m);
+        var partly = Letter(request, DecisionOutcomes.PartlyGranted, approval.ApprovedAt) with { Amount = 1500m };
+        await system.Publish(request);
+        await system.Publish(approval with { Amount = 1500m });
+        await system.Publish(partly);
+        await system.Publish(plan with { Amount = 1500m });
+        await system.FeedWhen(caseId, f => FeedSystem.Delivered(f) && FeedSystem.Events(f) == 5, "the partial approval delivered");
+
+        var appealedAt = Start.AddDays(3);
+        await system.Publish(new AppealReceived(caseId, request.GrantId, Guid.CreateVersion7(), partly.LetterId, DateOnly.FromDateTime(appealedAt.UtcDateTime),
+            partly.AppealDeadline, false, "kari", appealedAt));
+        var changed = Letter(request, DecisionOutcomes.Granted, Start.AddDays(5), replaces: partly.LetterId);
+        await system.Publish(changed);
+        await system.Publish(plan with { Amount = 3000m, PlannedAt = changed.IssuedAt });
+        await system.Publish(new DisbursementPaid(caseId, request.GrantId, plan.DisbursementId, plan.FundId, 3000m, DateOnly.FromDateTime(Start.AddDays(6).UtcDateTime),
+            "BANK-1", Start.AddDays(6)));
+
+        var feed = await system.FeedWhen(caseId, f => FeedSystem.Delivered(f) && FeedSystem.Events(f) == 9, "the changed decision and the payment delivered");
+        var received = await system.Received(feed.GetProperty("digisosId").GetString()!);
+        foreach (var receipt in received["receipts"]!.AsArray())
+        {
+            DigisosDocument.Validate(receipt!["document"]).ShouldBeEmpty();
+        }
+        var latest = received["latest"]!["hendelser"]!.AsArray();
+        latest.Select(e => $"{e!["type"]}:{e["status"]}{e["utfall"]}{e["belop"]}").ToList().ShouldBe([
+            "soknadsStatus:MOTTATT", "soknadsStatus:UNDER_BEHANDLING", "saksStatus:UNDER_BEHANDLING", "vedtakFattet:DELVIS_INNVILGET",
+            "utbetaling:PLANLAGT_UTBETALING1500", "saksStatus:UNDER_BEHANDLING", "vedtakFattet:INNVILGET", "utbetaling:PLANLAGT_UTBETALING3000",
+            "utbetaling:UTBETALT3000"]);
+        latest[6]!["vedtaksfil"]!["referanse"]!["id"]!.GetValue<string>().ShouldBe(changed.LetterId.ToString());
+    }
 }
