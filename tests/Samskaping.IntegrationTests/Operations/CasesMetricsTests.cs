@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Samskaping.IntegrationTests.Operations;
 
-/// <summary>The cases meter, measured while a caseworker opens and closes a case through the gateway.</summary>
+/// <summary>The cases meter's instruments, recorded while a caseworker opens and closes a case through the gateway.</summary>
 [Collection(SystemCollection.Name)]
 public sealed class CasesMetricsTests(SystemFixture system)
 {

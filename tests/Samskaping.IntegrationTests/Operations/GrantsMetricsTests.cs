@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Samskaping.IntegrationTests.Operations;
 
-/// <summary>The grants meter, measured while a caseworker requests, approves and declines through the API.</summary>
+/// <summary>The grants meter's instruments, recorded while a caseworker requests, approves and declines through the API.</summary>
 [Collection(GrantsCollection.Name)]
 public sealed class GrantsMetricsTests(GrantsFixture grants)
 {

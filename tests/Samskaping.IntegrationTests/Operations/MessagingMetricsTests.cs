@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Samskaping.IntegrationTests.Operations;
 
-/// <summary>The messaging meter every service has, measured over the real database and broker.</summary>
+/// <summary>The messaging meter every service has, its instruments recorded over the real database and broker.</summary>
 public sealed class MessagingMetricsTests
 {
     [Fact]

@@ -44,7 +44,7 @@ internal sealed partial class ServiceMeasurements : IDisposable
         _listener.Start();
     }
 
-    /// <summary>Everything measured so far, the observable instruments (gauges) read once more first.</summary>
+    /// <summary>Every value the instruments have recorded, the observable ones (gauges) read once more first.</summary>
     public IReadOnlyList<Measured> Read()
     {
         _listener.RecordObservableInstruments();
