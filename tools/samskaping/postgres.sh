@@ -22,9 +22,25 @@ as_postgres() {
   )
 }
 
+# pg_ctl status asks kill(pid, 0), which a zombie answers: a postmaster killed a moment ago whose exit PID 1 has not
+# yet collected would count as running, and a start would then be skipped. pid_alive does not count zombies.
 pg_running() {
   [[ -n $PG_DATA && -f $PG_DATA/postmaster.pid && -n $(pg_bin) ]] || return 1
+  pid_alive "$(sed -n 1p "$PG_DATA/postmaster.pid")" || return 1
   as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1
+}
+
+# A new postmaster refuses a lock file whose pid still exists, and a zombie's does until it is collected.
+pg_wait_stale_postmaster_gone() {
+  local stale i
+  [[ -f $PG_DATA/postmaster.pid ]] || return 0
+  stale="$(sed -n 1p "$PG_DATA/postmaster.pid")"
+  [[ $stale =~ ^[0-9]+$ ]] || return 0
+  for ((i = 0; i < 300; i++)); do
+    [[ -d /proc/$stale ]] || return 0
+    sleep 0.1
+  done
+  warn "the previous PostgreSQL server (pid $stale) is still not collected by its parent after 30 s"
 }
 
 pg_running_port() { sed -n 4p "$PG_DATA/postmaster.pid" 2>/dev/null; }
@@ -88,6 +104,7 @@ pg_start() {
     return 0
   fi
   ensure_port_free "$PG_PORT" "PostgreSQL" SAMSKAPING_PG_PORT
+  pg_wait_stale_postmaster_gone
   pg_configure
   # shellcheck disable=SC2034 # read by stop_infra_started_here (infra.sh)
   PG_STARTED_HERE=1 # set first, so an interrupted start is cleaned up too
