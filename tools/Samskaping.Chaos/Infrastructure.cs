@@ -14,18 +14,21 @@ namespace Samskaping.Chaos;
 /// </summary>
 internal sealed class Infrastructure(ChaosEnvironment env)
 {
-    /// <summary>Runs <c>./samskaping __chaos ACTION</c>: rabbitmq-kill, rabbitmq-start, postgres-kill, postgres-start.</summary>
-    public async Task Control(string action, CancellationToken ct = default)
+    /// <summary>
+    /// Runs <c>./samskaping __chaos ACTION [ARGUMENT…]</c>: rabbitmq-kill, rabbitmq-start, postgres-kill,
+    /// postgres-start, postgres-backup DATABASE FILE, postgres-restore DATABASE FILE.
+    /// </summary>
+    public async Task Control(string action, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Path.Combine(env.Root, "samskaping"), ["__chaos", action])
+        var start = new ProcessStartInfo(Path.Combine(env.Root, "samskaping"), ["__chaos", action, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not run ./samskaping");
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var errors = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"./samskaping __chaos {action} failed ({process.ExitCode}): {await output}{await errors}");

@@ -6,7 +6,7 @@ using Samskaping.Chaos.Scenarios;
 // ./samskaping chaos [--seeds N] [--scenario NAME] [--seed S] [--reduced] [--list]
 // Runs each scenario with seeds 1..N (or the one seed S), prints what it counted, and exits 1 when an invariant broke.
 
-IScenario[] scenarios = [new RabbitMqKill(), new ConsumerKill(), new PostgresKill(), new NavOutage(), new ConsumerFailures()];
+IScenario[] scenarios = [new RabbitMqKill(), new ConsumerKill(), new PostgresKill(), new NavOutage(), new ConsumerFailures(), new RestoreDrill()];
 
 var seeds = 20;
 int? onlySeed = null;

@@ -66,8 +66,9 @@ run_fault_suite() {
   return "$rc"
 }
 
-# For the fault suite only (it calls back into this script): kill -9 and restart the servers of this checkout.
-cmd_chaos_control() { # rabbitmq-kill|rabbitmq-start|postgres-kill|postgres-start
+# For the fault suite only (it calls back into this script): kill -9 and restart the servers of this checkout, and
+# back up and restore one database.
+cmd_chaos_control() { # rabbitmq-kill|rabbitmq-start|postgres-kill|postgres-start|postgres-backup|postgres-restore
   require_root
   find_data_dir || die "nothing started from this checkout yet (./samskaping infra)"
   case ${1:-} in
@@ -79,6 +80,14 @@ cmd_chaos_control() { # rabbitmq-kill|rabbitmq-start|postgres-kill|postgres-star
     rabbitmq-start) rmq_start ;;
     postgres-kill) pg_kill ;;
     postgres-start) pg_start ;;
-    *) usage_error "usage: ./samskaping __chaos rabbitmq-kill|rabbitmq-start|postgres-kill|postgres-start" ;;
+    postgres-backup) # DATABASE FILE: a logical backup in pg_dump's custom format
+      [[ $# -eq 3 ]] || usage_error "usage: ./samskaping __chaos postgres-backup DATABASE FILE"
+      "$(pg_bin)/pg_dump" -h 127.0.0.1 -p "$PG_PORT" -U postgres --format=custom --file="$3" "$2"
+      ;;
+    postgres-restore) # DATABASE FILE: into an empty database of that name
+      [[ $# -eq 3 ]] || usage_error "usage: ./samskaping __chaos postgres-restore DATABASE FILE"
+      "$(pg_bin)/pg_restore" -h 127.0.0.1 -p "$PG_PORT" -U postgres --exit-on-error --dbname="$2" "$3"
+      ;;
+    *) usage_error "usage: ./samskaping __chaos rabbitmq-kill|rabbitmq-start|postgres-kill|postgres-start|postgres-backup|postgres-restore" ;;
   esac
 }
