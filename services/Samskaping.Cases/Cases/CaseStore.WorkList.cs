@@ -19,17 +19,15 @@ public sealed partial class CaseStore
         parameters.Add("afterId", query.After?.Id, DbType.Guid);
         var rows = (await connection.QueryAsync<ListRow>(new CommandDefinition(
             $"""
+            {Narrowing(query)}
             SELECT sak.id, h.name AS HouseholdName, sak.status, sak.opened_by AS OpenedBy, sak.opened_by_sector AS OpenedBySector, sak.opened_at AS OpenedAt,
                    sak.household_id AS HouseholdId
             FROM cases.cases sak JOIN cases.households h ON h.id = sak.household_id
             WHERE {CaseAccess.VisiblePredicate("sak.id")}
-              AND (NOT @mine OR sak.opened_by = @accessSubject
-                   OR EXISTS (SELECT 1 FROM access.case_leads l WHERE l.case_id = sak.id AND l.coordinator = @accessSubject))
+              AND (NOT @mine OR sak.id IN (SELECT id FROM mine))
               AND (NOT @sector OR EXISTS (SELECT 1 FROM access.case_sectors s WHERE s.case_id = sak.id AND s.sector = @accessSector AND s.participating))
               AND (@status IS NULL OR sak.status = @status)
-              AND (@pattern IS NULL OR h.name_search LIKE @pattern
-                   OR EXISTS (SELECT 1 FROM cases.household_members m JOIN cases.persons p ON p.id = m.person_id
-                              WHERE m.household_id = sak.household_id AND p.name_search LIKE @pattern))
+              AND {SearchPredicate(query)}
               AND (@afterAt IS NULL OR (sak.opened_at, sak.id) < (@afterAt, @afterId))
             ORDER BY sak.opened_at DESC, sak.id DESC
             LIMIT @take
@@ -42,6 +40,36 @@ public sealed partial class CaseStore
             query.Search is null ? "work list" : "work list search", connection, ct);
         return new CaseListPage(items, rows.Count > query.Limit ? new Cursor(items[^1].OpenedAt, items[^1].Id).Encode() : null);
     }
+
+    /// <summary>
+    /// The few cases (mine) and households (a name search) the list is narrowed to, found through their own indexes
+    /// and materialised first. Without them the list walks every visible case newest first until it has a page, which
+    /// for a worker with fewer cases than a page, or a name only one family has, is every case the municipality holds.
+    /// </summary>
+    private static string Narrowing(WorkListQuery query) => $"""
+        WITH mine AS MATERIALIZED (
+            SELECT c.id FROM cases.cases c WHERE @mine AND c.opened_by = @accessSubject
+            UNION SELECT l.case_id FROM access.case_leads l WHERE @mine AND l.coordinator = @accessSubject),
+        named AS MATERIALIZED (
+            SELECT h.id FROM cases.households h WHERE {(IndexedSearch(query) ? "h.name_search LIKE @pattern" : "false")}
+            UNION SELECT m.household_id FROM cases.household_members m JOIN cases.persons p ON p.id = m.person_id
+                  WHERE {(IndexedSearch(query) ? "p.name_search LIKE @pattern" : "false")})
+        """;
+
+    /// <summary>
+    /// A search of three characters or more goes through the names' trigram indexes (<c>named</c>); a shorter one
+    /// matches too much for an index to help, and newest first finds a page soonest.
+    /// </summary>
+    private static string SearchPredicate(WorkListQuery query) =>
+        query.Search is null ? "true"
+        : IndexedSearch(query) ? "sak.household_id IN (SELECT id FROM named)"
+        : """
+          (h.name_search LIKE @pattern
+           OR EXISTS (SELECT 1 FROM cases.household_members m JOIN cases.persons p ON p.id = m.person_id
+                      WHERE m.household_id = sak.household_id AND p.name_search LIKE @pattern))
+          """;
+
+    private static bool IndexedSearch(WorkListQuery query) => query.Search is { } search && Search.Normalize(search).Length >= 3;
 
     private sealed record ListRow(Guid Id, string HouseholdName, string Status, string OpenedBy, string OpenedBySector, DateTime OpenedAt, Guid HouseholdId);
 }
