@@ -112,6 +112,11 @@ public sealed class BenchSystem : IAsyncDisposable
         {
             ["Cases:PersonalData:EncryptionKey"] = Key("cases-personal-data-encryption"),
             ["Cases:PersonalData:LookupKey"] = Key("cases-personal-data-lookup"),
+            // A person's access history gathers every service's part (started after cases, answering by then).
+            ["Cases:AccessLogSources:coordination:BaseUrl"] = $"http://127.0.0.1:{Ports["coordination"]}",
+            ["Cases:AccessLogSources:grants:BaseUrl"] = $"http://127.0.0.1:{Ports["grants"]}",
+            ["Cases:AccessLogSources:outcomes:BaseUrl"] = $"http://127.0.0.1:{Ports["outcomes"]}",
+            ["Cases:AccessLogSources:benefits:BaseUrl"] = $"http://127.0.0.1:{Ports["benefits"]}",
         }, ct);
         await StartService("coordination", [], ct);
         await StartService("grants", new() { ["Grants:Benefits:BaseUrl"] = $"http://127.0.0.1:{Ports["benefits"]}" }, ct);

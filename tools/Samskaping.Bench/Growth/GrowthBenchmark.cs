@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using Npgsql;
+using Samskaping.Bench.Load;
+using Samskaping.Bench.SystemUnderTest;
+
+namespace Samskaping.Bench.Growth;
+
+/// <summary>
+/// (4) Cost as the data grows: the person-level reads of a day's work — the work list (all and mine), a name search, the case
+/// page, the timeline, a person's access history across the five services, coordination's my-work — and the reports,
+/// timed at 1× and at <c>factor</c>× the data. The probes are made through the API; the data around them is cloned
+/// from them in SQL (<see cref="Filler"/>). A person-level read is index-bound when its p99 at the larger size stays
+/// within 1.5× of its p99 at 1×; a read that misses it has its plans printed (EXPLAIN) so it can be fixed.
+/// </summary>
+public sealed class GrowthBenchmark : IBenchmark
+{
+    public string Name => "growth";
+
+    public string Description => "(4) person-level reads and reports at 1× and 10× the data (cases, people, access log, ledger): p99 growth per read";
+
+    public async Task<BenchmarkReport> Run(BenchmarkContext context, CancellationToken ct)
+    {
+        var system = await context.LiveSystem.Get(ct);
+        var probeCount = context.Option("probes", context.Quick ? 4 : 16);
+        var baseCases = context.Option("cases", context.Quick ? 2_000 : 20_000);
+        var factor = context.Option("factor", 10);
+        var samples = context.Option("samples", context.Quick ? 40 : 300);
+
+        Console.WriteLine($"   {probeCount} probe cases through the API");
+        var probes = await Probes.Create(system, probeCount, ct);
+        await Settle(system, ct);
+        var fillers = BenchSystem.ServiceNames.ToDictionary(s => s, s => new Filler(system.Database(s)));
+        foreach (var filler in fillers.Values)
+        {
+            await filler.Snapshot(ct);
+        }
+        var templateCases = await fillers["cases"].Count("cases.cases", ct);
+        var copies = (int)Math.Max(1, Math.Ceiling((double)baseCases / templateCases) - 1);
+        var reads = Reads(system, probes);
+
+        var results = new List<(int Scale, string Sizes, TimeSpan Seeding, Dictionary<string, Measurement> Reads)>();
+        foreach (var scale in new[] { 1, factor })
+        {
+            var seeding = TimeSpan.Zero;
+            foreach (var filler in fillers.Values)
+            {
+                seeding += await filler.GrowTo(copies * scale, ct);
+            }
+            var sizes = await Sizes(system, ct);
+            Console.WriteLine($"   {scale}×: {sizes} (seeded in {seeding.TotalSeconds:0} s); {samples} reads of each kind");
+            // Every read once round the probes and more before any is timed: the first calls after new data pay for
+            // cold caches and plans, and would otherwise land on whichever size is measured first.
+            foreach (var (name, read) in reads)
+            {
+                await Measure($"{name}, warm-up", read, Math.Max(probeCount * 2, samples / 4), ct);
+            }
+            var measured = new Dictionary<string, Measurement>();
+            foreach (var (name, read) in reads)
+            {
+                measured[name] = await Measure($"{name} at {scale}×", read, samples, ct);
+            }
+            results.Add((scale, sizes, seeding, measured));
+        }
+
+        var small = results[0].Reads;
+        var large = results[1].Reads;
+        var ratios = reads.Keys.ToDictionary(name => $"{name}: p99 at {factor}× / p99 at 1×", name => large[name].P99Ms / small[name].P99Ms);
+        var goals = reads.Where(r => r.Value.PersonLevel)
+            .Select(r => new Goal($"{r.Key}: p99 at {factor}× / 1×", large[r.Key].P99Ms / small[r.Key].P99Ms, AtLeast: false, 1.5, "×"))
+            .ToList();
+        var notes = new List<string>
+        {
+            $"1×: {results[0].Sizes}; {factor}×: {results[1].Sizes}. Seeding took {results[0].Seeding.TotalSeconds:0} s and {results[1].Seeding.TotalSeconds:0} s: SQL clones of {probeCount} probe cases made through the API ({string.Join("; ", fillers.Select(f => $"{f.Key}: {f.Value}"))}).",
+            $"Each read: {samples} requests one after another through the gateway, round-robin over the probes; p50/p99 of those.",
+            "Reports grow with the data by nature (they aggregate every row in their scope): their ratio is stated, not held to a goal.",
+        };
+        return new BenchmarkReport(Name, [.. small.Values, .. large.Values], ratios, notes) { Goals = goals };
+    }
+
+    private sealed record Read(bool PersonLevel, Func<int, CancellationToken, Task<HttpResponseMessage>> Send);
+
+    private static Dictionary<string, Read> Reads(BenchSystem system, IReadOnlyList<Probe> probes)
+    {
+        var worker = BenchSystem.Client(system.Gateway, system.Token("oppvekst", "caseworker", Probes.Opener));
+        var privacy = BenchSystem.Client(system.Gateway, system.Token("oppvekst", "privacy-officer", "growth-privacy"));
+        var analyst = BenchSystem.Client(system.Gateway, system.Token("oppvekst", "analyst", "growth-analyst"));
+        Probe P(int i) => probes[i % probes.Count];
+        return new Dictionary<string, Read>(StringComparer.Ordinal)
+        {
+            ["work list (every case I may see)"] = new(true, (i, ct) => worker.GetAsync("api/cases?limit=20", ct)),
+            ["work list (my cases)"] = new(true, (i, ct) => worker.GetAsync("api/cases?scope=mine&limit=20", ct)),
+            ["name search"] = new(true, (i, ct) => worker.GetAsync($"api/cases?q={Uri.EscapeDataString(P(i).Surname)}&limit=20", ct)),
+            ["case page"] = new(true, (i, ct) => worker.GetAsync($"api/cases/{P(i).CaseId}", ct)),
+            ["timeline"] = new(true, (i, ct) => worker.GetAsync($"api/cases/{P(i).CaseId}/timeline?limit=20", ct)),
+            ["access history (five services)"] = new(true, (i, ct) => privacy.GetAsync($"api/cases/persons/{P(i).GuardianId}/access-log?limit=50", ct)),
+            ["my work (coordination)"] = new(true, (i, ct) => worker.GetAsync("api/coordination/my-work", ct)),
+            ["grants spending report"] = new(false, (i, ct) => analyst.GetAsync("api/grants/reports/spending", ct)),
+            ["outcomes change report"] = new(false, (i, ct) => analyst.GetAsync("api/outcomes/reports/change", ct)),
+        };
+    }
+
+    private static async Task<Measurement> Measure(string label, Read read, int samples, CancellationToken ct)
+    {
+        var latencies = new Latencies();
+        var watch = Stopwatch.StartNew();
+        for (var i = -Math.Min(10, samples); i < samples; i++)
+        {
+            var one = Stopwatch.StartNew();
+            using var response = await read.Send(Math.Abs(i), ct);
+            await response.Content.LoadIntoBufferAsync(ct);
+            one.Stop();
+            await Probes.Ensure(response, label, ct);
+            if (i >= 0)
+            {
+                latencies.Add(one.Elapsed.TotalMilliseconds);
+            }
+        }
+        return new Measurement(label, samples, watch.Elapsed, latencies.Percentile(0.5), latencies.Percentile(0.99));
+    }
+
+    /// <summary>Waits until every service's outbox is drained, so the probes' rows are everywhere before they are cloned.</summary>
+    private static async Task Settle(BenchSystem system, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        foreach (var service in BenchSystem.ServiceNames)
+        {
+            await using var connection = new NpgsqlConnection(system.Database(service));
+            while (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM messaging.outbox WHERE published_at IS NULL") > 0)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"{service}'s outbox did not drain within 60 s");
+                }
+                await Task.Delay(200, ct);
+            }
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2), ct); // the last deliveries' consumers commit
+    }
+
+    private static async Task<string> Sizes(BenchSystem system, CancellationToken ct)
+    {
+        async Task<long> Rows(string service, string sql)
+        {
+            await using var connection = new NpgsqlConnection(system.Database(service));
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, cancellationToken: ct));
+        }
+        var cases = await Rows("cases", "SELECT count(*) FROM cases.cases");
+        var people = await Rows("cases", "SELECT count(*) FROM cases.persons");
+        var accessLog = 0L;
+        foreach (var service in BenchSystem.ServiceNames)
+        {
+            accessLog += await Rows(service, "SELECT count(*) FROM access.access_log");
+        }
+        var ledger = await Rows("grants", "SELECT count(*) FROM grants.ledger_entries");
+        // Joined to their funds, as the reports read them: a clone that lost its fund would not be counted.
+        var grants = await Rows("grants", "SELECT count(*) FROM grants.grants g JOIN grants.funds f ON f.id = g.fund_id");
+        var timeline = await Rows("cases", "SELECT count(*) FROM cases.timeline");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{cases:N0} cases, {people:N0} people, {timeline:N0} timeline entries, {accessLog:N0} access-log rows (five services), {grants:N0} grants, {ledger:N0} ledger entries");
+    }
+}
