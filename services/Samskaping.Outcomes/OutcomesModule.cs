@@ -1,6 +1,7 @@
 using Samskaping.Access;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Replay;
 using Samskaping.Outcomes.CaseFacts;
 using Samskaping.Outcomes.Instruments;
 using Samskaping.Outcomes.Reports;
@@ -50,6 +51,7 @@ public static class OutcomesModule
 
     public static WebApplication MapOutcomesApi(this WebApplication app)
     {
+        app.MapMessagingAdminApi();
         app.MapScheduleEndpoints();
         app.MapAccessLogExport("outcomes");
         app.MapInstrumentEndpoints();
