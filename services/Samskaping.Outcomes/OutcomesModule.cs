@@ -1,6 +1,7 @@
 using Samskaping.Access;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Metrics;
 using Samskaping.Messaging.Replay;
 using Samskaping.Outcomes.CaseFacts;
 using Samskaping.Outcomes.Instruments;
@@ -41,6 +42,7 @@ public static class OutcomesModule
             .ValidateOnStart();
         builder.Services.AddSingleton<ScheduleStore>();
         builder.Services.AddSingleton<InstrumentStore>();
+        builder.Services.AddServiceMetrics<OutcomesMetrics>();
         builder.Services.AddSingleton<ResponseStore>();
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<ChangeReports>();
