@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Metrics;
 
 namespace Samskaping.Access;
 
@@ -16,6 +17,7 @@ public static class AccessExtensions
         builder.Services.AddSingleton<CaseParticipation>();
         builder.Services.AddSingleton<CaseAccess>();
         builder.Services.AddSingleton<AccessLog>();
+        builder.Services.AddServiceMetrics<AccessMetrics>();
         return builder;
     }
 

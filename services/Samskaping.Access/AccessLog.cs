@@ -33,7 +33,7 @@ public readonly record struct AccessSubject(Guid? CaseId, Guid? PersonId)
 /// Writes who looked at or changed a person's data (docs/architecture.md §5). Written in the caller's transaction where
 /// there is one, so a change and its log entry are committed together.
 /// </summary>
-public sealed class AccessLog(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class AccessLog(NpgsqlDataSource dataSource, AccessMetrics metrics, TimeProvider clock)
 {
     public async Task Write(CurrentUser user, Guid? caseId, Guid? personId, string action, string? purpose, CancellationToken ct)
     {
@@ -100,7 +100,8 @@ public sealed class AccessLog(NpgsqlDataSource dataSource, TimeProvider clock)
         parameters.Add("onBehalfOf", user.ActingFor?.Subject, System.Data.DbType.String);
         parameters.Add("onBehalfOfSector", user.ActingFor?.Sector, System.Data.DbType.String);
         parameters.Add("purpose", purpose, System.Data.DbType.String);
-        parameters.Add("ids", subjects.Select(_ => Guid.CreateVersion7(now)).ToArray());
+        var ids = subjects.Select(_ => Guid.CreateVersion7(now)).ToArray();
+        parameters.Add("ids", ids);
         // Nullable uuids travel as arrays of Guid? so a list of cases without persons (or persons without cases)
         // is still one statement.
         parameters.Add("caseIds", subjects.Select(s => s.CaseId).ToArray());
@@ -112,5 +113,6 @@ public sealed class AccessLog(NpgsqlDataSource dataSource, TimeProvider clock)
             FROM unnest(@ids::uuid[], @caseIds::uuid[], @personIds::uuid[]) AS e(id, case_id, person_id)
             """,
             parameters, tx, cancellationToken: ct));
+        metrics.Written(action, ids.Length);
     }
 }

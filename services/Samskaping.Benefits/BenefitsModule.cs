@@ -7,6 +7,7 @@ using Samskaping.Benefits.Nav;
 using Samskaping.Benefits.People;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Replay;
 using Samskaping.Messaging.Metrics;
 
 namespace Samskaping.Benefits;
@@ -42,6 +43,7 @@ public static class BenefitsModule
 
     public static WebApplication MapBenefitsApi(this WebApplication app)
     {
+        app.MapMessagingAdminApi();
         app.MapReceivedCaseEndpoints();
         app.MapAccessLogExport("benefits");
         app.MapLookupEndpoints();

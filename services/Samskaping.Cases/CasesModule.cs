@@ -9,6 +9,7 @@ using Samskaping.Cases.PersonalData;
 using Samskaping.Cases.Timeline;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Replay;
 using Samskaping.Messaging.Metrics;
 
 namespace Samskaping.Cases;
@@ -45,6 +46,7 @@ public static class CasesModule
 
     public static WebApplication MapCasesApi(this WebApplication app)
     {
+        app.MapMessagingAdminApi();
         app.MapCaseEndpoints();
         app.MapHouseholdEndpoints();
         app.MapConsentEndpoints();

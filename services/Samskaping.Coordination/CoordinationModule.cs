@@ -9,6 +9,7 @@ using Samskaping.Coordination.RelayLog;
 using Samskaping.Coordination.Sectors;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Replay;
 using Samskaping.Messaging.Metrics;
 
 namespace Samskaping.Coordination;
@@ -57,6 +58,7 @@ public static class CoordinationModule
 
     public static WebApplication MapCoordinationApi(this WebApplication app)
     {
+        app.MapMessagingAdminApi();
         app.MapSectorEndpoints();
         app.MapAccessLogExport("coordination");
         app.MapGroupEndpoints();

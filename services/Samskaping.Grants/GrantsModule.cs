@@ -11,6 +11,7 @@ using Samskaping.Grants.Reports;
 using Samskaping.Grants.Requests;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Replay;
 using Samskaping.Messaging.Metrics;
 using Samskaping.ServiceDefaults;
 
@@ -76,6 +77,7 @@ public static class GrantsModule
 
     public static WebApplication MapGrantsApi(this WebApplication app)
     {
+        app.MapMessagingAdminApi();
         app.MapGrantCaseEndpoints();
         app.MapAccessLogExport("grants");
         app.MapFundEndpoints();

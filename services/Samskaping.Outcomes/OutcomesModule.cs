@@ -1,6 +1,8 @@
 using Samskaping.Access;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
+using Samskaping.Messaging.Metrics;
+using Samskaping.Messaging.Replay;
 using Samskaping.Outcomes.CaseFacts;
 using Samskaping.Outcomes.Instruments;
 using Samskaping.Outcomes.Reports;
@@ -40,6 +42,7 @@ public static class OutcomesModule
             .ValidateOnStart();
         builder.Services.AddSingleton<ScheduleStore>();
         builder.Services.AddSingleton<InstrumentStore>();
+        builder.Services.AddServiceMetrics<OutcomesMetrics>();
         builder.Services.AddSingleton<ResponseStore>();
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<ChangeReports>();
@@ -50,6 +53,7 @@ public static class OutcomesModule
 
     public static WebApplication MapOutcomesApi(this WebApplication app)
     {
+        app.MapMessagingAdminApi();
         app.MapScheduleEndpoints();
         app.MapAccessLogExport("outcomes");
         app.MapInstrumentEndpoints();

@@ -24,6 +24,11 @@ public sealed class AuthorizationTests(GatewayFixture fixture)
     [InlineData("analyst", "", "/api/outcomes/reports")]
     [InlineData("admin", "", "/api/grants/funds")]
     [InlineData("admin", "", "/api/benefits/feed")]
+    [InlineData("admin", "", "/api/cases/admin/messaging/error-queue")]
+    [InlineData("admin", "", "/api/coordination/admin/messaging/actions")]
+    [InlineData("admin", "", "/api/grants/admin/messaging/outbox/parked")]
+    [InlineData("admin", "", "/api/outcomes/admin/messaging/error-queue")]
+    [InlineData("admin", "", "/api/benefits/admin/messaging/error-queue")]
     public async Task A_role_is_let_through_to_the_services_it_works_with(string role, string sector, string path)
     {
         using var client = fixture.Client(fixture.Tokens.For(role, sector));
@@ -41,6 +46,11 @@ public sealed class AuthorizationTests(GatewayFixture fixture)
     [InlineData("caseworker", "", "/api/cases/x")]
     [InlineData("caseworker", "not-a-sector", "/api/grants/x")]
     [InlineData("family", "oppvekst", "/api/cases/x")]
+    [InlineData("caseworker", "oppvekst", "/api/cases/admin/messaging/error-queue")]
+    [InlineData("grant-approver", "kultur", "/api/grants/admin/messaging/outbox/parked")]
+    [InlineData("analyst", "oppvekst", "/api/outcomes/admin/messaging/error-queue")]
+    [InlineData("caseworker", "nav", "/api/benefits/admin/messaging/actions")]
+    [InlineData("coordinator", "helse-velferd", "/api/coordination/admin/messaging/error-queue")]
     public async Task A_role_is_stopped_at_the_gateway_where_it_has_no_business(string role, string sector, string path)
     {
         using var client = fixture.Client(fixture.Tokens.For(role, sector));

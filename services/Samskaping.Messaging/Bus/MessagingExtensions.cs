@@ -11,6 +11,7 @@ using Samskaping.Messaging.Faults;
 using Samskaping.Messaging.Inbox;
 using Samskaping.Messaging.Metrics;
 using Samskaping.Messaging.Outbox;
+using Samskaping.Messaging.Replay;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Messaging.Bus;
@@ -118,6 +119,9 @@ public static class MessagingExtensions
 
         builder.Services.AddSingleton(sp => new ErrorQueueDepth(serviceName, sp.GetRequiredService<IOptions<MessagingOptions>>()));
         builder.Services.AddServiceMetrics<MessagingMetrics>();
+        builder.Services.AddSingleton(sp => new ErrorQueueMessages(serviceName, sp.GetRequiredService<IOptions<MessagingOptions>>(),
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ParkedOutboxRows>();
         builder.Services.AddSingleton<OutboxWriter>();
         builder.Services.AddSingleton<Inbox.Inbox>();
         builder.Services.AddHostedService<OutboxRelay>();

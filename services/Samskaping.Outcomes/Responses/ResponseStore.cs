@@ -37,7 +37,7 @@ public sealed record NewResponse(
     CheckedAnswers Answers,
     IReadOnlyDictionary<string, double> Scores);
 
-public sealed class ResponseStore(Messaging.Outbox.OutboxWriter outbox, AccessLog accessLog, TimeProvider clock)
+public sealed class ResponseStore(Messaging.Outbox.OutboxWriter outbox, AccessLog accessLog, OutcomesMetrics metrics, TimeProvider clock)
 {
     /// <summary>
     /// Records the response, its answers and domain scores, marks the measurement completed when every member of the
@@ -104,15 +104,18 @@ public sealed class ResponseStore(Messaging.Outbox.OutboxWriter outbox, AccessLo
         await outbox.Enqueue(new MeasurementCompleted(measurement.CaseId, measurement.Id, response.PersonId, measurement.Kind,
             response.RespondentKind, response.Answers.Partial, now, completed), tx, ct);
         // The event says which effect and how strongly, never what the person wrote about it.
+        var reported = new List<string>();
         foreach (var item in response.Instrument.Items.Where(i => i.NegativeEffect))
         {
             if (response.Answers.Values.TryGetValue(item.ItemId, out var level) && level > alertLevel)
             {
                 await outbox.Enqueue(new NegativeEffectReported(measurement.CaseId, measurement.Id, item.Domain, level, now), tx, ct);
+                reported.Add(item.Domain);
             }
         }
         await accessLog.Write(user, measurement.CaseId, response.PersonId, AccessActions.Create, "record outcome response", tx, ct);
         await tx.CommitAsync(ct);
+        reported.ForEach(metrics.NegativeEffectReported);
 
         return new ResponseDto(id, measurement.Id, measurement.Kind, measurement.SchedulePoint, response.PersonId, response.RespondentKind, response.Instrument.InstrumentId,
             response.Instrument.Version, response.Answers.Partial, user.Subject, now,

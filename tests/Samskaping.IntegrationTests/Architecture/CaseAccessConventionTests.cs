@@ -17,8 +17,11 @@ public sealed class CaseAccessConventionTests(SystemFixture system)
 {
     private static readonly string[] Converted = ["cases", "coordination", "grants", "outcomes", "benefits"];
 
+    private static readonly string[] MessagingAdminOperations =
+        ["error-queue/{messageId:guid}/replay", "error-queue/{messageId:guid}/discard", "outbox/parked/{id:guid}/replay", "outbox/parked/{id:guid}/discard"];
+
     /// <summary>Endpoints with an id in the route that are not about one person's case, each with why.</summary>
-    private static readonly Dictionary<string, string> Exempt = new()
+    private static readonly Dictionary<string, string> Exempt = new Dictionary<string, string>(MessagingAdmin())
     {
         ["GET /api/cases/persons/{id:guid}/access-log"] =
             "the privacy officer's review of a person across all their cases; that role sees no case content and is not in the case",
@@ -43,6 +46,13 @@ public sealed class CaseAccessConventionTests(SystemFixture system)
         ["GET /api/benefits/households/{householdId:guid}/benefits"] =
             "a household spans cases; the handler asks whether the caller may see any case of it",
     };
+
+    /// <summary>The admins' replay and discard of undeliverable messages, the same in every service (Messaging/Replay).</summary>
+    private static IEnumerable<KeyValuePair<string, string>> MessagingAdmin() =>
+        from service in Converted
+        from operation in MessagingAdminOperations
+        select KeyValuePair.Create($"POST /api/{service}/admin/messaging/{operation}",
+            "a message or an outbox row by id, not a case: admins only, and the audit names messages by id and type");
 
     public static TheoryData<string> Services => [.. Converted];
 

@@ -20,6 +20,7 @@ public sealed class NegativeEffectFlowTests(SystemFixture system)
     public async Task A_negative_effect_answered_in_outcomes_becomes_a_task_for_the_lead_coordinator()
     {
         using var ola = system.Client("oppvekst", "caseworker", "e2e-ola-" + Guid.NewGuid().ToString("N")[..8]);
+        using var measured = new Operations.ServiceMeasurements(system.Services("outcomes"));
         var caseId = await CaseClient.Open(ola);
         var mother = await CaseClient.AddAdult(ola, caseId);
         await CaseClient.Consent(ola, caseId, mother, null, "oppvekst");
@@ -46,6 +47,8 @@ public sealed class NegativeEffectFlowTests(SystemFixture system)
             r => r.StatusCode != HttpStatusCode.UnprocessableEntity, // until outcomes has heard of the member
             what: "the response to be accepted");
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        measured.Sum("samskaping.outcomes.negative_effects.reported", ("domain", "gratitude-debt")).ShouldBe(1);
+        measured.ShouldCarryNoPersonalData();
 
         // The opener is the first lead coordinator: the task lands in their work list.
         var work = await Eventually.Get(

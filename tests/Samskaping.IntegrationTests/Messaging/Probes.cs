@@ -154,3 +154,23 @@ public sealed class UnreachableDatabaseConsumer(Inbox inbox) : IConsumer<Probe>
         Deliveries.CountHandled(context.Message.ProbeId);
     }
 }
+
+/// <summary>
+/// Refuses a probe while it is on <see cref="Broken"/> (a bug not yet fixed), so it ends in the error queue; once
+/// taken off, writes one effect per probe through the inbox.
+/// </summary>
+public sealed class UntilFixedConsumer(Inbox inbox) : IConsumer<Probe>
+{
+    public static readonly ConcurrentDictionary<Guid, bool> Broken = new();
+
+    public async Task Consume(ConsumeContext<Probe> context)
+    {
+        Deliveries.Count(context.Message.ProbeId);
+        if (Broken.ContainsKey(context.Message.ProbeId))
+        {
+            throw new InvalidOperationException("Refused until the fix is deployed.");
+        }
+        await inbox.Receive(context, nameof(UntilFixedConsumer), (tx, ct) => Effects.Write(context.Message.ProbeId, nameof(UntilFixedConsumer), tx, ct));
+        Deliveries.CountHandled(context.Message.ProbeId);
+    }
+}

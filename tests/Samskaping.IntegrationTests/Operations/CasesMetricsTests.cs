@@ -24,6 +24,11 @@ public sealed class CasesMetricsTests(SystemFixture system)
         (await CaseClient.Move(kari, caseId, "closed", "Familien trenger ikke hjelp likevel.")).StatusCode.ShouldBe(HttpStatusCode.OK);
         measured.Sum("samskaping.cases.closed", ("sector", "kultur")).ShouldBe(1);
         await GaugesMatchTheDatabase(measured);
+        // Every access-log entry the two requests wrote is counted, by action.
+        var logged = await system.Database("cases").Scalar<long>("SELECT count(*) FROM access.access_log WHERE subject = 'kari-metrics'");
+        logged.ShouldBeGreaterThan(0);
+        measured.Sum("samskaping.access_log.writes").ShouldBe(logged);
+        measured.Sum("samskaping.access_log.writes", ("action", "create")).ShouldBeGreaterThan(0);
         measured.ShouldCarryNoPersonalData();
     }
 
