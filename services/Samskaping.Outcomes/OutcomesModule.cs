@@ -3,6 +3,7 @@ using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
 using Samskaping.Outcomes.CaseFacts;
 using Samskaping.Outcomes.Instruments;
+using Samskaping.Outcomes.PersonExport;
 using Samskaping.Outcomes.Reports;
 using Samskaping.Outcomes.Responses;
 using Samskaping.Outcomes.Schedules;
@@ -52,6 +53,7 @@ public static class OutcomesModule
     {
         app.MapScheduleEndpoints();
         app.MapAccessLogExport("outcomes");
+        app.MapPersonExport("outcomes", OutcomesPersonExport.Read);
         app.MapInstrumentEndpoints();
         app.MapResponseEndpoints();
         app.MapReportEndpoints();
