@@ -55,17 +55,18 @@ public static class CasesPersonExport
         var members = (await connection.QueryAsync<MemberRow>(new CommandDefinition(
             """
             SELECT m.person_id AS PersonId, m.household_id AS HouseholdId, p.name, p.birth_date AS BirthDate, m.role,
-                   p.identity_number_lookup IS NOT NULL AS HasIdentityNumber, m.added_by AS AddedBy, m.added_at AS AddedAt,
-                   coalesce((SELECT array_agg(g.guardian_id) FROM cases.guardianships g
-                             WHERE g.household_id = m.household_id AND g.child_id = m.person_id), '{}') AS Guardians
+                   p.identity_number_lookup IS NOT NULL AS HasIdentityNumber, m.added_by AS AddedBy, m.added_at AS AddedAt
             FROM cases.household_members m JOIN cases.persons p ON p.id = m.person_id
             WHERE m.household_id IN (SELECT household_id FROM cases.cases WHERE id = ANY(@caseIds)) OR m.person_id = ANY(@people)
             ORDER BY m.added_at, m.person_id
             """, p, cancellationToken: ct))).ToList();
+        var guardians = (await connection.QueryAsync<(Guid HouseholdId, Guid GuardianId, Guid ChildId)>(new CommandDefinition(
+            "SELECT household_id, guardian_id, child_id FROM cases.guardianships WHERE child_id = ANY(@people) ORDER BY guardian_id",
+            p, cancellationToken: ct))).ToLookup(g => (g.HouseholdId, g.ChildId), g => g.GuardianId);
         var inExport = members.Where(m => scope.People.Contains(m.PersonId)).ToList();
         var others = members.Where(m => !scope.People.Contains(m.PersonId)).ToList();
         var persons = inExport.Select(m => new Person(m.PersonId, scope.Own.Contains(m.PersonId) ? Self : ChildInCare, m.HouseholdId, m.Name,
-            DateOnly.FromDateTime(m.BirthDate), m.Role, m.HasIdentityNumber, m.Guardians, m.AddedBy, m.AddedAt)).ToList();
+            m.BirthDate, m.Role, m.HasIdentityNumber, [.. guardians[(m.HouseholdId, m.PersonId)]], m.AddedBy, m.AddedAt)).ToList();
         var heldBack = others
             .Select(m => new HeldBackEntry("household-member", m.PersonId, null, m.AddedAt.AsUtc(), ThirdParty.Member))
             .ToList();
@@ -150,11 +151,27 @@ public static class CasesPersonExport
 
     public sealed record Goal(Guid Id, Guid CaseId, string Text, string ProposedBy, string Status, string AgreedBy, DateTime AgreedAt, DateTime? StatusChangedAt);
 
-    public sealed record Consent(Guid Id, Guid CaseId, Guid PersonId, Guid GivenByPersonId, string[] Sectors, string[] Purposes, string[] DataCategories,
-        DateTime ValidFrom, DateTime? ValidTo, string RecordedBy, DateTime RecordedAt, DateTime? WithdrawnAt, string? WithdrawnBy, string? WithdrawalReason);
+    /// <summary>A consent with its history: given (recorded), valid from and to, and withdrawn with the reason.</summary>
+    public sealed class Consent
+    {
+        public Guid Id { get; init; }
+        public Guid CaseId { get; init; }
+        public Guid PersonId { get; init; }
+        public Guid GivenByPersonId { get; init; }
+        public string[] Sectors { get; init; } = [];
+        public string[] Purposes { get; init; } = [];
+        public string[] DataCategories { get; init; } = [];
+        public DateTime ValidFrom { get; init; }
+        public DateTime? ValidTo { get; init; }
+        public string RecordedBy { get; init; } = "";
+        public DateTime RecordedAt { get; init; }
+        public DateTime? WithdrawnAt { get; init; }
+        public string? WithdrawnBy { get; init; }
+        public string? WithdrawalReason { get; init; }
+    }
 
-    private sealed record MemberRow(Guid PersonId, Guid HouseholdId, string Name, DateTime BirthDate, string Role, bool HasIdentityNumber,
-        Guid[] Guardians, string AddedBy, DateTime AddedAt);
+    private sealed record MemberRow(Guid PersonId, Guid HouseholdId, string Name, DateOnly BirthDate, string Role, bool HasIdentityNumber,
+        string AddedBy, DateTime AddedAt);
 }
 
 /// <summary>Who is in a person's export: <see cref="Own"/> records, <see cref="Children"/> under 15 in their care, and the cases.</summary>
