@@ -27,7 +27,7 @@ public static class ExportSummary
     {
         ["persons"] = "Personer", ["households"] = "Husstander", ["cases"] = "Saker", ["statusChanges"] = "Endringer i sakens status",
         ["needs"] = "Det dere trenger (med egne ord)", ["resources"] = "Det dere har og får til (med egne ord)", ["goals"] = "Mål",
-        ["consents"] = "Samtykker", ["groups"] = "Samarbeidsgrupper", ["sectors"] = "Sektorer som er eller har vært med",
+        ["consents"] = "Samtykker", ["groups"] = "Samarbeidsgrupper", ["sectors"] = "Sektorer",
         ["leadCoordinators"] = "Stafettholdere", ["handovers"] = "Overleveringer mellom stafettholdere", ["relayLog"] = "Stafettloggen",
         ["grants"] = "Søknader om penger", ["decisions"] = "Vedtak", ["payments"] = "Utbetalinger", ["appeals"] = "Klager",
         ["responses"] = "Svar", ["digisosDocuments"] = "Dokumenter til Digisos",
@@ -44,6 +44,13 @@ public static class ExportSummary
         ["appealDeadline"] = "Klagefrist", ["dueOn"] = "Forfaller", ["paidOn"] = "Betalt", ["measurement"] = "Måling",
         ["respondentKind"] = "Hvem svarte", ["answers"] = "Svar", ["scores"] = "Poeng", ["question"] = "Spørsmål", ["value"] = "Verdi",
         ["domain"] = "Område", ["state"] = "Tilstand", ["deliveredAt"] = "Levert", ["digisosId"] = "Digisos-id", ["sent"] = "Sendt",
+        ["addedBy"] = "Registrert av", ["addedAt"] = "Registrert", ["createdBy"] = "Opprettet av", ["createdAt"] = "Opprettet",
+        ["openedBy"] = "Opprettet av", ["agreedBy"] = "Avtalt av", ["statusChangedAt"] = "Status endret", ["confidentiality"] = "Hvem kan lese",
+        ["category"] = "Kategori", ["requestedBy"] = "Søkt av", ["requestedBySector"] = "Søkt av sektor", ["decidedBy"] = "Avgjort av",
+        ["secondApprover"] = "Godkjent også av", ["receivedOn"] = "Mottatt", ["issuedBy"] = "Vedtatt av", ["paymentReference"] = "Betalingsreferanse",
+        ["recordedBySector"] = "Registrert av sektor", ["withdrawnBy"] = "Trukket tilbake av", ["fromCoordinator"] = "Fra stafettholder",
+        ["fromSector"] = "Fra sektor", ["toCoordinator"] = "Til stafettholder", ["toSector"] = "Til sektor", ["appellant"] = "Klager",
+        ["deadline"] = "Frist", ["late"] = "For sent", ["outcomeOn"] = "Avgjort dato", ["outcomeNote"] = "Merknad",
     };
 
     private static readonly Dictionary<string, string> Values = new()
@@ -51,12 +58,19 @@ public static class ExportSummary
         ["self"] = "deg selv", ["child-in-care"] = "barn under 15 år du har foreldreansvar for", ["referred"] = "henvist", ["intake"] = "kartlegging",
         ["active"] = "aktiv", ["closing"] = "avsluttes", ["closed"] = "avsluttet", ["guardian"] = "foresatt", ["parent"] = "forelder",
         ["child"] = "barn", ["youth"] = "ungdom", ["other-adult"] = "annen voksen", ["agreed"] = "avtalt", ["achieved"] = "nådd",
-        ["abandoned"] = "lagt bort", ["requested"] = "søkt", ["approved"] = "innvilget", ["declined"] = "avslått", ["planned"] = "planlagt",
+        ["abandoned"] = "lagt bort", ["delvis-innvilget"] = "delvis innvilget", ["avslatt"] = "avslått", ["requested"] = "søkt", ["approved"] = "innvilget", ["declined"] = "avslått", ["planned"] = "planlagt",
         ["paid"] = "betalt", ["stopped"] = "stanset", ["cancelled"] = "avlyst", ["lead"] = "stafettholder", ["contributor"] = "bidragsyter",
-        ["accepted"] = "godtatt", ["ordinary"] = "vanlig", ["delivered"] = "levert", ["pending"] = "venter", ["family"] = "familien",
+        ["accepted"] = "godtatt", ["ordinary"] = "alle som arbeider med saken", ["delivered"] = "levert", ["pending"] = "venter", ["family"] = "familien",
         ["baseline"] = "første måling", ["follow-up"] = "oppfølging", ["closing-measurement"] = "avslutning",
         ["read"] = "leste", ["create"] = "registrerte", ["update"] = "endret", ["list"] = "så i en liste", ["read-access-log"] = "leste innsynsloggen",
-        ["refused"] = "ble avvist (fikk ikke se)",
+        ["refused"] = "ble avvist (fikk ikke se)", ["needs"] = "behov", ["contact"] = "kontaktopplysninger", ["health"] = "helse",
+        ["school"] = "skole", ["economy"] = "økonomi", ["coordination"] = "samordning", ["grants"] = "fleksible midler",
+        ["outcome-measurement"] = "måling av livskvalitet", ["benefit-coordination"] = "samordning med NAV", ["meeting"] = "møte",
+        ["decision"] = "beslutning", ["measure-started"] = "tiltak startet", ["measure-ended"] = "tiltak avsluttet", ["evaluation"] = "evaluering",
+        ["handover"] = "overlevering", ["note"] = "notat", ["caseworker"] = "saksbehandler", ["coordinator"] = "koordinator",
+        ["grant-approver"] = "godkjenner av midler", ["privacy-officer"] = "personvernombud", ["service"] = "tjeneste (maskin)",
+        ["analyst"] = "analytiker", ["admin"] = "administrator", ["worker-with-person"] = "ansatt sammen med deg",
+        ["leisure"] = "fritid",
     };
 
     // Ids and technical fields are in the JSON files; the summary shows what a person reads.
@@ -125,12 +139,12 @@ public static class ExportSummary
         var log = parts.SelectMany(p => p.Part.GetProperty("accessLog").EnumerateArray().Select(e => (p.Service, Entry: e)))
             .OrderByDescending(e => e.Entry.GetProperty("at").GetDateTimeOffset()).ToList();
         html.Append("<p>Alle som har lest eller endret opplysninger om deg eller saken, nyeste først.</p>\n")
-            .Append("<table><tr><th>Når</th><th>Hvem</th><th>Rolle og sektor</th><th>Hva</th><th>Hvorfor</th><th>Hvor</th></tr>\n");
+            .Append("<table><tr><th>Når</th><th>Hvem</th><th>Rolle og sektor</th><th>Hva</th><th>Hvorfor (systemets ord)</th><th>Hvor</th></tr>\n");
         foreach (var (service, entry) in log)
         {
             html.Append("<tr><td>").Append(E(Time(entry.GetProperty("at").GetDateTimeOffset()))).Append("</td><td>")
                 .Append(E(entry.GetProperty("subject").GetString()!)).Append("</td><td>")
-                .Append(E($"{entry.GetProperty("role").GetString()} {entry.GetProperty("sector").GetString()}".Trim())).Append("</td><td>")
+                .Append(E($"{Value(entry.GetProperty("role").GetString()!)} {entry.GetProperty("sector").GetString()}".Trim())).Append("</td><td>")
                 .Append(E(Value(entry.GetProperty("action").GetString()!))).Append("</td><td>")
                 .Append(E(entry.GetProperty("purpose").GetString() ?? "")).Append("</td><td>")
                 .Append(E(Services[service].Title)).Append("</td></tr>\n");
