@@ -5,6 +5,7 @@ using Samskaping.Benefits.Lookup;
 using Samskaping.Benefits.Feed;
 using Samskaping.Benefits.Nav;
 using Samskaping.Benefits.People;
+using Samskaping.Benefits.PersonExport;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
 using Samskaping.Messaging.Replay;
@@ -46,6 +47,7 @@ public static class BenefitsModule
         app.MapMessagingAdminApi();
         app.MapReceivedCaseEndpoints();
         app.MapAccessLogExport("benefits");
+        app.MapPersonExport("benefits", BenefitsPersonExport.Read);
         app.MapLookupEndpoints();
         app.MapInboundEndpoints();
         app.MapStatusFeedEndpoints();

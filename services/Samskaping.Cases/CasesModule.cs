@@ -6,6 +6,7 @@ using Samskaping.Cases.Consents;
 using Samskaping.Cases.Households;
 using Samskaping.Cases.Internal;
 using Samskaping.Cases.PersonalData;
+using Samskaping.Cases.PersonExport;
 using Samskaping.Cases.Timeline;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
@@ -52,6 +53,7 @@ public static class CasesModule
         app.MapConsentEndpoints();
         app.MapInternalEndpoints();
         app.MapAccessHistoryEndpoints();
+        app.MapPersonExportEndpoints();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using Samskaping.Coordination.Consumers;
 using Samskaping.Coordination.Groups;
 using Samskaping.Coordination.Leads;
 using Samskaping.Coordination.MyWork;
+using Samskaping.Coordination.PersonExport;
 using Samskaping.Coordination.RelayLog;
 using Samskaping.Coordination.Sectors;
 using Samskaping.Messaging.Bus;
@@ -61,6 +62,7 @@ public static class CoordinationModule
         app.MapMessagingAdminApi();
         app.MapSectorEndpoints();
         app.MapAccessLogExport("coordination");
+        app.MapPersonExport("coordination", CoordinationPersonExport.Read);
         app.MapGroupEndpoints();
         app.MapLeadEndpoints();
         app.MapRelayLogEndpoints();

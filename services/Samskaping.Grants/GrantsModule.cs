@@ -7,6 +7,7 @@ using Samskaping.Grants.Idempotency;
 using Samskaping.Grants.Ledger;
 using Samskaping.Grants.Letters;
 using Samskaping.Grants.Payments;
+using Samskaping.Grants.PersonExport;
 using Samskaping.Grants.Reports;
 using Samskaping.Grants.Requests;
 using Samskaping.Messaging.Bus;
@@ -80,6 +81,7 @@ public static class GrantsModule
         app.MapMessagingAdminApi();
         app.MapGrantCaseEndpoints();
         app.MapAccessLogExport("grants");
+        app.MapPersonExport("grants", GrantsPersonExport.Read);
         app.MapFundEndpoints();
         app.MapGrantRequestEndpoints();
         app.MapDisbursementEndpoints();

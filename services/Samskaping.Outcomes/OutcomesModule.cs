@@ -5,6 +5,7 @@ using Samskaping.Messaging.Metrics;
 using Samskaping.Messaging.Replay;
 using Samskaping.Outcomes.CaseFacts;
 using Samskaping.Outcomes.Instruments;
+using Samskaping.Outcomes.PersonExport;
 using Samskaping.Outcomes.Reports;
 using Samskaping.Outcomes.Responses;
 using Samskaping.Outcomes.Schedules;
@@ -56,6 +57,7 @@ public static class OutcomesModule
         app.MapMessagingAdminApi();
         app.MapScheduleEndpoints();
         app.MapAccessLogExport("outcomes");
+        app.MapPersonExport("outcomes", OutcomesPersonExport.Read);
         app.MapInstrumentEndpoints();
         app.MapResponseEndpoints();
         app.MapReportEndpoints();

@@ -56,10 +56,13 @@ public sealed class AccessLogSourcesOptions : Dictionary<string, AccessLogSource
 /// <summary>A source's entries, or why it could not give them.</summary>
 public sealed record SourceAnswer(string Service, IReadOnlyList<AccessLogRecord>? Entries, string? Failure);
 
+/// <summary>A source's part of a person's export, or why it could not give it.</summary>
+public sealed record ExportAnswer(string Service, PersonExportPart? Part, string? Failure);
+
 /// <summary>
-/// Reads the other services' access logs over their internal, service-to-service endpoint with this service's own
-/// token. A synchronous call between services, because the person's history must be complete at the moment it is
-/// read (an event-fed copy could lag behind and show less).
+/// Reads the other services' access logs and their parts of a person's export over their internal, service-to-service
+/// endpoints with this service's own token. A synchronous call between services, because the person's history and
+/// export must be complete at the moment they are read (an event-fed copy could lag behind and show less).
 /// </summary>
 public sealed class AccessLogSourceClient(IHttpClientFactory httpClients, IOptionsMonitor<AccessLogSourcesOptions> options)
 {
@@ -67,37 +70,49 @@ public sealed class AccessLogSourceClient(IHttpClientFactory httpClients, IOptio
 
     public async Task<SourceAnswer> Query(string service, AccessLogQuery query, CancellationToken ct)
     {
+        var (page, failure) = await Post<AccessLogQuery, AccessLogExportPage>(service, "access-log/query", query, ct);
+        return new SourceAnswer(service, page?.Entries, failure);
+    }
+
+    /// <summary>The service's part of a person's export (<see cref="PersonDataExport"/>), or why it could not give it.</summary>
+    public async Task<ExportAnswer> Export(string service, PersonExportQuery query, CancellationToken ct)
+    {
+        var (part, failure) = await Post<PersonExportQuery, PersonExportPart>(service, "person-export", query, ct);
+        return new ExportAnswer(service, part, failure);
+    }
+
+    private async Task<(TAnswer? Answer, string? Failure)> Post<TBody, TAnswer>(string service, string path, TBody body, CancellationToken ct)
+        where TAnswer : class
+    {
         if (!options.CurrentValue.TryGetValue(service, out var source))
         {
-            return new SourceAnswer(service, null, "no address is configured");
+            return (null, "no address is configured");
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(source.TimeoutSeconds));
         try
         {
             var http = httpClients.CreateClient(Client);
-            var address = new Uri(new Uri(source.BaseUrl.TrimEnd('/') + "/"), $"internal/{service}/access-log/query");
-            using var response = await http.PostAsJsonAsync(address, query, timeout.Token);
+            var address = new Uri(new Uri(source.BaseUrl.TrimEnd('/') + "/"), $"internal/{service}/{path}");
+            using var response = await http.PostAsJsonAsync(address, body, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
-                return new SourceAnswer(service, null, $"it answered {(int)response.StatusCode}");
+                return (null, $"it answered {(int)response.StatusCode}");
             }
-            var page = await response.Content.ReadFromJsonAsync<AccessLogExportPage>(timeout.Token);
-            return page is null
-                ? new SourceAnswer(service, null, "it answered without a body")
-                : new SourceAnswer(service, page.Entries, null);
+            var answer = await response.Content.ReadFromJsonAsync<TAnswer>(timeout.Token);
+            return answer is null ? (null, "it answered without a body") : (answer, null);
         }
         catch (HttpRequestException)
         {
-            return new SourceAnswer(service, null, "it could not be reached");
+            return (null, "it could not be reached");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new SourceAnswer(service, null, $"it did not answer within {source.TimeoutSeconds} s");
+            return (null, $"it did not answer within {source.TimeoutSeconds} s");
         }
         catch (System.Text.Json.JsonException)
         {
-            return new SourceAnswer(service, null, "its answer could not be read");
+            return (null, "its answer could not be read");
         }
     }
 }

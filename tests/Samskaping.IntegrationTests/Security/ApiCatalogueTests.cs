@@ -49,9 +49,11 @@ public sealed class ApiCatalogueTests(SystemFixture system)
 
             published.Where(o => o.IsInternal).Select(o => o.Key).ShouldBeEmpty($"{service}'s public document (the gateway's /docs)");
             internalOnly.Where(o => !o.IsInternal).Select(o => o.Key).ShouldBeEmpty($"{service}'s internal document");
+            internalOnly.Select(o => o.Key).ShouldContain($"POST /internal/{service}/access-log/query");
+            internalOnly.Select(o => o.Key).ShouldContain($"POST /internal/{service}/person-export");
             internalOperations += internalOnly.Count;
         }
-        internalOperations.ShouldBeGreaterThan(SystemFixture.ServiceNames.Length, "each service documents its access-log export, cases its look-ups too");
+        internalOperations.ShouldBeGreaterThan(2 * SystemFixture.ServiceNames.Length, "each service documents its access-log and person exports, cases its look-ups too");
         // The gateway's own documents describe the gateway, which has no internal operations to show.
         using var anonymous = system.Anonymous();
         var gatewayInternal = await anonymous.GetAsync("/openapi/internal.json");

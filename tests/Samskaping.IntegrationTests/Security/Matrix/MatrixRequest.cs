@@ -115,6 +115,8 @@ public static class MatrixRequest
         "POST /api/benefits/inbound" => new { eventId = Guid.NewGuid().ToString(), personIdent = scene.MotherNumber, benefit = "økonomisk sosialhjelp", status = "granted", occurredAt = DateTimeOffset.UtcNow },
         _ when key.StartsWith("POST /internal/", StringComparison.Ordinal) && key.EndsWith("/access-log/query", StringComparison.Ordinal) =>
             new { personId = scene.Mother, caseIds = new[] { scene.CaseId }, limit = 10 },
+        _ when key.StartsWith("POST /internal/", StringComparison.Ordinal) && key.EndsWith("/person-export", StringComparison.Ordinal) =>
+            new { personId = scene.Mother, caseIds = new[] { scene.CaseId } },
         _ => null,
     };
 }

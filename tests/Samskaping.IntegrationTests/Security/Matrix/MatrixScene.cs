@@ -44,12 +44,12 @@ public sealed class MatrixScene
 
     /// <summary>
     /// The path values for one operation: its service's, except where one operation uses a name for something else
-    /// (the access history's <c>{id}</c> is a person, not a case).
+    /// (the access history's and the export's <c>{id}</c> is a person, not a case).
     /// </summary>
     public IReadOnlyDictionary<string, string> PathValues(ApiOperation operation)
     {
         var values = _values.Where(v => v.Key.Service == operation.Service).ToDictionary(v => v.Key.Name, v => v.Value, StringComparer.Ordinal);
-        if (operation.Key == "GET /api/cases/persons/{id}/access-log")
+        if (operation.Key is "GET /api/cases/persons/{id}/access-log" or "GET /api/cases/persons/{id}/export")
         {
             values["id"] = Mother.ToString();
         }
