@@ -16,7 +16,7 @@ public sealed class HealthTests(GatewayFixture fixture)
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
         var checks = JsonDocument.Parse(body).RootElement.GetProperty("checks");
-        checks.EnumerateObject().Select(c => c.Name).Order().ShouldBe(GatewayHost.ClusterNames.Order());
+        checks.EnumerateObject().Select(c => c.Name).Order().ShouldBe(GatewayHost.ServiceNames.Order());
     }
 
     [Fact]

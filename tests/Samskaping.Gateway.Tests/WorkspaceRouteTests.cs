@@ -19,6 +19,17 @@ public sealed class WorkspaceRouteTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task The_gateway_is_ready_for_the_api_while_the_workspace_is_down()
+    {
+        await using var gateway = fixture.StartGateway(down: "workspace");
+        using var client = gateway.Client();
+
+        var response = await client.GetAsync("/health/ready");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task An_api_route_wins_over_the_workspace_catch_all()
     {
         using var client = fixture.Client(fixture.Tokens.For("caseworker"));
