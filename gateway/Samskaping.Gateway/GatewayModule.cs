@@ -102,7 +102,8 @@ internal static class GatewayModule
     {
         builder.Services.AddHttpClient(ServiceReadiness.HttpClientName, c => c.Timeout = ServiceReadiness.Timeout);
         var checks = builder.Services.AddHealthChecks();
-        foreach (var cluster in ServiceClusters.Names(builder.Configuration))
+        // The API's readiness: sector systems use it whether or not the web app at the root is up.
+        foreach (var cluster in ServiceClusters.Names(builder.Configuration).Where(c => c != WorkspaceRoute.ClusterId))
         {
             checks.AddTypeActivatedCheck<ServiceReadiness>(cluster, HealthStatus.Unhealthy, [Extensions.ReadyTag], cluster);
         }

@@ -17,5 +17,6 @@ app.UseCors();
 app.UseServiceDefaults();
 app.MapApiReference();
 app.MapServiceRoutes();
+app.MapApiPathsBeforeWorkspace();
 
 app.Run();

@@ -21,6 +21,10 @@ internal static class SecurityHeaders
             headers["Referrer-Policy"] = "no-referrer";
             // Says nothing about the software behind the gateway (services answer with their own Server header).
             headers.Remove("Server");
+            if (WorkspaceRoute.Answered(context))
+            {
+                return Task.CompletedTask;
+            }
             // Answers name families and people: no browser or shared cache may keep them.
             if (!ApiReference.IsPage(context.Request.Path))
             {

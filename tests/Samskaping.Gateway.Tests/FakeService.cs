@@ -23,6 +23,8 @@ public sealed class FakeService : IAsyncDisposable
 {
     public const string DocumentTitle = "Fake service";
 
+    public const string WorkspacePolicy = "default-src 'self'; frame-ancestors 'none'";
+
     private readonly WebApplication app;
 
     private FakeService(WebApplication app, Uri address) => (this.app, Address) = (app, address);
@@ -40,6 +42,12 @@ public sealed class FakeService : IAsyncDisposable
         app.MapGet("/openapi/v1.json", () => Results.Text(
             """{"openapi":"3.1.1","info":{"title":"Fake service","version":"v1"},"paths":{}}""", "application/json"));
         app.Map("/api/{**rest}", Echo);
+        // The workspace's root page, with a policy of its own that the gateway must keep.
+        app.MapGet("/", (HttpContext context) =>
+        {
+            context.Response.Headers.ContentSecurityPolicy = WorkspacePolicy;
+            return Results.Text("<!DOCTYPE html><title>Workspace</title>", "text/html");
+        });
         // A service's own error without a body (no Content-Length either), to see that the gateway leaves it alone.
         app.MapGet("/api/cases/empty-not-found", async context =>
         {

@@ -19,6 +19,9 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
 {
     public static readonly string[] ServiceNames = ["cases", "coordination", "grants", "outcomes", "benefits"];
 
+    /// <summary>The services and the workspace (at the root): every cluster the gateway forwards to.</summary>
+    public static readonly string[] ClusterNames = [.. ServiceNames, "workspace"];
+
     private readonly Dictionary<string, string?> settings;
 
     public GatewayHost(Tokens tokens, Uri services, IReadOnlyDictionary<string, string?>? overrides = null, string? down = null)
@@ -28,7 +31,7 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
             ["Auth:SigningKey"] = tokens.SigningKey,
             ["Gateway:MaxRequestBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var name in ServiceNames)
+        foreach (var name in ClusterNames)
         {
             var address = name == down ? FakeService.UnusedAddress() : services;
             settings[$"ReverseProxy:Clusters:{name}:Destinations:{name}:Address"] = address.ToString();

@@ -99,9 +99,29 @@ foreach (var source in new[] { coordination, grants, outcomes, benefits })
     cases.WithEnvironment($"Cases__AccessLogSources__{name}__BaseUrl", source.GetEndpoint("http"));
 }
 
+var gatewayPort = int.Parse(builder.Configuration["SAMSKAPING_GATEWAY_PORT"] ?? "5080", System.Globalization.CultureInfo.InvariantCulture);
 var gateway = ValidatesThroughIdentity(builder.AddProject<Projects.Samskaping_Gateway>("gateway", launchProfileName: null))
-    .WithHttpEndpoint(port: int.Parse(builder.Configuration["SAMSKAPING_GATEWAY_PORT"] ?? "5080", System.Globalization.CultureInfo.InvariantCulture), isProxied: false)
+    .WithHttpEndpoint(port: gatewayPort, isProxied: false)
     .WithHttpHealthCheck("/health/ready");
+
+// The workspace, at the gateway's root: a confidential web client of the identity provider (code flow with PKCE),
+// calling the API back through the gateway with each person's token.
+var workspacePublicUrl = $"http://127.0.0.1:{gatewayPort}/";
+var workspaceSecret = DevelopmentKey(signingKey, "identity-web-client-workspace");
+identity.WithEnvironment("IdentityProvider__WebClients__workspace__ClientSecret", workspaceSecret)
+    .WithEnvironment("IdentityProvider__WebClients__workspace__DisplayName", "Samskaping")
+    .WithEnvironment("IdentityProvider__WebClients__workspace__RedirectUris__0", workspacePublicUrl + "signin-oidc")
+    .WithEnvironment("IdentityProvider__WebClients__workspace__PostLogoutRedirectUris__0", workspacePublicUrl + "signout-callback-oidc");
+var workspace = builder.AddProject<Projects.Samskaping_Workspace>("workspace", launchProfileName: null)
+    .WithHttpEndpoint(port: 5088, isProxied: false)
+    .WithEnvironment("ConnectionStrings__Database", new NpgsqlConnectionStringBuilder(postgres) { Database = "samskaping_workspace" }.ConnectionString)
+    .WithEnvironment("Workspace__ApiBaseUrl", workspacePublicUrl)
+    .WithEnvironment("Workspace__Authority", identityUrl)
+    .WithEnvironment("Workspace__ClientId", "workspace")
+    .WithEnvironment("Workspace__ClientSecret", workspaceSecret)
+    .WithHttpHealthCheck("/health/ready")
+    .WaitFor(identity);
+gateway.WithEnvironment("ReverseProxy__Clusters__workspace__Destinations__workspace__Address", workspace.GetEndpoint("http")).WaitFor(workspace);
 foreach (var service in new[] { cases, coordination, grants, outcomes, benefits })
 {
     // The gateway's YARP cluster for each service points at the port that service was given here.

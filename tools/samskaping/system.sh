@@ -30,14 +30,15 @@ http_status() { # URL -> HTTP status code, or 000
 print_urls() {
   local name port
   echo
-  echo "Gateway          http://127.0.0.1:$GATEWAY_PORT/"
+  echo "Workspace        http://127.0.0.1:$GATEWAY_PORT/  (the web app: sign in as Kari Nordmann, coordinator in oppvekst)"
+  echo "Gateway          http://127.0.0.1:$GATEWAY_PORT/api/..."
   echo "Sign-in (dev)    $IDP_URL  (the development identity provider: demo people, discovery, JWKS)"
   echo "API reference    http://127.0.0.1:$GATEWAY_PORT/docs"
   echo "Dashboard        http://127.0.0.1:$DASHBOARD_PORT/"
   echo "RabbitMQ admin   $SAMSKAPING_RABBITMQ_MANAGEMENT  (guest/guest)"
   echo "PostgreSQL       $SAMSKAPING_POSTGRES"
   echo "Services (direct):"
-  for name in cases:5081 coordination:5082 grants:5083 outcomes:5084 benefits:5085 nav-simulator:5086 identity:$IDP_PORT; do
+  for name in cases:5081 coordination:5082 grants:5083 outcomes:5084 benefits:5085 nav-simulator:5086 identity:$IDP_PORT workspace:5088; do
     port="${name#*:}"
     printf '  %-14s http://127.0.0.1:%s/\n' "${name%%:*}" "$port"
   done

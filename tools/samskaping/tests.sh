@@ -85,6 +85,17 @@ ensure_openapi_lint_tools() {
   cp "$dir/package-lock.json" "$stamp"
 }
 
+# Debian's chromium for the workspace's browser tests (tests/Samskaping.IntegrationTests/Workspace): Playwright drives
+# it at /usr/bin/chromium, because Playwright's own browser download is not reachable from everywhere we run.
+ensure_browser() {
+  [[ -x /usr/bin/chromium ]] && return 0
+  mkdir -p "$LOGS"
+  say "installing chromium (Debian) for the workspace's browser tests…"
+  { DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium ||
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }; } \
+    >>"$LOGS/apt.log" 2>&1 || die "apt-get install chromium failed, see $LOGS/apt.log"
+}
+
 # Lint the documents of a running system (./samskaping up) with the same ruleset as the tests.
 cmd_lint_openapi() {
   local base="http://127.0.0.1:$GATEWAY_PORT" dir service rc=0
@@ -113,6 +124,7 @@ cmd_test() {
   stop_started_servers_on_exit
   deployment_checks
   ensure_openapi_lint_tools
+  ensure_browser
   ensure_infra
   sln="$(solution_file)"
   say "building $(basename "$sln") (Release, warnings as errors)"

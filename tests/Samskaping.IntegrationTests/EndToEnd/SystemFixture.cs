@@ -16,8 +16,9 @@ namespace Samskaping.IntegrationTests.EndToEnd;
 /// <summary>
 /// The whole system for a test collection: the five services, each with its own fresh database, one RabbitMQ
 /// virtual host, and the gateway in front. Every activity the processes record is kept, to check traces.
+/// A subclass may start more before the services and the gateway (an identity provider, the workspace).
 /// </summary>
-public sealed class SystemFixture : IAsyncLifetime, IDisposable
+public class SystemFixture : IAsyncLifetime, IDisposable
 {
     public static readonly string[] ServiceNames = ["cases", "coordination", "grants", "outcomes", "benefits"];
 
@@ -50,8 +51,9 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
     /// <summary>A service's container, e.g. to publish on the system's bus as that service would.</summary>
     public IServiceProvider Services(string service) => _services[service];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
+        await BeforeServices();
         _vhost = await TestVirtualHost.Create("system");
         var addresses = _addresses;
         foreach (var service in ServiceNames)
@@ -75,12 +77,22 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
         {
             gatewaySettings[$"ReverseProxy:Clusters:{service}:Destinations:{service}:Address"] = address.ToString();
         }
+        await BeforeGateway(gatewaySettings);
         _gateway = new ServiceFactory<GatewayMarker>(gatewaySettings, realPort: false);
         _gateway.Start();
-        var reachable = new ServiceFactory<GatewayMarker>(gatewaySettings);
+        var reachable = new ServiceFactory<GatewayMarker>(gatewaySettings, port: GatewayPort);
         _factories.Add(reachable);
         Gateway = reachable.Start();
     }
+
+    /// <summary>Runs before anything of the system starts.</summary>
+    protected virtual Task BeforeServices() => Task.CompletedTask;
+
+    /// <summary>Runs when the services are up, with the gateway's settings still open to change.</summary>
+    protected virtual Task BeforeGateway(Dictionary<string, string?> gatewaySettings) => Task.CompletedTask;
+
+    /// <summary>The loopback port of the reachable gateway (0: the OS picks).</summary>
+    protected virtual int GatewayPort => 0;
 
     /// <summary>
     /// The same gateway once more, on a loopback port, for programs outside this process (the README's commands).
@@ -142,15 +154,22 @@ public sealed class SystemFixture : IAsyncLifetime, IDisposable
         return address;
     }
 
-    private static Dictionary<string, string?> CommonSettings() => TestEnvironment.ProcessSettings();
+    /// <summary>What every process of this system is started with (tokens, rate limits).</summary>
+    protected virtual Dictionary<string, string?> CommonSettings() => TestEnvironment.ProcessSettings();
 
     public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
     {
         _gateway?.Dispose();
         _listener.Dispose();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _gateway?.Dispose();
         foreach (var factory in Enumerable.Reverse(_factories))

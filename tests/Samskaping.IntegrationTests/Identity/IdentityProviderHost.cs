@@ -10,10 +10,14 @@ namespace Samskaping.IntegrationTests.Identity;
 /// The development identity provider in-process on a real loopback port, with a database, an RSA key and client
 /// secrets of this run's own, and the web client a workspace would be.
 /// </summary>
-public sealed class IdentityProviderHost : IAsyncLifetime, IDisposable
+public sealed class IdentityProviderHost(string redirectUri) : IAsyncLifetime, IDisposable
 {
     public const string WebClientId = "workspace";
     public const string RedirectUri = "http://127.0.0.1:9/signin-oidc";
+
+    public IdentityProviderHost() : this(RedirectUri)
+    {
+    }
 
     private readonly string _keyFile = Path.Combine(Path.GetTempPath(), $"samskaping-idp-{Guid.NewGuid():N}.pem");
     private TestDatabase _database = null!;
@@ -45,7 +49,7 @@ public sealed class IdentityProviderHost : IAsyncLifetime, IDisposable
             ["IdentityProvider:Audience"] = TestEnvironment.Audience,
             ["IdentityProvider:SigningKeyFile"] = _keyFile,
             [$"IdentityProvider:WebClients:{WebClientId}:ClientSecret"] = WebClientSecret,
-            [$"IdentityProvider:WebClients:{WebClientId}:RedirectUris:0"] = RedirectUri,
+            [$"IdentityProvider:WebClients:{WebClientId}:RedirectUris:0"] = redirectUri,
             ["IdentityProvider:ServiceClients:benefits"] = ServiceClientSecret,
         }, port: port);
         _host.Start();

@@ -1,0 +1,31 @@
+using Yarp.ReverseProxy.Model;
+
+namespace Samskaping.Gateway;
+
+/// <summary>
+/// The workspace (caseworkers' web app) answers every path no other route takes: its catch-all route in
+/// <c>appsettings.json</c> has the highest <c>Order</c>, so every <c>/api/…</c> route, the API reference and the health
+/// endpoints win over it. It is anonymous here because the workspace signs people in itself (OpenID Connect, its own
+/// session cookie) and calls the API back through this gateway with each person's token, where the API's policies
+/// and per-user rate limits apply. No per-user limit on the route itself: without a token a person is only an
+/// address, and a municipality's workers share one.
+/// </summary>
+internal static class WorkspaceRoute
+{
+    public const string ClusterId = "workspace";
+
+    /// <summary>The workspace's pages keep their own Content-Security-Policy and caching; the API's would break them.</summary>
+    public static bool Answered(HttpContext context) =>
+        context.Features.Get<IReverseProxyFeature>()?.Route.Config.ClusterId == ClusterId;
+
+    /// <summary>
+    /// An unknown <c>/api/…</c> or <c>/openapi/…</c> path stays the gateway's own 401 or 404 problem (the fallback policy
+    /// first), instead of falling through to the workspace's catch-all.
+    /// </summary>
+    public static WebApplication MapApiPathsBeforeWorkspace(this WebApplication app)
+    {
+        app.Map("/api/{**rest}", () => Results.NotFound());
+        app.Map("/openapi/{**rest}", () => Results.NotFound());
+        return app;
+    }
+}

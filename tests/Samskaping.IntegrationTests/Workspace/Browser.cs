@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Shouldly;
+
+namespace Samskaping.IntegrationTests.Workspace;
+
+/// <summary>What a person does in the browser, and what every page must hold up to.</summary>
+internal static partial class Browser
+{
+    private static readonly AxeRunOptions Wcag21AA = new()
+    {
+        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    };
+
+    /// <summary>A page that records what the browser refused under the Content-Security-Policy.</summary>
+    public static async Task<(IPage Page, List<string> Refused)> Open(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        var refused = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                refused.Add(message.Text);
+            }
+        };
+        // A navigation the browser could not complete (an error page, not an HTTP status) says why in the test output.
+        page.RequestFailed += (_, request) => Console.WriteLine($"The browser could not load {request.Url}: {request.Failure}");
+        return (page, refused);
+    }
+
+    /// <summary>On the identity provider's sign-in page: chooses the demo person whose button names them.</summary>
+    public static async Task ChoosePerson(IPage page, string name)
+    {
+        await page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = name }).ClickAsync();
+    }
+
+    /// <summary>axe-core finds nothing against WCAG 2.1 A and AA on the page as it is now.</summary>
+    public static async Task ShouldBeAccessible(this IPage page)
+    {
+        var result = await page.RunAxe(Wcag21AA);
+        result.Violations.ShouldBeEmpty(string.Join("\n", result.Violations.Select(v =>
+            $"{page.Url}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+    }
+
+    public static Guid CaseId(this IPage page) => Guid.Parse(CasePath().Match(page.Url).Groups["id"].Value);
+
+    [GeneratedRegex("/saker/(?<id>[0-9a-f-]{36})")]
+    public static partial Regex CasePath();
+}

@@ -1,0 +1,119 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+using Shouldly;
+using Xunit;
+
+namespace Samskaping.IntegrationTests.Workspace;
+
+/// <summary>
+/// A coordinator's first day in the workspace, in a real browser against the real system: sign in through the identity
+/// provider, see my work, open a case with the need in the family's words, and land on the case. Every page visited
+/// passes axe-core (WCAG 2.1 A and AA) and loads nothing its Content-Security-Policy refuses.
+/// </summary>
+[Collection(WorkspaceCollection.Name)]
+public sealed class WorkspaceJourneyTests(WorkspaceSystem system)
+{
+    [Fact]
+    public async Task A_coordinator_signs_in_opens_a_case_with_the_need_first_and_lands_on_it()
+    {
+        await using var kari = await system.NewPerson();
+        var (page, refused) = await Browser.Open(kari);
+
+        await page.GotoAsync("/");
+        await page.ShouldBeAccessible();
+        await Browser.ChoosePerson(page, "Kari Nordmann");
+        await page.WaitForURLAsync(system.Root.ToString());
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Mitt arbeid");
+        (await page.ContentAsync()).ShouldContain("Kari Nordmann, Oppvekst");
+        await page.ShouldBeAccessible();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Åpne en sak" }).ClickAsync();
+        await page.WaitForURLAsync("**/saker/ny");
+        await page.ShouldBeAccessible();
+
+        // Without the need the API refuses, and its problem answer becomes a message beside the field.
+        await page.GetByLabel("Navn på husstanden").FillAsync("Familien Lund");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Åpne saken" }).ClickAsync();
+        await page.Locator("#need-text-error").WaitForAsync();
+        await Expect(page.Locator("#need-text-error")).ToHaveTextAsync("Fyll ut dette feltet.");
+        (await page.Locator("#need-text").GetAttributeAsync("aria-invalid")).ShouldBe("true");
+        (await page.Locator("#need-text").GetAttributeAsync("aria-describedby"))!.ShouldContain("need-text-error");
+        (await page.GetByLabel("Navn på husstanden").InputValueAsync()).ShouldBe("Familien Lund");
+        await page.ShouldBeAccessible();
+
+        await page.GetByLabel("Behovet, med familiens egne ord").FillAsync("Vi vil at Sara skal kunne spille fotball igjen.");
+        await page.GetByLabel("Hvem sa det? (valgfritt)").FillAsync("Mor");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Åpne saken" }).ClickAsync();
+        await page.WaitForURLAsync(Browser.CasePath());
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Familien Lund");
+        var content = await page.Locator("main").InnerTextAsync();
+        content.ShouldContain("«Vi vil at Sara skal kunne spille fotball igjen.»");
+        content.ShouldContain("Mor");
+        content.ShouldContain("Henvist");
+        await page.ShouldBeAccessible();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Saker", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync("**/saker");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Familien Lund" }).First).ToBeVisibleAsync();
+        await page.ShouldBeAccessible();
+
+        refused.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Another_sectors_worker_is_told_the_case_does_not_exist_or_is_not_shared()
+    {
+        var caseId = await OpenCaseAsKari("Familien Dal");
+        await using var hanne = await system.NewPerson();
+        var (page, _) = await Browser.Open(hanne);
+
+        await page.GotoAsync($"/saker/{caseId}");
+        await Browser.ChoosePerson(page, "Hanne Hagen");
+        await page.WaitForURLAsync($"**/saker/{caseId}");
+
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Saken finnes ikke");
+        await Expect(page.Locator("main")).ToContainTextAsync("Saken finnes ikke, eller den er ikke delt med din sektor.");
+        (await page.Locator("main").InnerTextAsync()).ShouldNotContain("Familien Dal");
+        await page.ShouldBeAccessible();
+    }
+
+    [Fact]
+    public async Task Sign_in_works_with_the_keyboard_alone()
+    {
+        await using var kari = await system.NewPerson();
+        var (page, _) = await Browser.Open(kari);
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal));
+
+        for (var i = 0; i < 40 && !(await FocusedText(page, "BUTTON")).Contains("Kari Nordmann", StringComparison.Ordinal); i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+        (await FocusedText(page, "BUTTON")).ShouldContain("Kari Nordmann");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(system.Root.ToString());
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Mitt arbeid");
+
+        // The first stop on every page is the way past the menu to the content.
+        await page.Keyboard.PressAsync("Tab");
+        (await FocusedText(page, "A")).ShouldBe("Hopp til innholdet");
+    }
+
+    private async Task<Guid> OpenCaseAsKari(string household)
+    {
+        await using var kari = await system.NewPerson();
+        var (page, _) = await Browser.Open(kari);
+        await page.GotoAsync("/saker/ny");
+        await Browser.ChoosePerson(page, "Kari Nordmann");
+        await page.WaitForURLAsync("**/saker/ny");
+        await page.GetByLabel("Behovet, med familiens egne ord").FillAsync("Vi trenger noen å snakke med.");
+        await page.GetByLabel("Navn på husstanden").FillAsync(household);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Åpne saken" }).ClickAsync();
+        await page.WaitForURLAsync(Browser.CasePath());
+        return page.CaseId();
+    }
+
+    /// <summary>The text of the element that has the keyboard focus, when it is a <paramref name="tag"/>.</summary>
+    private static async Task<string> FocusedText(IPage page, string tag) =>
+        (await page.EvaluateAsync<string>("tag => document.activeElement?.tagName === tag ? document.activeElement.innerText : ''", tag)).Trim();
+}

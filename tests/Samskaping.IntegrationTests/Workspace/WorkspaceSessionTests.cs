@@ -1,0 +1,74 @@
+using System.Net;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+using Shouldly;
+using Xunit;
+
+namespace Samskaping.IntegrationTests.Workspace;
+
+/// <summary>The backend-for-frontend's promises: tokens stay on the server, forms need their antiforgery token, and an
+/// ended session signs the person in again and brings them back.</summary>
+[Collection(WorkspaceCollection.Name)]
+public sealed class WorkspaceSessionTests(WorkspaceSystem system)
+{
+    [Fact]
+    public async Task No_token_reaches_the_page_script_or_storage_and_the_session_cookie_is_httponly_secure_and_samesite()
+    {
+        await using var kari = await system.NewPerson();
+        var (page, _) = await Browser.Open(kari);
+        await page.GotoAsync("/");
+        await Browser.ChoosePerson(page, "Kari Nordmann");
+        await page.WaitForURLAsync(system.Root.ToString());
+
+        var session = (await kari.CookiesAsync([system.Root.ToString()])).Single(c => c.Name == "samskaping-okt");
+        session.HttpOnly.ShouldBeTrue();
+        session.Secure.ShouldBeTrue();
+        session.SameSite.ShouldBe(SameSiteAttribute.Lax);
+        // A JWT starts with the base64 of '{"': in no page, script-readable cookie or storage.
+        (await page.ContentAsync()).ShouldNotContain("eyJ");
+        (await page.EvaluateAsync<string>("() => document.cookie")).ShouldNotContain("samskaping-okt");
+        (await page.EvaluateAsync<string>("() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")).ShouldNotContain("eyJ");
+        session.Value.ShouldNotContain("eyJ");
+        var headers = (await page.ReloadAsync())!.Headers;
+        headers["content-security-policy"].ShouldStartWith("default-src 'self'; script-src 'self'; style-src 'self';");
+    }
+
+    [Fact]
+    public async Task A_form_posted_without_its_antiforgery_token_is_refused()
+    {
+        await using var kari = await system.NewPerson();
+        var (page, _) = await Browser.Open(kari);
+        await page.GotoAsync("/saker/ny");
+        await Browser.ChoosePerson(page, "Kari Nordmann");
+        await page.WaitForURLAsync("**/saker/ny");
+
+        var forged = await kari.APIRequest.PostAsync("/saker/ny", new()
+        {
+            Form = kari.APIRequest.CreateFormData()
+                .Set("_handler", "open-case").Set("Form.NeedText", "Forfalsket").Set("Form.HouseholdName", "Familien Falsk"),
+            MaxRedirects = 0,
+        });
+
+        forged.Status.ShouldBe((int)HttpStatusCode.BadRequest);
+        await page.GotoAsync("/saker?q=Falsk");
+        await Expect(page.Locator("main")).ToContainTextAsync("Ingen saker passer.");
+    }
+
+    [Fact]
+    public async Task An_ended_session_signs_in_again_and_returns_to_the_page_asked_for()
+    {
+        await using var kari = await system.NewPerson();
+        var (page, _) = await Browser.Open(kari);
+        await page.GotoAsync("/saker?q=Lund");
+        await Browser.ChoosePerson(page, "Kari Nordmann");
+        await page.WaitForURLAsync("**/saker?q=Lund");
+
+        // The workspace's session is gone (expired, or ended elsewhere); the provider still knows Kari.
+        await kari.ClearCookiesAsync(new() { Name = "samskaping-okt" });
+        await page.GotoAsync("/saker?q=Lund");
+
+        await page.WaitForURLAsync("**/saker?q=Lund");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Saker");
+        (await kari.CookiesAsync([system.Root.ToString()])).ShouldContain(c => c.Name == "samskaping-okt");
+    }
+}

@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Playwright;
+using Samskaping.IntegrationTests.EndToEnd;
+using Samskaping.IntegrationTests.Identity;
+using Samskaping.IntegrationTests.Infrastructure;
+using Samskaping.Workspace;
+using Xunit;
+
+namespace Samskaping.IntegrationTests.Workspace;
+
+/// <summary>
+/// The whole system as people use it: the development identity provider, the five services and the gateway, all
+/// validating the provider's RS256 tokens through <c>Auth:Authority</c>, and the workspace at the gateway's root,
+/// signing people in with the code flow and PKCE. A headless Debian chromium drives it.
+/// </summary>
+public sealed class WorkspaceSystem : SystemFixture
+{
+    private readonly int _gatewayPort = FreePort();
+    private TestDatabase _workspaceDatabase = null!;
+    private ServiceFactory<WorkspaceMarker>? _workspace;
+    private IPlaywright? _playwright;
+
+    public WorkspaceSystem() => Provider = new IdentityProviderHost($"http://127.0.0.1:{_gatewayPort}/signin-oidc");
+
+    public IdentityProviderHost Provider { get; }
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where people open the workspace: the gateway's root.</summary>
+    public Uri Root => new($"http://127.0.0.1:{_gatewayPort}/");
+
+    protected override int GatewayPort => _gatewayPort;
+
+    protected override Dictionary<string, string?> CommonSettings() => new()
+    {
+        ["Auth:Issuer"] = Provider.Issuer,
+        ["Auth:Authority"] = Provider.Issuer,
+        ["Auth:Audience"] = TestEnvironment.Audience,
+        // Empty on purpose: it also overrides an Auth__SigningKey in the environment of the test run.
+        ["Auth:SigningKey"] = "",
+        ["RateLimiting:BurstLimit"] = "10000",
+        ["RateLimiting:PermitsPerSecond"] = "10000",
+    };
+
+    protected override async Task BeforeServices()
+    {
+        await Provider.InitializeAsync();
+        _workspaceDatabase = await TestDatabase.Create("workspace");
+    }
+
+    protected override Task BeforeGateway(Dictionary<string, string?> gatewaySettings)
+    {
+        _workspace = new ServiceFactory<WorkspaceMarker>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Database"] = _workspaceDatabase.ConnectionString,
+            ["Workspace:ApiBaseUrl"] = Root.ToString(),
+            ["Workspace:Authority"] = Provider.Issuer,
+            ["Workspace:ClientId"] = IdentityProviderHost.WebClientId,
+            ["Workspace:ClientSecret"] = Provider.WebClientSecret,
+            // The workspace's own build manifest: where its style sheets and the framework's script are.
+            [WebHostDefaults.StaticWebAssetsKey] = StaticAssetsManifest(),
+        });
+        gatewaySettings["ReverseProxy:Clusters:workspace:Destinations:workspace:Address"] = _workspace.Start().ToString();
+        return Task.CompletedTask;
+    }
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            // Debian's chromium: Playwright's own browser download is not reachable here (./samskaping test installs it).
+            ExecutablePath = BrowserPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        });
+    }
+
+    public const string BrowserPath = "/usr/bin/chromium";
+
+    /// <summary>The manifest the workspace's build wrote, in the same configuration (Debug, Release) as these tests.</summary>
+    private static string StaticAssetsManifest()
+    {
+        var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
+        return Path.Combine(TestEnvironment.Root, "services", "Samskaping.Workspace", "bin", configuration, "net10.0",
+            "Samskaping.Workspace.staticwebassets.runtime.json");
+    }
+
+    /// <summary>A fresh browser profile: its own cookies, as another person at another desk.</summary>
+    public async Task<IBrowserContext> NewPerson()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Root.ToString(), Locale = "nb-NO" });
+        // Two cores run the whole system and the browser: a first page may take longer than Playwright's 30 s default.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
+        return context;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+        _playwright?.Dispose();
+        await base.DisposeAsync();
+        if (_workspace is not null)
+        {
+            await _workspace.DisposeAsync();
+        }
+        await _workspaceDatabase.DisposeAsync();
+        await Provider.DisposeAsync();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        _workspace?.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class WorkspaceCollection : ICollectionFixture<WorkspaceSystem>
+{
+    public const string Name = "Workspace";
+}
