@@ -28,6 +28,7 @@ public static class BenefitsModule
             bus.AddCaseAccessConsumers();
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<StatusFeedConsumer>();
+            bus.AddConsumer<CorrectedNumberConsumer>();
         });
         builder.Services.AddServiceMetrics<BenefitsMetrics>();
         builder.Services.AddSingleton<ReceivedCaseStore>();

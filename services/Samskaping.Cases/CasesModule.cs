@@ -3,6 +3,7 @@ using Samskaping.Access;
 using Samskaping.Cases.AccessHistory;
 using Samskaping.Cases.Cases;
 using Samskaping.Cases.Consents;
+using Samskaping.Cases.Corrections;
 using Samskaping.Cases.Households;
 using Samskaping.Cases.Internal;
 using Samskaping.Cases.PersonalData;
@@ -41,6 +42,8 @@ public static class CasesModule
         builder.Services.AddSingleton<HouseholdStore>();
         builder.Services.AddSingleton<InternalStore>();
         builder.Services.AddSingleton<ConsentStore>();
+        builder.Services.AddSingleton<CorrectionStore>();
+        builder.Services.AddSingleton<MemberCorrections>();
         builder.AddAccessLogSources();
         return builder;
     }
@@ -51,6 +54,7 @@ public static class CasesModule
         app.MapCaseEndpoints();
         app.MapHouseholdEndpoints();
         app.MapConsentEndpoints();
+        app.MapCorrectionEndpoints();
         app.MapInternalEndpoints();
         app.MapAccessHistoryEndpoints();
         app.MapPersonExportEndpoints();

@@ -38,6 +38,7 @@ public static class CoordinationModule
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<ConsentWithdrawnConsumer>();
             bus.AddConsumer<GoalAgreedConsumer>();
+            bus.AddConsumer<GoalCorrectedConsumer>();
             bus.AddConsumer<CaseClosedConsumer>();
             bus.AddConsumer<CaseStatusChangedConsumer>();
             bus.AddConsumer<NegativeEffectReportedConsumer>();

@@ -31,6 +31,7 @@ public static class OutcomesModule
             bus.AddConsumer<CaseOpenedFactsConsumer>();
             bus.AddConsumer<LeadAssignedFactsConsumer>();
             bus.AddConsumer<HouseholdMemberAddedConsumer>();
+            bus.AddConsumer<HouseholdMemberCorrectedConsumer>();
             bus.AddConsumer<DisbursementPaidConsumer>();
         });
         builder.Services.AddOptions<ScheduleOptions>()

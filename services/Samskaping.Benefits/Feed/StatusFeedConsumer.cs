@@ -22,7 +22,8 @@ public sealed class StatusFeedConsumer(Inbox inbox, FeedFactStore facts, FeedPro
     IConsumer<DisbursementCancelled>,
     IConsumer<DecisionLetterIssued>,
     IConsumer<AppealReceived>,
-    IConsumer<HouseholdMemberAdded>
+    IConsumer<HouseholdMemberAdded>,
+    IConsumer<HouseholdMemberCorrected>
 {
     public Task Consume(ConsumeContext<CaseOpened> context) =>
         Apply(context, FactKinds.CaseOpened, context.Message.CaseId, context.Message.CaseId, context.Message.OpenedAt);
@@ -69,6 +70,14 @@ public sealed class StatusFeedConsumer(Inbox inbox, FeedFactStore facts, FeedPro
     public Task Consume(ConsumeContext<HouseholdMemberAdded> context) =>
         context.Message.Role is MemberRoles.Parent or MemberRoles.Guardian or MemberRoles.OtherAdult
             ? inbox.Receive(context, $"{nameof(StatusFeedConsumer)}.{nameof(HouseholdMemberAdded)}",
+                (tx, ct) => projection.WakeIfWaitingForApplicant(context.Message.CaseId, tx, ct))
+            : Task.FromResult(false);
+
+    // A corrected identity number, or a member corrected into an adult role, may give a waiting feed its applicant.
+    public Task Consume(ConsumeContext<HouseholdMemberCorrected> context) =>
+        context.Message.Field is CorrectedFields.MemberIdentityNumber or CorrectedFields.MemberRole
+            && context.Message.HasIdentityNumber && context.Message.Role is MemberRoles.Parent or MemberRoles.Guardian or MemberRoles.OtherAdult
+            ? inbox.Receive(context, $"{nameof(StatusFeedConsumer)}.{nameof(HouseholdMemberCorrected)}",
                 (tx, ct) => projection.WakeIfWaitingForApplicant(context.Message.CaseId, tx, ct))
             : Task.FromResult(false);
 

@@ -27,6 +27,9 @@ public static partial class LookupApi
         return builder;
     }
 
+    /// <summary>Where a household's answer is kept between look-ups (forgotten when a member's identity number is corrected).</summary>
+    public static object CacheKey(Guid householdId) => (nameof(HouseholdBenefits), householdId);
+
     public static void MapLookupEndpoints(this IEndpointRouteBuilder app)
     {
         var households = app.MapApiGroup("/api/benefits/households", "Benefit look-up", Policies.SectorStaff);
@@ -56,7 +59,7 @@ public static partial class LookupApi
         {
             return notFound.ToProblem();
         }
-        var key = (nameof(HouseholdBenefits), householdId);
+        var key = CacheKey(householdId);
         if (!cache.TryGetValue(key, out HouseholdBenefits? answer) || answer is null)
         {
             IReadOnlyList<HouseholdMember>? members;

@@ -81,7 +81,7 @@ public static class AccessHistoryApi
     /// Null for an unknown person; otherwise the person's records in other households (the same keyed hash: each
     /// household keeps its own) and the cases of every household the person belongs to, so the history is whole.
     /// </summary>
-    private static async Task<(Guid[] SamePersonIds, Guid[] CaseIds)?> RecordsOf(NpgsqlConnection connection, Guid personId, CancellationToken ct)
+    internal static async Task<(Guid[] SamePersonIds, Guid[] CaseIds)?> RecordsOf(NpgsqlConnection connection, Guid personId, CancellationToken ct)
     {
         var known = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM cases.persons WHERE id = @personId)", new { personId }, cancellationToken: ct));

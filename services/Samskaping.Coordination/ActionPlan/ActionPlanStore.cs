@@ -29,6 +29,16 @@ public sealed class ActionPlanStore(OutboxWriter outbox, AccessLog accessLog, Ti
             ON CONFLICT (id) DO NOTHING
             """, goal, tx, cancellationToken: ct));
 
+    /// <summary>A goal's text corrected in cases; records the goal if GoalAgreed has not arrived yet, and keeps the later of two corrections.</summary>
+    public static Task CorrectGoal(GoalCorrected goal, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO coordination.goals (id, case_id, text, proposed_by, agreed_by, agreed_at, text_corrected_at)
+            VALUES (@GoalId, @CaseId, @Text, @ProposedBy, @AgreedBy, @AgreedAt, @CorrectedAt)
+            ON CONFLICT (id) DO UPDATE SET text = excluded.text, text_corrected_at = excluded.text_corrected_at
+                WHERE coordination.goals.text_corrected_at IS NULL OR coordination.goals.text_corrected_at <= excluded.text_corrected_at
+            """, goal, tx, cancellationToken: ct));
+
     public static async Task<CaseActionPlan> Plan(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
     {
         var goals = await connection.QueryAsync<GoalRow>(new CommandDefinition(

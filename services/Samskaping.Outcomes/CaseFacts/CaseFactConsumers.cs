@@ -29,6 +29,14 @@ public sealed class HouseholdMemberAddedConsumer(Inbox inbox) : IConsumer<Househ
             CaseFactStore.Member(context.Message.CaseId, context.Message.PersonId, context.Message.Role, context.Message.BirthDate, tx, ct));
 }
 
+/// <summary>A member's role or birth date corrected in cases: family type and age band follow, once per correction.</summary>
+public sealed class HouseholdMemberCorrectedConsumer(Inbox inbox) : IConsumer<HouseholdMemberCorrected>
+{
+    public Task Consume(ConsumeContext<HouseholdMemberCorrected> context) =>
+        inbox.Receive(context, nameof(HouseholdMemberCorrectedConsumer), (tx, ct) => CaseFactStore.MemberCorrected(
+            context.Message.CaseId, context.Message.PersonId, context.Message.Role, context.Message.BirthDate, context.Message.CorrectedAt, tx, ct));
+}
+
 public sealed class DisbursementPaidConsumer(Inbox inbox) : IConsumer<DisbursementPaid>
 {
     public Task Consume(ConsumeContext<DisbursementPaid> context) =>

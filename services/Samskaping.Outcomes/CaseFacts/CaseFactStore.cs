@@ -42,7 +42,23 @@ public static class CaseFactStore
             """
             INSERT INTO outcomes.household_members (case_id, person_id, role, birth_date) VALUES (@caseId, @personId, @role, @birthDate::date)
             ON CONFLICT (case_id, person_id) DO UPDATE SET role = excluded.role, birth_date = excluded.birth_date
+                WHERE outcomes.household_members.corrected_at IS NULL
             """, new { caseId, personId, role, birthDate = birthDate.ToDateTime(TimeOnly.MinValue) }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// A member's record corrected in cases: the member's role and birth date as they are after the correction, in
+    /// every case that knows the member (a person id is one household's record), unless a later correction is known.
+    /// </summary>
+    public static Task MemberCorrected(Guid caseId, Guid personId, string role, DateOnly birthDate, DateTimeOffset correctedAt, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO outcomes.household_members (case_id, person_id, role, birth_date, corrected_at)
+            VALUES (@caseId, @personId, @role, @birthDate::date, @correctedAt)
+            ON CONFLICT (case_id, person_id) DO UPDATE SET role = excluded.role, birth_date = excluded.birth_date, corrected_at = excluded.corrected_at
+                WHERE outcomes.household_members.corrected_at IS NULL OR outcomes.household_members.corrected_at <= excluded.corrected_at;
+            UPDATE outcomes.household_members SET role = @role, birth_date = @birthDate::date, corrected_at = @correctedAt
+            WHERE person_id = @personId AND case_id <> @caseId AND (corrected_at IS NULL OR corrected_at <= @correctedAt);
+            """, new { caseId, personId, role, birthDate = birthDate.ToDateTime(TimeOnly.MinValue), correctedAt }, tx, cancellationToken: ct));
 
     public static Task Paid(Guid disbursementId, Guid caseId, decimal amount, DateOnly paidOn, NpgsqlTransaction tx, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(

@@ -27,6 +27,10 @@ public sealed class CaseAccessConventionTests(SystemFixture system)
             "the privacy officer's review of a person across all their cases; that role sees no case content and is not in the case",
         ["GET /api/cases/persons/{id:guid}/export"] =
             "the privacy officer's export of a person across all their cases, for the person; the privacy officer is not in the case",
+        ["GET /api/cases/persons/{id:guid}/corrections"] =
+            "the privacy officer's review of a person's corrections across all their households; that role is not in the case",
+        ["GET /api/cases/households/{householdId:guid}/corrections"] =
+            "the privacy officer's review of a household's corrections across its cases; that role is not in the case",
         ["POST /api/coordination/cases/{caseId:guid}/handovers/{handoverId:guid}/accept"] =
             "the receiving coordinator may answer before their sector's access rows know the case; the handler checks the handover is theirs",
         ["POST /api/coordination/cases/{caseId:guid}/handovers/{handoverId:guid}/decline"] =

@@ -68,6 +68,8 @@ internal static class IdentityNumbers
 
     public static string Child(int age = 9) => For(DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-age).AddDays(-Random.Shared.Next(1, 300)), 500, 999);
 
+    public static DateOnly BirthDateOf(string number) => IdentityNumber.Parse(number, out _)!.BirthDate;
+
     public static string For(DateOnly birth, int fromIndividual, int toIndividual)
     {
         while (true)

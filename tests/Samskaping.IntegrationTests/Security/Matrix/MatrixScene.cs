@@ -49,7 +49,7 @@ public sealed class MatrixScene
     public IReadOnlyDictionary<string, string> PathValues(ApiOperation operation)
     {
         var values = _values.Where(v => v.Key.Service == operation.Service).ToDictionary(v => v.Key.Name, v => v.Value, StringComparer.Ordinal);
-        if (operation.Key is "GET /api/cases/persons/{id}/access-log" or "GET /api/cases/persons/{id}/export")
+        if (operation.Key is "GET /api/cases/persons/{id}/access-log" or "GET /api/cases/persons/{id}/export" or "GET /api/cases/persons/{id}/corrections")
         {
             values["id"] = Mother.ToString();
         }
@@ -97,6 +97,8 @@ public sealed class MatrixScene
             validTo = navConsentEnds,
         });
         var goal = await Post(opener, $"/api/cases/{CaseId}/goals", new { text = "Sara trener to ganger i uka.", proposedBy = "family" });
+        var need = (await CaseClient.Read(opener, $"/api/cases/{CaseId}")).GetProperty("needs").EnumerateArray().First().GetProperty("id").GetGuid();
+        var resource = await Post(opener, $"/api/cases/{CaseId}/resources", new { text = "Mormor kan kjøre.", saidBy = "Mor" });
         (await CaseClient.Move(opener, CaseId, "intake")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await CaseClient.Move(opener, CaseId, "active", "Samtykke er gitt.")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -181,6 +183,8 @@ public sealed class MatrixScene
         Set("cases", "id", CaseId);
         Set("cases", "personId", child);
         Set("cases", "goalId", goal);
+        Set("cases", "needId", need);
+        Set("cases", "resourceId", resource);
         Set("cases", "consentId", ConsentId);
         Set("cases", "householdId", HouseholdId);
         Set("cases", "caseId", CaseId);
