@@ -9,6 +9,7 @@ public sealed class UnknownPathTests(GatewayFixture fixture)
     [InlineData("/api/nothing-here")]
     [InlineData("/api/casesx/1")]
     [InlineData("/openapi/nothing/here.json")]
+    [InlineData("/internal/cases/person-export")]
     public async Task An_unknown_path_is_404_problem_details_for_a_signed_in_caller(string path)
     {
         using var client = fixture.Client(fixture.Tokens.For("caseworker"));
