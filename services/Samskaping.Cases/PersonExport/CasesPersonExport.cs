@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using Samskaping.Access;
 using Samskaping.Cases.Consents;
+using Samskaping.Cases.Corrections;
 using Samskaping.Cases.Households;
 using Samskaping.ServiceDefaults;
 
@@ -101,8 +102,20 @@ public static class CasesPersonExport
             FROM cases.consents WHERE person_id = ANY(@people) ORDER BY recorded_at, id
             """, p, cancellationToken: ct));
 
+        // Corrections of what is given here, with the value before (the right to rectification is part of the record):
+        // those of the people in the export and of their households' names and words, not of what is held back.
+        var given = new HashSet<Guid>([.. persons.Select(x => x.PersonId), .. households.Select(h => h.Id), .. needs.Select(n => n.Id),
+            .. resources.Select(r => r.Id), .. goals.Select(g => g.Id)]);
+        var corrections = new List<CorrectionDto>();
+        foreach (var household in households)
+        {
+            corrections.AddRange((await CorrectionStore.History(connection, null, household.Id, ct))
+                .Where(c => (c.PersonId is null || scope.People.Contains(c.PersonId.Value)) && given.Contains(c.SubjectId)));
+        }
+
         return new PersonExportContent(
-            new CasesData(persons, [.. households], [.. cases], [.. statusChanges], needs, resources, [.. goals], [.. consents]),
+            new CasesData(persons, [.. households], [.. cases], [.. statusChanges], needs, resources, [.. goals], [.. consents],
+                [.. corrections.OrderBy(c => c.CorrectedAt).ThenBy(c => c.Id)]),
             [.. heldBack, .. needsHeld, .. resourcesHeld]);
     }
 
@@ -134,7 +147,8 @@ public static class CasesPersonExport
 
     public sealed record CasesData(
         IReadOnlyList<Person> Persons, IReadOnlyList<Household> Households, IReadOnlyList<CaseRow> Cases, IReadOnlyList<StatusChange> StatusChanges,
-        IReadOnlyList<Words> Needs, IReadOnlyList<Words> Resources, IReadOnlyList<Goal> Goals, IReadOnlyList<Consent> Consents);
+        IReadOnlyList<Words> Needs, IReadOnlyList<Words> Resources, IReadOnlyList<Goal> Goals, IReadOnlyList<Consent> Consents,
+        IReadOnlyList<CorrectionDto> Corrections);
 
     /// <summary>A record of a person in one household. The identity number is never handed out, only whether it is recorded.</summary>
     public sealed record Person(Guid PersonId, string IncludedAs, Guid HouseholdId, string Name, DateOnly BirthDate, string Role,

@@ -51,6 +51,8 @@ public static class ExportSummary
         ["recordedBySector"] = "Registrert av sektor", ["withdrawnBy"] = "Trukket tilbake av", ["fromCoordinator"] = "Fra stafettholder",
         ["fromSector"] = "Fra sektor", ["toCoordinator"] = "Til stafettholder", ["toSector"] = "Til sektor", ["appellant"] = "Klager",
         ["deadline"] = "Frist", ["late"] = "For sent", ["outcomeOn"] = "Avgjort dato", ["outcomeNote"] = "Merknad",
+        ["corrections"] = "Rettinger", ["field"] = "Hva som ble rettet", ["previousValue"] = "Før", ["newValue"] = "Etter",
+        ["correctedBy"] = "Rettet av", ["correctedBySector"] = "Rettet av sektor", ["correctedAt"] = "Rettet",
     };
 
     private static readonly Dictionary<string, string> Values = new()
@@ -71,12 +73,16 @@ public static class ExportSummary
         ["grant-approver"] = "godkjenner av midler", ["privacy-officer"] = "personvernombud", ["service"] = "tjeneste (maskin)",
         ["analyst"] = "analytiker", ["admin"] = "administrator", ["worker-with-person"] = "ansatt sammen med deg",
         ["leisure"] = "fritid",
+        ["household-name"] = "husstandens navn", ["member-name"] = "navn", ["member-birth-date"] = "fødselsdato", ["member-role"] = "rolle",
+        ["member-guardians"] = "foresatte", ["member-identity-number"] = "fødselsnummer (vises ikke)", ["need-text"] = "behov (teksten)",
+        ["resource-text"] = "ressurs (teksten)", ["goal-text"] = "mål (teksten)",
     };
 
     // Ids and technical fields are in the JSON files; the summary shows what a person reads.
     private static readonly HashSet<string> Hidden =
         ["id", "caseId", "householdId", "personId", "grantId", "guardians", "givenByPersonId", "corrects", "document", "version", "deliveredVersion",
-         "instrumentId", "itemId", "replacesLetterId", "language", "number", "partial", "payeeKind", "organisationNumber", "changedBy"];
+         "instrumentId", "itemId", "replacesLetterId", "language", "number", "partial", "payeeKind", "organisationNumber", "changedBy",
+         "subjectId"];
 
     public static string Html(ExportScope scope, IReadOnlyList<(string Service, JsonElement Part)> parts, DateTimeOffset now)
     {

@@ -133,6 +133,42 @@ public sealed class PersonExportTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Corrections_are_in_it_with_the_value_before_except_those_of_what_is_held_back()
+    {
+        var family = await ExportFamily.Seed(system);
+        using var kari = system.Client("oppvekst", "caseworker", family.Worker);
+        using var officer = system.Client("helse-velferd", Officer, "personvernombud-" + ExportFamily.Unique());
+        var resource = Ids(Json(await Export(officer, family.Mother), "cases").GetProperty("data"), "resources").ShouldHaveSingleItem();
+        var newName = "Mona Rettet " + ExportFamily.Unique();
+        var correctedResource = "Bestemor og morfar bor i nærheten.";
+        var correctedYouthNeed = "Jeg vil ha en egen hybel.";
+        foreach (var (path, body) in new (string, object)[]
+        {
+            ($"/api/cases/{family.CaseId}/members/{family.Mother}/corrections", new { name = newName, reason = "Skrevet feil ved registrering." }),
+            ($"/api/cases/{family.CaseId}/resources/{resource}/corrections", new { text = correctedResource, reason = "Mor ba om det." }),
+            ($"/api/cases/{family.CaseId}/needs/{family.YouthNeed}/corrections", new { text = correctedYouthNeed, reason = "Jonas ba om det." }),
+        })
+        {
+            var response = await kari.PostAsJsonAsync(path, body);
+            response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        }
+
+        var archive = await Export(officer, family.Mother);
+        var corrections = Json(archive, "cases").GetProperty("data").GetProperty("corrections").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("field").GetString()!);
+        corrections.Keys.ShouldBe(["member-name", "resource-text"], ignoreOrder: true);
+        corrections["member-name"].GetProperty("previousValue").GetString().ShouldBe(family.MotherName);
+        corrections["member-name"].GetProperty("newValue").GetString().ShouldBe(newName);
+        corrections["member-name"].GetProperty("reason").GetString().ShouldBe("Skrevet feil ved registrering.");
+        corrections["resource-text"].GetProperty("previousValue").GetString().ShouldBe(ExportFamily.Resource);
+        var whole = string.Concat(archive.Values);
+        whole.ShouldNotContain(correctedYouthNeed); // the youth's own words, corrected or not, are theirs
+        whole.ShouldNotContain(ExportFamily.YouthNeedText);
+        archive["sammendrag.html"].ShouldContain("<h3>Rettinger</h3>");
+        archive["sammendrag.html"].ShouldContain(WebUtility.HtmlEncode(family.MotherName));
+    }
+
+    [Fact]
     public async Task A_youth_from_15_has_their_own_export_without_the_guardian_or_the_child()
     {
         var family = await ExportFamily.Seed(system);
