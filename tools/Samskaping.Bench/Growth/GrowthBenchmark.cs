@@ -51,7 +51,7 @@ public sealed class GrowthBenchmark : IBenchmark
             var sizes = await Sizes(system, ct);
             Console.WriteLine($"   {scale}×: {sizes} (seeded in {seeding.TotalSeconds:0} s); {samples} reads of each kind");
             // Every read once round the probes and more before any is timed: the first calls after new data pay for
-            // cold caches and plans, and would otherwise land on whichever size is measured first.
+            // cold caches and plans, and would otherwise count against whichever size comes first.
             foreach (var (name, read) in reads)
             {
                 await Measure($"{name}, warm-up", read, Math.Max(probeCount * 2, samples / 4), ct);
