@@ -68,6 +68,11 @@ public static class Expectation
         {
             return Allowed;
         }
+        if (row.Relation == "waiting")
+        {
+            // The scene leaves no message in an error queue and no outbox row parked: there is nothing to act on.
+            return 404;
+        }
         if (row.Relation == "fund-owner")
         {
             return identity.Role == "admin" || identity.Sector == MatrixScene.FundOwner ? Allowed : 403;

@@ -74,6 +74,8 @@ public static class MatrixRequest
             dataCategories = new[] { "needs" },
         },
         "POST /api/cases/{id}/consents/{consentId}/withdrawal" => new { reason = "Mor trekker samtykket." },
+        _ when key.Contains("/admin/messaging/", StringComparison.Ordinal) && key.StartsWith("POST ", StringComparison.Ordinal) =>
+            new { reason = "Matrisen: ingenting å gjøre." },
         "POST /api/cases/{id}/household/corrections" => new { name = "Familien Matrise", reason = "Navnet var feilstavet." },
         "POST /api/cases/{id}/members/{personId}/corrections" => new { name = "Sara M. Matrise", reason = "Mellomnavnet manglet." },
         "POST /api/cases/{id}/needs/{needId}/corrections" or "POST /api/cases/{id}/resources/{resourceId}/corrections"

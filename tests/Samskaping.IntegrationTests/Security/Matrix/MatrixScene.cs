@@ -44,7 +44,7 @@ public sealed class MatrixScene
 
     /// <summary>
     /// The path values for one operation: its service's, except where one operation uses a name for something else
-    /// (the access history's and the export's <c>{id}</c> is a person, not a case).
+    /// (the access history's and the export's <c>{id}</c> is a person, not a case; the replay tools' is a parked row).
     /// </summary>
     public IReadOnlyDictionary<string, string> PathValues(ApiOperation operation)
     {
@@ -52,6 +52,11 @@ public sealed class MatrixScene
         if (operation.Key is "GET /api/cases/persons/{id}/access-log" or "GET /api/cases/persons/{id}/export" or "GET /api/cases/persons/{id}/corrections")
         {
             values["id"] = Mother.ToString();
+        }
+        if (operation.Key.Contains("/admin/messaging/", StringComparison.Ordinal))
+        {
+            // A message or parked row that is not there: the replay tools answer 404 to those who may use them.
+            values["messageId"] = values["id"] = Guid.NewGuid().ToString();
         }
         return values;
     }

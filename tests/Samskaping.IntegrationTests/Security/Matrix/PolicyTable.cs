@@ -59,7 +59,7 @@ public sealed class PolicyTable
 
     private static readonly string[] KnownRoles = [.. StaffRoles, "service", "benefit-system"];
 
-    private static readonly HashSet<string> Relations = ["-", "case", "lead", "sector-or-lead", "receiver", "internal", "fund-owner"];
+    private static readonly HashSet<string> Relations = ["-", "case", "lead", "sector-or-lead", "receiver", "internal", "fund-owner", "waiting"];
 
     private static string Here([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }
