@@ -144,6 +144,43 @@ public sealed class CaseAccessTests : IAsyncLifetime
             [ConsentPurposes.Coordination], [DataCategories.Needs], Start, validTo, "ola", Start);
     }
 
+    [Fact]
+    public async Task A_page_of_cases_probes_the_access_tables_per_case_and_never_hashes_a_whole_table()
+    {
+        // Many cases the caller's sector opened, and a page of 21 of them, newest first, as the work list asks.
+        await using var connection = await _host!.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await using (var fill = new NpgsqlCommand("""
+            INSERT INTO access.case_openings (case_id, sector, opened_at)
+            SELECT md5('case' || n)::uuid, 'oppvekst', @start - n * interval '1 minute' FROM generate_series(1, 20000) n;
+            INSERT INTO access.case_sectors (case_id, sector, role, participating, changed_at)
+            SELECT md5('case' || n)::uuid, 'oppvekst', 'lead', true, @start FROM generate_series(1, 20000) n;
+            ANALYZE access.case_openings; ANALYZE access.case_sectors; ANALYZE access.case_consents; ANALYZE access.case_leads;
+            """, connection))
+        {
+            fill.Parameters.AddWithValue("start", Start);
+            await fill.ExecuteNonQueryAsync();
+        }
+        await using var explain = new NpgsqlCommand($"""
+            EXPLAIN SELECT o.case_id FROM access.case_openings o
+            WHERE {CaseAccess.VisiblePredicate("o.case_id")}
+            ORDER BY o.opened_at DESC LIMIT 21
+            """, connection);
+        explain.Parameters.AddWithValue("accessSector", Oppvekst.Sector);
+        explain.Parameters.AddWithValue("accessSubject", Oppvekst.Subject);
+        explain.Parameters.AddWithValue("accessNow", Start);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        string.Join("\n", plan).ShouldNotContain("hashed SubPlan", Case.Sensitive,
+            "a hashed subplan reads the whole access table for every page, however few cases it needs:\n" + string.Join("\n", plan));
+    }
+
     private async Task Write(Func<NpgsqlTransaction, Task> change)
     {
         await using var connection = await _host!.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
