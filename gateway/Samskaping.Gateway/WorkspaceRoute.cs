@@ -19,15 +19,16 @@ internal static class WorkspaceRoute
         context.Features.Get<IReverseProxyFeature>()?.Route.Config.ClusterId == ClusterId;
 
     /// <summary>
-    /// An unknown <c>/api/…</c> or <c>/openapi/…</c> path, and every service-to-service <c>/internal/…</c> path (never
-    /// routed out), stays the gateway's own 401 or 404 problem (the fallback policy first), instead of falling through
-    /// to the workspace's catch-all.
+    /// An unknown <c>/api/…</c> or <c>/openapi/…</c> path, every service-to-service <c>/internal/…</c> path (never
+    /// routed out) and <c>/metrics</c> (scraped from each process's own port, never the public one) stay the gateway's
+    /// own 401 or 404 problem (the fallback policy first), instead of falling through to the workspace's catch-all.
     /// </summary>
     public static WebApplication MapApiPathsBeforeWorkspace(this WebApplication app)
     {
         app.Map("/api/{**rest}", () => Results.NotFound());
         app.Map("/openapi/{**rest}", () => Results.NotFound());
         app.Map("/internal/{**rest}", () => Results.NotFound());
+        app.Map("/metrics", () => Results.NotFound());
         return app;
     }
 }

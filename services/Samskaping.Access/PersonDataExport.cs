@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,8 +23,10 @@ public sealed record PersonExportQuery(
 {
     public const int MaxRecords = 100;
 
+    [JsonIgnore]
     public Guid[] People => [.. (PersonIds ?? []).Prepend(PersonId ?? Guid.Empty).Where(p => p != Guid.Empty).Distinct()];
 
+    [JsonIgnore]
     public Guid[] Cases => [.. (CaseIds ?? []).Distinct()];
 
     public ValidationErrors Validate()

@@ -10,14 +10,19 @@ namespace Samskaping.IntegrationTests.Identity;
 /// The development identity provider in-process on a real loopback port, with a database, an RSA key and client
 /// secrets of this run's own, and the web client a workspace would be.
 /// </summary>
-public sealed class IdentityProviderHost(string redirectUri) : IAsyncLifetime, IDisposable
+public sealed class IdentityProviderHost : IAsyncLifetime, IDisposable
 {
+    private readonly string _redirectUri;
+
     public const string WebClientId = "workspace";
     public const string RedirectUri = "http://127.0.0.1:9/signin-oidc";
 
+    // xUnit builds a class fixture through its one public constructor; the workspace's system names its own address.
     public IdentityProviderHost() : this(RedirectUri)
     {
     }
+
+    internal IdentityProviderHost(string redirectUri) => _redirectUri = redirectUri;
 
     private readonly string _keyFile = Path.Combine(Path.GetTempPath(), $"samskaping-idp-{Guid.NewGuid():N}.pem");
     private TestDatabase _database = null!;
@@ -49,7 +54,7 @@ public sealed class IdentityProviderHost(string redirectUri) : IAsyncLifetime, I
             ["IdentityProvider:Audience"] = TestEnvironment.Audience,
             ["IdentityProvider:SigningKeyFile"] = _keyFile,
             [$"IdentityProvider:WebClients:{WebClientId}:ClientSecret"] = WebClientSecret,
-            [$"IdentityProvider:WebClients:{WebClientId}:RedirectUris:0"] = redirectUri,
+            [$"IdentityProvider:WebClients:{WebClientId}:RedirectUris:0"] = _redirectUri,
             ["IdentityProvider:ServiceClients:benefits"] = ServiceClientSecret,
         }, port: port);
         _host.Start();

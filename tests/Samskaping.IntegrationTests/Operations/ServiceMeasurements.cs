@@ -98,7 +98,8 @@ internal sealed partial class ServiceMeasurements : IDisposable
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]{0,40}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     private static partial Regex AllowedValue();
 
-    [GeneratedRegex("[0-9]{11}")]
+    // Eleven digits standing alone: inside a uuid's hex (…d81782499298) they are not a number of anyone.
+    [GeneratedRegex("(?<![0-9A-Za-z])[0-9]{11}(?![0-9A-Za-z])")]
     private static partial Regex ElevenDigits();
 
     public void Dispose() => _listener.Dispose();
