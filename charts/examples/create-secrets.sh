@@ -5,16 +5,18 @@
 #
 #   charts/examples/create-secrets.sh NAMESPACE [--dev-signing-key] [--with-simulator]
 #
-# Per service S (cases coordination grants outcomes benefits):
+# Per service S (cases coordination grants outcomes benefits, and the workspace for its database):
 #   samskaping-S-db-role  kubernetes.io/basic-auth (username, password): CloudNativePG's managed role S
 #   samskaping-S-db       connection-string: Npgsql connection string to database S as role S
-#   samskaping-S-rabbitmq connection-string: amqp://… as S's own RabbitMQ user (rabbitmq-users.yaml), from the
+#   samskaping-S-rabbitmq (not the workspace) connection-string: amqp://… as S's own RabbitMQ user (rabbitmq-users.yaml), from the
 #                         topology operator's samskaping-S-user-credentials
 # --dev-signing-key also creates samskaping-auth (signing-key) for clusters without an OIDC provider.
 # --with-simulator also creates samskaping-benefits-nav (client-secret, integrasjon-passord, inbound-signing-key)
 # with fresh random values, shared by the benefits service and the NAV-style simulator. Against a real benefit
 # system, create that Secret yourself from the credentials NAV/Fiks and Maskinporten gave you
 # (services/Samskaping.Benefits/README.md).
+# The workspace's client secret (samskaping-workspace-oidc, key client-secret) is the one your OIDC provider gave
+# when you registered the workspace as a confidential client: create that Secret yourself.
 set -euo pipefail
 
 namespace=${1:?usage: create-secrets.sh NAMESPACE [--dev-signing-key] [--with-simulator]}
@@ -29,6 +31,8 @@ for flag in "$@"; do
   esac
 done
 services=(cases coordination grants outcomes benefits)
+# The workspace keeps its sessions and data-protection keys in a database of its own; it uses no broker.
+databases=("${services[@]}" workspace)
 # The PgBouncer pooler of cloudnative-pg.yaml (session mode; samskaping-db-rw reaches the primary directly).
 db_host=samskaping-db-pooler-rw
 rabbitmq_cluster=samskaping-rabbitmq
@@ -53,7 +57,7 @@ apply_secret() { # NAME TYPE, KEY=VALUE lines on stdin
   echo "secret/$1 applied"
 }
 
-for service in "${services[@]}"; do
+for service in "${databases[@]}"; do
   password=$(secret_value "samskaping-$service-db-role" password)
   [[ -n $password ]] || password=$(openssl rand -hex 24)
   printf 'username=%s\npassword=%s\n' "$service" "$password" |

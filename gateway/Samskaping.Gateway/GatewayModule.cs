@@ -27,6 +27,7 @@ internal static class GatewayModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.AddWorkspaceRoute();
         builder.Services.AddValidatedTokenCache();
         builder.Services.AddAuthorization(GatewayPolicies.Add);
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))

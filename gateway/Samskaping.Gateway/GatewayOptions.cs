@@ -51,8 +51,20 @@ internal sealed class GatewayOptions : IValidatableObject
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
+    /// <summary>
+    /// Where the workspace (the caseworkers' web app) listens, e.g. <c>http://samskaping-workspace:8080</c>. Set: the
+    /// gateway serves it at its root (<see cref="WorkspaceRoute"/>). Empty: the gateway is the API alone.
+    /// </summary>
+    public Uri? WorkspaceAddress { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (WorkspaceAddress is { OriginalString.Length: > 0 } workspace && (!workspace.IsAbsoluteUri || (workspace.Scheme != Uri.UriSchemeHttp && workspace.Scheme != Uri.UriSchemeHttps)))
+        {
+            yield return new ValidationResult(
+                $"Gateway:WorkspaceAddress is '{workspace}': give the workspace's http(s) address, like http://samskaping-workspace:8080.",
+                [nameof(WorkspaceAddress)]);
+        }
         foreach (var origin in AllowedOrigins)
         {
             if (!IsOrigin(origin))

@@ -21,11 +21,15 @@ internal static class WorkspaceModule
         // Run from a build (./samskaping up, the tests), the framework's script and the style sheets are served from where
         // the build left them, as its manifest says; a published app has them in wwwroot and no manifest, and this does nothing.
         builder.WebHost.UseStaticWebAssets();
+        var apiAuthority = builder.Configuration["Auth:Authority"];
+        string OrApiAuthority(string authority) => string.IsNullOrWhiteSpace(authority) ? apiAuthority ?? "" : authority;
         builder.Services.AddOptions<WorkspaceOptions>()
             .BindConfiguration(WorkspaceOptions.Section)
+            .PostConfigure(o => o.Authority = OrApiAuthority(o.Authority))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(WorkspaceOptions.Section).Get<WorkspaceOptions>() ?? new WorkspaceOptions();
+        options.Authority = OrApiAuthority(options.Authority);
         var database = builder.Configuration.GetConnectionString("Database")
             ?? throw new InvalidOperationException("ConnectionStrings:Database is not set: the workspace keeps its sessions and keys there.");
 

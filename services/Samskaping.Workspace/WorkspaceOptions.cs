@@ -10,7 +10,10 @@ public sealed class WorkspaceOptions
     /// <summary>The gateway, e.g. http://127.0.0.1:5080/: the workspace calls the same API as sector systems.</summary>
     [Required] public Uri? ApiBaseUrl { get; set; }
 
-    /// <summary>The OpenID Connect provider (the municipality's; the development provider under ./samskaping up).</summary>
+    /// <summary>
+    /// The OpenID Connect provider (the municipality's; the development provider under ./samskaping up). Unset: the
+    /// API's own <c>Auth:Authority</c>, which it has to be anyway, since the API takes the tokens this provider issues.
+    /// </summary>
     [Required] public string Authority { get; set; } = "";
 
     [Required] public string ClientId { get; set; } = "workspace";

@@ -19,9 +19,6 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
 {
     public static readonly string[] ServiceNames = ["cases", "coordination", "grants", "outcomes", "benefits"];
 
-    /// <summary>The services and the workspace (at the root): every cluster the gateway forwards to.</summary>
-    public static readonly string[] ClusterNames = [.. ServiceNames, "workspace"];
-
     private readonly Dictionary<string, string?> settings;
 
     public GatewayHost(Tokens tokens, Uri services, IReadOnlyDictionary<string, string?>? overrides = null, string? down = null)
@@ -31,11 +28,12 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
             ["Auth:SigningKey"] = tokens.SigningKey,
             ["Gateway:MaxRequestBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var name in ClusterNames)
+        foreach (var name in ServiceNames)
         {
             var address = name == down ? FakeService.UnusedAddress() : services;
             settings[$"ReverseProxy:Clusters:{name}:Destinations:{name}:Address"] = address.ToString();
         }
+        settings["Gateway:WorkspaceAddress"] = (down == "workspace" ? FakeService.UnusedAddress() : services).ToString();
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

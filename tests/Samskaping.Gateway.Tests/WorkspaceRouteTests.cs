@@ -39,4 +39,20 @@ public sealed class WorkspaceRouteTests(GatewayFixture fixture)
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("default-src 'none'");
     }
+
+    [Fact]
+    public async Task Without_a_workspace_the_root_is_the_gateways_own_answer_not_a_bad_gateway()
+    {
+        await using var gateway = fixture.StartGateway(new Dictionary<string, string?> { ["Gateway:WorkspaceAddress"] = "" });
+        using var anonymous = gateway.Client();
+        using var signedIn = gateway.Client(fixture.Tokens.For("caseworker"));
+
+        var withoutToken = await anonymous.GetAsync("/");
+        var withToken = await signedIn.GetAsync("/mitt-arbeid");
+
+        withoutToken.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        withToken.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        withToken.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await signedIn.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
 }

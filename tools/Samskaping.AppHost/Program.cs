@@ -121,7 +121,7 @@ var workspace = builder.AddProject<Projects.Samskaping_Workspace>("workspace", l
     .WithEnvironment("Workspace__ClientSecret", workspaceSecret)
     .WithHttpHealthCheck("/health/ready")
     .WaitFor(identity);
-gateway.WithEnvironment("ReverseProxy__Clusters__workspace__Destinations__workspace__Address", workspace.GetEndpoint("http")).WaitFor(workspace);
+gateway.WithEnvironment("Gateway__WorkspaceAddress", workspace.GetEndpoint("http")).WaitFor(workspace);
 foreach (var service in new[] { cases, coordination, grants, outcomes, benefits })
 {
     // The gateway's YARP cluster for each service points at the port that service was given here.

@@ -104,8 +104,8 @@ const webProjects = ["services", "gateway", "tools"].flatMap(dir => readdirSync(
 const composed = new Set(Object.values(services).map(builtFrom).filter(Boolean));
 // The development identity provider runs under `./samskaping up` only: the compose system checks HS256 tokens
 // (SAMSKAPING_SIGNING_KEY), and a provider without passwords must never be an image someone could deploy.
-// The workspace signs people in through an OpenID Connect provider, which the compose system does not have; it runs
-// under `./samskaping up` until its image, chart workload and provider settings exist (issue 27, not done).
+// The workspace signs people in through an OpenID Connect provider, which the compose system does not have: it runs
+// under `./samskaping up` (the development provider) and in Kubernetes with the municipality's (workspace.enabled).
 const notComposed = new Set(["tools/Samskaping.IdentityProvider", "services/Samskaping.Workspace"]);
 for (const p of webProjects) if (!composed.has(p) && !notComposed.has(p)) problems.push(`${p} is a web project but no compose service builds it`);
 const gateway = Object.values(services).find(s => builtFrom(s) === "gateway/Samskaping.Gateway");

@@ -107,6 +107,8 @@ const schemas = {
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 const validators = Object.fromEntries(Object.entries(schemas).map(([k, s]) => [k, ajv.compile(s)]));
 const services = ["cases", "coordination", "grants", "outcomes", "benefits"];
+// The workspace keeps its sessions and keys in a database of its own (no broker).
+const databases = [...services, "workspace"];
 let failed = 0, checked = 0;
 const kubernetes = [];
 const fail = (id, msg) => { failed++; console.error(`FAIL ${id}: ${msg}`); };
@@ -126,12 +128,12 @@ for (const file of process.argv.slice(2)) {
     if (spec) kubernetes.push({ apiVersion: "v1", kind: "PodTemplate", metadata: { name: `${o.metadata.name}-override` }, template: spec.template });
   }
 }
-// Cross-document facts: one database per service, each owned by a managed role of the same cluster.
+// Cross-document facts: one database per service and the workspace, each owned by a managed role of the same cluster.
 const cluster = operatorDocs.find(o => o.kind === "Cluster");
 if (cluster) {
   const roles = new Set((cluster.spec.managed?.roles ?? []).map(r => r.name));
   const dbs = operatorDocs.filter(o => o.kind === "Database");
-  for (const s of services) {
+  for (const s of databases) {
     const db = dbs.find(d => d.spec.name === s);
     if (!db) fail("cloudnative-pg", `no Database for service ${s}`);
     else if (db.spec.cluster.name !== cluster.metadata.name) fail("cloudnative-pg", `Database ${s} is not in Cluster ${cluster.metadata.name}`);
@@ -155,11 +157,12 @@ if (cluster) {
   const poolSize = Number(/Maximum Pool Size=(\d+)/.exec(readFileSync(join(examples, "create-secrets.sh"), "utf8"))?.[1] ?? 100);
   const surge = 1; // the Deployment's maxSurge (charts/samskaping-service/templates/deployment.yaml)
   const podsOf = (s) => (production[s]?.autoscaling?.maxReplicas ?? production[s]?.replicaCount ?? 6) + surge;
-  const needed = services.reduce((sum, s) => sum + podsOf(s) * (poolSize + 1), 0); // +1: the unpooled migration lock
+  const workspacePool = production.workspace?.enabled ? podsOf("workspace") * poolSize : 0; // no migrations, no lock
+  const needed = services.reduce((sum, s) => sum + podsOf(s) * (poolSize + 1), workspacePool); // +1: the unpooled migration lock
   const maxConnections = Number(cluster.spec.postgresql?.parameters?.max_connections ?? 100);
   const headroom = 10;
   if (maxConnections < needed + headroom)
-    fail("cloudnative-pg", `max_connections ${maxConnections} < ${needed} (5 services' pods at maxReplicas + ${surge} surge x (Maximum Pool Size ${poolSize} + 1)) + ${headroom} headroom`);
+    fail("cloudnative-pg", `max_connections ${maxConnections} < ${needed} (5 services' pods at maxReplicas + ${surge} surge x (Maximum Pool Size ${poolSize} + 1), and the workspace's pods x ${poolSize}) + ${headroom} headroom`);
   const pooler = operatorDocs.find(o => o.kind === "Pooler" && o.spec.cluster.name === cluster.metadata.name && o.spec.type === "rw");
   if (!pooler) fail("cloudnative-pg", "no rw Pooler for the Cluster");
   else if (!readFileSync(join(examples, "create-secrets.sh"), "utf8").includes(`db_host=${pooler.metadata.name}`))

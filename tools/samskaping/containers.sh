@@ -9,7 +9,8 @@ CONTAINERS="$STATE/containers"
 CONTAINERS_PORT="${SAMSKAPING_CONTAINERS_PORT:-5280}"
 # The web projects, one image each (the Dockerfile's WEB_PROJECTS), and the name of each image.
 IMAGE_PROJECTS=(services/Samskaping.Cases services/Samskaping.Coordination services/Samskaping.Grants
-  services/Samskaping.Outcomes services/Samskaping.Benefits gateway/Samskaping.Gateway tools/Samskaping.NavSimulator)
+  services/Samskaping.Outcomes services/Samskaping.Benefits services/Samskaping.Workspace gateway/Samskaping.Gateway
+  tools/Samskaping.NavSimulator)
 IMAGE_TAG="0.1.0"
 CI_BASE="localhost/samskaping-ci"
 HELM_BIN="$STATE/tools/helm-4.1.4/helm"
@@ -109,7 +110,7 @@ ensure_ci_base() {
 }
 
 # Every image from docker/Dockerfile, the bases pinned by digest as in production. The build stage is the same for
-# all seven, so the solution is compiled once. The host's NuGet cache and CA bundle are lent to the build (the
+# all of them, so the solution is compiled once. The host's NuGet cache and CA bundle are lent to the build (the
 # machine reaches nuget.org through an intercepting proxy); neither ends up in an image.
 build_images() {
   local sdk_digest aspnet_digest project image
@@ -175,7 +176,7 @@ containers_suite() { # RESULTS-DIR
     say "containers: not run here (kube play has no API server, no network policy, no autoscaler): $(sort -u "$work/unproved.txt" | sed 's|/.*||' | sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')"
     local port
     for port in $(workload_rows "$work/workloads.json" | awk '{ print $3 }'); do
-      port_in_use "$port" && die "port $port is in use: set SAMSKAPING_CONTAINERS_PORT to the first of ${#IMAGE_PROJECTS[@]} free ports"
+      port_in_use "$port" && die "port $port is in use: set SAMSKAPING_CONTAINERS_PORT to the first of a range of free ports"
     done
     prepare_dependencies "$work"
     t=$SECONDS
@@ -184,10 +185,11 @@ containers_suite() { # RESULTS-DIR
       die "podman kube play failed"
     }
     wait_ready "$work"
-    say "containers: all ${#IMAGE_PROJECTS[@]} workloads ready $((SECONDS - t)) s after kube play"
+    say "containers: all $(workload_rows "$work/workloads.json" | wc -l) workloads ready $((SECONDS - t)) s after kube play"
     verify_containers "$work"
     local gateway simulator
     gateway="$(workload_rows "$work/workloads.json" | awk '$1 == "samskaping-gateway" { print $3 }')"
+    verify_workspace_image "$gateway"
     simulator="$(workload_rows "$work/workloads.json" | awk '$1 == "samskaping-simulator" { print $3 }')"
     say "containers: smoke suite through the gateway container (tests/Samskaping.ContainerTests)"
     dotnet build "$ROOT/tests/Samskaping.ContainerTests" -c Release -warnaserror >"$LOGS/container-tests-build.log" 2>&1 ||

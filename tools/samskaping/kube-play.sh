@@ -6,6 +6,7 @@
 
 CONTAINERS_VHOST="samskaping-containers"
 CONTAINERS_DB_PREFIX="containers_"
+WORKSPACE_CONTAINER="samskaping-workspace-image-check"
 
 # Rows of the adapter's workloads.json: workload container port readiness liveness user readOnlyRootFilesystem.
 workload_rows() {
@@ -74,8 +75,9 @@ containers_cleanup() { # WORKDIR
   for name in "$work"/secret-values/*.json; do
     [[ -e $name ]] && podman secret rm "$(basename "$name" .json)" >/dev/null 2>&1
   done
+  podman rm -f -t 2 "$WORKSPACE_CONTAINER" >/dev/null 2>&1
   rmq_api DELETE "vhosts/$CONTAINERS_VHOST" 2>/dev/null
-  for service in cases coordination grants outcomes benefits; do
+  for service in cases coordination grants outcomes benefits workspace; do
     psql_ -c "DROP DATABASE IF EXISTS $CONTAINERS_DB_PREFIX$service WITH (FORCE)" 2>/dev/null
   done
   rm -rf "$work"
@@ -121,4 +123,32 @@ verify_containers() { # WORKDIR
     curl -fsS -o /dev/null --max-time 3 "http://127.0.0.1:$port$live" || die "$ctr: $live does not answer 200"
     printf '  %-44s uid %s (process %s, %s), root filesystem read-only, /tmp writable, %s 200\n' "$ctr" "$user" "$pid" "$(readlink "/proc/$pid/exe")" "$live"
   done < <(workload_rows "$work/workloads.json")
+}
+
+# The workspace is not in the development rendering (it signs people in through an OIDC provider the kube play
+# cluster does not have), so its image is run here alone, as the chart runs it (its user, read-only root, /tmp):
+# it must create its session store in a database of its own, answer readiness, and serve the published style sheets.
+verify_workspace_image() { # GATEWAY-PORT
+  local gateway=$1 port=$((CONTAINERS_PORT + 40)) deadline=$((SECONDS + 120)) image
+  image="$(image_name services/Samskaping.Workspace):$IMAGE_TAG"
+  port_in_use "$port" && die "port $port is in use: set SAMSKAPING_CONTAINERS_PORT to a range with room for the workspace check"
+  psql_ -c "DROP DATABASE IF EXISTS ${CONTAINERS_DB_PREFIX}workspace WITH (FORCE)" -c "CREATE DATABASE ${CONTAINERS_DB_PREFIX}workspace" ||
+    die "could not create the database ${CONTAINERS_DB_PREFIX}workspace"
+  podman run -d --name "$WORKSPACE_CONTAINER" --network host --read-only --tmpfs /tmp --cap-drop ALL --user 1654 \
+    -e ASPNETCORE_HTTP_PORTS="$port" \
+    -e ConnectionStrings__Database="Host=127.0.0.1;Port=$PG_PORT;Database=${CONTAINERS_DB_PREFIX}workspace;Username=postgres;Password=" \
+    -e Workspace__ApiBaseUrl="http://127.0.0.1:$gateway/" -e Auth__Authority="http://127.0.0.1:$gateway/" \
+    -e Workspace__ClientSecret="$(openssl rand -hex 16)" "$image" >/dev/null || die "podman run $image failed"
+  until curl -fsS -o /dev/null --max-time 3 "http://127.0.0.1:$port/health/ready" 2>/dev/null; do
+    [[ $(podman inspect --format '{{.State.Status}}' "$WORKSPACE_CONTAINER" 2>/dev/null) == running ]] || {
+      podman logs --tail 40 "$WORKSPACE_CONTAINER" >&2 2>&1 || true
+      die "the workspace image stopped before it was ready"
+    }
+    ((SECONDS < deadline)) || die "the workspace image was not ready after 120 s"
+    sleep 2
+  done
+  curl -fsS --max-time 5 "http://127.0.0.1:$port/css/workspace.css" | grep -q '{' ||
+    die "the workspace image does not serve its style sheet /css/workspace.css"
+  podman rm -f -t 2 "$WORKSPACE_CONTAINER" >/dev/null
+  printf '  %-44s uid 1654, root filesystem read-only: /health/ready 200, its session store created, /css/workspace.css served\n' "$WORKSPACE_CONTAINER"
 }

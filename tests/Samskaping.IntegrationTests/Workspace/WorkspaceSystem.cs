@@ -60,7 +60,7 @@ public sealed class WorkspaceSystem : SystemFixture
             // The workspace's own build manifest: where its style sheets and the framework's script are.
             [WebHostDefaults.StaticWebAssetsKey] = StaticAssetsManifest(),
         });
-        gatewaySettings["ReverseProxy:Clusters:workspace:Destinations:workspace:Address"] = _workspace.Start().ToString();
+        gatewaySettings["Gateway:WorkspaceAddress"] = _workspace.Start().ToString();
         return Task.CompletedTask;
     }
 
