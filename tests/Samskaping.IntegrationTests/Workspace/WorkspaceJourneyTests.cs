@@ -75,6 +75,9 @@ public sealed class WorkspaceJourneyTests(WorkspaceSystem system)
         await Expect(page.Locator("main")).ToContainTextAsync("Saken finnes ikke, eller den er ikke delt med din sektor.");
         (await page.Locator("main").InnerTextAsync()).ShouldNotContain("Familien Dal");
         await page.ShouldBeAccessible();
+        var again = await page.GotoAsync($"/saker/{caseId}");
+        again!.Status.ShouldBe(404);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Saken finnes ikke");
     }
 
     [Fact]
