@@ -18,6 +18,7 @@ public static class AccessExtensions
         builder.Services.AddSingleton<CaseAccess>();
         builder.Services.AddSingleton<AccessLog>();
         builder.Services.AddServiceMetrics<AccessMetrics>();
+        builder.Services.AddServiceMetrics<AnonymisationMetrics>();
         return builder;
     }
 

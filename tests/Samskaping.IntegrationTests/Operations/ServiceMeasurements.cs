@@ -23,7 +23,7 @@ internal sealed partial class ServiceMeasurements : IDisposable
     /// <summary>The only label keys our instruments may carry: none of them can name a person, a case or a household.</summary>
     public static readonly IReadOnlySet<string> AllowedLabels = new HashSet<string>(StringComparer.Ordinal)
     {
-        "sector", "status", "fund", "account", "state", "outcome", "message_type", "consumer", "action", "domain",
+        "sector", "status", "fund", "account", "state", "outcome", "message_type", "consumer", "action", "domain", "ground",
     };
 
     private readonly MeterListener _listener = new();
