@@ -93,7 +93,9 @@ ensure_promtool() {
   command -v promtool >/dev/null && return 0
   command -v apt-get >/dev/null || die "promtool is needed for the alert rules: install Debian's prometheus package"
   say "installing promtool (Debian package prometheus, once)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus >"$WORK/apt.log" 2>&1 || {
+  # shellcheck source=../tools/samskaping/apt.sh
+  source "$ROOT/tools/samskaping/apt.sh"
+  apt_install "$WORK/apt.log" prometheus || {
     cat "$WORK/apt.log" >&2
     die "apt-get install prometheus (for promtool) failed"
   }

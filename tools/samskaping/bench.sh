@@ -7,10 +7,7 @@ cmd_bench() {
   ensure_infra
   if ! command -v wrk >/dev/null; then
     say "installing wrk (Debian) for the saturation runs…"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >>"$LOGS/apt.log" 2>&1 ||
-      { apt-get update >>"$LOGS/apt.log" 2>&1 &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >>"$LOGS/apt.log" 2>&1; } ||
-      die "apt-get install wrk failed, see $LOGS/apt.log"
+    apt_install "$LOGS/apt.log" wrk || die "apt-get install wrk failed, see $LOGS/apt.log"
   fi
   # The driver references the services, the gateway and the simulator, so this builds the whole system in Release.
   say "building the system and the benchmark driver (Release)"

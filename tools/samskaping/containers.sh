@@ -51,10 +51,7 @@ ensure_container_tools() {
   ((${#missing[@]} == 0)) && return 0
   say "installing ${missing[*]} (apt)"
   mkdir -p "$LOGS"
-  {
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q podman buildah skopeo debootstrap runc ||
-      { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q podman buildah skopeo debootstrap runc; }
-  } >"$LOGS/apt-containers.log" 2>&1 || die "apt-get install of the container tools failed (see $LOGS/apt-containers.log)"
+  apt_install "$LOGS/apt-containers.log" podman buildah skopeo debootstrap runc || die "apt-get install of the container tools failed (see $LOGS/apt-containers.log)"
 }
 
 # The first Debian mirror in the machine's apt sources.

@@ -15,11 +15,8 @@ ensure_packages() {
   command -v rabbitmq-server >/dev/null || missing=1
   ((missing)) || return 0
   say "installing PostgreSQL and RabbitMQ from Debian (once)…"
-  apt-get update >"$LOGS/apt.log" 2>&1 || die "apt-get update failed, see $LOGS/apt.log"
   # The package may try to start system instances; we never use those.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-    postgresql rabbitmq-server >>"$LOGS/apt.log" 2>&1 ||
-    die "apt-get install failed, see $LOGS/apt.log"
+  apt_install "$LOGS/apt.log" postgresql rabbitmq-server || die "apt-get install failed, see $LOGS/apt.log"
   [[ -n $(newest_pg_bin) ]] || die "PostgreSQL installed, but no /usr/lib/postgresql/*/bin/initdb"
   command -v rabbitmq-server >/dev/null || die "rabbitmq-server not found after install"
 }

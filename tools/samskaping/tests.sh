@@ -91,9 +91,7 @@ ensure_browser() {
   [[ -x /usr/bin/chromium ]] && return 0
   mkdir -p "$LOGS"
   say "installing chromium (Debian) for the workspace's browser tests…"
-  { DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium ||
-    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }; } \
-    >>"$LOGS/apt.log" 2>&1 || die "apt-get install chromium failed, see $LOGS/apt.log"
+  apt_install "$LOGS/apt.log" chromium || die "apt-get install chromium failed, see $LOGS/apt.log"
 }
 
 # Lint the documents of a running system (./samskaping up) with the same ruleset as the tests.
