@@ -10,9 +10,16 @@ public static class AccessExtensions
 {
     /// <summary>The access read model and the access log, with their tables in the service's database. The rows of
     /// the read model come from six events (<see cref="AddCaseAccessConsumers"/>); each service's module says which of
-    /// them it takes from events and which it writes itself.</summary>
-    public static IHostApplicationBuilder AddCaseAccess(this IHostApplicationBuilder builder)
+    /// them it takes from events and which it writes itself. <paramref name="purpose"/> is the consent purpose
+    /// (<see cref="Samskaping.Contracts.Cases.ConsentPurposes"/>) every read and write of a case in this service needs.</summary>
+    public static IHostApplicationBuilder AddCaseAccess(this IHostApplicationBuilder builder, string purpose)
     {
+        if (!Samskaping.Contracts.Cases.ConsentPurposes.All.Contains(purpose))
+        {
+            throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "not a consent purpose (ConsentPurposes.All)");
+        }
+
+        builder.Services.AddSingleton(new CaseAccessPurpose(purpose));
         builder.AddServiceDatabase(typeof(AccessExtensions).Assembly);
         builder.Services.AddSingleton<CaseParticipation>();
         builder.Services.AddSingleton<CaseAccess>();

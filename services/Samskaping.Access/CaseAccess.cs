@@ -8,21 +8,29 @@ namespace Samskaping.Access;
 
 /// <summary>
 /// Who may see or change a case (docs/architecture.md §5), answered from this service's local read models:
-/// the user's sector participates <b>and</b> a valid consent covers that sector — or the user is the case's lead
-/// coordinator. Before any consent has been recorded for a case, the opening sector is covered (it is the one
-/// that records the consent at intake); once a consent exists, only consents cover. Everyone else gets 404.
+/// the user's sector participates <b>and</b> a valid (begun, not expired, not withdrawn) consent covers that sector
+/// for this service's purpose (<see cref="Purpose"/>, docs/privacy.md "Consent: which purpose and which kinds of data
+/// gate what") — or the user is the case's lead coordinator. Before any consent has been recorded for a case, the
+/// opening sector is covered (it is the one that records the consent at intake); once a consent exists, only consents
+/// cover. Everyone else gets 404.
 /// </summary>
-public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock, CaseAccessPurpose purpose)
 {
+    /// <summary>The consent purpose this service's reads and writes of a case need (a <see cref="ConsentPurposes"/> code).</summary>
+    public string Purpose => purpose.Code;
+
     /// <summary>
     /// A SQL predicate for "the user may see the case whose id is in <c>{caseIdColumn}</c>", for list queries.
     /// Its table aliases are prefixed <c>access_</c>, so they never shadow the caller's.
-    /// Needs the parameters <c>@accessSector</c>, <c>@accessSubject</c> and <c>@accessNow</c> (see <see cref="Parameters"/>).
+    /// Needs the parameters <c>@accessSector</c>, <c>@accessSubject</c>, <c>@accessPurpose</c> and <c>@accessNow</c> (see <see cref="Parameters"/>).
     /// Each <c>EXISTS</c> ends in <c>OFFSET 0</c>, which keeps PostgreSQL from turning it into a hashed subplan: under
     /// the <c>OR</c>s it would otherwise hash the whole access table once per query, however few cases the caller's
     /// page or set needs, where probing the table's index per case costs a few rows each.
     /// </summary>
-    public static string VisiblePredicate(string caseIdColumn) =>
+    public static string VisiblePredicate(string caseIdColumn) => Predicate(caseIdColumn, "");
+
+    /// <summary><see cref="VisiblePredicate"/> with <paramref name="consentCondition"/> added to what a consent must name.</summary>
+    private static string Predicate(string caseIdColumn, string consentCondition) =>
         $"""
         (
             EXISTS (SELECT 1 FROM access.case_leads access_l WHERE access_l.case_id = {caseIdColumn} AND access_l.coordinator = @accessSubject OFFSET 0)
@@ -32,6 +40,7 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
                 AND (
                     EXISTS (SELECT 1 FROM access.case_consents access_c
                             WHERE access_c.case_id = {caseIdColumn} AND @accessSector = ANY (access_c.sectors)
+                              AND @accessPurpose = ANY (access_c.purposes) {consentCondition}
                               AND access_c.valid_from <= @accessNow AND (access_c.valid_to IS NULL OR access_c.valid_to > @accessNow)
                               AND (access_c.withdrawn_at IS NULL OR access_c.withdrawn_at > @accessNow) OFFSET 0)
                     OR (
@@ -49,6 +58,7 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
         var parameters = new DynamicParameters(other);
         parameters.Add("accessSector", user.Sector);
         parameters.Add("accessSubject", user.Subject);
+        parameters.Add("accessPurpose", purpose.Code);
         parameters.Add("accessNow", clock.GetUtcNow());
         return parameters;
     }
@@ -73,19 +83,38 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
     public async Task<Guid?> Visible(Guid? caseId, CurrentUser user, CancellationToken ct) =>
         await CanSee(caseId ?? Guid.Empty, user, ct) ? caseId : null;
 
-    /// <summary>True when a currently valid consent for the case covers <paramref name="sector"/>
-    /// (coordination asks this before a sector may join).</summary>
+    /// <summary>
+    /// Those of <paramref name="categories"/> (<see cref="DataCategories"/> codes) that <paramref name="user"/> may not be
+    /// shown for the case: the categories no valid consent covering the user's sector for this service's purpose names.
+    /// The rule is <see cref="VisiblePredicate"/>'s with the category added to what the consent must name, so the lead
+    /// coordinator, and the opening sector before any consent exists, are shown every category.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> Withheld(Guid caseId, CurrentUser user, IReadOnlyList<string> categories, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var withheld = await connection.QueryAsync<string>(new CommandDefinition(
+            $"""
+            SELECT access_k.category FROM unnest(@categories) WITH ORDINALITY AS access_k(category, position)
+            WHERE NOT {Predicate("@caseId", "AND access_k.category = ANY (access_c.data_categories)")}
+            ORDER BY access_k.position
+            """,
+            Parameters(user, new { caseId, categories = categories.ToArray() }), cancellationToken: ct));
+        return withheld.AsList();
+    }
+
+    /// <summary>True when a currently valid consent for the case covers <paramref name="sector"/> for this service's
+    /// purpose (coordination asks this before a sector may join).</summary>
     public async Task<bool> ConsentCovers(Guid caseId, string sector, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             """
             SELECT EXISTS (SELECT 1 FROM access.case_consents c
-                           WHERE c.case_id = @caseId AND @sector = ANY (c.sectors)
+                           WHERE c.case_id = @caseId AND @sector = ANY (c.sectors) AND @purpose = ANY (c.purposes)
                              AND c.valid_from <= @now AND (c.valid_to IS NULL OR c.valid_to > @now)
                              AND (c.withdrawn_at IS NULL OR c.withdrawn_at > @now))
             """,
-            new { caseId, sector, now = clock.GetUtcNow() }, cancellationToken: ct));
+            new { caseId, sector, purpose = purpose.Code, now = clock.GetUtcNow() }, cancellationToken: ct));
     }
 
     /// <summary>The subject id of the case's current lead coordinator, when known.</summary>
@@ -121,10 +150,10 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
     public static Task RecordConsent(ConsentGiven consent, NpgsqlTransaction tx, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO access.case_consents (consent_id, case_id, person_id, sectors, purposes, valid_from, valid_to)
-            VALUES (@ConsentId, @CaseId, @PersonId, @sectors, @purposes, @ValidFrom, @ValidTo)
+            INSERT INTO access.case_consents (consent_id, case_id, person_id, sectors, purposes, data_categories, valid_from, valid_to)
+            VALUES (@ConsentId, @CaseId, @PersonId, @sectors, @purposes, @categories, @ValidFrom, @ValidTo)
             ON CONFLICT (consent_id) DO UPDATE
-                SET sectors = excluded.sectors, purposes = excluded.purposes,
+                SET sectors = excluded.sectors, purposes = excluded.purposes, data_categories = excluded.data_categories,
                     valid_from = excluded.valid_from, valid_to = excluded.valid_to
             """,
             new
@@ -134,6 +163,7 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
                 consent.PersonId,
                 sectors = consent.Sectors.ToArray(),
                 purposes = consent.Purposes.ToArray(),
+                categories = consent.DataCategories.ToArray(),
                 consent.ValidFrom,
                 consent.ValidTo,
             }, tx, cancellationToken: ct));
@@ -164,3 +194,7 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, TimeProvider clock)
             WHERE access.case_leads.assigned_at <= excluded.assigned_at
         """;
 }
+
+/// <summary>The consent purpose a service's case access needs, given once where its module registers access
+/// (<see cref="AccessExtensions.AddCaseAccess"/>).</summary>
+public sealed record CaseAccessPurpose(string Code);

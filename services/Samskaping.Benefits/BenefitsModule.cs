@@ -6,6 +6,7 @@ using Samskaping.Benefits.Feed;
 using Samskaping.Benefits.Nav;
 using Samskaping.Benefits.People;
 using Samskaping.Benefits.PersonExport;
+using Samskaping.Contracts.Cases;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
 using Samskaping.Messaging.Replay;
@@ -21,7 +22,7 @@ public static class BenefitsModule
     public static IHostApplicationBuilder AddBenefits(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(typeof(BenefitsModule).Assembly);
-        builder.AddCaseAccess();
+        builder.AddCaseAccess(ConsentPurposes.BenefitCoordination);
         builder.AddMessaging("benefits", bus =>
         {
             // The access read model: benefits writes none of its rows itself, it takes them all from events.

@@ -9,6 +9,7 @@ using Samskaping.Cases.Internal;
 using Samskaping.Cases.PersonalData;
 using Samskaping.Cases.PersonExport;
 using Samskaping.Cases.Timeline;
+using Samskaping.Contracts.Cases;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
 using Samskaping.Messaging.Replay;
@@ -24,7 +25,7 @@ public static class CasesModule
     public static IHostApplicationBuilder AddCases(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(typeof(CasesModule).Assembly);
-        builder.AddCaseAccess();
+        builder.AddCaseAccess(ConsentPurposes.Coordination);
         builder.AddMessaging("cases", bus =>
         {
             // The access read model: cases writes the rows of its own events in the transactions that publish them

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using Samskaping.Access;
+using Samskaping.Contracts.Cases;
 using Samskaping.Coordination.ActionPlan;
 using Samskaping.Coordination.Consumers;
 using Samskaping.Coordination.Groups;
@@ -23,7 +24,7 @@ public static class CoordinationModule
     public static IHostApplicationBuilder AddCoordination(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(typeof(CoordinationModule).Assembly);
-        builder.AddCaseAccess();
+        builder.AddCaseAccess(ConsentPurposes.Coordination);
         // The document itself is added by AddServiceDefaults ("v1"); this only adds who may call each operation.
         builder.Services.AddOptions<CoordinationOptions>()
             .BindConfiguration(CoordinationOptions.Section)

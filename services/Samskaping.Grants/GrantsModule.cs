@@ -1,4 +1,5 @@
 using Samskaping.Access;
+using Samskaping.Contracts.Cases;
 using Samskaping.Grants.Appeals;
 using Samskaping.Grants.Cases;
 using Samskaping.Grants.Disbursements;
@@ -26,7 +27,7 @@ public static class GrantsModule
     public static IHostApplicationBuilder AddGrants(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(typeof(GrantsModule).Assembly);
-        builder.AddCaseAccess();
+        builder.AddCaseAccess(ConsentPurposes.Grants);
         builder.AddMessaging("grants", bus =>
         {
             // The access read model: grants writes none of its rows itself, it takes them all from events.

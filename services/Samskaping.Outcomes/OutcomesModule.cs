@@ -1,4 +1,5 @@
 using Samskaping.Access;
+using Samskaping.Contracts.Cases;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
 using Samskaping.Messaging.Metrics;
@@ -20,7 +21,7 @@ public static class OutcomesModule
     public static IHostApplicationBuilder AddOutcomes(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(typeof(OutcomesModule).Assembly);
-        builder.AddCaseAccess();
+        builder.AddCaseAccess(ConsentPurposes.OutcomeMeasurement);
         builder.AddMessaging("outcomes", bus =>
         {
             // The access read model: outcomes writes none of its rows itself, it takes them all from events.

@@ -5,7 +5,10 @@ namespace Samskaping.Benefits.Lookup;
 /// it can be asked about (or the household has no members): the empty lists then say nothing about benefits.</param>
 /// <param name="CachedUntil">Asking again before this answers from memory; afterwards the benefit system is asked again.
 /// Null when nothing was fetched, so nothing is kept.</param>
-public sealed record HouseholdBenefits(Guid HouseholdId, DateTimeOffset? FetchedAt, DateTimeOffset? CachedUntil, string Source, IReadOnlyList<MemberBenefits> Members);
+/// <param name="Withheld">The data categories left out of this answer because no consent covering the caller's sector for
+/// benefit-coordination names them: with <c>economy</c> here, every <see cref="CurrentBenefit.MonthlyAmount"/> is null.</param>
+public sealed record HouseholdBenefits(Guid HouseholdId, DateTimeOffset? FetchedAt, DateTimeOffset? CachedUntil, string Source, IReadOnlyList<MemberBenefits> Members,
+    IReadOnlyList<string> Withheld);
 
 /// <summary>One member. <see cref="Identified"/> is false for a member without an identity number: the benefit
 /// system cannot be asked about them, so their list is empty for that reason. The identity number is never answered.</summary>

@@ -5,18 +5,22 @@ using Samskaping.Access;
 using Samskaping.Benefits.Cases;
 using Samskaping.Benefits.Nav;
 using Samskaping.Benefits.People;
+using Samskaping.Contracts.Cases;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Benefits.Lookup;
 
 /// <summary>What the look-up works with, bound as one parameter of its handler.</summary>
 public sealed record LookupServices(
-    HouseholdAccess Households, CasesDirectory Cases, NavBenefitLookup Nav, IMemoryCache Cache, IOptions<NavOptions> Options,
+    HouseholdAccess Households, CaseAccess Access, CasesDirectory Cases, NavBenefitLookup Nav, IMemoryCache Cache, IOptions<NavOptions> Options,
     AccessLog AccessLog, TimeProvider Clock, ILoggerFactory Loggers);
 
 public static partial class LookupApi
 {
     private const string Purpose = "benefit look-up";
+
+    /// <summary>The data categories the look-up's answer holds beyond the members' roles: the benefits' amounts.</summary>
+    private static readonly string[] Gated = [DataCategories.Economy];
 
     public static IHostApplicationBuilder AddBenefitLookup(this IHostApplicationBuilder builder)
     {
@@ -39,6 +43,8 @@ public static partial class LookupApi
             .WithSummary("The household's current benefits per member, from the benefit system")
             .WithDescription("For workers who may see at least one of the household's cases; otherwise 404. Per member: personId, role, "
                 + "identified (has an identity number the benefit system can be asked about) and benefits (type, monthlyAmount in NOK, from, to). "
+                + "withheld names the data categories left out because no consent covering the caller's sector for benefit-coordination names them: "
+                + "with economy there, every monthlyAmount is null. "
                 + "Identity numbers are never answered. Kept for Benefits:Nav:LookupCacheSeconds: fetchedAt says when the benefit system was asked; "
                 + "it is null (and nothing is kept) when the benefit system was not asked, because no member has an identity number to ask with "
                 + "or the household has no members: empty lists then mean unknown, not none. "
@@ -51,7 +57,7 @@ public static partial class LookupApi
     public static async Task<Results<Ok<HouseholdBenefits>, ProblemHttpResult>> GetBenefits(
         Guid householdId, CurrentUser user, [AsParameters] LookupServices services, HttpContext http, CancellationToken ct)
     {
-        var (households, cases, nav, cache, options, accessLog, clock, loggers) = services;
+        var (households, access, cases, nav, cache, options, accessLog, clock, loggers) = services;
         // Not RequireCaseAccess: the route names a household, seen through whichever of its cases the caller may see. Short
         // connections of its own, not the request's DbSession, which would stay held while cases and the benefit system answer.
         var notFound = Refusal.NotFound("Household not found.", $"There is no household {householdId} with a case that your sector takes part in.");
@@ -83,7 +89,7 @@ public static partial class LookupApi
                 answer = new HouseholdBenefits(householdId, null, null, members.Count == 0
                         ? "not asked: the household has no members"
                         : "not asked: no member has an identity number the benefit system can be asked about",
-                    [.. members.Select(m => new MemberBenefits(m.PersonId, m.Role, false, []))]);
+                    [.. members.Select(m => new MemberBenefits(m.PersonId, m.Role, false, []))], []);
             }
             else
             {
@@ -100,16 +106,27 @@ public static partial class LookupApi
                     [.. members.Select(m => new MemberBenefits(m.PersonId, m.Role, m.IdentityNumber is not null,
                         m.IdentityNumber is { } number && found!.TryGetValue(number, out var list)
                             ? [.. list.Select(b => new CurrentBenefit(b.Type, b.MonthlyAmount, b.From, b.To))]
-                            : []))]);
+                            : []))], []);
                 if (keep > TimeSpan.Zero)
                 {
                     cache.Set(key, answer, keep);
                 }
             }
         }
+        answer = Consented(answer, await access.Withheld(caseId, user, Gated, ct));
         await accessLog.WriteMany(user, answer.Members.Select(m => new AccessSubject(caseId, m.PersonId)), AccessActions.Read, Purpose, ct);
         return TypedResults.Ok(answer);
     }
+
+    /// <summary>The answer with what <paramref name="withheld"/> names left out: the amounts are <c>economy</c>
+    /// (docs/privacy.md, "Consent: which purpose and which kinds of data gate what"). The kept answer stays whole,
+    /// since the next caller's consents may name what this one's do not.</summary>
+    private static HouseholdBenefits Consented(HouseholdBenefits answer, IReadOnlyList<string> withheld) =>
+        !withheld.Contains(DataCategories.Economy) ? answer : answer with
+        {
+            Members = [.. answer.Members.Select(m => m with { Benefits = [.. m.Benefits.Select(b => b with { MonthlyAmount = null })] })],
+            Withheld = withheld,
+        };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Benefit look-up for household {HouseholdId} failed: {Reason}")]
     private static partial void LogNavFailure(ILogger logger, Guid householdId, string reason);

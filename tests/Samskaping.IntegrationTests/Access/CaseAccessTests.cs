@@ -42,7 +42,7 @@ public sealed class CaseAccessTests : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Database"] = _database.ConnectionString });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(_clock);
-        builder.AddCaseAccess();
+        builder.AddCaseAccess(ConsentPurposes.Coordination);
         _host = builder.Build();
         await _host.StartAsync();
         await Write(tx => CaseAccess.RecordOpening(_caseId, Sectors.Oppvekst, Start, tx, default));
@@ -167,6 +167,7 @@ public sealed class CaseAccessTests : IAsyncLifetime
             """, connection);
         explain.Parameters.AddWithValue("accessSector", Oppvekst.Sector);
         explain.Parameters.AddWithValue("accessSubject", Oppvekst.Subject);
+        explain.Parameters.AddWithValue("accessPurpose", ConsentPurposes.Coordination);
         explain.Parameters.AddWithValue("accessNow", Start);
         var plan = new List<string>();
         await using (var reader = await explain.ExecuteReaderAsync())

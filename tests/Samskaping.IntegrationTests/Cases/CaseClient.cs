@@ -9,7 +9,8 @@ namespace Samskaping.IntegrationTests.Cases;
 /// <summary>The caseworker's steps, as the tests take them through the gateway.</summary>
 internal static class CaseClient
 {
-    private static readonly string[] Coordination = ["coordination"];
+    // Every purpose, so a sector the consent covers may work on the case in every service (docs/privacy.md).
+    private static readonly string[] AllPurposes = ["coordination", "grants", "outcome-measurement", "benefit-coordination"];
     private static readonly string[] NeedsAndFamily = ["needs", "family"];
 
     public static async Task<Guid> Open(HttpClient client, string household = "Familien Test", object? referral = null, Guid? householdId = null)
@@ -43,7 +44,7 @@ internal static class CaseClient
             personId,
             givenByPersonId = givenBy ?? personId,
             sectors = sectors.Length == 0 ? ["oppvekst"] : sectors,
-            purposes = Coordination,
+            purposes = AllPurposes,
             dataCategories = NeedsAndFamily,
         });
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());

@@ -21,6 +21,10 @@ public sealed class LookupTests(BenefitsSystem system)
 
     private static readonly string[] AnyUnavailable = ["benefit-system-unavailable", "benefit-system-circuit-open"];
 
+    private static readonly string[] Oppvekst = ["oppvekst"];
+
+    private static readonly string[] Economy = ["economy"];
+
     [Fact]
     public async Task A_worker_sees_each_members_current_benefits_without_identity_numbers_and_a_second_look_comes_from_the_cache()
     {
@@ -316,6 +320,48 @@ public sealed class LookupTests(BenefitsSystem system)
     }
 
     /// <summary>200 once the look-up can answer (the circuit may still be resting after another test's outage).</summary>
+    [Fact]
+    public async Task Amounts_are_withheld_from_a_worker_whose_consents_do_not_name_economy_and_the_answer_says_so()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        using var kari = system.Client("oppvekst", subject: "kari-" + suffix);
+        using var ola = system.Client("oppvekst", subject: "ola-" + suffix);
+        var (caseId, householdId) = await BenefitsSystem.OpenCase(kari);
+        var mother = SyntheticIdentityNumbers.Adult();
+        await system.SetBenefits(mother, new { type = "bostøtte", belopPerManed = 3100.00m, fom = "2026-01-01", tom = (string?)null });
+        var motherId = await BenefitsSystem.AddMember(kari, caseId, "Mor", "parent", mother);
+        await GiveConsent(kari, caseId, motherId, ["coordination", "benefit-coordination"], ["needs", "family"]);
+        await ConsentsKnownInBenefits(caseId, 1);
+
+        var withheld = await EventuallyOk(ola, householdId);
+        withheld.GetProperty("withheld").EnumerateArray().Select(c => c.GetString()!).ToList().ShouldBe(Economy);
+        var benefit = withheld.GetProperty("members").EnumerateArray().Single().GetProperty("benefits").EnumerateArray().ShouldHaveSingleItem();
+        benefit.GetProperty("type").GetString().ShouldBe("bostøtte", "the benefit's kind is not economy; its amount is");
+        benefit.GetProperty("monthlyAmount").ValueKind.ShouldBe(JsonValueKind.Null);
+        withheld.GetRawText().ShouldNotContain("3100");
+
+        var lead = await EventuallyOk(kari, householdId);
+        lead.GetProperty("withheld").GetArrayLength().ShouldBe(0, "the lead coordinator is not bound by the consent's categories");
+        lead.GetProperty("members")[0].GetProperty("benefits")[0].GetProperty("monthlyAmount").GetDecimal().ShouldBe(3100.00m);
+
+        await GiveConsent(kari, caseId, motherId, ["benefit-coordination"], ["economy"]);
+        await ConsentsKnownInBenefits(caseId, 2);
+        var shown = await EventuallyOk(ola, householdId);
+        shown.GetProperty("withheld").GetArrayLength().ShouldBe(0);
+        shown.GetProperty("members")[0].GetProperty("benefits")[0].GetProperty("monthlyAmount").GetDecimal().ShouldBe(3100.00m);
+    }
+
+    private static async Task GiveConsent(HttpClient worker, Guid caseId, Guid person, string[] purposes, string[] dataCategories)
+    {
+        var response = await worker.PostAsJsonAsync($"/api/cases/{caseId}/consents",
+            new { personId = person, givenByPersonId = person, sectors = Oppvekst, purposes, dataCategories });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
+    private Task ConsentsKnownInBenefits(Guid caseId, long count) =>
+        Eventually.True(async () => await system.Database("benefits").Scalar<long>(
+            "SELECT count(*) FROM access.case_consents WHERE case_id = @c", ("c", caseId)) == count, what: "the consents to reach benefits");
+
     private static Task<JsonElement> EventuallyOk(HttpClient client, Guid householdId) =>
         Eventually.Get(async () =>
         {

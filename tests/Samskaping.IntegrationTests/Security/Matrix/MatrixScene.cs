@@ -19,7 +19,7 @@ namespace Samskaping.IntegrationTests.Security.Matrix;
 /// </summary>
 public sealed class MatrixScene
 {
-    private static readonly string[] Coordination = ["coordination", "grants", "outcome-measurement"];
+    private static readonly string[] Coordination = ["coordination", "grants", "outcome-measurement", "benefit-coordination"];
     private static readonly string[] Categories = ["needs", "family", "economy"];
     private static readonly string[] Joining = ["helse-velferd", "nav"];
     private static readonly string[] Nav = ["nav"];

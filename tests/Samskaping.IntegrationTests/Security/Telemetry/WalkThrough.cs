@@ -15,7 +15,7 @@ namespace Samskaping.IntegrationTests.Security.Telemetry;
 internal sealed class WalkThrough(TelemetrySystem system, Family family)
 {
     private static readonly string[] Sectors = ["oppvekst", "helse-velferd", "kultur"];
-    private static readonly string[] MotherPurposes = ["coordination", "grants", "outcome-measurement"];
+    private static readonly string[] MotherPurposes = ["coordination", "grants", "outcome-measurement", "benefit-coordination"];
     private static readonly string[] MotherData = ["needs", "family", "economy"];
     private static readonly string[] ChildPurposes = ["coordination", "outcome-measurement"];
     private static readonly string[] ChildData = ["needs", "school"];
