@@ -8,6 +8,7 @@ using Samskaping.Cases.Households;
 using Samskaping.Cases.Internal;
 using Samskaping.Cases.PersonalData;
 using Samskaping.Cases.PersonExport;
+using Samskaping.Cases.Retention;
 using Samskaping.Cases.Timeline;
 using Samskaping.Messaging.Bus;
 using Samskaping.Messaging.Database;
@@ -33,6 +34,7 @@ public static class CasesModule
             bus.AddConsumer<SectorLeftCaseAccessConsumer>();
             bus.AddConsumer<CoordinatorAssignedAccessConsumer>();
             bus.AddConsumer<TimelineConsumer>();
+            bus.AddConsumer<AnonymisationAnswerConsumer>();
         });
         builder.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PersonalDataOptions>, PersonalDataOptions.Validator>();
@@ -44,6 +46,11 @@ public static class CasesModule
         builder.Services.AddSingleton<ConsentStore>();
         builder.Services.AddSingleton<CorrectionStore>();
         builder.Services.AddSingleton<MemberCorrections>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptions.Validator>();
+        builder.Services.AddSingleton<AnonymisationStore>();
+        builder.Services.AddSingleton<RetentionSweep>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweep>());
         builder.AddAccessLogSources();
         return builder;
     }
@@ -58,6 +65,7 @@ public static class CasesModule
         app.MapInternalEndpoints();
         app.MapAccessHistoryEndpoints();
         app.MapPersonExportEndpoints();
+        app.MapRetentionEndpoints();
         return app;
     }
 }
