@@ -8,6 +8,7 @@ using Samskaping.Cases.Households;
 using Samskaping.Cases.Internal;
 using Samskaping.Cases.PersonalData;
 using Samskaping.Cases.PersonExport;
+using Samskaping.Cases.Retention;
 using Samskaping.Cases.Timeline;
 using Samskaping.Contracts.Cases;
 using Samskaping.Messaging.Bus;
@@ -34,6 +35,7 @@ public static class CasesModule
             bus.AddConsumer<SectorLeftCaseAccessConsumer>();
             bus.AddConsumer<CoordinatorAssignedAccessConsumer>();
             bus.AddConsumer<TimelineConsumer>();
+            bus.AddConsumer<AnonymisationAnswerConsumer>();
         });
         builder.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PersonalDataOptions>, PersonalDataOptions.Validator>();
@@ -45,6 +47,11 @@ public static class CasesModule
         builder.Services.AddSingleton<ConsentStore>();
         builder.Services.AddSingleton<CorrectionStore>();
         builder.Services.AddSingleton<MemberCorrections>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptions.Validator>();
+        builder.Services.AddSingleton<AnonymisationStore>();
+        builder.Services.AddSingleton<RetentionSweep>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweep>());
         builder.AddAccessLogSources();
         return builder;
     }
@@ -59,6 +66,7 @@ public static class CasesModule
         app.MapInternalEndpoints();
         app.MapAccessHistoryEndpoints();
         app.MapPersonExportEndpoints();
+        app.MapRetentionEndpoints();
         return app;
     }
 }

@@ -119,8 +119,12 @@ public sealed partial class CaseStore(
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
         var now = clock.Now();
-        var current = await connection.QuerySingleAsync<string>(new CommandDefinition(
-            "SELECT status FROM cases.cases WHERE id = @caseId FOR UPDATE", new { caseId }, tx, cancellationToken: ct));
+        var (current, anonymised) = await connection.QuerySingleAsync<(string, bool)>(new CommandDefinition(
+            "SELECT status, anonymised_at IS NOT NULL FROM cases.cases WHERE id = @caseId FOR UPDATE", new { caseId }, tx, cancellationToken: ct));
+        if (anonymised)
+        {
+            return Retention.AnonymisationStore.Anonymised(caseId);
+        }
         var readiness = await connection.QuerySingleAsync<CaseReadiness>(new CommandDefinition(
             """
             SELECT (SELECT count(*)::int FROM cases.needs WHERE case_id = @caseId) AS Needs,
@@ -255,9 +259,10 @@ public sealed partial class CaseStore(
     /// <summary>Needs, resources, goals, members and consents are not added to a closed case: reopen it first.</summary>
     internal static async Task<Refusal?> RefuseIfClosed(Guid caseId, NpgsqlTransaction tx, CancellationToken ct)
     {
-        var status = await tx.Connection!.QuerySingleAsync<string>(new CommandDefinition(
-            "SELECT status FROM cases.cases WHERE id = @caseId FOR SHARE", new { caseId }, tx, cancellationToken: ct));
-        return status == CaseStatuses.Closed ? Refusal.Conflict(Case.StateDoesNotAllow, "The case is closed; reopen it first.") : null;
+        var (status, anonymised) = await tx.Connection!.QuerySingleAsync<(string, bool)>(new CommandDefinition(
+            "SELECT status, anonymised_at IS NOT NULL FROM cases.cases WHERE id = @caseId FOR SHARE", new { caseId }, tx, cancellationToken: ct));
+        return anonymised ? Retention.AnonymisationStore.Anonymised(caseId)
+            : status == CaseStatuses.Closed ? Refusal.Conflict(Case.StateDoesNotAllow, "The case is closed; reopen it first.") : null;
     }
 
     private static Task<int> InsertNeed(Guid caseId, Need need, NpgsqlTransaction tx, CancellationToken ct) =>
