@@ -80,6 +80,7 @@ public static class MatrixRequest
         "POST /api/cases/{id}/members/{personId}/corrections" => new { name = "Sara M. Matrise", reason = "Mellomnavnet manglet." },
         "POST /api/cases/{id}/needs/{needId}/corrections" or "POST /api/cases/{id}/resources/{resourceId}/corrections"
             or "POST /api/cases/{id}/goals/{goalId}/corrections" => new { text = "Rettet: " + Guid.NewGuid().ToString("N")[..6], reason = "Familien rettet ordlyden." },
+        "POST /api/cases/{id}/legal-hold" or "POST /api/cases/{id}/legal-hold/lift" or "POST /api/cases/{id}/erasure" => new { reason = "Matrise." },
         "POST /internal/cases/persons/resolve" => new { identityNumbers = new[] { scene.MotherNumber } },
         "POST /api/coordination/sectors" => new { code = "matrix-" + Guid.NewGuid().ToString("N")[..6], name = "Matrisetjenesten" },
         "POST /api/coordination/cases/{caseId}/sectors" => new { sector = "helse-velferd" },
