@@ -45,22 +45,28 @@ public sealed partial class IdentityNumberReencryption(
     public async Task<int> ReencryptAll(CancellationToken ct)
     {
         var total = 0;
+        var unreadable = 0;
         var after = Guid.Empty;
         while (true)
         {
-            var (rewritten, last) = await ReencryptBatch(after, ct);
+            var (rewritten, skipped, last) = await ReencryptBatch(after, ct);
             if (last is null)
             {
                 break;
             }
             total += rewritten;
+            unreadable += skipped;
             after = last.Value;
             if (rewritten > 0)
             {
                 LogProgress(logger, rewritten, total, protector.ActiveKeyId);
             }
         }
-        if (total > 0)
+        if (unreadable > 0)
+        {
+            LogUnreadable(logger, unreadable, protector.ActiveKeyId);
+        }
+        else
         {
             LogDone(logger, total, protector.ActiveKeyId);
         }
@@ -89,25 +95,41 @@ public sealed partial class IdentityNumberReencryption(
         }
     }
 
-    private async Task<(int Rewritten, Guid? Last)> ReencryptBatch(Guid after, CancellationToken ct)
+    private async Task<(int Rewritten, int Unreadable, Guid? Last)> ReencryptBatch(Guid after, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var rows = (await connection.QueryAsync<StoredNumber>(new CommandDefinition(Sql.Page, new { after, limit = BatchSize }, tx, cancellationToken: ct))).AsList();
         if (rows.Count == 0)
         {
-            return (0, null);
+            return (0, 0, null);
         }
         var rewritten = 0;
+        var unreadable = 0;
         foreach (var row in rows.Where(r => PersonalDataProtector.KeyIdOf(r.Encrypted) != protector.ActiveKeyId))
         {
-            var number = IdentityNumber.Parse(protector.Decrypt(row.Encrypted, row.Id), out _)
-                ?? throw new InvalidOperationException($"The identity number of person {row.Id} does not decrypt to a valid number.");
+            // A number under a key that is not configured stays as it is and is counted, rather than stopping the
+            // service or the pass: the other rows still move, and the log says the old key cannot be dropped yet.
+            IdentityNumber? number;
+            try
+            {
+                number = IdentityNumber.Parse(protector.Decrypt(row.Encrypted, row.Id), out _);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                number = null;
+            }
+            if (number is null)
+            {
+                unreadable++;
+                LogUnreadablePerson(logger, row.Id, PersonalDataProtector.KeyIdOf(row.Encrypted));
+                continue;
+            }
             rewritten += await connection.ExecuteAsync(new CommandDefinition(Sql.Rewrite,
                 new { id = row.Id, old = row.Encrypted, encrypted = protector.Encrypt(number, row.Id) }, tx, cancellationToken: ct));
         }
         await tx.CommitAsync(ct);
-        return (rewritten, rows[^1].Id);
+        return (rewritten, unreadable, rows[^1].Id);
     }
 
     private sealed record StoredNumber(Guid Id, byte[] Encrypted);
@@ -129,6 +151,12 @@ public sealed partial class IdentityNumberReencryption(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every identity number is under key {ActiveKeyId}; {Total} re-encrypted in this pass")]
     private static partial void LogDone(ILogger logger, int total, int activeKeyId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} identity numbers could not be decrypted and are not under key {ActiveKeyId}; do not drop an old key")]
+    private static partial void LogUnreadable(ILogger logger, int count, int activeKeyId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The identity number of person {PersonId} under key {KeyId} could not be decrypted")]
+    private static partial void LogUnreadablePerson(ILogger logger, Guid personId, int keyId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not re-encrypt identity numbers; will try again")]
     private static partial void LogFailed(ILogger logger, Exception exception);
