@@ -40,6 +40,8 @@ public static class CasesModule
         builder.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PersonalDataOptions>, PersonalDataOptions.Validator>();
         builder.Services.AddSingleton<PersonalDataProtector>();
+        builder.Services.AddSingleton<IdentityNumberReencryption>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IdentityNumberReencryption>());
         builder.Services.AddServiceMetrics<CasesMetrics>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<HouseholdStore>();

@@ -1,4 +1,5 @@
 using CsCheck;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Samskaping.Cases;
 using Samskaping.Cases.Households;
@@ -118,6 +119,118 @@ public sealed class PersonalDataProtectorTests
     public void Missing_short_or_equal_keys_are_refused_with_a_clear_message(string? encryption, string? lookup, string message)
     {
         var result = new PersonalDataOptions.Validator().Validate(null, new PersonalDataOptions { EncryptionKey = encryption, LookupKey = lookup });
+
+        result.Failed.ShouldBeTrue();
+        result.FailureMessage.ShouldContain(message);
+    }
+
+    private static readonly string Key1 = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)i).ToArray());
+    private static readonly string Key2 = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 50)).ToArray());
+    private static readonly string Lookup = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 100)).ToArray());
+
+    private static PersonalDataProtector Rotating(int active) => new(Options.Create(new PersonalDataOptions
+    {
+        EncryptionKeys = { [1] = Key1, [2] = Key2 },
+        ActiveEncryptionKeyId = active,
+        LookupKey = Lookup,
+    }));
+
+    /// <summary>The format every ciphertext had before key ids: nonce ‖ ciphertext ‖ tag, the person's id as associated data.</summary>
+    private static byte[] Untagged(IdentityNumber number, Guid personId)
+    {
+        var plain = System.Text.Encoding.ASCII.GetBytes(number.Digits);
+        var box = new byte[12 + plain.Length + 16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(box.AsSpan(0, 12));
+        using var aes = new System.Security.Cryptography.AesGcm(Convert.FromBase64String(Key1), 16);
+        aes.Encrypt(box.AsSpan(0, 12), plain, box.AsSpan(12, plain.Length), box.AsSpan(12 + plain.Length), personId.ToByteArray());
+        return box;
+    }
+
+    [Fact]
+    public void A_ciphertext_without_a_key_id_reads_as_key_1_under_a_rotated_configuration()
+    {
+        var number = Number();
+        var person = Guid.NewGuid();
+        var untagged = Untagged(number, person);
+
+        PersonalDataProtector.KeyIdOf(untagged).ShouldBe(1);
+        Rotating(active: 2).Decrypt(untagged, person).ShouldBe(number.Digits);
+        Protector.Decrypt(untagged, person).ShouldBe(number.Digits);
+    }
+
+    [Fact]
+    public void New_ciphertexts_name_the_active_key_and_stay_readable_while_that_key_is_configured()
+    {
+        var number = Number();
+        var person = Guid.NewGuid();
+
+        var underOne = Rotating(active: 1).Encrypt(number, person);
+        var underTwo = Rotating(active: 2).Encrypt(number, person);
+
+        PersonalDataProtector.KeyIdOf(underOne).ShouldBe(1);
+        PersonalDataProtector.KeyIdOf(underTwo).ShouldBe(2);
+        Rotating(active: 2).Decrypt(underOne, person).ShouldBe(number.Digits);
+        Rotating(active: 1).Decrypt(underTwo, person).ShouldBe(number.Digits);
+        Should.Throw<System.Security.Cryptography.CryptographicException>(() => Protector.Decrypt(underTwo, person))
+            .Message.ShouldContain("encryption key 2");
+    }
+
+    [Fact]
+    public void A_changed_byte_or_key_id_is_detected()
+    {
+        var number = Number();
+        var person = Guid.NewGuid();
+        var protector = Rotating(active: 2);
+        var box = protector.Encrypt(number, person);
+
+        for (var i = 0; i < box.Length; i++)
+        {
+            var tampered = (byte[])box.Clone();
+            tampered[i] ^= 0x01;
+            // The version byte turns the box into an unknown format; every other byte fails authentication or names a key not configured.
+            var refusal = Should.Throw<Exception>(() => protector.Decrypt(tampered, person), $"byte {i}");
+            (refusal is System.Security.Cryptography.CryptographicException or FormatException).ShouldBeTrue($"byte {i}: {refusal.GetType()}");
+        }
+        var relabelled = (byte[])box.Clone();
+        relabelled[4] = 1;
+        Should.Throw<System.Security.Cryptography.AuthenticationTagMismatchException>(() => protector.Decrypt(relabelled, person));
+        Should.Throw<FormatException>(() => protector.Decrypt([9, 0, 0, 0, 2, .. new byte[40]], person));
+    }
+
+    [Fact]
+    public void Keys_bind_from_configuration_by_id()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cases:PersonalData:EncryptionKey"] = Key1,
+            ["Cases:PersonalData:EncryptionKeys:2"] = Key2,
+            ["Cases:PersonalData:ActiveEncryptionKeyId"] = "2",
+            ["Cases:PersonalData:LookupKey"] = Lookup,
+        }).Build();
+        var options = new PersonalDataOptions();
+        configuration.GetSection(PersonalDataOptions.Section).Bind(options);
+
+        new PersonalDataOptions.Validator().Validate(null, options).Succeeded.ShouldBeTrue();
+        var protector = new PersonalDataProtector(Options.Create(options));
+        protector.ActiveKeyId.ShouldBe(2);
+        protector.KeyIds.Order().ShouldBe([1, 2]);
+    }
+
+    public static TheoryData<PersonalDataOptions, string> RefusedKeyRings => new()
+    {
+        { new PersonalDataOptions { EncryptionKeys = { [1] = Key1, [2] = Key2 }, LookupKey = Lookup }, "ActiveEncryptionKeyId is missing" },
+        { new PersonalDataOptions { EncryptionKeys = { [1] = Key1 }, ActiveEncryptionKeyId = 2, LookupKey = Lookup }, "there is no key 2" },
+        { new PersonalDataOptions { EncryptionKeys = { [1] = Key1, [2] = Key1 }, ActiveEncryptionKeyId = 2, LookupKey = Lookup }, "1, 2 are the same key" },
+        { new PersonalDataOptions { EncryptionKey = Key2, EncryptionKeys = { [1] = Key1 }, LookupKey = Lookup }, "differs from Cases:PersonalData:EncryptionKeys:1" },
+        { new PersonalDataOptions { EncryptionKeys = { [1] = Key1, [2] = Lookup }, ActiveEncryptionKeyId = 1, LookupKey = Lookup }, "must be different keys" },
+        { new PersonalDataOptions { EncryptionKeys = { [0] = Key1 }, ActiveEncryptionKeyId = 0, LookupKey = Lookup }, "id below 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedKeyRings))]
+    public void A_key_ring_without_its_active_key_or_with_a_key_used_twice_is_refused(PersonalDataOptions options, string message)
+    {
+        var result = new PersonalDataOptions.Validator().Validate(null, options);
 
         result.Failed.ShouldBeTrue();
         result.FailureMessage.ShouldContain(message);
