@@ -24,6 +24,7 @@ public static class BenefitsModule
         builder.AddCaseAccess();
         builder.AddMessaging("benefits", bus =>
         {
+            bus.AddCaseAnonymisation("benefits");
             // The access read model: benefits writes none of its rows itself, it takes them all from events.
             bus.AddCaseAccessConsumers();
             bus.AddConsumer<CaseOpenedConsumer>();
