@@ -25,6 +25,7 @@ public static class BenefitsModule
         builder.AddCaseAccess(ConsentPurposes.BenefitCoordination);
         builder.AddMessaging("benefits", bus =>
         {
+            bus.AddCaseAnonymisation("benefits");
             // The access read model: benefits writes none of its rows itself, it takes them all from events.
             bus.AddCaseAccessConsumers();
             bus.AddConsumer<CaseOpenedConsumer>();

@@ -32,6 +32,7 @@ public static class CoordinationModule
             .ValidateOnStart();
         builder.AddMessaging("coordination", bus =>
         {
+            bus.AddCaseAnonymisation("coordination");
             // The access read model: coordination writes the participation and lead rows in the transactions that
             // publish SectorJoinedCase, SectorLeftCase and CoordinatorAssigned (GroupStore, LeadStore), the opening in
             // its CaseOpenedConsumer and a withdrawal in its ConsentWithdrawnConsumer; a consent it takes from its event.

@@ -30,6 +30,7 @@ public static class GrantsModule
         builder.AddCaseAccess(ConsentPurposes.Grants);
         builder.AddMessaging("grants", bus =>
         {
+            bus.AddCaseAnonymisation("grants");
             // The access read model: grants writes none of its rows itself, it takes them all from events.
             bus.AddCaseAccessConsumers();
             bus.AddConsumer<CaseOpenedConsumer>();

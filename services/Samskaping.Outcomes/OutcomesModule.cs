@@ -24,6 +24,7 @@ public static class OutcomesModule
         builder.AddCaseAccess(ConsentPurposes.OutcomeMeasurement);
         builder.AddMessaging("outcomes", bus =>
         {
+            bus.AddCaseAnonymisation("outcomes");
             // The access read model: outcomes writes none of its rows itself, it takes them all from events.
             bus.AddCaseAccessConsumers();
             bus.AddConsumer<CaseActivatedScheduler>();

@@ -49,6 +49,10 @@ public sealed partial class Inbox(TimeProvider clock, MessagingMetrics metrics, 
         }, ct);
     }
 
+    /// <summary>Runs <paramref name="action"/> once the transaction of the delivery in <paramref name="context"/> has
+    /// committed, and never when it rolls back: what counts an effect (a meter) must not count one a retry does again.</summary>
+    public static void AfterCommit(ConsumeContext context, Action action) => InboxDelivery.Of(context).AfterCommit(action);
+
     /// <summary>Records the inbox row; false when this consumer had the message already. A concurrent duplicate
     /// blocks on the primary key until the first commits, then inserts nothing.</summary>
     private async Task<bool> Claim(NpgsqlTransaction transaction, Guid messageId, string consumer, CancellationToken ct)

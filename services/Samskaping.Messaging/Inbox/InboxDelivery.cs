@@ -17,6 +17,7 @@ internal sealed class InboxDelivery : IDisposable
     private readonly SemaphoreSlim _turn = new(1, 1);
     private int _claimed;
     private int _failed;
+    private readonly List<Action> _afterCommit = [];
 
     internal InboxDelivery(Guid messageId, NpgsqlTransaction transaction)
     {
@@ -71,7 +72,18 @@ internal sealed class InboxDelivery : IDisposable
 
     internal void MarkFailed() => Interlocked.Increment(ref _failed);
 
-    internal void MarkCommitted() => Committed = true;
+    internal void MarkCommitted()
+    {
+        Committed = true;
+        foreach (var action in _afterCommit)
+        {
+            action();
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> once the delivery's transaction has committed, and never when it rolls
+    /// back: what counts an effect (a meter) must not count one a retry will do again.</summary>
+    internal void AfterCommit(Action action) => _afterCommit.Add(action);
 
     public void Dispose() => _turn.Dispose();
 }
