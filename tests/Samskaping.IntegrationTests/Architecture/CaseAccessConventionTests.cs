@@ -31,6 +31,13 @@ public sealed class CaseAccessConventionTests(SystemFixture system)
             "the privacy officer's review of a person's corrections across all their households; that role is not in the case",
         ["GET /api/cases/households/{householdId:guid}/corrections"] =
             "the privacy officer's review of a household's corrections across its cases; that role is not in the case",
+        ["POST /api/cases/{id:guid}/legal-hold"] =
+            "the privacy officer holds a case for a complaint or lawsuit from outside it; the answer holds no case content",
+        ["POST /api/cases/{id:guid}/legal-hold/lift"] = "as the legal hold: the privacy officer, not in the case",
+        ["POST /api/cases/{id:guid}/erasure"] =
+            "the privacy officer erases a case opened by mistake from outside it; the answer is the anonymisation's status, no case content",
+        ["GET /api/cases/{id:guid}/anonymisation"] =
+            "the privacy officer follows an anonymisation: who ordered it, why, which services are done; no case content",
         ["POST /api/coordination/cases/{caseId:guid}/handovers/{handoverId:guid}/accept"] =
             "the receiving coordinator may answer before their sector's access rows know the case; the handler checks the handover is theirs",
         ["POST /api/coordination/cases/{caseId:guid}/handovers/{handoverId:guid}/decline"] =
