@@ -43,15 +43,17 @@ EOF
   export CONTAINERS_CONF="$CONTAINERS/containers.conf" CONTAINERS_STORAGE_CONF="$CONTAINERS/storage.conf"
 }
 
+# catatonit is podman's pause process for kube play's pods: only recommended by the podman package, and apt_install
+# installs no recommendations.
 ensure_container_tools() {
   local tool missing=()
-  for tool in podman buildah skopeo debootstrap runc; do
+  for tool in podman buildah skopeo debootstrap runc catatonit; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
   ((${#missing[@]} == 0)) && return 0
   say "installing ${missing[*]} (apt)"
   mkdir -p "$LOGS"
-  apt_install "$LOGS/apt-containers.log" podman buildah skopeo debootstrap runc || die "apt-get install of the container tools failed (see $LOGS/apt-containers.log)"
+  apt_install "$LOGS/apt-containers.log" podman buildah skopeo debootstrap runc catatonit || die "apt-get install of the container tools failed (see $LOGS/apt-containers.log)"
 }
 
 # The first Debian mirror in the machine's apt sources.
