@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -7,7 +8,8 @@ using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Cases.Retention;
 
-public sealed record ReasonRequest(string? Reason);
+/// <summary>Why a legal hold is placed or lifted, or a case erased; the length is in the OpenAPI document too.</summary>
+public sealed record ReasonRequest([property: MaxLength(RetentionApi.MaxReasonLength)] string? Reason);
 
 /// <summary>
 /// Retention and anonymisation for the privacy officer (any sector; docs/privacy.md): a legal hold keeps a case from the
@@ -17,7 +19,7 @@ public sealed record ReasonRequest(string? Reason);
 /// </summary>
 public static class RetentionApi
 {
-    private const int MaxReasonLength = 2000;
+    public const int MaxReasonLength = 2000;
 
     public static void MapRetentionEndpoints(this IEndpointRouteBuilder app)
     {
