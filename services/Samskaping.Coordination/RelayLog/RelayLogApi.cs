@@ -16,14 +16,18 @@ public static class RelayLogApi
             .WithName("GetRelayLog")
             .WithSummary("The case's relay log (stafettlogg), as far as the caller may see it")
             .WithDescription("Ordinary entries for everyone who may see the case; professional-secrecy entries for the author's sector and the lead "
-                + "coordinator; restricted entries for the author and the lead coordinator. Oldest first. Access-logged.");
+                + "coordinator; restricted entries for the author and the lead coordinator. An entry with a category (a data category such as health) "
+                + "whose category no consent covering the caller's sector for coordination names is answered with text null and withheld set to "
+                + "that category; its date, type, author, sector and confidentiality stay. The lead coordinator, the opening sector before any "
+                + "consent, and the entry's author are shown every text. Oldest first. Access-logged.");
 
         log.MapPost("", WriteEntry)
             .RequireAuthorization(Policies.CaseWorker)
             .WithName("WriteRelayLogEntry")
             .WithSummary("Append an entry to the relay log")
             .WithDescription("type: meeting, decision, measure-started, measure-ended, evaluation, handover or note; confidentiality: ordinary (default), "
-                + "professional-secrecy or restricted. Entries are never changed or deleted (the database refuses it): to correct one, write a new "
+                + "professional-secrecy or restricted; category (optional): contact, needs, health, school, economy or family, the kind of a person's data "
+                + "the entry holds, which readers see only when their consents name it (the writer need not). Entries are never changed or deleted (the database refuses it): to correct one, write a new "
                 + "entry with 'corrects' set to its id (422 when there is no such entry you can see).")
             .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status409Conflict);

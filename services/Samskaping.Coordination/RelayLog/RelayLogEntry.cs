@@ -1,9 +1,14 @@
 using System.ComponentModel.DataAnnotations;
+using Samskaping.Contracts.Cases;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Coordination.RelayLog;
 
 /// <summary>An entry of the relay log (stafettlogg). Never changed: a correction is a new entry that <c>Corrects</c> the old one.</summary>
+/// <param name="Text">Null exactly when <paramref name="Withheld"/> is set.</param>
+/// <param name="Category">The kind of a person's data the entry holds (a <see cref="DataCategories"/> code), or null.</param>
+/// <param name="Withheld">The entry's category when its text is left out of this answer because no consent covering the
+/// caller's sector for coordination names it; null when the text is there.</param>
 public sealed record RelayLogEntry(
     Guid Id,
     Guid CaseId,
@@ -12,15 +17,18 @@ public sealed record RelayLogEntry(
     string? AuthorSector,
     DateTimeOffset At,
     string Confidentiality,
-    string Text,
-    Guid? Corrects);
+    string? Text,
+    Guid? Corrects,
+    string? Category = null,
+    string? Withheld = null);
 
 /// <summary>POST .../relay-log.</summary>
 public sealed record WriteRelayLogEntry(
     [property: AllowedValues("meeting", "decision", "measure-started", "measure-ended", "evaluation", "handover", "note")] string? Type,
     [property: AllowedValues(RelayLogRules.Confidentiality.Ordinary, RelayLogRules.Confidentiality.ProfessionalSecrecy, RelayLogRules.Confidentiality.Restricted)] string? Confidentiality,
     [property: MaxLength(RelayLogRules.MaxTextLength)] string? Text,
-    Guid? Corrects);
+    Guid? Corrects,
+    [property: AllowedValues(DataCategories.Contact, DataCategories.Needs, DataCategories.Health, DataCategories.School, DataCategories.Economy, DataCategories.Family)] string? Category = null);
 
 public static class RelayLogRules
 {
@@ -58,8 +66,24 @@ public static class RelayLogRules
         {
             errors.Add("corrects", "The id of the entry this one corrects, or left out.");
         }
+        if (request.Category is not null && !DataCategories.All.Contains(request.Category))
+        {
+            errors.Add("category", $"One of: {string.Join(", ", DataCategories.All)}, or left out when the entry holds none of them.");
+        }
         return errors.IsValid ? (request with { Confidentiality = confidentiality, Text = text }, errors) : (null, errors);
     }
+
+    /// <summary>
+    /// <paramref name="entry"/> as <paramref name="reader"/> is shown it, given the data categories the reader's consents
+    /// do not name (<see cref="Samskaping.Access.CaseAccess.Withheld"/>): with its category among them, the text is left out
+    /// and <see cref="RelayLogEntry.Withheld"/> says why, while date, type, author, sector and confidentiality stay, so the
+    /// reader knows the entry exists and whom to ask. The author is always shown their own text: it holds nothing the author
+    /// did not know, which is also why writing an entry of a category one's consents do not name is allowed.
+    /// </summary>
+    public static RelayLogEntry Consented(RelayLogEntry entry, string reader, IReadOnlyList<string> withheld) =>
+        entry.Category is { } category && entry.Author != reader && withheld.Contains(category)
+            ? entry with { Text = null, Withheld = category }
+            : entry;
 
     /// <summary>The same visibility rule as <see cref="RelayLogStore"/>'s SQL, for one entry.</summary>
     public static bool IsVisibleTo(RelayLogEntry entry, string subject, string sector, bool isLead) => entry.Confidentiality switch

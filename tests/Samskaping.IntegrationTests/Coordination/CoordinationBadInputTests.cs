@@ -28,6 +28,7 @@ public sealed class CoordinationBadInputTests(CoordinationFixture coordination)
         { "POST", "/api/coordination/cases/{case}/relay-log", """{"type": "gossip", "text": "x"}""", "type" },
         { "POST", "/api/coordination/cases/{case}/relay-log", """{"type": "note", "confidentiality": "secret", "text": "x"}""", "confidentiality" },
         { "POST", "/api/coordination/cases/{case}/relay-log", """{"type": "note", "text": ""}""", "text" },
+        { "POST", "/api/coordination/cases/{case}/relay-log", """{"type": "note", "text": "x", "category": "gossip"}""", "category" },
         { "POST", "/api/coordination/cases/{case}/relay-log", $$"""{"type": "note", "text": "{{new string('x', 4001)}}"}""", "text" },
         { "POST", "/api/coordination/cases/{case}/measures", """{"responsibleSector": "kultur", "startsOn": "2030-01-01", "nextReviewOn": "2030-02-01"}""", "title" },
         { "POST", "/api/coordination/cases/{case}/measures", """{"title": "x", "responsibleSector": "kultur", "nextReviewOn": "2030-02-01"}""", "startsOn" },

@@ -81,11 +81,14 @@ public sealed class CoordinationFixture : IAsyncLifetime, IDisposable
     }
 
     /// <summary>Publishes ConsentGiven covering <paramref name="sectors"/>, and waits until the access read model has it.</summary>
-    public async Task<Guid> GiveConsent(Guid caseId, params string[] sectors)
+    public Task<Guid> GiveConsent(Guid caseId, params string[] sectors) => GiveConsentNaming(caseId, [DataCategories.Needs], sectors);
+
+    /// <summary>As <see cref="GiveConsent"/>, for coordination and the data categories <paramref name="categories"/>.</summary>
+    public async Task<Guid> GiveConsentNaming(Guid caseId, string[] categories, params string[] sectors)
     {
         var consentId = Guid.CreateVersion7();
         var person = Guid.NewGuid();
-        await Publish(new ConsentGiven(caseId, consentId, person, person, sectors, [ConsentPurposes.Coordination], [DataCategories.Needs],
+        await Publish(new ConsentGiven(caseId, consentId, person, person, sectors, [ConsentPurposes.Coordination], categories,
             Clock.GetUtcNow().AddHours(-1), null, "cases-worker", Clock.GetUtcNow()));
         await Eventually.True(async () => await Database.Scalar<long>(
             "SELECT count(*) FROM access.case_consents WHERE consent_id = @c AND valid_from IS NOT NULL", ("c", consentId)) == 1, what: "the consent");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Npgsql;
 using Shouldly;
 using Xunit;
@@ -88,4 +89,57 @@ public sealed class RelayLogTests(CoordinationFixture coordination)
         (await coordination.Database.Scalar<long>(
             "SELECT count(*) FROM coordination.relay_log WHERE case_id = @c AND text = 'Står for alltid.'", ("c", caseId))).ShouldBe(1);
     }
+
+    [Fact]
+    public async Task A_health_entry_is_shown_without_its_text_to_a_sector_whose_consents_do_not_name_health_and_says_so()
+    {
+        var caseId = await coordination.OpenCase("lead-dina", "oppvekst");
+        await coordination.GiveConsentNaming(caseId, ["needs"], "oppvekst", "helse-velferd");
+        using var lead = coordination.Client("oppvekst", "coordinator", "lead-dina");
+        await lead.Post($"/api/coordination/cases/{caseId}/sectors", new { sector = "helse-velferd" }).Expect(HttpStatusCode.Created);
+        var health = await lead.Post($"/api/coordination/cases/{caseId}/relay-log",
+            new { type = "meeting", category = "health", text = "Mor fortalte om angst og søvnvansker." }).Expect(HttpStatusCode.Created);
+        health.GetProperty("category").GetString().ShouldBe("health");
+        await lead.Post($"/api/coordination/cases/{caseId}/relay-log", new { type = "note", text = "Neste møte 4. mars." }).Expect(HttpStatusCode.Created);
+        using var hanne = coordination.Client("helse-velferd", "caseworker", "hv-hanne");
+        using var henrik = coordination.Client("helse-velferd", "caseworker", "hv-henrik");
+        var school = await hanne.Post($"/api/coordination/cases/{caseId}/relay-log",
+            new { type = "note", category = "school", text = "Skolen melder mye fravær." }).Expect(HttpStatusCode.Created, "a writer need not be able to read the category back");
+        school.GetProperty("text").GetString().ShouldBe("Skolen melder mye fravær.");
+
+        var withheld = Entry(await hanne.GetAsync($"/api/coordination/cases/{caseId}/relay-log").Expect(HttpStatusCode.OK), health);
+        withheld.GetProperty("text").ValueKind.ShouldBe(JsonValueKind.Null, "the consent covering helse-velferd names needs, not health");
+        withheld.GetProperty("withheld").GetString().ShouldBe("health");
+        withheld.GetProperty("category").GetString().ShouldBe("health");
+        withheld.GetProperty("type").GetString().ShouldBe("meeting");
+        withheld.GetProperty("authorSector").GetString().ShouldBe("oppvekst");
+        withheld.GetProperty("confidentiality").GetString().ShouldBe("ordinary");
+        withheld.GetProperty("at").GetDateTimeOffset().ShouldBe(health.GetProperty("at").GetDateTimeOffset());
+        var hannesLog = await hanne.GetAsync($"/api/coordination/cases/{caseId}/relay-log").Expect(HttpStatusCode.OK);
+        hannesLog.Strings("text").ShouldContain("Neste møte 4. mars.", "an entry without a category is not gated");
+        Entry(hannesLog, school).GetProperty("text").GetString().ShouldBe("Skolen melder mye fravær.", "the author is shown their own text");
+        var forHenrik = await henrik.GetAsync($"/api/coordination/cases/{caseId}/relay-log").Expect(HttpStatusCode.OK);
+        Entry(forHenrik, school).GetProperty("withheld").GetString().ShouldBe("school", "the author's colleague is gated as anyone else");
+        Entry(forHenrik, school).GetProperty("text").ValueKind.ShouldBe(JsonValueKind.Null);
+        var forLead = await lead.GetAsync($"/api/coordination/cases/{caseId}/relay-log").Expect(HttpStatusCode.OK);
+        Entry(forLead, health).GetProperty("text").GetString().ShouldBe("Mor fortalte om angst og søvnvansker.", "the lead coordinator sees every category");
+        Entry(forLead, school).GetProperty("withheld").ValueKind.ShouldBe(JsonValueKind.Null);
+
+        await coordination.GiveConsentNaming(caseId, ["needs", "health"], "helse-velferd");
+
+        var consented = Entry(await hanne.GetAsync($"/api/coordination/cases/{caseId}/relay-log").Expect(HttpStatusCode.OK), health);
+        consented.GetProperty("text").GetString().ShouldBe("Mor fortalte om angst og søvnvansker.", "a consent now names health for helse-velferd");
+        consented.GetProperty("withheld").ValueKind.ShouldBe(JsonValueKind.Null);
+        Entry(await henrik.GetAsync($"/api/coordination/cases/{caseId}/relay-log").Expect(HttpStatusCode.OK), school)
+            .GetProperty("withheld").GetString().ShouldBe("school", "no consent names school");
+        Entry(await lead.GetAsync($"/api/coordination/cases/{caseId}/relay-log").Expect(HttpStatusCode.OK), health)
+            .GetProperty("text").GetString().ShouldBe("Mor fortalte om angst og søvnvansker.");
+
+        var refused = await lead.Post($"/api/coordination/cases/{caseId}/relay-log", new { type = "note", category = "gossip", text = "x" })
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity, "an unknown category");
+        refused.GetProperty("errors").TryGetProperty("category", out _).ShouldBeTrue(refused.ToString());
+    }
+
+    private static JsonElement Entry(JsonElement log, JsonElement written) =>
+        log.EnumerateArray().Single(e => e.GetProperty("id").GetGuid() == written.GetProperty("id").GetGuid());
 }

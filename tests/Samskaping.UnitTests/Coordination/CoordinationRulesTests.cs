@@ -63,8 +63,24 @@ public sealed class CoordinationRulesTests
         entry!.Confidentiality.ShouldBe("ordinary");
         entry.Text.ShouldBe("Møte med familien.");
 
-        var (_, errors) = RelayLogRules.Validate(new WriteRelayLogEntry("gossip", "secret", " ", Guid.Empty));
-        errors.ToDictionary().Keys.Order().ShouldBe(["confidentiality", "corrects", "text", "type"]);
+        var (_, errors) = RelayLogRules.Validate(new WriteRelayLogEntry("gossip", "secret", " ", Guid.Empty, "gossip"));
+        errors.ToDictionary().Keys.Order().ShouldBe(["category", "confidentiality", "corrects", "text", "type"]);
+        RelayLogRules.Validate(new WriteRelayLogEntry("note", null, "x", null, "health")).Entry!.Category.ShouldBe("health");
+    }
+
+    [Theory]
+    [InlineData(null, "kjell", new[] { "health" }, false)]
+    [InlineData("health", "kjell", new string[0], false)]
+    [InlineData("health", "kjell", new[] { "economy" }, false)]
+    [InlineData("health", "kjell", new[] { "economy", "health" }, true)]
+    [InlineData("health", "hanne", new[] { "health" }, false)]
+    public void An_entry_whose_category_is_withheld_loses_only_its_text_except_for_its_author(string? category, string reader, string[] withheld, bool leftOut)
+    {
+        var entry = new RelayLogEntry(Guid.NewGuid(), Guid.NewGuid(), "meeting", "hanne", "helse-velferd", DateTimeOffset.UnixEpoch, "ordinary", "x", null, category);
+
+        var shown = RelayLogRules.Consented(entry, reader, withheld);
+
+        shown.ShouldBe(leftOut ? entry with { Text = null, Withheld = category } : entry);
     }
 
     [Fact]
