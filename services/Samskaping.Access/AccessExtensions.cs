@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Samskaping.Messaging.Database;
 using Samskaping.Messaging.Metrics;
 
@@ -8,7 +9,8 @@ namespace Samskaping.Access;
 
 public static class AccessExtensions
 {
-    /// <summary>The access read model and the access log, with their tables in the service's database. The rows of
+    /// <summary>The access read model and the access log, with their tables in the service's database, and the
+    /// access log's retention sweep (<see cref="AccessLogRetention"/>). The rows of
     /// the read model come from six events (<see cref="AddCaseAccessConsumers"/>); each service's module says which of
     /// them it takes from events and which it writes itself. <paramref name="purpose"/> is the consent purpose
     /// (<see cref="Samskaping.Contracts.Cases.ConsentPurposes"/>) every read and write of a case in this service needs.</summary>
@@ -26,6 +28,10 @@ public static class AccessExtensions
         builder.Services.AddSingleton<AccessLog>();
         builder.Services.AddServiceMetrics<AccessMetrics>();
         builder.Services.AddServiceMetrics<AnonymisationMetrics>();
+        builder.Services.AddOptions<AccessLogRetentionOptions>().BindConfiguration(AccessLogRetentionOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AccessLogRetentionOptions>, AccessLogRetentionOptions.Validator>();
+        builder.Services.AddSingleton<AccessLogRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessLogRetention>());
         return builder;
     }
 

@@ -105,7 +105,8 @@ a route. ref is a workload name or {workload|name, release?, namespace?}; releas
 {{- end -}}
 {{- end -}}
 
-{{/* Environment settings from values other than "config"; "config" entries win over these. */}}
+{{/* Environment settings from values other than "config": global.config, then those derived from other values;
+"config" entries win over both, and global.config over the derived ones. */}}
 {{- define "svc.derivedConfig" -}}
 {{- $c := dict "Auth__Issuer" .Values.global.auth.issuer "Auth__Audience" .Values.global.auth.audience -}}
 {{- with .Values.global.auth.authority -}}{{- $_ := set $c "Auth__Authority" . -}}{{- end -}}
@@ -122,7 +123,7 @@ a route. ref is a workload name or {workload|name, release?, namespace?}; releas
 {{- $_ := set $c (printf "ReverseProxy__Clusters__%s__Destinations__%s__Address" $name $name) (include "svc.refAddress" (list $ .)) -}}
 {{- end -}}
 {{- end -}}
-{{- toYaml (merge (deepCopy .Values.config) $c) -}}
+{{- toYaml (merge (deepCopy .Values.config) (deepCopy (.Values.global.config | default dict)) $c) -}}
 {{- end -}}
 
 {{/* "k=v,k2=v2" (an equality label selector, as for kubectl -l) as a map. */}}
