@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Samskaping.Cases;
 using Samskaping.IntegrationTests.Infrastructure;
 using Shouldly;
@@ -34,6 +35,9 @@ public sealed class StartupTests
             ["Auth:SigningKey"] = "",
             ["ConnectionStrings:Database"] = "Host=127.0.0.1;Database=never_used",
             ["ConnectionStrings:RabbitMq"] = TestEnvironment.RabbitMq,
+            // Everything else it checks at start is there, so the refusal can only be about the tokens.
+            ["Cases:PersonalData:EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Cases:PersonalData:LookupKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         }, realPort: false);
 
         var failure = Should.Throw<Exception>(() => factory.Start());
