@@ -20,22 +20,8 @@ public sealed partial class AccessLogRetention(
 {
     public const string PurgedBy = "retention";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        do
-        {
-            try
-            {
-                await RunOnce(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogSweepFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodically.Run(options.Value.SweepInterval, clock, RunOnce, e => LogSweepFailed(logger, e), stoppingToken);
 
     /// <summary>One sweep. Returns the number of entries it removed.</summary>
     public async Task<int> RunOnce(CancellationToken ct)

@@ -18,28 +18,8 @@ public sealed partial class IdentityNumberReencryption(
     public const int BatchSize = 100;
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ReencryptAll(stoppingToken);
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                LogFailed(logger, e);
-            }
-            try
-            {
-                await Task.Delay(Interval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodically.Run(Interval, clock, ReencryptAll, e => LogFailed(logger, e), stoppingToken, e => e is NpgsqlException or TimeoutException);
 
     /// <summary>One pass over all persons; returns how many ciphertexts were re-encrypted.</summary>
     public async Task<int> ReencryptAll(CancellationToken ct)

@@ -18,22 +18,8 @@ public sealed partial class RetentionSweep(
 {
     public const string OrderedBy = "retention";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        do
-        {
-            try
-            {
-                await RunOnce(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogSweepFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodically.Run(options.Value.SweepInterval, clock, RunOnce, e => LogSweepFailed(logger, e), stoppingToken);
 
     /// <summary>One scan. Returns the cases it anonymised.</summary>
     public async Task<IReadOnlyList<Guid>> RunOnce(CancellationToken ct)

@@ -17,22 +17,8 @@ public sealed partial class ReviewScheduler(
     NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock, IOptions<CoordinationOptions> options, ILogger<ReviewScheduler> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ReviewScanInterval, clock);
-        do
-        {
-            try
-            {
-                await RunOnce(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogScanFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodically.Run(options.Value.ReviewScanInterval, clock, RunOnce, e => LogScanFailed(logger, e), stoppingToken);
 
     /// <summary>One scan. Returns how many reviews it found overdue now (each published once).</summary>
     public async Task<int> RunOnce(CancellationToken ct)

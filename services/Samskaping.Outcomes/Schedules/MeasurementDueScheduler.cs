@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Samskaping.Messaging.Outbox;
+using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Outcomes.Schedules;
 
@@ -30,26 +31,15 @@ public sealed partial class MeasurementDueScheduler(
         return total;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ScanInterval, clock);
-        do
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodically.Run(options.Value.ScanInterval, clock, async ct =>
         {
-            try
+            var announced = await RunOnce(ct);
+            if (announced > 0)
             {
-                var announced = await RunOnce(stoppingToken);
-                if (announced > 0)
-                {
-                    LogAnnounced(logger, announced);
-                }
+                LogAnnounced(logger, announced);
             }
-            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
-            {
-                LogScanFailed(logger, e.GetType().Name, e.Message);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+        }, e => LogScanFailed(logger, e.GetType().Name, e.Message), stoppingToken, e => e is Npgsql.NpgsqlException or TimeoutException);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Count} measurements became due and were announced")]
     private static partial void LogAnnounced(ILogger logger, int count);
