@@ -160,6 +160,10 @@ public sealed partial class FeedDelivery(
         var now = clock.Now();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // The feed row's lock puts this before or after an anonymisation of the case (benefits.anonymise_case locks it
+        // too), never in between, so a document sent while the case was being anonymised is not kept afterwards.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT 1 FROM benefits.feeds WHERE case_id = @CaseId FOR UPDATE", new { feed.CaseId }, tx, cancellationToken: ct));
         // Only forwards: a slower delivery of an older version must not overwrite the record of a newer one.
         var recorded = await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -172,6 +176,15 @@ public sealed partial class FeedDelivery(
                 leased_until = NULL
             WHERE case_id = @caseId AND (delivered_version IS NULL OR delivered_version < @version)
             """, new { feed.CaseId, feed.Version, now }, tx, cancellationToken: ct));
+        // Every version the benefit system received, as it was sent, also an older one that arrived after a newer one:
+        // the person's export lists what was sent about them, and the feed row keeps only the current version.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO benefits.feed_deliveries (case_id, version, digisos_id, delivered_at, document)
+            SELECT @CaseId, @Version, @digisosId, @now, @Document::jsonb
+            WHERE NOT EXISTS (SELECT 1 FROM benefits.anonymisations a WHERE a.case_id = @CaseId)
+            ON CONFLICT (case_id, version) DO NOTHING
+            """, new { feed.CaseId, feed.Version, digisosId, now, feed.Document }, tx, cancellationToken: ct));
         if (recorded == 1)
         {
             await outbox.Enqueue(new StatusFeedDelivered(feed.CaseId, digisosId, feed.Version, feed.Events, now), tx, ct);

@@ -7,8 +7,9 @@ namespace Samskaping.Benefits.PersonExport;
 
 /// <summary>
 /// Benefits' part of a person's export: per case of the person, the Digisos status document (the feed) as it stands,
-/// whether and when it was delivered to the benefit system, and under which Digisos id. Only the current version of a
-/// document is kept, so <see cref="DigisosDocument.Sent"/> says whether that version is the one delivered.
+/// whether and when it was delivered to the benefit system, and under which Digisos id
+/// (<see cref="DigisosDocument.Sent"/>: whether the current version is the one delivered); and every version the
+/// benefit system received, as it was sent (<see cref="SentDocument"/>).
 /// </summary>
 public static class BenefitsPersonExport
 {
@@ -22,10 +23,22 @@ public static class BenefitsPersonExport
             """, new { caseIds = query.Cases }, cancellationToken: ct));
         var documents = rows.Select(r => new DigisosDocument(r.CaseId, r.Version, r.State, r.DigisosId, r.DeliveredVersion, r.DeliveredAt,
             r.ChangedAt, r.DeliveredVersion == r.Version, JsonDocument.Parse(r.Document).RootElement.Clone())).ToList();
-        return new PersonExportContent(new BenefitsData(documents), []);
+        var sent = (await connection.QueryAsync<SentRow>(new CommandDefinition(
+            """
+            SELECT case_id AS CaseId, version, digisos_id AS DigisosId, delivered_at AS DeliveredAt, document::text AS Document
+            FROM benefits.feed_deliveries WHERE case_id = ANY(@caseIds) ORDER BY delivered_at, case_id, version
+            """, new { caseIds = query.Cases }, cancellationToken: ct)))
+            .Select(r => new SentDocument(r.CaseId, r.Version, r.DigisosId, r.DeliveredAt, JsonDocument.Parse(r.Document).RootElement.Clone()))
+            .ToList();
+        return new PersonExportContent(new BenefitsData(documents, sent), []);
     }
 
-    public sealed record BenefitsData(IReadOnlyList<DigisosDocument> DigisosDocuments);
+    public sealed record BenefitsData(IReadOnlyList<DigisosDocument> DigisosDocuments, IReadOnlyList<SentDocument> SentDocuments);
+
+    /// <summary>One version of a case's Digisos document as the benefit system received it.</summary>
+    public sealed record SentDocument(Guid CaseId, int Version, string DigisosId, DateTime DeliveredAt, JsonElement Document);
+
+    private sealed record SentRow(Guid CaseId, int Version, string DigisosId, DateTime DeliveredAt, string Document);
 
     public sealed record DigisosDocument(Guid CaseId, int Version, string State, string? DigisosId, int? DeliveredVersion, DateTime? DeliveredAt,
         DateTime ChangedAt, bool Sent, JsonElement Document);

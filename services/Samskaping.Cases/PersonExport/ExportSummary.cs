@@ -30,7 +30,7 @@ public static class ExportSummary
         ["consents"] = "Samtykker", ["groups"] = "Samarbeidsgrupper", ["sectors"] = "Sektorer",
         ["leadCoordinators"] = "Stafettholdere", ["handovers"] = "Overleveringer mellom stafettholdere", ["relayLog"] = "Stafettloggen",
         ["grants"] = "Søknader om penger", ["decisions"] = "Vedtak", ["payments"] = "Utbetalinger", ["appeals"] = "Klager",
-        ["responses"] = "Svar", ["digisosDocuments"] = "Dokumenter til Digisos",
+        ["responses"] = "Svar", ["digisosDocuments"] = "Dokumenter til Digisos", ["sentDocuments"] = "Dokumenter sendt til Digisos, hver versjon",
         ["name"] = "Navn", ["birthDate"] = "Fødselsdato", ["role"] = "Rolle", ["includedAs"] = "Tatt med som", ["hasIdentityNumber"] = "Fødselsnummer registrert",
         ["status"] = "Status", ["openedAt"] = "Opprettet", ["openedBySector"] = "Opprettet av sektor", ["referralSource"] = "Henvist fra",
         ["referralReason"] = "Grunn til henvisning", ["text"] = "Tekst", ["saidBy"] = "Sagt av", ["recordedAt"] = "Registrert",

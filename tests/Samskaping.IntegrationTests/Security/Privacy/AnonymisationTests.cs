@@ -71,6 +71,9 @@ public sealed class AnonymisationTests(SystemFixture system)
         await Eventually.True(async () => await system.Database("benefits").Scalar<long>(
             "SELECT count(*) FROM benefits.feed_facts WHERE case_id = @c AND kind = 'grant-approved' AND subject_id = @g",
             ("c", family.CaseId), ("g", grant)) == 1, within: TimeSpan.FromSeconds(60), what: "benefits to hear of the grant");
+        await Eventually.True(async () => await system.Database("benefits").Scalar<long>(
+            "SELECT count(*) FROM benefits.feed_deliveries WHERE case_id = @c AND document::text LIKE '%' || @p || '%'",
+            ("c", family.CaseId), ("p", purpose)) > 0, within: TimeSpan.FromSeconds(60), what: "the document with the grant's purpose to be sent to Digisos");
         await Eventually.True(async () => await Unpublished() == 0, within: TimeSpan.FromSeconds(60), what: "every outbox to be published");
 
         string[] personal =

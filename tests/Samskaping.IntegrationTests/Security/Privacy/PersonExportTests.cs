@@ -102,6 +102,13 @@ public sealed class PersonExportTests(SystemFixture system)
         document.GetProperty("caseId").GetGuid().ShouldBe(family.CaseId);
         document.GetProperty("sent").GetBoolean().ShouldBeTrue();
         document.GetProperty("digisosId").GetString().ShouldNotBeNullOrWhiteSpace();
+        // Every version the benefit system received, as it was sent: the delivered one among them.
+        var sent = Json(archive, "benefits").GetProperty("data").GetProperty("sentDocuments").EnumerateArray().ToList();
+        sent.ShouldNotBeEmpty();
+        sent.ShouldAllBe(d => d.GetProperty("caseId").GetGuid() == family.CaseId);
+        var delivered = sent.Where(d => d.GetProperty("version").GetInt32() == document.GetProperty("deliveredVersion").GetInt32()).ShouldHaveSingleItem();
+        delivered.GetProperty("digisosId").GetString().ShouldBe(document.GetProperty("digisosId").GetString());
+        delivered.GetProperty("document").ToString().ShouldBe(document.GetProperty("document").ToString());
 
         // The person's access history is in it: the caseworker's reads and writes in every service.
         Json(archive, "cases").GetProperty("accessLog").EnumerateArray()
