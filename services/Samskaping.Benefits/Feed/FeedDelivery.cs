@@ -176,15 +176,7 @@ public sealed partial class FeedDelivery(
                 leased_until = NULL
             WHERE case_id = @caseId AND (delivered_version IS NULL OR delivered_version < @version)
             """, new { feed.CaseId, feed.Version, now }, tx, cancellationToken: ct));
-        // Every version the benefit system received, as it was sent, also an older one that arrived after a newer one:
-        // the person's export lists what was sent about them, and the feed row keeps only the current version.
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO benefits.feed_deliveries (case_id, version, digisos_id, delivered_at, document)
-            SELECT @CaseId, @Version, @digisosId, @now, @Document::jsonb
-            WHERE NOT EXISTS (SELECT 1 FROM benefits.anonymisations a WHERE a.case_id = @CaseId)
-            ON CONFLICT (case_id, version) DO NOTHING
-            """, new { feed.CaseId, feed.Version, digisosId, now, feed.Document }, tx, cancellationToken: ct));
+        await FeedStore.KeepSent(feed, digisosId, now, tx, ct);
         if (recorded == 1)
         {
             await outbox.Enqueue(new StatusFeedDelivered(feed.CaseId, digisosId, feed.Version, feed.Events, now), tx, ct);

@@ -57,6 +57,20 @@ public static class FeedStore
             Due(row), row.LastError, errors, row.Events, row.ChangedAt.AsUtc(), row.DeliveredAt?.AsUtc(), JsonNode.Parse(row.Document!)!);
     }
 
+    /// <summary>
+    /// Keeps the version the benefit system received as it was sent, also an older one that arrived after a newer one:
+    /// the person's export lists every document sent about them, and the feed row holds only the current version. Not
+    /// for a case anonymised meanwhile (the caller holds the feed row's lock, which the anonymisation takes too).
+    /// </summary>
+    public static Task KeepSent(LeasedFeed feed, string digisosId, DateTimeOffset now, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO benefits.feed_deliveries (case_id, version, digisos_id, delivered_at, document)
+            SELECT @CaseId, @Version, @digisosId, @now, @Document::jsonb
+            WHERE NOT EXISTS (SELECT 1 FROM benefits.anonymisations a WHERE a.case_id = @CaseId)
+            ON CONFLICT (case_id, version) DO NOTHING
+            """, new { feed.CaseId, feed.Version, digisosId, now, feed.Document }, tx, cancellationToken: ct));
+
     /// <summary>Feeds in a state (all when null), the ones needing attention first.</summary>
     public static async Task<IReadOnlyList<FeedSummary>> List(string? state, int limit, NpgsqlConnection connection, CancellationToken ct)
     {
