@@ -21,6 +21,9 @@ public sealed class ApiClient(HttpClient http, IHttpContextAccessor accessor)
     public Task<ApiAnswer<T>> Post<T>(string path, object body, CancellationToken ct = default) =>
         Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) }, ct);
 
+    public Task<ApiAnswer<T>> Put<T>(string path, object body, CancellationToken ct = default) =>
+        Send<T>(new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body, options: Json) }, ct);
+
     private async Task<ApiAnswer<T>> Send<T>(HttpRequestMessage request, CancellationToken ct)
     {
         using var _ = request;
@@ -34,7 +37,9 @@ public sealed class ApiClient(HttpClient http, IHttpContextAccessor accessor)
         }
         if (response.IsSuccessStatusCode)
         {
-            return new ApiAnswer<T>(await response.Content.ReadFromJsonAsync<T>(Json, ct), null);
+            // An action the API answers with 204 (or 202 without a body) has no value, and did not fail.
+            var empty = response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0;
+            return new ApiAnswer<T>(empty ? default : await response.Content.ReadFromJsonAsync<T>(Json, ct), null);
         }
         var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
             ? await response.Content.ReadFromJsonAsync<ApiProblem>(Json, ct)
@@ -46,6 +51,8 @@ public sealed class ApiClient(HttpClient http, IHttpContextAccessor accessor)
 /// <summary>What the API answered: the value, or the problem (RFC 9457) it refused with.</summary>
 public sealed record ApiAnswer<T>(T? Value, ApiProblem? Problem)
 {
+    public bool Ok => Problem is null;
+
     public bool NotFound => Problem?.Status == StatusCodes.Status404NotFound;
 }
 

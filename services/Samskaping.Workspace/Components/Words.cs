@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace Samskaping.Workspace.Components;
 
-/// <summary>The API's codes as a person at the municipality says them (bokmål).</summary>
-public static class Words
+/// <summary>
+/// The API's codes as a person at the municipality says them (bokmål). One partial file per part of the case
+/// (<c>Words.Plan.cs</c>, <c>Words.Grants.cs</c>, …) beside the general words here.
+/// </summary>
+public static partial class Words
 {
     private static readonly CultureInfo Norwegian = CultureInfo.GetCultureInfo("nb-NO");
     private static readonly TimeZoneInfo Oslo = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
