@@ -173,7 +173,7 @@ internal static partial class Program
     /// The default order: footprint first, while the system is still idle and cold; then the loads through the
     /// running system; then the benchmarks that bring their own scratch databases.
     /// </summary>
-    private static readonly List<string> RunOrder = ["footprint", "case-read", "case-events", "disbursements", "growth", "outcomes-report"];
+    private static readonly List<string> RunOrder = ["footprint", "case-read", "case-events", "disbursements", "growth", "outcomes-report", "workspace"];
 
     /// <summary>The benchmarks that measure the running system (<see cref="BenchmarkContext.LiveSystem"/>).</summary>
     private static readonly HashSet<string> UsesSystem = new(StringComparer.Ordinal) { "footprint", "case-read", "case-events", "disbursements", "growth" };

@@ -30,7 +30,8 @@ cmd_bench() {
 }
 
 BENCH_PROJECTS=(services/Samskaping.Cases services/Samskaping.Coordination services/Samskaping.Grants services/Samskaping.Outcomes
-  services/Samskaping.Benefits gateway/Samskaping.Gateway tools/Samskaping.NavSimulator)
+  services/Samskaping.Benefits gateway/Samskaping.Gateway tools/Samskaping.NavSimulator services/Samskaping.Workspace
+  tools/Samskaping.IdentityProvider)
 
 bench_rid() { # the .NET runtime identifier of this machine, for ReadyToRun
   case "$(uname -m)" in

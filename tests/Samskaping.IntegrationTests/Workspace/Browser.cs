@@ -46,6 +46,50 @@ internal static partial class Browser
             $"{page.Url}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
     }
 
+    /// <summary>
+    /// WCAG 1.4.10: at 320 CSS px wide the page needs no sideways scrolling; the widest element is named when it does.
+    /// The viewport is put back afterwards.
+    /// </summary>
+    public static async Task ShouldReflowAt320(this IPage page)
+    {
+        var before = page.ViewportSize;
+        await page.SetViewportSizeAsync(320, 640);
+        try
+        {
+            var overflow = await page.EvaluateAsync<string>("""
+                () => {
+                  const width = document.documentElement.clientWidth;
+                  if (document.documentElement.scrollWidth <= width) return '';
+                  const widest = [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > width + 1)
+                    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).replaceAll(' ', '.') : ''));
+                  return `scrollWidth ${document.documentElement.scrollWidth} > ${width}: ${widest.slice(0, 5).join(', ')}`;
+                }
+                """);
+            overflow.ShouldBeEmpty($"{page.Url} does not reflow at 320 px");
+        }
+        finally
+        {
+            if (before is not null)
+            {
+                await page.SetViewportSizeAsync(before.Width, before.Height);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A screenshot for the documentation, when <c>SAMSKAPING_SCREENSHOTS</c> names a folder
+    /// (<c>SAMSKAPING_SCREENSHOTS=$PWD/docs/screenshots ./samskaping test --filter WorkspaceJourney</c>); otherwise nothing.
+    /// </summary>
+    public static async Task Screenshot(this IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("SAMSKAPING_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+        }
+    }
+
     public static Guid CaseId(this IPage page) => Guid.Parse(CasePath().Match(page.Url).Groups["id"].Value);
 
     [GeneratedRegex("/saker/(?<id>[0-9a-f-]{36})")]

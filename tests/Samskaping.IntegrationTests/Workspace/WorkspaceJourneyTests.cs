@@ -8,7 +8,7 @@ namespace Samskaping.IntegrationTests.Workspace;
 /// <summary>
 /// A coordinator's first day in the workspace, in a real browser against the real system: sign in through the identity
 /// provider, see my work, open a case with the need in the family's words, and land on the case. Every page visited
-/// passes axe-core (WCAG 2.1 A and AA) and loads nothing its Content-Security-Policy refuses.
+/// passes axe-core (WCAG 2.1 A and AA), reflows at 320 CSS px and loads nothing its Content-Security-Policy refuses.
 /// </summary>
 [Collection(WorkspaceCollection.Name)]
 public sealed class WorkspaceJourneyTests(WorkspaceSystem system)
@@ -26,10 +26,13 @@ public sealed class WorkspaceJourneyTests(WorkspaceSystem system)
         await Expect(page.Locator("h1")).ToHaveTextAsync("Mitt arbeid");
         (await page.ContentAsync()).ShouldContain("Kari Nordmann, Oppvekst");
         await page.ShouldBeAccessible();
+        await page.ShouldReflowAt320();
+        await page.Screenshot("mitt-arbeid");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Åpne en sak" }).ClickAsync();
         await page.WaitForURLAsync("**/saker/ny");
         await page.ShouldBeAccessible();
+        await page.ShouldReflowAt320();
 
         // Without the need the API refuses, and its problem answer becomes a message beside the field.
         await page.GetByLabel("Navn på husstanden").FillAsync("Familien Lund");
@@ -40,6 +43,8 @@ public sealed class WorkspaceJourneyTests(WorkspaceSystem system)
         (await page.Locator("#need-text").GetAttributeAsync("aria-describedby"))!.ShouldContain("need-text-error");
         (await page.GetByLabel("Navn på husstanden").InputValueAsync()).ShouldBe("Familien Lund");
         await page.ShouldBeAccessible();
+        await page.ShouldReflowAt320();
+        await page.Screenshot("apne-sak-med-feil");
 
         await page.GetByLabel("Behovet, med familiens egne ord").FillAsync("Vi vil at Sara skal kunne spille fotball igjen.");
         await page.GetByLabel("Hvem sa det? (valgfritt)").FillAsync("Mor");
@@ -51,11 +56,15 @@ public sealed class WorkspaceJourneyTests(WorkspaceSystem system)
         content.ShouldContain("Mor");
         content.ShouldContain("Henvist");
         await page.ShouldBeAccessible();
+        await page.ShouldReflowAt320();
+        await page.Screenshot("saken");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Saker", Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/saker");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Familien Lund" }).First).ToBeVisibleAsync();
         await page.ShouldBeAccessible();
+        await page.ShouldReflowAt320();
+        await page.Screenshot("saker");
 
         refused.ShouldBeEmpty();
     }
@@ -78,6 +87,12 @@ public sealed class WorkspaceJourneyTests(WorkspaceSystem system)
         var again = await page.GotoAsync($"/saker/{caseId}");
         again!.Status.ShouldBe(404);
         await Expect(page.Locator("h1")).ToHaveTextAsync("Saken finnes ikke");
+
+        // An address nothing answers is the same page in its general words, with its status, not the browser's error page.
+        var unknown = await page.GotoAsync("/finnes-ikke/her");
+        unknown!.Status.ShouldBe(404);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Siden finnes ikke");
+        await page.ShouldBeAccessible();
     }
 
     [Fact]

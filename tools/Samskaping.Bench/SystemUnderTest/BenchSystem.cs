@@ -9,31 +9,44 @@ using Samskaping.DevTokens;
 namespace Samskaping.Bench.SystemUnderTest;
 
 /// <summary>
-/// The whole system in Release as plain processes, on ports 5180–5189: the NAV-style simulator, the five services
-/// (each with a fresh database <c>bench_&lt;service&gt;</c>) and the gateway, on a RabbitMQ virtual host of its own
-/// and with a signing key of this run. Started one process at a time, so each one's time-to-ready is its own.
-/// Everything it started is stopped and dropped on <see cref="DisposeAsync"/>.
+/// The whole system in Release as plain processes: the NAV-style simulator, the five services (each with a fresh
+/// database <c>&lt;prefix&gt;_&lt;service&gt;</c>) and the gateway, on a RabbitMQ virtual host of its own. Started one
+/// process at a time, so each one's time-to-ready is its own. Everything it started is stopped and dropped on
+/// <see cref="DisposeAsync"/>. Two layouts: the shared one (ports 5180–5189, tokens signed with a key of this run) and
+/// the one a person signs in to (ports 5190–5199, <c>BenchSystem.SignIn.cs</c>: the identity provider and the workspace
+/// too, every process checking the provider's RS256 tokens as in production); they can run side by side.
 /// </summary>
-public sealed class BenchSystem : IAsyncDisposable
+public sealed partial class BenchSystem : IAsyncDisposable
 {
     public const string Issuer = "samskaping-bench";
     public const string Audience = "samskaping";
-    public const string VirtualHost = "bench";
     public static readonly string[] ServiceNames = ["cases", "coordination", "grants", "outcomes", "benefits"];
 
-    private const int GatewayPort = 5180;
-    private const int SimulatorPort = 5186;
-    private static readonly Dictionary<string, int> Ports = new(StringComparer.Ordinal)
-    {
-        ["cases"] = 5181, ["coordination"] = 5182, ["grants"] = 5183, ["outcomes"] = 5184, ["benefits"] = 5185,
-    };
-
+    private readonly Layout _layout;
     private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly List<ServiceProcess> _processes = [];
     private readonly BenchmarkEnvironment _environment;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private BenchSystem(BenchmarkEnvironment environment) => _environment = environment;
+    private BenchSystem(BenchmarkEnvironment environment, Layout layout) => (_environment, _layout) = (environment, layout);
+
+    /// <summary>Where one system's processes listen and what its databases and virtual host are called.</summary>
+    private sealed record Layout(int PortBase, string Prefix, bool SignIn)
+    {
+        public static readonly Layout Shared = new(5180, "bench", SignIn: false);
+
+        public int GatewayPort => PortBase;
+
+        public int SimulatorPort => PortBase + 6;
+
+        public int IdentityPort => PortBase + 7;
+
+        public int WorkspacePort => PortBase + 8;
+
+        public string VirtualHost => Prefix;
+
+        public int Port(string service) => PortBase + 1 + Array.IndexOf(ServiceNames, service);
+    }
 
     /// <summary>The services and the gateway by name ("gateway", "cases", …), in the order they were started.</summary>
     public IReadOnlyList<ServiceProcess> Processes => _processes;
@@ -44,20 +57,22 @@ public sealed class BenchSystem : IAsyncDisposable
 
     /// <summary>Connection string of a service's own database, for reading its tables (outbox, read models).</summary>
     public string Database(string service) =>
-        new NpgsqlConnectionStringBuilder(_environment.Postgres) { Database = $"bench_{service}", MaxPoolSize = 10 }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(_environment.Postgres) { Database = $"{_layout.Prefix}_{service}", MaxPoolSize = 10 }.ConnectionString;
 
     /// <summary>
     /// A service's connection string: at most <see cref="ServicePoolSize"/> connections, so five services under load
     /// stay well inside the shared server's max_connections (Npgsql's default of 100 each would not).
     /// </summary>
     private string ServiceDatabase(string service) =>
-        new NpgsqlConnectionStringBuilder(_environment.Postgres) { Database = $"bench_{service}", MaxPoolSize = ServicePoolSize }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(_environment.Postgres) { Database = $"{_layout.Prefix}_{service}", MaxPoolSize = ServicePoolSize }.ConnectionString;
 
     private const int ServicePoolSize = 30;
 
-    public static async Task<BenchSystem> Start(BenchmarkEnvironment environment, CancellationToken ct)
+    public static Task<BenchSystem> Start(BenchmarkEnvironment environment, CancellationToken ct) =>
+        Start(new BenchSystem(environment, Layout.Shared), ct);
+
+    private static async Task<BenchSystem> Start(BenchSystem system, CancellationToken ct)
     {
-        var system = new BenchSystem(environment);
         try
         {
             await system.StartAll(ct);
@@ -98,28 +113,32 @@ public sealed class BenchSystem : IAsyncDisposable
         {
             await DropDatabase(service, ct);
         }
+        if (_layout.SignIn)
+        {
+            await StartIdentityProvider(ct);
+        }
 
-        var simulator = await StartOne("nav-simulator", Dll("tools", "Samskaping.NavSimulator"), SimulatorPort, new()
+        var simulator = await StartOne("nav-simulator", Dll("tools", "Samskaping.NavSimulator"), _layout.SimulatorPort, new()
         {
             ["NavSimulator:SigningKey"] = Key("nav-simulator-signing"),
             ["NavSimulator:ClientId"] = "samskaping-benefits",
             ["NavSimulator:ClientSecret"] = Key("nav-simulator-client-secret"),
             ["NavSimulator:IntegrasjonId"] = "samskaping-bench",
             ["NavSimulator:IntegrasjonPassord"] = Key("nav-simulator-integrasjon-passord"),
-            ["NavSimulator:Inbound:TargetUrl"] = $"http://127.0.0.1:{GatewayPort}/api/benefits/inbound",
+            ["NavSimulator:Inbound:TargetUrl"] = $"http://127.0.0.1:{_layout.GatewayPort}/api/benefits/inbound",
         }, ct);
         var cases = await StartService("cases", new()
         {
             ["Cases:PersonalData:EncryptionKey"] = Key("cases-personal-data-encryption"),
             ["Cases:PersonalData:LookupKey"] = Key("cases-personal-data-lookup"),
             // A person's access history gathers every service's part (started after cases, answering by then).
-            ["Cases:AccessLogSources:coordination:BaseUrl"] = $"http://127.0.0.1:{Ports["coordination"]}",
-            ["Cases:AccessLogSources:grants:BaseUrl"] = $"http://127.0.0.1:{Ports["grants"]}",
-            ["Cases:AccessLogSources:outcomes:BaseUrl"] = $"http://127.0.0.1:{Ports["outcomes"]}",
-            ["Cases:AccessLogSources:benefits:BaseUrl"] = $"http://127.0.0.1:{Ports["benefits"]}",
+            ["Cases:AccessLogSources:coordination:BaseUrl"] = $"http://127.0.0.1:{_layout.Port("coordination")}",
+            ["Cases:AccessLogSources:grants:BaseUrl"] = $"http://127.0.0.1:{_layout.Port("grants")}",
+            ["Cases:AccessLogSources:outcomes:BaseUrl"] = $"http://127.0.0.1:{_layout.Port("outcomes")}",
+            ["Cases:AccessLogSources:benefits:BaseUrl"] = $"http://127.0.0.1:{_layout.Port("benefits")}",
         }, ct);
         await StartService("coordination", [], ct);
-        await StartService("grants", new() { ["Grants:Benefits:BaseUrl"] = $"http://127.0.0.1:{Ports["benefits"]}" }, ct);
+        await StartService("grants", new() { ["Grants:Benefits:BaseUrl"] = $"http://127.0.0.1:{_layout.Port("benefits")}" }, ct);
         await StartService("outcomes", new() { ["Outcomes:PseudonymKey"] = "bench-only-pseudonyms-" + _signingKey }, ct);
         await StartService("benefits", new()
         {
@@ -136,11 +155,15 @@ public sealed class BenchSystem : IAsyncDisposable
         }, ct);
 
         var gateway = Common();
-        foreach (var (service, port) in Ports)
+        foreach (var service in ServiceNames)
         {
-            gateway[$"ReverseProxy:Clusters:{service}:Destinations:{service}:Address"] = $"http://127.0.0.1:{port}";
+            gateway[$"ReverseProxy:Clusters:{service}:Destinations:{service}:Address"] = $"http://127.0.0.1:{_layout.Port(service)}";
         }
-        await StartOne("gateway", Dll("gateway", "Samskaping.Gateway"), GatewayPort, gateway, ct);
+        if (_layout.SignIn)
+        {
+            gateway["Gateway:WorkspaceAddress"] = (await StartWorkspace(ct)).Address.ToString();
+        }
+        await StartOne("gateway", Dll("gateway", "Samskaping.Gateway"), _layout.GatewayPort, gateway, ct);
     }
 
     /// <summary>Stops <paramref name="name"/> and starts it again, waiting until it is ready; returns the new process.</summary>
@@ -157,14 +180,18 @@ public sealed class BenchSystem : IAsyncDisposable
     {
         var settings = Common();
         settings["ConnectionStrings:Database"] = ServiceDatabase(service);
-        settings["ConnectionStrings:RabbitMq"] = new UriBuilder(_environment.RabbitMq) { Path = "/" + VirtualHost }.Uri.ToString();
+        settings["ConnectionStrings:RabbitMq"] = new UriBuilder(_environment.RabbitMq) { Path = "/" + _layout.VirtualHost }.Uri.ToString();
         settings["Database:CreateIfMissing"] = "true";
+        foreach (var (key, value) in ServiceAuth(service))
+        {
+            settings[key] = value;
+        }
         foreach (var (key, value) in extra)
         {
             settings[key] = value;
         }
         var project = "Samskaping." + CultureInfo.InvariantCulture.TextInfo.ToTitleCase(service);
-        return StartOne(service, Dll("services", project), Ports[service], settings, ct);
+        return StartOne(service, Dll("services", project), _layout.Port(service), settings, ct);
     }
 
     private async Task<ServiceProcess> StartOne(string name, string dll, int port, Dictionary<string, string> settings, CancellationToken ct)
@@ -177,15 +204,27 @@ public sealed class BenchSystem : IAsyncDisposable
         return process;
     }
 
-    /// <summary>What every process gets: this run's tokens, and the per-user rate limit raised out of the way of one load user.</summary>
-    private Dictionary<string, string> Common() => new(StringComparer.Ordinal)
+    /// <summary>What every process gets: how it checks tokens, and the per-user rate limit raised out of the way of one load user.</summary>
+    private Dictionary<string, string> Common()
     {
-        ["Auth:Issuer"] = Issuer,
-        ["Auth:Audience"] = Audience,
-        ["Auth:SigningKey"] = _signingKey,
-        ["RateLimiting:BurstLimit"] = "100000",
-        ["RateLimiting:PermitsPerSecond"] = "100000",
-    };
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Auth:Audience"] = Audience,
+            ["RateLimiting:BurstLimit"] = "100000",
+            ["RateLimiting:PermitsPerSecond"] = "100000",
+        };
+        if (_layout.SignIn)
+        {
+            settings["Auth:Authority"] = IdentityUrl;
+            settings["Auth:Issuer"] = IdentityUrl;
+        }
+        else
+        {
+            settings["Auth:Issuer"] = Issuer;
+            settings["Auth:SigningKey"] = _signingKey;
+        }
+        return settings;
+    }
 
     /// <summary>
     /// The process as it ships: ./samskaping bench publishes each one ReadyToRun-compiled, as the container image does
@@ -205,7 +244,7 @@ public sealed class BenchSystem : IAsyncDisposable
         var admin = new NpgsqlConnectionStringBuilder(_environment.Postgres) { Database = "postgres", Pooling = false }.ConnectionString;
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync(ct);
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"bench_{service}\" WITH (FORCE)", connection);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_layout.Prefix}_{service}\" WITH (FORCE)", connection);
         await drop.ExecuteNonQueryAsync(ct);
     }
 
@@ -222,10 +261,10 @@ public sealed class BenchSystem : IAsyncDisposable
     private async Task RecreateVirtualHost(CancellationToken ct)
     {
         using var management = Management();
-        await management.DeleteAsync($"api/vhosts/{VirtualHost}", ct);
-        (await management.PutAsync($"api/vhosts/{VirtualHost}", null, ct)).EnsureSuccessStatusCode();
+        await management.DeleteAsync($"api/vhosts/{_layout.VirtualHost}", ct);
+        (await management.PutAsync($"api/vhosts/{_layout.VirtualHost}", null, ct)).EnsureSuccessStatusCode();
         var user = Uri.UnescapeDataString(new Uri(_environment.RabbitMq).UserInfo).Split(':')[0];
-        (await management.PutAsJsonAsync($"api/permissions/{VirtualHost}/{user}", new { configure = ".*", write = ".*", read = ".*" }, ct))
+        (await management.PutAsJsonAsync($"api/permissions/{_layout.VirtualHost}/{user}", new { configure = ".*", write = ".*", read = ".*" }, ct))
             .EnsureSuccessStatusCode();
     }
 
@@ -240,12 +279,12 @@ public sealed class BenchSystem : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         try
         {
-            foreach (var service in ServiceNames)
+            foreach (var database in ServiceNames.Concat(_layout.SignIn ? SignInDatabases : []))
             {
-                await DropDatabase(service, CancellationToken.None);
+                await DropDatabase(database, CancellationToken.None);
             }
             using var management = Management();
-            await management.DeleteAsync($"api/vhosts/{VirtualHost}");
+            await management.DeleteAsync($"api/vhosts/{_layout.VirtualHost}");
         }
         catch (Exception e) when (e is NpgsqlException or HttpRequestException)
         {
