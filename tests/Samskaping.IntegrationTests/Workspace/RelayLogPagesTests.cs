@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Samskaping.IntegrationTests.Infrastructure;
+using Shouldly;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Samskaping.IntegrationTests.Workspace;
+
+/// <summary>
+/// The relay log and the timeline pages of a case, in a real browser against the real system: the coordinator writes
+/// an entry in each confidentiality class, another participating sector reads what its class and its consents let it,
+/// and the timeline tells what happened in bokmål, newest first.
+/// </summary>
+[Collection(WorkspaceCollection.Name)]
+public sealed class RelayLogPagesTests(WorkspaceSystem system)
+{
+    private const string Ordinary = "Møte med mor og Sara. Neste møte 4. mars.";
+    private const string Secrecy = "Helsesykepleier er bekymret for søvnen til Sara.";
+    private const string Restricted = "Mor ba om at bare stafettholderen vet om gjelden.";
+    private const string Health = "Mor fortalte om angst og søvnvansker.";
+
+    // The mother's consent: both sectors may coordinate about her needs, and about nothing else (not her health).
+    private static readonly string[] ConsentSectors = ["oppvekst", "helse-velferd"];
+    private static readonly string[] ConsentPurposes = ["coordination"];
+    private static readonly string[] ConsentData = ["needs"];
+
+    [Fact]
+    public async Task Entries_in_each_class_reach_exactly_the_readers_the_class_and_the_consents_allow_and_the_timeline_tells_the_story()
+    {
+        await using var kari = await system.NewPerson();
+        var (page, refused) = await Browser.Open(kari);
+        var caseId = await OpenCase(page, "Familien Strand");
+        await ShareWithHelseVelferd(caseId);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Stafettlogg" }).ClickAsync();
+        await page.WaitForURLAsync($"**/saker/{caseId}/stafettlogg");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Familien Strand");
+        await Expect(page.Locator("main")).ToContainTextAsync("Ingen har skrevet i stafettloggen ennå.");
+        await page.ShouldBeAccessible();
+
+        // Refused: no type and no text. Each message stands beside its field, and what was chosen stays.
+        await page.GetByLabel("Begrenset").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Lagre i stafettloggen" }).ClickAsync();
+        await page.Locator("#entry-text-error").WaitForAsync();
+        await Expect(page.Locator("#entry-text-error")).ToHaveTextAsync("Fyll ut dette feltet.");
+        await Expect(page.Locator("#type-error")).ToHaveTextAsync("Velg hva slags oppføring dette er.");
+        (await page.Locator("#entry-text").GetAttributeAsync("aria-invalid")).ShouldBe("true");
+        (await page.Locator("#entry-text").GetAttributeAsync("aria-describedby"))!.ShouldContain("entry-text-error");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Oppføringen ble ikke lagret");
+        await Expect(page.GetByLabel("Begrenset")).ToBeCheckedAsync();
+        await page.ShouldBeAccessible();
+
+        await Write(page, "Møte", "Vanlig", null, Ordinary);
+        await Write(page, "Notat", "Taushetsbelagt", null, Secrecy);
+        await Write(page, "Beslutning", "Begrenset", null, Restricted);
+        await Write(page, "Møte", "Vanlig", "health", Health);
+
+        // The author and lead coordinator sees every entry, newest first.
+        var texts = await page.Locator("section[aria-labelledby=entries] li").AllInnerTextsAsync();
+        texts.Count.ShouldBe(4);
+        texts[0].ShouldContain(Health);
+        texts[1].ShouldContain(Restricted);
+        texts[2].ShouldContain(Secrecy);
+        texts[3].ShouldContain(Ordinary);
+        texts[2].ShouldContain("Taushetsbelagt");
+        texts[3].ShouldContain("Skrevet av dev-kari-nordmann (Oppvekst)");
+        await page.ShouldBeAccessible();
+
+        // Hanne in helse-velferd: the ordinary entries only, and the health one without its text, since the consent
+        // covering her sector names needs, not health.
+        await using var hanne = await system.NewPerson();
+        var (hannesPage, hannesRefused) = await Browser.Open(hanne);
+        await hannesPage.GotoAsync($"/saker/{caseId}/stafettlogg");
+        await Browser.ChoosePerson(hannesPage, "Hanne Hagen");
+        await hannesPage.WaitForURLAsync($"**/saker/{caseId}/stafettlogg");
+        await Expect(hannesPage.Locator("h1")).ToHaveTextAsync("Familien Strand");
+        var hannesEntries = await hannesPage.Locator("section[aria-labelledby=entries] li").AllInnerTextsAsync();
+        hannesEntries.Count.ShouldBe(2);
+        hannesEntries[0].ShouldContain("Innholdet er skjermet for din sektor.");
+        hannesEntries[0].ShouldContain("opplysninger om helse");
+        hannesEntries[0].ShouldContain("Skrevet av dev-kari-nordmann (Oppvekst)");
+        hannesEntries[1].ShouldContain(Ordinary);
+        var hannesView = await hannesPage.Locator("main").InnerTextAsync();
+        hannesView.ShouldNotContain(Health);
+        hannesView.ShouldNotContain(Secrecy);
+        hannesView.ShouldNotContain(Restricted);
+        await hannesPage.ShouldBeAccessible();
+        hannesRefused.ShouldBeEmpty();
+
+        // The timeline, newest first, in bokmål. Events of other services arrive through the broker.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Tidslinje" }).ClickAsync();
+        await page.WaitForURLAsync($"**/saker/{caseId}/tidslinje");
+        string[] story = ["En sektor ble med i saken.", "Et samtykke ble gitt.", "En person ble lagt til i husstanden.", "Saken ble åpnet."];
+        var events = await Eventually.Get(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.Locator("section[aria-labelledby=timeline] li").AllInnerTextsAsync();
+        }, e => story.All(s => e.Any(t => t.Contains(s, StringComparison.Ordinal))), what: "the timeline to show the sector joining");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Familien Strand");
+        var positions = story.Select(s => events.ToList().FindIndex(t => t.Contains(s, StringComparison.Ordinal))).ToList();
+        positions.ShouldBe(positions.Order().ToList(), string.Join("\n", events));
+        events.ShouldAllBe(e => !e.Contains("The case", StringComparison.Ordinal), "the API's English summaries stay out of the page");
+        await page.ShouldBeAccessible();
+
+        refused.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_sector_that_does_not_take_part_gets_the_not_found_page_for_the_relay_log_and_the_timeline()
+    {
+        await using var kari = await system.NewPerson();
+        var (page, _) = await Browser.Open(kari);
+        var caseId = await OpenCase(page, "Familien Foss");
+
+        await using var nils = await system.NewPerson();
+        var (nilsPage, refused) = await Browser.Open(nils);
+        var first = true;
+        foreach (var part in new[] { "stafettlogg", "tidslinje" })
+        {
+            var answer = await nilsPage.GotoAsync($"/saker/{caseId}/{part}");
+            if (first)
+            {
+                await nilsPage.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal));
+                await nilsPage.Locator("button[value='dev-nils-aas|kultur']").ClickAsync();
+                await nilsPage.WaitForURLAsync($"**/saker/{caseId}/{part}");
+                answer = await nilsPage.ReloadAsync();
+                first = false;
+            }
+            answer!.Status.ShouldBe(404, part);
+            await Expect(nilsPage.Locator("h1")).ToHaveTextAsync("Saken finnes ikke");
+            await Expect(nilsPage.Locator("main")).ToContainTextAsync("Saken finnes ikke, eller den er ikke delt med din sektor.");
+            (await nilsPage.Locator("main").InnerTextAsync()).ShouldNotContain("Familien Foss");
+            await nilsPage.ShouldBeAccessible();
+        }
+        refused.ShouldBeEmpty();
+    }
+
+    /// <summary>Kari signs in and opens a case through the UI; the page ends on the case.</summary>
+    private static async Task<Guid> OpenCase(IPage page, string household)
+    {
+        await page.GotoAsync("/saker/ny");
+        await Browser.ChoosePerson(page, "Kari Nordmann");
+        await page.WaitForURLAsync("**/saker/ny");
+        await page.GetByLabel("Behovet, med familiens egne ord").FillAsync("Vi trenger hjelp til at Sara sover og går på skolen.");
+        await page.GetByLabel("Navn på husstanden").FillAsync(household);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Åpne saken" }).ClickAsync();
+        await page.WaitForURLAsync(Browser.CasePath());
+        return page.CaseId();
+    }
+
+    /// <summary>
+    /// Through the API as Kari (the household and consent pages are not on this branch): the mother, her consent for
+    /// oppvekst and helse-velferd to coordinate about her needs, and helse-velferd in the coordination group.
+    /// </summary>
+    private async Task ShareWithHelseVelferd(Guid caseId)
+    {
+        using var kari = system.Anonymous();
+        kari.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Token("Kari Nordmann", "oppvekst", "coordinator"));
+        var added = await kari.PostAsJsonAsync($"/api/cases/{caseId}/members", new { name = "Eva Strand", role = "guardian", birthDate = "1986-05-14" });
+        added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
+        var mother = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("personId").GetGuid();
+        var consent = await kari.PostAsJsonAsync($"/api/cases/{caseId}/consents", new
+        {
+            personId = mother,
+            givenByPersonId = mother,
+            sectors = ConsentSectors,
+            purposes = ConsentPurposes,
+            dataCategories = ConsentData,
+        });
+        consent.StatusCode.ShouldBe(HttpStatusCode.Created, await consent.Content.ReadAsStringAsync());
+        // Coordination admits the sector once the consent has reached it through the broker.
+        await Eventually.True(async () => (await kari.PostAsJsonAsync($"/api/coordination/cases/{caseId}/sectors", new { sector = "helse-velferd" }))
+            .StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, what: "helse-velferd to join");
+    }
+
+    /// <summary>A demo person's access token from the development identity provider (its demo-person grant).</summary>
+    private async Task<string> Token(string name, string sector, string role)
+    {
+        using var provider = system.Provider.Client();
+        var answer = await provider.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "urn:samskaping:params:oauth:grant-type:demo-person",
+            ["client_id"] = "samskaping-cli",
+            ["name"] = name,
+            ["sector"] = sector,
+            ["role"] = role,
+        }));
+        answer.StatusCode.ShouldBe(HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
+        return (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>Writes an entry through the form and waits until the page shows it.</summary>
+    private static async Task Write(IPage page, string type, string confidentiality, string? category, string text)
+    {
+        await page.GetByLabel(type, new() { Exact = true }).CheckAsync();
+        await page.GetByLabel(confidentiality, new() { Exact = true }).CheckAsync();
+        await page.GetByLabel("Handler den om noe av dette? (valgfritt)").SelectOptionAsync(category ?? "");
+        await page.GetByLabel("Tekst", new() { Exact = true }).FillAsync(text);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Lagre i stafettloggen" }).ClickAsync();
+        await Expect(page.Locator("section[aria-labelledby=entries]")).ToContainTextAsync(text);
+        await Expect(page.Locator("#entry-text")).ToHaveValueAsync("");
+    }
+}
