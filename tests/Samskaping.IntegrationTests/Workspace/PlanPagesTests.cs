@@ -166,7 +166,7 @@ public sealed class PlanPagesTests(WorkspaceSystem system)
         var (page, refused) = await Browser.Open(nils);
 
         await page.GotoAsync($"/saker/{caseId}/plan");
-        await Browser.ChoosePerson(page, "Nils Aas");
+        await Browser.ChoosePerson(page, "Nils Aas saksbehandler, kultur");
         await page.WaitForURLAsync($"**/saker/{caseId}/plan");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Saken finnes ikke");
         (await page.Locator("main").InnerTextAsync()).ShouldNotContain("Familien Skjult");
