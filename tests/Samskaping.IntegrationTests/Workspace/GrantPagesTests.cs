@@ -20,6 +20,9 @@ namespace Samskaping.IntegrationTests.Workspace;
 public sealed class GrantPagesTests(WorkspaceSystem system)
 {
     private const string DevelopmentGrant = "urn:samskaping:params:oauth:grant-type:demo-person";
+    private static readonly string[] ConsentSectors = ["oppvekst"];
+    private static readonly string[] ConsentPurposes = ["coordination", "grants"];
+    private static readonly string[] ConsentData = ["needs", "family", "economy"];
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
     [Fact]
@@ -183,9 +186,9 @@ public sealed class GrantPagesTests(WorkspaceSystem system)
         {
             personId = mother,
             givenByPersonId = mother,
-            sectors = new[] { "oppvekst" },
-            purposes = new[] { "coordination", "grants" },
-            dataCategories = new[] { "needs", "family", "economy" },
+            sectors = ConsentSectors,
+            purposes = ConsentPurposes,
+            dataCategories = ConsentData,
         }));
         (await kari.PostAsJsonAsync($"/api/cases/{caseId}/status", new { to = "active", reason = "Samtykke er gitt." })).EnsureSuccessStatusCode();
 
