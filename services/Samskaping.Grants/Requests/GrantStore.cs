@@ -81,6 +81,23 @@ public sealed class GrantStore(AccessLog accessLog)
         return new GrantDecisionFacts(grant, fund, committed);
     }
 
+    /// <summary>
+    /// Requested grants above their fund's threshold, which only a second approver may approve, in the cases the
+    /// caller sees (oldest first); each case listed is access-logged.
+    /// </summary>
+    public async Task<IReadOnlyList<GrantView>> AwaitingSecondApproval(NpgsqlConnection connection, CaseAccess access, CurrentUser user, CancellationToken ct)
+    {
+        var waiting = await Views(connection, null,
+            $"""
+            g.status = 'requested'
+            AND g.amount > (SELECT f.approval_threshold FROM grants.funds f WHERE f.id = g.fund_id)
+            AND {CaseAccess.VisiblePredicate("g.case_id")}
+            """, access.Parameters(user), ct);
+        await accessLog.WriteMany(user, waiting.Select(g => g.CaseId).Distinct().Select(AccessSubject.Case), AccessActions.List,
+            "grants awaiting a second approver", connection, ct);
+        return waiting;
+    }
+
     public static async Task<GrantCaseFacts?> CaseFacts(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid caseId, CancellationToken ct)
     {
         var row = await connection.QuerySingleOrDefaultAsync<CaseRow>(new CommandDefinition(

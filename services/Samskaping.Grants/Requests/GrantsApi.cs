@@ -49,6 +49,12 @@ public static class GrantsApi
             .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
+        grants.MapGet("/approvals/waiting", AwaitingSecondApproval)
+            .WithName("GrantsAwaitingSecondApproval")
+            .WithSummary("Grants waiting for a second approver: requested, above their fund's threshold")
+            .WithDescription("In the cases the caller's sector takes part in, oldest first; each case listed is access-logged. Only a " +
+                "grant-approver who did not request a grant may approve it (POST …/approve).");
+
         grant.MapGet("", GetGrant)
             .WithName("GetGrant")
             .WithSummary("A grant with its payment plan and disbursements");
@@ -97,6 +103,10 @@ public static class GrantsApi
             ? refusal.ToProblem()
             : TypedResults.Created($"/api/grants/grants/{requested.Value!.Id}", requested.Value);
     }
+
+    public static async Task<Ok<IReadOnlyList<GrantView>>> AwaitingSecondApproval(
+        CurrentUser user, GrantStore store, CaseAccess access, DbSession session, CancellationToken ct) =>
+        TypedResults.Ok(await store.AwaitingSecondApproval(await session.Connection(ct), access, user, ct));
 
     public static async Task<Ok<GrantView>> GetGrant(
         Guid grantId, CurrentUser user, GrantStore store, DbSession session, CancellationToken ct) =>

@@ -18,8 +18,17 @@ public sealed class ApiClient(HttpClient http, IHttpContextAccessor accessor)
     public Task<ApiAnswer<T>> Get<T>(string path, CancellationToken ct = default) =>
         Send<T>(new HttpRequestMessage(HttpMethod.Get, path), ct);
 
-    public Task<ApiAnswer<T>> Post<T>(string path, object body, CancellationToken ct = default) =>
-        Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) }, ct);
+    /// <param name="idempotencyKey">For a POST that moves money: the key the form was rendered with, so a second submit of
+    /// the same form is answered with the first one's result and does nothing twice.</param>
+    public Task<ApiAnswer<T>> Post<T>(string path, object body, string? idempotencyKey = null, CancellationToken ct = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+        return Send<T>(request, ct);
+    }
 
     public Task<ApiAnswer<T>> Put<T>(string path, object body, CancellationToken ct = default) =>
         Send<T>(new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body, options: Json) }, ct);
