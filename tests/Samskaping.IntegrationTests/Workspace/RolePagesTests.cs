@@ -22,11 +22,14 @@ public sealed class RolePagesTests(WorkspaceSystem system)
         var fundName = $"Rapportfondet {Guid.NewGuid():N}"[..24];
         using (var per = await system.ApiAs("Per Strand", "oppvekst", "admin"))
         {
-            var created = await per.PostAsJsonAsync("/api/grants/funds", new
+            using var create = new HttpRequestMessage(HttpMethod.Post, "/api/grants/funds");
+            create.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            create.Content = JsonContent.Create(new
             {
                 name = fundName, owner = "oppvekst", periodStart = "2026-01-01", periodEnd = "2027-01-01", budget = 120000m,
                 approvalThreshold = 10000m, householdCap = 30000m, lowBalanceThreshold = 5000m, reportToBenefitSystem = false,
             });
+            var created = await per.SendAsync(create);
             created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         }
         await using var anna = await system.NewPerson();
@@ -40,7 +43,7 @@ public sealed class RolePagesTests(WorkspaceSystem system)
         await Expect(funds.Locator("table caption")).ToHaveTextAsync("Fondene: budsjett, reservert, utbetalt og igjen");
         await Expect(funds.Locator("tbody")).ToContainTextAsync(fundName);
         await Expect(funds.Locator("svg[role=img]")).ToHaveCountAsync(1);
-        (await funds.Locator("svg desc").InnerTextAsync()).ShouldContain(fundName);
+        (await funds.Locator("svg desc").TextContentAsync())!.ShouldContain(fundName);
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Endring i «Fornøyd med livet» per gruppe, med 95 % konfidensintervall" })).ToBeVisibleAsync();
         await page.ShouldBeAccessible();
 
@@ -137,16 +140,16 @@ public sealed class RolePagesTests(WorkspaceSystem system)
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Sektorer som kan være med i en sak" })).ToContainTextAsync("helse-velferd");
         await page.ShouldBeAccessible();
 
-        await page.GetByLabel("Navn").FillAsync("Bibliotek");
-        await page.GetByLabel("Kode").FillAsync("Bibliotek og museum");
+        await page.GetByLabel("Navn", new() { Exact = true }).FillAsync("Bibliotek");
+        await page.GetByLabel("Kode", new() { Exact = true }).FillAsync("Bibliotek og museum");
         await page.GetByRole(AriaRole.Button, new() { Name = "Legg til sektoren" }).ClickAsync();
         await page.Locator("#sector-code-error").WaitForAsync();
         await Expect(page.Locator("#sector-code-error")).ToContainTextAsync("små bokstaver");
         (await page.Locator("#sector-code").GetAttributeAsync("aria-invalid")).ShouldBe("true");
-        (await page.GetByLabel("Navn").InputValueAsync()).ShouldBe("Bibliotek");
+        (await page.GetByLabel("Navn", new() { Exact = true }).InputValueAsync()).ShouldBe("Bibliotek");
         await page.ShouldBeAccessible();
 
-        await page.GetByLabel("Kode").FillAsync(code);
+        await page.GetByLabel("Kode", new() { Exact = true }).FillAsync(code);
         await page.GetByRole(AriaRole.Button, new() { Name = "Legg til sektoren" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Sektorer som kan være med i en sak" })).ToContainTextAsync(code);
         await Expect(page.Locator("#sector-code-error")).ToHaveCountAsync(0);

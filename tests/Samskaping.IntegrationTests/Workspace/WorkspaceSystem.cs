@@ -40,6 +40,12 @@ public sealed class WorkspaceSystem : SystemFixture
         ["Auth:SigningKey"] = "",
         ["RateLimiting:BurstLimit"] = "10000",
         ["RateLimiting:PermitsPerSecond"] = "10000",
+        // Without a signing key a service gets its own token from the provider (client credentials). Cases needs one to
+        // gather the other services' access logs; the settings are common to every process, so the one service client
+        // here is cases'.
+        ["ServiceAuth:TokenEndpoint"] = Provider.Issuer + "connect/token",
+        ["ServiceAuth:ClientId"] = "samskaping-cases",
+        ["ServiceAuth:ClientSecret"] = Provider.ServiceClientSecret,
     };
 
     protected override async Task BeforeServices()
