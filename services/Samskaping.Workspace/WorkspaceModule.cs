@@ -80,6 +80,7 @@ internal static class WorkspaceModule
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(Extensions.ReadyTag) }).AllowAnonymous();
         app.MapStaticAssets().AllowAnonymous();
         app.MapSignOut();
+        app.MapReportDownloads();
         app.MapRazorComponents<App>();
         return app;
     }

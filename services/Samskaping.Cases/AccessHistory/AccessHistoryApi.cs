@@ -6,9 +6,16 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Samskaping.Access;
 using Samskaping.Cases.Cases;
+using Samskaping.Cases.PersonalData;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Cases.AccessHistory;
+
+/// <summary>POST /api/cases/persons/access-log: the person by national identity number, in the body, never in the URL.</summary>
+public sealed record AccessHistoryByNumber(
+    [property: MaxLength(Samskaping.ServiceDefaults.IdentityNumber.MaxInputLength)] string? IdentityNumber,
+    [property: MaxLength(Cursor.MaxLength)] string? Cursor = null,
+    [property: Range(1, AccessHistoryApi.MaxLimit)] int? Limit = null);
 
 /// <summary>
 /// A person's access history across every service, for the privacy officer (personvernombud) and as the basis of
@@ -37,6 +44,44 @@ public static class AccessHistoryApi
             .ProducesInvalid()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        persons.MapPost("/access-log", GetAccessHistoryByNumber)
+            .WithName("GetPersonAccessHistoryByNumber")
+            .WithSummary("A person's access history, the person named by national identity number in the body")
+            .WithDescription(
+                "The same history as GET …/persons/{id}/access-log, for a privacy officer who has the person's identity number and " +
+                "not Samskaping's id (a person asking who has looked at their data). The number travels in the body only; it is found " +
+                "by its keyed hash, in every household that records it. identityNumber not a valid fødselsnummer or D-number: 422 " +
+                "naming it; no household records it: 404. limit 1–200 (default 50); cursor: nextCursor of the previous page.")
+            .ProducesInvalid()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    public static async Task<Results<Ok<PersonAccessHistoryPage>, ProblemHttpResult>> GetAccessHistoryByNumber(
+        AccessHistoryByNumber request, CurrentUser user, NpgsqlDataSource dataSource, PersonalDataProtector protector,
+        AccessLogSourceClient sources, AccessLog accessLog, CancellationToken ct)
+    {
+        var number = Samskaping.ServiceDefaults.IdentityNumber.Parse(request.IdentityNumber, out var why);
+        if (number is null)
+        {
+            return Refusal.Unprocessable("The access history could not be read.", "identityNumber",
+                request.IdentityNumber is null ? "Required." : why!).ToProblem();
+        }
+        Guid? personId;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        {
+            // Any one record will do: the history takes in the person's records in every other household by the same hash.
+            personId = await connection.QueryFirstOrDefaultAsync<Guid?>(new CommandDefinition(
+                "SELECT person_id FROM cases.household_members WHERE identity_number_lookup = @lookup ORDER BY person_id LIMIT 1",
+                new { lookup = protector.LookupHash(number) }, cancellationToken: ct));
+        }
+        if (personId is not { } id)
+        {
+            return Refusal.NotFound("Person not found.", "No household in Samskaping records this identity number.").ToProblem();
+        }
+        return await GetAccessHistory(id, user, dataSource, sources, accessLog, ct, request.Cursor,
+            request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public static async Task<Results<Ok<PersonAccessHistoryPage>, ProblemHttpResult>> GetAccessHistory(

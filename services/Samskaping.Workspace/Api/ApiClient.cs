@@ -55,6 +55,25 @@ public sealed class ApiClient(HttpClient http, IHttpContextAccessor accessor)
             : null;
         return new ApiAnswer<T>(default, (problem ?? new ApiProblem()) with { Status = (int)response.StatusCode });
     }
+
+    /// <summary>
+    /// A GET whose answer is passed on as it comes (a CSV file), as the signed-in person; the caller disposes of it. The
+    /// headers are read before the body, so a large file is never held in memory.
+    /// </summary>
+    public async Task<HttpResponseMessage> Download(string path, CancellationToken ct = default)
+    {
+        var context = accessor.HttpContext ?? throw new InvalidOperationException("The API is called for a request only.");
+        var token = await context.GetTokenAsync("access_token") ?? throw new SessionExpiredException();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            response.Dispose();
+            throw new SessionExpiredException();
+        }
+        return response;
+    }
 }
 
 /// <summary>What the API answered: the value, or the problem (RFC 9457) it refused with.</summary>

@@ -56,6 +56,7 @@ public sealed class IdentityProviderHost : IAsyncLifetime, IDisposable
             [$"IdentityProvider:WebClients:{WebClientId}:ClientSecret"] = WebClientSecret,
             [$"IdentityProvider:WebClients:{WebClientId}:RedirectUris:0"] = _redirectUri,
             ["IdentityProvider:ServiceClients:benefits"] = ServiceClientSecret,
+            ["IdentityProvider:ServiceClients:cases"] = ServiceClientSecret,
         }, port: port);
         _host.Start();
     }

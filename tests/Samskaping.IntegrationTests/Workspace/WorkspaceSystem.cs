@@ -40,6 +40,12 @@ public sealed class WorkspaceSystem : SystemFixture
         ["Auth:SigningKey"] = "",
         ["RateLimiting:BurstLimit"] = "10000",
         ["RateLimiting:PermitsPerSecond"] = "10000",
+        // Without a signing key a service gets its own token from the provider (client credentials). Cases needs one to
+        // gather the other services' access logs; the settings are common to every process, so the one service client
+        // here is cases'.
+        ["ServiceAuth:TokenEndpoint"] = Provider.Issuer + "connect/token",
+        ["ServiceAuth:ClientId"] = "samskaping-cases",
+        ["ServiceAuth:ClientSecret"] = Provider.ServiceClientSecret,
     };
 
     protected override async Task BeforeServices()
@@ -124,4 +130,27 @@ public sealed class WorkspaceSystem : SystemFixture
 public sealed class WorkspaceCollection : ICollectionFixture<WorkspaceSystem>
 {
     public const string Name = "Workspace";
+}
+
+/// <summary>The API as a demo person, with a token from the identity provider: for what a test sets up outside its own pages.</summary>
+internal static class WorkspaceApi
+{
+    public static async Task<HttpClient> ApiAs(this WorkspaceSystem system, string name, string sector, string role)
+    {
+        using var provider = system.Provider.Client();
+        var answer = await provider.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "urn:samskaping:params:oauth:grant-type:demo-person",
+            ["client_id"] = "samskaping-cli",
+            ["name"] = name,
+            ["sector"] = sector,
+            ["role"] = role,
+        }));
+        answer.EnsureSuccessStatusCode();
+        var token = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(answer.Content))
+            .GetProperty("access_token").GetString();
+        var client = system.Anonymous();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
 }

@@ -65,6 +65,7 @@ public static class MatrixRequest
         "POST /api/cases/{id}/members" => new { name = "Per Matrise", role = "parent", identityNumber = IdentityNumbers.Adult() },
         "POST /api/cases/{id}/members/{personId}/guardians" => new { guardianId = scene.Mother },
         "POST /api/cases/persons/lookup" => new { identityNumber = scene.MotherNumber },
+        "POST /api/cases/persons/access-log" => new { identityNumber = scene.MotherNumber },
         "POST /api/cases/{id}/consents" => new
         {
             personId = scene.Mother,
