@@ -13,17 +13,17 @@ public sealed record KeyStatusDto(int KeyId, bool Configured, bool Active, int I
 public sealed record KeyRotationStatusDto(IReadOnlyList<KeyStatusDto> EncryptionKeys, IReadOnlyList<KeyStatusDto> LookupKeys, int LookupPending);
 
 /// <summary>
-/// GET /api/cases/admin/key-rotation: the progress of the encryption-key and lookup-key rotations for the operator who
-/// runs them (docs/operations.md, Key rotation). Counts only: nothing about any person.
+/// GET /api/cases/admin/key-rotation: the progress of the encryption-key and lookup-key rotations, for the operator who
+/// runs them and the privacy officer (docs/operations.md, Key rotation). Counts only: nothing about any person.
 /// </summary>
 public static class KeyRotationApi
 {
     public static void MapKeyRotationEndpoints(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapApiGroup("/api/cases/admin", "Key rotation", Policies.Admin);
+        var admin = app.MapApiGroup("/api/cases/admin", "Key rotation", Policies.PrivacyOfficerOrAdmin);
         admin.MapGet("/key-rotation", Status)
             .WithName("GetKeyRotationStatus")
-            .WithSummary("How many identity numbers are under each encryption key and each lookup key, and which keys can be retired (admins)")
+            .WithSummary("How many identity numbers are under each encryption key and each lookup key, and which keys can be retired (privacy officers and admins)")
             .WithDescription(
                 "An encryption key can be retired when it is not the active one and no identity number is sealed with it. A lookup " +
                 "key can be retired when it is not the active one and every identity number is hashed under the active lookup key " +

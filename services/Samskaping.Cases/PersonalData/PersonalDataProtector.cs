@@ -103,7 +103,7 @@ public sealed class PersonalDataOptions
         }
         foreach (var group in keys.GroupBy(k => Convert.ToBase64String(k.Value)).Where(g => g.Count() > 1))
         {
-            failures.Add($"{Section}:{name}s {string.Join(", ", group.Select(k => k.Key))} are the same key; every key id needs its own key.");
+            failures.Add($"{Section}:{name}s {string.Join(", ", group.Select(k => k.Key).Order())} are the same key; every key id needs its own key.");
         }
         var activeId = activeKeyId ?? (keys.Count == 1 ? keys.Keys.Single() : 0);
         if (keys.Count > 0 && !keys.ContainsKey(activeId))
