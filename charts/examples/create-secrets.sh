@@ -79,7 +79,7 @@ for service in "${services[@]}"; do
     apply_secret "samskaping-$service-rabbitmq" Opaque
 done
 
-# Keys of personal data: kept when they exist (a new lookup key would make known people unfindable).
+# Keys of personal data: kept when they exist (a new key is rotated in beside the old one: docs/operations.md, Key rotation).
 keep_or_new() { # SECRET KEY -> the existing value, or 32 fresh random bytes in base64
   local value
   value=$(secret_value "$1" "$2")

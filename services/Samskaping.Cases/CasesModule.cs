@@ -42,6 +42,8 @@ public static class CasesModule
         builder.Services.AddSingleton<PersonalDataProtector>();
         builder.Services.AddSingleton<IdentityNumberReencryption>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IdentityNumberReencryption>());
+        builder.Services.AddSingleton<IdentityNumberRehash>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IdentityNumberRehash>());
         builder.Services.AddServiceMetrics<CasesMetrics>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<HouseholdStore>();
@@ -69,6 +71,7 @@ public static class CasesModule
         app.MapAccessHistoryEndpoints();
         app.MapPersonExportEndpoints();
         app.MapRetentionEndpoints();
+        app.MapKeyRotationEndpoints();
         return app;
     }
 }

@@ -28,6 +28,7 @@ internal sealed class CallerPolicyDescriptions : IOpenApiOperationTransformer
         Policies.GrantApprover => "grant approvers",
         Policies.Analyst => "analysts",
         Policies.Admin => "administrators",
+        Policies.PrivacyOfficerOrAdmin => "privacy officers and administrators",
         _ => $"holders of policy {policy}",
     };
 }

@@ -36,6 +36,10 @@ public static class Policies
     public const string Admin = "admin";
     public const string PrivacyOfficer = "privacy-officer";
 
+    /// <summary>The state of the identity-number keys: the operator rotates them, the privacy officer answers for how
+    /// the numbers are protected. Counts only, never a person.</summary>
+    public const string PrivacyOfficerOrAdmin = "privacy-officer-or-admin";
+
     /// <summary>Another Samskaping service, on the internal endpoints the gateway never routes (<c>/internal/…</c>).</summary>
     public const string Service = "service";
 
@@ -57,6 +61,7 @@ public static class Policies
         options.AddPolicy(Analyst, p => p.RequireAuthenticatedUser().RequireRole(Roles.Analyst));
         options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         options.AddPolicy(PrivacyOfficer, p => p.RequireAuthenticatedUser().RequireRole(Roles.PrivacyOfficer));
+        options.AddPolicy(PrivacyOfficerOrAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PrivacyOfficer, Roles.Admin));
         options.AddPolicy(Service, p => p.RequireAuthenticatedUser().RequireRole(Roles.Service)
             .RequireAssertion(c => c.User.FindFirstValue("sub")?.StartsWith(ServiceTokens.SubjectPrefix, StringComparison.Ordinal) == true));
     }

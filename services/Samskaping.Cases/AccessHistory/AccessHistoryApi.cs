@@ -135,9 +135,9 @@ public static class AccessHistoryApi
             return null;
         }
         var same = (await connection.QueryAsync<Guid>(new CommandDefinition(
-            """
+            $"""
             SELECT DISTINCT o.person_id FROM cases.household_members m
-            JOIN cases.household_members o ON o.identity_number_lookup = m.identity_number_lookup
+            JOIN cases.household_members o ON {LookupSql.SameNumber("o", "m")}
             WHERE m.person_id = @personId AND o.person_id <> @personId
             """, new { personId }, cancellationToken: ct))).ToArray();
         var caseIds = await connection.QueryAsync<Guid>(new CommandDefinition(

@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using Samskaping.Access;
 using Samskaping.Cases.Households;
+using Samskaping.Cases.PersonalData;
 using Samskaping.Cases.Timeline;
 using Samskaping.Contracts.Cases;
 using Samskaping.Messaging.Outbox;
@@ -84,7 +85,7 @@ public sealed partial class CaseStore(
             return null;
         }
         using var more = await connection.QueryMultipleAsync(new CommandDefinition(
-            """
+            $"""
             SELECT id, text, said_by AS SaidBy, recorded_by AS RecordedBy, recorded_at AS RecordedAt
             FROM cases.needs WHERE case_id = @id ORDER BY recorded_at, id;
             SELECT id, text, said_by AS SaidBy, recorded_by AS RecordedBy, recorded_at AS RecordedAt
@@ -93,7 +94,7 @@ public sealed partial class CaseStore(
             FROM cases.goals WHERE case_id = @id ORDER BY agreed_at, id;
             SELECT p.id AS PersonId, p.name, p.birth_date AS BirthDate, m.role, p.identity_number_lookup IS NOT NULL AS HasIdentityNumber,
                    EXISTS (SELECT 1 FROM cases.household_members o
-                           WHERE o.identity_number_lookup = m.identity_number_lookup AND o.household_id <> m.household_id) AS AlsoInOtherHousehold,
+                           WHERE {LookupSql.SameNumber("o", "m")} AND o.household_id <> m.household_id) AS AlsoInOtherHousehold,
                    ARRAY(SELECT g.guardian_id FROM cases.guardianships g WHERE g.household_id = m.household_id AND g.child_id = p.id ORDER BY g.guardian_id) AS Guardians
             FROM cases.household_members m JOIN cases.persons p ON p.id = m.person_id
             WHERE m.household_id = @householdId ORDER BY m.added_at, p.id;

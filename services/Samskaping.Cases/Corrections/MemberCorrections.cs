@@ -119,23 +119,30 @@ public sealed class MemberCorrections(CorrectionStore corrections, OutboxWriter 
     /// a number another member of this household already has is refused, as when adding a member.</summary>
     private async Task<Refusal?> MoveNumber(NpgsqlTransaction tx, Guid householdId, Guid personId, IdentityNumber number, CancellationToken ct)
     {
-        var lookup = protector.LookupHash(number);
+        var hashes = protector.LookupHashesOf(number);
         // One addition of a number at a time, as when adding a member: of two at once the second sees the first.
-        await tx.Connection!.ExecuteAsync(new CommandDefinition(
-            "SELECT pg_advisory_xact_lock(hashtextextended('cases.person:' || encode(@lookup, 'hex'), 0))", new { lookup }, tx, cancellationToken: ct));
+        await LookupSql.Lock(hashes, tx, ct);
         var taken = await tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM cases.household_members WHERE household_id = @householdId AND identity_number_lookup = @lookup AND person_id <> @personId)",
-            new { householdId, lookup, personId }, tx, cancellationToken: ct));
+            $"SELECT EXISTS (SELECT 1 FROM cases.household_members m WHERE m.household_id = @householdId AND {LookupSql.MatchesAny("m")} AND m.person_id <> @personId)",
+            new { householdId, lookups = hashes.All, personId }, tx, cancellationToken: ct));
         if (taken)
         {
             return Refusal.Unprocessable(Correction.NotCorrected, "identityNumber", "Another member of this household has this identity number.");
         }
-        // The membership's hash follows by the foreign key's ON UPDATE CASCADE; the second statement covers a member who had no number.
+        // The membership's hash follows by the foreign key's ON UPDATE CASCADE; the second statement covers a member who
+        // had no number, and the second hash of a rotation, which no foreign key carries.
         await tx.Connection!.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE cases.persons SET identity_number_encrypted = @encrypted, identity_number_lookup = @lookup WHERE id = @personId;
-            UPDATE cases.household_members SET identity_number_lookup = @lookup WHERE household_id = @householdId AND person_id = @personId;
-            """, new { encrypted = protector.Encrypt(number, personId), lookup, personId, householdId }, tx, cancellationToken: ct));
+            UPDATE cases.persons SET identity_number_encrypted = @encrypted, identity_number_lookup = @lookup, identity_number_lookup_key_id = @keyId,
+                identity_number_lookup_other = @other, identity_number_lookup_other_key_id = @otherKeyId
+            WHERE id = @personId;
+            UPDATE cases.household_members SET identity_number_lookup = @lookup, identity_number_lookup_other = @other
+            WHERE household_id = @householdId AND person_id = @personId;
+            """, new
+            {
+                encrypted = protector.Encrypt(number, personId), lookup = hashes.Hash, keyId = hashes.KeyId, other = hashes.Other,
+                otherKeyId = hashes.OtherKeyId, personId, householdId,
+            }, tx, cancellationToken: ct));
         return null;
     }
 

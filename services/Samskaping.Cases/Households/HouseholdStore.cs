@@ -52,30 +52,39 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, OutboxWriter out
         // but that the person is in another household too (docs/security.md, Cases).
         var personId = Guid.CreateVersion7(now);
         var number = member.IdentityNumber;
-        var lookup = number is null ? null : protector.LookupHash(number);
-        if (lookup is not null)
+        var hashes = number is null ? null : protector.LookupHashesOf(number);
+        if (hashes is not null)
         {
-            // One addition of a number at a time, so of two at once the second sees the first.
-            await connection.ExecuteAsync(new CommandDefinition(
-                "SELECT pg_advisory_xact_lock(hashtextextended('cases.person:' || encode(@lookup, 'hex'), 0))", new { lookup }, tx, cancellationToken: ct));
+            await LookupSql.Lock(hashes, tx, ct);
+            // One number once per household: the unique index holds for hashes under the same key, this for a member
+            // recorded under another lookup key.
+            var taken = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                $"SELECT EXISTS (SELECT 1 FROM cases.household_members m WHERE m.household_id = @householdId AND {LookupSql.MatchesAny("m")})",
+                new { householdId, lookups = hashes.All }, tx, cancellationToken: ct));
+            if (taken)
+            {
+                return Refusal.Conflict("Already a member.", "This person is already a member of the case's household.");
+            }
         }
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO cases.persons (id, name, name_search, birth_date, identity_number_encrypted, identity_number_lookup, created_by, created_at)
-            VALUES (@personId, @Name, @search, @birthDate::date, @encrypted, @lookup, @subject, @now)
+            INSERT INTO cases.persons (id, name, name_search, birth_date, identity_number_encrypted, identity_number_lookup, identity_number_lookup_key_id,
+                                       identity_number_lookup_other, identity_number_lookup_other_key_id, created_by, created_at)
+            VALUES (@personId, @Name, @search, @birthDate::date, @encrypted, @lookup, @keyId, @other, @otherKeyId, @subject, @now)
             """,
             new
             {
                 personId, member.Name, search = Search.Normalize(member.Name), birthDate = member.BirthDate.ToDateTime(TimeOnly.MinValue),
-                encrypted = number is null ? null : protector.Encrypt(number, personId), lookup, subject = user.Subject, now,
+                encrypted = number is null ? null : protector.Encrypt(number, personId), lookup = hashes?.Hash, keyId = hashes?.KeyId ?? protector.ActiveLookupKeyId,
+                other = hashes?.Other, otherKeyId = hashes?.OtherKeyId, subject = user.Subject, now,
             }, tx, cancellationToken: ct));
         // The keyed hash is on the membership too: one number once per household, enforced by a unique index.
         var added = await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO cases.household_members (household_id, person_id, role, identity_number_lookup, added_by, added_at)
-            VALUES (@householdId, @personId, @role, @lookup, @subject, @now)
+            INSERT INTO cases.household_members (household_id, person_id, role, identity_number_lookup, identity_number_lookup_other, added_by, added_at)
+            VALUES (@householdId, @personId, @role, @lookup, @other, @subject, @now)
             ON CONFLICT DO NOTHING
-            """, new { householdId, personId, role = member.Role, lookup, subject = user.Subject, now }, tx, cancellationToken: ct));
+            """, new { householdId, personId, role = member.Role, lookup = hashes?.Hash, other = hashes?.Other, subject = user.Subject, now }, tx, cancellationToken: ct));
         if (added == 0)
         {
             return Refusal.Conflict("Already a member.", "This person is already a member of the case's household.");
@@ -88,9 +97,9 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, OutboxWriter out
                 SELECT @householdId, g, @personId FROM unnest(@guardians) AS g
                 """, new { householdId, personId, guardians = member.Guardians.ToArray() }, tx, cancellationToken: ct));
         }
-        var alsoElsewhere = lookup is not null && await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM cases.household_members WHERE identity_number_lookup = @lookup AND household_id <> @householdId)",
-            new { lookup, householdId }, tx, cancellationToken: ct));
+        var alsoElsewhere = hashes is not null && await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            $"SELECT EXISTS (SELECT 1 FROM cases.household_members m WHERE {LookupSql.MatchesAny("m")} AND m.household_id <> @householdId)",
+            new { lookups = hashes.All, householdId }, tx, cancellationToken: ct));
 
         var summary = alsoElsewhere
             ? $"A household member ({member.Role}) was added who is also a member of another household."
@@ -99,7 +108,7 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, OutboxWriter out
         await outbox.Enqueue(new HouseholdMemberAdded(caseId, householdId, personId, member.Role, member.BirthDate, alsoElsewhere, user.Subject, now), tx, ct);
         await accessLog.Write(user, caseId, personId, AccessActions.Create, "add household member", tx, ct);
         await tx.CommitAsync(ct);
-        return new MemberDto(personId, member.Name, member.BirthDate, member.Role, lookup is not null, alsoElsewhere, member.Guardians);
+        return new MemberDto(personId, member.Name, member.BirthDate, member.Role, hashes is not null, alsoElsewhere, member.Guardians);
     }
 
     /// <summary>Records that <paramref name="guardianId"/> is a guardian of <paramref name="childId"/> in the case's household
@@ -156,9 +165,9 @@ public sealed class HouseholdStore(NpgsqlDataSource dataSource, OutboxWriter out
             FROM cases.household_members m
             JOIN cases.cases sak ON sak.household_id = m.household_id
             JOIN cases.households h ON h.id = sak.household_id
-            WHERE m.identity_number_lookup = @lookup
+            WHERE {LookupSql.MatchesAny("m")}
             ORDER BY sak.opened_at DESC, sak.id DESC
-            """, access.Parameters(user, new { lookup = protector.LookupHash(number) }), cancellationToken: ct))).AsList();
+            """, access.Parameters(user, new { lookups = protector.LookupHashesOf(number).All }), cancellationToken: ct))).AsList();
         // Looking someone up is a read of their data, whether or not the caller may see any of their cases; an
         // unknown number is logged as an attempt about nobody.
         var people = found.Select(f => new AccessSubject(null, f.PersonId)).DefaultIfEmpty(new AccessSubject(null, null));

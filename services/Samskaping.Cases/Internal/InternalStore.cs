@@ -72,15 +72,15 @@ public sealed class InternalStore(NpgsqlDataSource dataSource, PersonalDataProte
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<MembershipRow>(new CommandDefinition(
-            """
+            $$"""
             SELECT m.person_id AS PersonId, m.household_id AS HouseholdId,
                    coalesce(array_agg(sak.id ORDER BY sak.opened_at) FILTER (WHERE sak.id IS NOT NULL), '{}') AS CaseIds
             FROM cases.household_members m
             LEFT JOIN cases.cases sak ON sak.household_id = m.household_id
-            WHERE m.identity_number_lookup = @lookup
+            WHERE {{LookupSql.MatchesAny("m")}}
             GROUP BY m.person_id, m.household_id
             ORDER BY m.household_id
-            """, new { lookup = protector.LookupHash(identityNumber) }, cancellationToken: ct))).AsList();
+            """, new { lookups = protector.LookupHashesOf(identityNumber).All }, cancellationToken: ct))).AsList();
         await accessLog.WriteMany(caller, rows.Select(r => r.PersonId).Distinct().Select(id => new AccessSubject(null, id)),
             AccessActions.Read, purpose, connection, ct);
         return rows.Select(r => new InternalMembership(r.PersonId, r.HouseholdId, r.CaseIds)).ToList();

@@ -4,6 +4,7 @@ using Samskaping.Access;
 using Samskaping.Cases.Consents;
 using Samskaping.Cases.Corrections;
 using Samskaping.Cases.Households;
+using Samskaping.Cases.PersonalData;
 using Samskaping.ServiceDefaults;
 
 namespace Samskaping.Cases.PersonExport;
@@ -29,10 +30,10 @@ public static class CasesPersonExport
             return null;
         }
         var own = (await connection.QueryAsync<Guid>(new CommandDefinition(
-            """
+            $"""
             SELECT @personId::uuid UNION
             SELECT o.person_id FROM cases.household_members m
-            JOIN cases.household_members o ON o.identity_number_lookup = m.identity_number_lookup
+            JOIN cases.household_members o ON {LookupSql.SameNumber("o", "m")}
             WHERE m.person_id = @personId
             """, new { personId }, cancellationToken: ct))).ToArray();
         var children = (await connection.QueryAsync<(Guid Id, DateTime BirthDate)>(new CommandDefinition(

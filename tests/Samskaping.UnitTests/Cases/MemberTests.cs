@@ -235,6 +235,59 @@ public sealed class PersonalDataProtectorTests
         result.Failed.ShouldBeTrue();
         result.FailureMessage.ShouldContain(message);
     }
+
+    private static readonly string Lookup2 = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 150)).ToArray());
+    private static readonly string Lookup3 = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 200)).ToArray());
+
+    public static TheoryData<PersonalDataOptions, string> RefusedLookupKeyRings => new()
+    {
+        { new PersonalDataOptions { EncryptionKey = Key1, LookupKeys = { [1] = Lookup, [2] = Lookup2 } }, "ActiveLookupKeyId is missing" },
+        { new PersonalDataOptions { EncryptionKey = Key1, LookupKey = Lookup, ActiveLookupKeyId = 2 }, "ActiveLookupKeyId is 2, but there is no key 2" },
+        { new PersonalDataOptions { EncryptionKey = Key1, LookupKey = Lookup, LookupKeys = { [2] = Lookup }, ActiveLookupKeyId = 2 }, "LookupKeys 1, 2 are the same key" },
+        { new PersonalDataOptions { EncryptionKey = Key1, LookupKey = Lookup2, LookupKeys = { [1] = Lookup }, ActiveLookupKeyId = 1 }, "differs from Cases:PersonalData:LookupKeys:1" },
+        { new PersonalDataOptions { EncryptionKey = Key1, LookupKey = Lookup, LookupKeys = { [2] = Key1 }, ActiveLookupKeyId = 2 }, "(encryption key 1 is lookup key 2)" },
+        { new PersonalDataOptions { EncryptionKeys = { [1] = Key1, [3] = Lookup2 }, ActiveEncryptionKeyId = 1, LookupKey = Lookup, LookupKeys = { [2] = Lookup2 }, ActiveLookupKeyId = 2 },
+            "(encryption key 3 is lookup key 2)" },
+        { new PersonalDataOptions { EncryptionKey = Key1, LookupKeys = { [1] = Lookup, [2] = Lookup2, [3] = Lookup3 }, ActiveLookupKeyId = 3 }, "at most 2" },
+        { new PersonalDataOptions { EncryptionKey = Key1, LookupKeys = { [1] = "a2V5" }, ActiveLookupKeyId = 1 }, "LookupKeys:1 is not a base64 32-byte key" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedLookupKeyRings))]
+    public void A_lookup_key_ring_without_its_active_key_with_a_key_used_twice_or_sharing_an_encryption_key_is_refused(PersonalDataOptions options, string message)
+    {
+        var result = new PersonalDataOptions.Validator().Validate(null, options);
+
+        result.Failed.ShouldBeTrue();
+        result.FailureMessage.ShouldContain(message);
+    }
+
+    [Fact]
+    public void Lookup_keys_bind_by_id_and_during_a_rotation_a_number_has_a_hash_under_each_with_lookup_key_1_the_old_LookupKey()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cases:PersonalData:EncryptionKey"] = Key1,
+            ["Cases:PersonalData:LookupKey"] = Lookup,
+            ["Cases:PersonalData:LookupKeys:2"] = Lookup2,
+            ["Cases:PersonalData:ActiveLookupKeyId"] = "2",
+        }).Build();
+        var options = new PersonalDataOptions();
+        configuration.GetSection(PersonalDataOptions.Section).Bind(options);
+        new PersonalDataOptions.Validator().Validate(null, options).Succeeded.ShouldBeTrue();
+        var rotating = new PersonalDataProtector(Options.Create(options));
+        var number = Number();
+
+        var hashes = rotating.LookupHashesOf(number);
+
+        rotating.ActiveLookupKeyId.ShouldBe(2);
+        hashes.KeyId.ShouldBe(2);
+        hashes.OtherKeyId.ShouldBe(1);
+        hashes.Other.ShouldBe(Rotating(1).LookupHash(number), "lookup key 1 is the LookupKey every earlier hash was made with");
+        hashes.Hash.ShouldNotBe(hashes.Other);
+        hashes.All.ShouldBe([hashes.Other!, hashes.Hash], "locks are taken in key-id order");
+        Rotating(1).LookupHashesOf(number).All.ShouldBe([hashes.Other!], "with one lookup key there is one hash");
+    }
 }
 
 public sealed class CursorTests
