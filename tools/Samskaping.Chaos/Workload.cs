@@ -10,11 +10,12 @@ namespace Samskaping.Chaos;
 
 /// <summary>
 /// The load: cases opened in the cases service, grants requested and approved (each approval reserves money and
-/// plans a disbursement) in the grants service, straight at the services' own ports. Money-moving requests carry an
+/// plans a disbursement) in the grants service, and where a scenario runs them, relay-log entries, measures and
+/// outcome responses (Workload.CaseWork.cs), straight at the services' own ports. Money-moving requests carry an
 /// Idempotency-Key and are retried with the same key until they get an answer, like a careful client; what was
 /// accepted (2xx) is remembered, to be found again in the databases.
 /// </summary>
-internal sealed class Workload : IDisposable
+internal sealed partial class Workload : IDisposable
 {
     private readonly ScenarioRun _run;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(15) };
@@ -237,7 +238,8 @@ internal sealed class Workload : IDisposable
     }
 
     public string Summary() => string.Create(CultureInfo.InvariantCulture,
-        $"{AcceptedCases.Count} cases, {AcceptedGrants.Count} grants requested, {AcceptedApprovals.Count} approved (2xx); {Refused} refused, {Unanswered} unanswered; {Requests} money-moving requests");
+        $"{AcceptedCases.Count} cases, {AcceptedGrants.Count} grants requested, {AcceptedApprovals.Count} approved (2xx); {Refused} refused, {Unanswered} unanswered; {Requests} money-moving requests")
+        + (_run.Services.ContainsKey("coordination") ? CaseWorkSummary() : "");
 
     public void Dispose() => _http.Dispose();
 }

@@ -17,7 +17,7 @@ internal sealed class PostgresKill : IScenario
 
     public async Task Run(ScenarioRun run)
     {
-        await CasesAndGrants.Add(run);
+        await CasesAndGrants.Add(run, caseWork: true);
         await run.StartAll();
         using var load = new Workload(run);
         var fund = await load.CreateFund(reportToBenefitSystem: false);
@@ -27,8 +27,12 @@ internal sealed class PostgresKill : IScenario
             run.Check("grants learns of the opened cases", false, "not within 60 s");
             return;
         }
+        if (!await CasesAndGrants.PrepareCaseWork(run, load, cases))
+        {
+            return;
+        }
 
-        // Readiness of both services, sampled every 100 ms through the whole scenario.
+        // Readiness of every service, sampled every 100 ms through the whole scenario.
         var clock = Stopwatch.StartNew();
         var samples = new ConcurrentQueue<(TimeSpan At, string Service, int Status)>();
         using var stop = new CancellationTokenSource();
@@ -44,16 +48,21 @@ internal sealed class PostgresKill : IScenario
             }
         });
 
-        // Load: grants requested and approved, and cases opened, until told to stop.
+        // Load: grants requested and approved, cases opened, relay-log entries, measures and responses, until told to stop.
         var plan = new Random(run.Random.Next());
         var workers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
         {
             var mine = new Random(plan.Next() + w);
             while (!stop.IsCancellationRequested)
             {
-                if (mine.Next(10) == 0)
+                var pick = mine.Next(10);
+                if (pick == 0)
                 {
                     await load.OpenCase($"Familien Omstart {run.Seed}-{w}-{mine.Next()}");
+                }
+                else if (pick <= 3)
+                {
+                    await load.CaseWork(pick - 1, cases[mine.Next(cases.Count)]);
                 }
                 else
                 {
@@ -63,6 +72,9 @@ internal sealed class PostgresKill : IScenario
         })).ToList();
 
         await Task.Delay(TimeSpan.FromMilliseconds(run.Random.Next(1000, 4000)));
+        // On a busy machine the seeded moment can come before some kind of write got its first 2xx; waiting for
+        // one of each keeps every write check about something.
+        await Wait.Until(() => Task.FromResult(load.EveryKindAccepted), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
         var downAt = clock.Elapsed;
         run.Say("kill -9 PostgreSQL");
         await run.Infrastructure.Control("postgres-kill");
@@ -103,6 +115,7 @@ internal sealed class PostgresKill : IScenario
 
         await Invariants.Settle(run, TimeSpan.FromSeconds(60));
         await Invariants.AcceptedWritesKept(run, load);
+        await Invariants.CaseWorkKept(run, load);
         await Invariants.TimelineOnce(run);
     }
 }

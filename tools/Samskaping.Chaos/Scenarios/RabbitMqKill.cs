@@ -12,7 +12,7 @@ internal sealed class RabbitMqKill : IScenario
     public async Task Run(ScenarioRun run)
     {
         var requests = run.Env.Reduced ? 200 : 1000;
-        await CasesAndGrants.Add(run);
+        await CasesAndGrants.Add(run, caseWork: true);
         await run.StartAll();
         using var load = new Workload(run);
         var fund = await load.CreateFund(reportToBenefitSystem: false);
@@ -20,6 +20,10 @@ internal sealed class RabbitMqKill : IScenario
         if (!await load.GrantsKnow(cases, TimeSpan.FromSeconds(60)))
         {
             run.Check("grants learns of the opened cases", false, "not within 60 s");
+            return;
+        }
+        if (!await CasesAndGrants.PrepareCaseWork(run, load, cases))
+        {
             return;
         }
 
@@ -44,7 +48,7 @@ internal sealed class RabbitMqKill : IScenario
                 brokerBack.SetResult(Stopwatch.StartNew());
             });
         };
-        await CasesAndGrants.Burst(run, load, cases, fund, requests / 2);
+        await CasesAndGrants.Burst(run, load, cases, fund, requests / 2, caseWork: true);
         run.Say($"burst done: {load.Summary()}");
         if (fault is null)
         {
@@ -59,6 +63,7 @@ internal sealed class RabbitMqKill : IScenario
             drained ? $"drained {since.Elapsed.TotalSeconds:0.0} s after the restart" : "events still pending after 60 s");
         await Invariants.Settle(run, TimeSpan.FromSeconds(60));
         await Invariants.AcceptedWritesKept(run, load);
+        await Invariants.CaseWorkKept(run, load);
         await Invariants.TimelineOnce(run);
     }
 }
