@@ -74,7 +74,7 @@ public sealed class GrantPagesTests(WorkspaceSystem system)
         await page.ReloadAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = purpose })).ToHaveCountAsync(1);
         await Expect(page.Locator("main")).ToContainTextAsync("Søkt");
-        await Expect(page.Locator("main")).ToContainTextAsync("En godkjenner må godkjenne dette beløpet.");
+        await Expect(page.Locator("main")).ToContainTextAsync("Du søkte selv, så en annen godkjenner må godkjenne.");
         (await page.GetByRole(AriaRole.Button, new() { Name = "Innvilg" }).CountAsync()).ShouldBe(0);
         await page.ShouldBeAccessible();
 
