@@ -13,22 +13,6 @@ public static partial class Words
 
     public static IReadOnlyList<string> DataCategories { get; } = ["contact", "needs", "health", "school", "economy", "family"];
 
-    public static string HouseholdRole(string role) => role switch
-    {
-        "guardian" => "Foresatt",
-        "parent" => "Forelder",
-        "child" => "Barn",
-        "youth" => "Ungdom",
-        "other-adult" => "Annen voksen",
-        _ => MemberRole(role),
-    };
-
-    public static string ConsentPurpose(string purpose) => purpose switch
-    {
-        "benefit-coordination" => "samordning med NAV-ytelser",
-        _ => Purpose(purpose),
-    };
-
     public static string DataCategory(string category) => category switch
     {
         "contact" => "kontaktopplysninger",

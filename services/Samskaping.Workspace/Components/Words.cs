@@ -34,8 +34,10 @@ public static partial class Words
     public static string MemberRole(string role) => role switch
     {
         "guardian" => "Foresatt",
+        "parent" => "Forelder",
         "child" => "Barn",
-        "young-person" => "Ungdom",
+        "youth" or "young-person" => "Ungdom",
+        "other-adult" => "Annen voksen",
         "adult" => "Voksen",
         _ => role,
     };
@@ -61,6 +63,7 @@ public static partial class Words
         "coordination" => "samordning",
         "outcome-measurement" => "måling av hva hjelpen gjør",
         "grants" => "tilskudd",
+        "benefit-coordination" => "samordning med NAV-ytelser",
         _ => purpose,
     };
 
