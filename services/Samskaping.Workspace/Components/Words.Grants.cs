@@ -90,10 +90,10 @@ public static partial class Words
         _ when message.StartsWith("A Norwegian organisation number", StringComparison.Ordinal) =>
             "Skriv et gyldig organisasjonsnummer med 9 siffer.",
         "Only for a third-party payee." => "Organisasjonsnummer skal bare fylles ut når pengene går til en annen enn familien.",
+        _ when message.StartsWith("Required: the fund that receives", StringComparison.Ordinal) => "Velg fondet som skal få pengene.",
         _ when message.StartsWith("Required: the fund", StringComparison.Ordinal) => "Velg et fond.",
         _ when message.StartsWith("There is no fund", StringComparison.Ordinal) => "Fondet finnes ikke. Velg et annet fond.",
         _ when message.StartsWith("Must be another fund", StringComparison.Ordinal) => "Velg et annet fond enn dette.",
-        _ when message.StartsWith("Required: the fund that receives", StringComparison.Ordinal) => "Velg fondet som skal få pengene.",
         _ => FieldMessages.InBokmal(message),
     };
 }

@@ -100,7 +100,10 @@ public sealed class GrantPagesTests(WorkspaceSystem system)
         approved.GetProperty("status").GetString().ShouldBe("approved");
         approved.GetProperty("secondApprover").GetString().ShouldBe("dev-ola-dahl");
 
-        // The payment it planned is recorded as paid from the same page.
+        // The payment it planned is recorded as paid from the same page, with the bank's reference, which the API requires.
+        await olaPage.GetByRole(AriaRole.Button, new() { Name = "Merk som utbetalt" }).ClickAsync();
+        await Expect(olaPage.Locator("[id^='paid-reference-error']")).ToHaveTextAsync("Fyll ut dette feltet.");
+        await olaPage.GetByLabel("Betalingsreferanse fra banken").FillAsync("BANK-2026-12-06-0042");
         await olaPage.GetByRole(AriaRole.Button, new() { Name = "Merk som utbetalt" }).ClickAsync();
         await Expect(olaPage.GetByRole(AriaRole.Button, new() { Name = "Merk som utbetalt" })).ToHaveCountAsync(0);
         await olaPage.ShouldBeAccessible();
