@@ -17,4 +17,3 @@ public sealed record HandoverEntry(
     DateTimeOffset? DecidedAt,
     string? Reason);
 
-public sealed record RegisteredSector(string Code, string Name);
