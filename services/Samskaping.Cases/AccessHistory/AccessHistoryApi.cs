@@ -14,8 +14,8 @@ namespace Samskaping.Cases.AccessHistory;
 /// <summary>POST /api/cases/persons/access-log: the person by national identity number, in the body, never in the URL.</summary>
 public sealed record AccessHistoryByNumber(
     [property: MaxLength(Samskaping.ServiceDefaults.IdentityNumber.MaxInputLength)] string? IdentityNumber,
-    [property: MaxLength(Cursor.MaxLength)] string? Cursor = null,
-    [property: Range(1, AccessHistoryApi.MaxLimit)] int? Limit = null);
+    [property: MaxLength(Cursor.MaxLength)] string? Cursor,
+    [property: Range(1, AccessHistoryApi.MaxLimit)] int? Limit);
 
 /// <summary>
 /// A person's access history across every service, for the privacy officer (personvernombud) and as the basis of
