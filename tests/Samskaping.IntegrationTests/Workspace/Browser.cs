@@ -90,6 +90,19 @@ internal static partial class Browser
         }
     }
 
+    /// <summary>Kari signs in at «Åpne en sak» and opens a case with the need in the family's words; the page ends on the case.</summary>
+    public static async Task<Guid> OpenCaseAsKari(this IPage page, string household, string need = "Vi trenger hjelp til å få hverdagen til å gå rundt.")
+    {
+        await page.GotoAsync("/saker/ny");
+        await ChoosePerson(page, "Kari Nordmann");
+        await page.WaitForURLAsync("**/saker/ny");
+        await page.GetByLabel("Behovet, med familiens egne ord").FillAsync(need);
+        await page.GetByLabel("Navn på husstanden").FillAsync(household);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Åpne saken" }).ClickAsync();
+        await page.WaitForURLAsync(CasePath());
+        return page.CaseId();
+    }
+
     public static Guid CaseId(this IPage page) => Guid.Parse(CasePath().Match(page.Url).Groups["id"].Value);
 
     [GeneratedRegex("/saker/(?<id>[0-9a-f-]{36})")]

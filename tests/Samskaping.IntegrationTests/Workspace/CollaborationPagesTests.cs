@@ -23,7 +23,7 @@ public sealed class CollaborationPagesTests(WorkspaceSystem system)
     {
         await using var kari = await system.NewPerson();
         var (page, refused) = await Browser.Open(kari);
-        var caseId = await OpenCase(page, "Familien Berg");
+        var caseId = await page.OpenCaseAsKari("Familien Berg");
 
         await page.GotoAsync($"/saker/{caseId}/samtykker");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Familien Berg");
@@ -74,7 +74,7 @@ public sealed class CollaborationPagesTests(WorkspaceSystem system)
     {
         await using var kari = await system.NewPerson();
         var (page, refused) = await Browser.Open(kari);
-        var caseId = await OpenCase(page, "Familien Holm");
+        var caseId = await page.OpenCaseAsKari("Familien Holm");
         await page.GotoAsync($"/saker/{caseId}/samtykker");
         await AddMember(page, "Eva Holm", "Forelder", "1990-11-02");
         await GiveConsent(page, "Eva Holm", "Eva Holm", SchoolAndHealth);
@@ -122,7 +122,7 @@ public sealed class CollaborationPagesTests(WorkspaceSystem system)
     {
         await using var kari = await system.NewPerson();
         var (page, refused) = await Browser.Open(kari);
-        var caseId = await OpenCase(page, "Familien Sand");
+        var caseId = await page.OpenCaseAsKari("Familien Sand");
         await page.GotoAsync($"/saker/{caseId}/samtykker");
         await AddMember(page, "Lise Sand", "Foresatt", "1982-06-20");
 
@@ -178,16 +178,6 @@ public sealed class CollaborationPagesTests(WorkspaceSystem system)
 
         refused.ShouldBeEmpty();
         nilsRefused.ShouldBeEmpty();
-    }
-
-    private static async Task<Guid> OpenCase(IPage page, string household)
-    {
-        await SignIn(page, "/saker/ny", "Kari Nordmann");
-        await page.GetByLabel("Behovet, med familiens egne ord").FillAsync("Vi trenger hjelp til å få hverdagen til å gå rundt.");
-        await page.GetByLabel("Navn på husstanden").FillAsync(household);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Åpne saken" }).ClickAsync();
-        await page.WaitForURLAsync(Browser.CasePath());
-        return page.CaseId();
     }
 
     private static async Task SignIn(IPage page, string path, string person)

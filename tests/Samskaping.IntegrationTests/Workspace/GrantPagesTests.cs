@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -19,7 +18,6 @@ namespace Samskaping.IntegrationTests.Workspace;
 [Collection(WorkspaceCollection.Name)]
 public sealed class GrantPagesTests(WorkspaceSystem system)
 {
-    private const string DevelopmentGrant = "urn:samskaping:params:oauth:grant-type:demo-person";
     private static readonly string[] ConsentSectors = ["oppvekst"];
     private static readonly string[] ConsentPurposes = ["coordination", "grants"];
     private static readonly string[] ConsentData = ["needs", "family", "economy"];
@@ -66,7 +64,7 @@ public sealed class GrantPagesTests(WorkspaceSystem system)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = purpose })).ToBeVisibleAsync();
         var again = await kari.APIRequest.PostAsync($"/saker/{caseId}/tilskudd", new() { Form = form });
         again.Status.ShouldBe(200);
-        using var kariApi = await ApiAs("Kari Nordmann", "oppvekst", "coordinator");
+        using var kariApi = await system.ApiAs("Kari Nordmann", "oppvekst", "coordinator");
         var grants = (await kariApi.GetFromJsonAsync<JsonElement>($"/api/grants/cases/{caseId}")).GetProperty("grants").EnumerateArray().ToList();
         grants.Count(g => g.GetProperty("purpose").GetString() == purpose).ShouldBe(1);
         var grantId = grants.Single().GetProperty("id").GetGuid();
@@ -175,8 +173,8 @@ public sealed class GrantPagesTests(WorkspaceSystem system)
     /// </summary>
     private async Task<(Guid CaseId, Guid FundId)> ActiveCaseWithFund(string household)
     {
-        using var kari = await ApiAs("Kari Nordmann", "oppvekst", "coordinator");
-        using var ola = await ApiAs("Ola Dahl", "oppvekst", "grant-approver");
+        using var kari = await system.ApiAs("Kari Nordmann", "oppvekst", "coordinator");
+        using var ola = await system.ApiAs("Ola Dahl", "oppvekst", "grant-approver");
         var caseId = (await Created(kari.PostAsJsonAsync("/api/cases", new
         {
             householdName = household,
@@ -225,24 +223,5 @@ public sealed class GrantPagesTests(WorkspaceSystem system)
         using var response = await sending;
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    /// <summary>The gateway as a demo person, with the identity provider's own RS256 token (its development grant).</summary>
-    private async Task<HttpClient> ApiAs(string name, string sector, string role)
-    {
-        using var provider = system.Provider.Client();
-        using var answer = await provider.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = DevelopmentGrant,
-            ["client_id"] = "samskaping-cli",
-            ["name"] = name,
-            ["sector"] = sector,
-            ["role"] = role,
-        }));
-        answer.StatusCode.ShouldBe(HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
-        var token = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
-        var client = system.Anonymous();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -28,7 +27,7 @@ public sealed class PlanPagesTests(WorkspaceSystem system)
     {
         await using var kari = await system.NewPerson();
         var (page, refused) = await Browser.Open(kari);
-        var caseId = await OpenCaseInTheUi(page, "Familien Plan");
+        var caseId = await page.OpenCaseAsKari("Familien Plan", "Vi vil at Sara skal kunne spille fotball igjen.");
         await MakeActive(caseId);
 
         await page.GotoAsync($"/saker/{caseId}/plan");
@@ -75,7 +74,7 @@ public sealed class PlanPagesTests(WorkspaceSystem system)
         await page.ShouldBeAccessible();
 
         // What the page showed is what the API holds.
-        using var api = await Api("Kari Nordmann", "oppvekst", "coordinator");
+        using var api = await system.ApiAs("Kari Nordmann", "oppvekst", "coordinator");
         var plan = await CaseClient.Read(api, $"/api/coordination/cases/{caseId}/plan");
         var measure = plan.GetProperty("measures").EnumerateArray().ShouldHaveSingleItem();
         measure.GetProperty("evaluations").EnumerateArray().ShouldHaveSingleItem().GetProperty("helped").GetString().ShouldBe("partly");
@@ -89,9 +88,9 @@ public sealed class PlanPagesTests(WorkspaceSystem system)
     {
         await using var kari = await system.NewPerson();
         var (page, refused) = await Browser.Open(kari);
-        var caseId = await OpenCaseInTheUi(page, "Familien Måling");
+        var caseId = await page.OpenCaseAsKari("Familien Måling", "Vi vil at Sara skal kunne spille fotball igjen.");
         await MakeActive(caseId);
-        using var api = await Api("Kari Nordmann", "oppvekst", "coordinator");
+        using var api = await system.ApiAs("Kari Nordmann", "oppvekst", "coordinator");
         await Eventually.True(async () =>
         {
             using var response = await api.GetAsync($"/api/outcomes/cases/{caseId}/schedule");
@@ -160,7 +159,7 @@ public sealed class PlanPagesTests(WorkspaceSystem system)
     [Fact]
     public async Task A_sector_that_takes_no_part_gets_the_not_found_page_for_the_plan_and_the_measurements()
     {
-        using var api = await Api("Kari Nordmann", "oppvekst", "coordinator");
+        using var api = await system.ApiAs("Kari Nordmann", "oppvekst", "coordinator");
         var caseId = await CaseClient.Open(api, "Familien Skjult");
         await using var nils = await system.NewPerson();
         var (page, refused) = await Browser.Open(nils);
@@ -178,26 +177,13 @@ public sealed class PlanPagesTests(WorkspaceSystem system)
         refused.ShouldBeEmpty();
     }
 
-    /// <summary>Kari signs in and opens a case through the workspace; the page lands on the case.</summary>
-    private static async Task<Guid> OpenCaseInTheUi(IPage page, string household)
-    {
-        await page.GotoAsync("/saker/ny");
-        await Browser.ChoosePerson(page, "Kari Nordmann");
-        await page.WaitForURLAsync("**/saker/ny");
-        await page.GetByLabel("Behovet, med familiens egne ord").FillAsync("Vi vil at Sara skal kunne spille fotball igjen.");
-        await page.GetByLabel("Navn på husstanden").FillAsync(household);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Åpne saken" }).ClickAsync();
-        await page.WaitForURLAsync(Browser.CasePath());
-        return page.CaseId();
-    }
-
     /// <summary>
     /// The case as the rules make it active, through the API as Kari (those pages are other parts of the workspace): a
     /// member of the household, her consent for oppvekst, intake, then active; then coordination and outcomes have heard of it.
     /// </summary>
     private async Task MakeActive(Guid caseId)
     {
-        using var api = await Api("Kari Nordmann", "oppvekst", "coordinator");
+        using var api = await system.ApiAs("Kari Nordmann", "oppvekst", "coordinator");
         var mother = await CaseClient.AddAdult(api, caseId);
         await CaseClient.Consent(api, caseId, mother, null, "oppvekst");
         (await CaseClient.Move(api, caseId, "intake")).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -207,25 +193,6 @@ public sealed class PlanPagesTests(WorkspaceSystem system)
             using var plan = await api.GetAsync($"/api/coordination/cases/{caseId}/plan");
             return plan.StatusCode == HttpStatusCode.OK;
         }, what: "coordination to know the case");
-    }
-
-    /// <summary>The gateway as a demo person, with a token from the development identity provider.</summary>
-    private async Task<HttpClient> Api(string name, string sector, string role)
-    {
-        using var provider = system.Provider.Client();
-        using var answer = await provider.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "urn:samskaping:params:oauth:grant-type:demo-person",
-            ["client_id"] = "samskaping-cli",
-            ["name"] = name,
-            ["sector"] = sector,
-            ["role"] = role,
-        }));
-        answer.StatusCode.ShouldBe(HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
-        var client = system.Anonymous();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Bearer", (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString());
-        return client;
     }
 
     private static async Task TabTo(IPage page, string id)

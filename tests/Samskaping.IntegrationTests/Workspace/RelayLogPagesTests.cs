@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -33,7 +32,7 @@ public sealed class RelayLogPagesTests(WorkspaceSystem system)
     {
         await using var kari = await system.NewPerson();
         var (page, refused) = await Browser.Open(kari);
-        var caseId = await OpenCase(page, "Familien Strand");
+        var caseId = await page.OpenCaseAsKari("Familien Strand", "Vi trenger hjelp til at Sara sover og går på skolen.");
         await ShareWithHelseVelferd(caseId);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Stafettlogg" }).ClickAsync();
@@ -114,7 +113,7 @@ public sealed class RelayLogPagesTests(WorkspaceSystem system)
     {
         await using var kari = await system.NewPerson();
         var (page, _) = await Browser.Open(kari);
-        var caseId = await OpenCase(page, "Familien Foss");
+        var caseId = await page.OpenCaseAsKari("Familien Foss", "Vi trenger hjelp til at Sara sover og går på skolen.");
 
         await using var nils = await system.NewPerson();
         var (nilsPage, refused) = await Browser.Open(nils);
@@ -139,27 +138,13 @@ public sealed class RelayLogPagesTests(WorkspaceSystem system)
         refused.ShouldBeEmpty();
     }
 
-    /// <summary>Kari signs in and opens a case through the UI; the page ends on the case.</summary>
-    private static async Task<Guid> OpenCase(IPage page, string household)
-    {
-        await page.GotoAsync("/saker/ny");
-        await Browser.ChoosePerson(page, "Kari Nordmann");
-        await page.WaitForURLAsync("**/saker/ny");
-        await page.GetByLabel("Behovet, med familiens egne ord").FillAsync("Vi trenger hjelp til at Sara sover og går på skolen.");
-        await page.GetByLabel("Navn på husstanden").FillAsync(household);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Åpne saken" }).ClickAsync();
-        await page.WaitForURLAsync(Browser.CasePath());
-        return page.CaseId();
-    }
-
     /// <summary>
     /// Through the API as Kari (the household and consent pages are not on this branch): the mother, her consent for
     /// oppvekst and helse-velferd to coordinate about her needs, and helse-velferd in the coordination group.
     /// </summary>
     private async Task ShareWithHelseVelferd(Guid caseId)
     {
-        using var kari = system.Anonymous();
-        kari.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Token("Kari Nordmann", "oppvekst", "coordinator"));
+        using var kari = await system.ApiAs("Kari Nordmann", "oppvekst", "coordinator");
         var added = await kari.PostAsJsonAsync($"/api/cases/{caseId}/members", new { name = "Eva Strand", role = "guardian", birthDate = "1986-05-14" });
         added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
         var mother = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("personId").GetGuid();
@@ -175,22 +160,6 @@ public sealed class RelayLogPagesTests(WorkspaceSystem system)
         // Coordination admits the sector once the consent has reached it through the broker.
         await Eventually.True(async () => (await kari.PostAsJsonAsync($"/api/coordination/cases/{caseId}/sectors", new { sector = "helse-velferd" }))
             .StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, what: "helse-velferd to join");
-    }
-
-    /// <summary>A demo person's access token from the development identity provider (its demo-person grant).</summary>
-    private async Task<string> Token(string name, string sector, string role)
-    {
-        using var provider = system.Provider.Client();
-        var answer = await provider.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "urn:samskaping:params:oauth:grant-type:demo-person",
-            ["client_id"] = "samskaping-cli",
-            ["name"] = name,
-            ["sector"] = sector,
-            ["role"] = role,
-        }));
-        answer.StatusCode.ShouldBe(HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
-        return (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
     }
 
     /// <summary>Writes an entry through the form and waits until the page shows it.</summary>

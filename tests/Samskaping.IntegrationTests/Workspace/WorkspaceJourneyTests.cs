@@ -121,14 +121,7 @@ public sealed class WorkspaceJourneyTests(WorkspaceSystem system)
     {
         await using var kari = await system.NewPerson();
         var (page, _) = await Browser.Open(kari);
-        await page.GotoAsync("/saker/ny");
-        await Browser.ChoosePerson(page, "Kari Nordmann");
-        await page.WaitForURLAsync("**/saker/ny");
-        await page.GetByLabel("Behovet, med familiens egne ord").FillAsync("Vi trenger noen å snakke med.");
-        await page.GetByLabel("Navn på husstanden").FillAsync(household);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Åpne saken" }).ClickAsync();
-        await page.WaitForURLAsync(Browser.CasePath());
-        return page.CaseId();
+        return await page.OpenCaseAsKari(household, "Vi trenger noen å snakke med.");
     }
 
     /// <summary>The text of the element that has the keyboard focus, when it is a <paramref name="tag"/>.</summary>

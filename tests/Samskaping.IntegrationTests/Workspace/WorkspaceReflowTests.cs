@@ -20,14 +20,7 @@ public sealed class WorkspaceReflowTests(WorkspaceSystem system)
     {
         await using var kari = await system.NewPerson();
         var (page, refused) = await Browser.Open(kari);
-        await page.GotoAsync("/saker/ny");
-        await Browser.ChoosePerson(page, "Kari Nordmann");
-        await page.WaitForURLAsync("**/saker/ny");
-        await page.GetByLabel("Behovet, med familiens egne ord").FillAsync("Vi trenger hjelp til å få hverdagen til å gå rundt.");
-        await page.GetByLabel("Navn på husstanden").FillAsync("Familien Smal");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Åpne saken" }).ClickAsync();
-        await page.WaitForURLAsync(Browser.CasePath());
-        var caseId = page.CaseId();
+        var caseId = await page.OpenCaseAsKari("Familien Smal");
 
         foreach (var part in CaseParts)
         {
