@@ -35,6 +35,9 @@ public sealed class RetryTests
         await Eventually.True(() => Task.FromResult(Deliveries.HandledOf(probe.ProbeId) == 1), TimeSpan.FromSeconds(30), "the delivery once the database answers");
         Deliveries.Of(probe.ProbeId).ShouldBe(UnreachableDatabaseConsumer.UnreachableAttempts + 1,
             "six attempts without the database — more than the first delivery and Messaging:RetryLimit = 3 quick retries — then one with it");
+        // The consumer counts itself handled before the delivery's inbox transaction commits (after every consumer of it).
+        await Eventually.True(async () => await database.Scalar<long>("SELECT count(*) FROM probe.effects WHERE probe_id = @p", ("p", probe.ProbeId)) >= 1,
+            TimeSpan.FromSeconds(10), "the effect committed");
         (await database.Scalar<long>("SELECT count(*) FROM probe.effects WHERE probe_id = @p", ("p", probe.ProbeId))).ShouldBe(1);
         await Task.Delay(TimeSpan.FromSeconds(6)); // the management API's counters lag a few seconds
         (await vhost.MessagesIn("unreachable_error")).ShouldBe(0);
