@@ -24,24 +24,7 @@ public sealed partial class IdentityNumberReencryption(
     /// <summary>One pass over all persons; returns how many ciphertexts were re-encrypted.</summary>
     public async Task<int> ReencryptAll(CancellationToken ct)
     {
-        var total = 0;
-        var unreadable = 0;
-        var after = Guid.Empty;
-        while (true)
-        {
-            var (rewritten, skipped, last) = await ReencryptBatch(after, ct);
-            if (last is null)
-            {
-                break;
-            }
-            total += rewritten;
-            unreadable += skipped;
-            after = last.Value;
-            if (rewritten > 0)
-            {
-                LogProgress(logger, rewritten, total, protector.ActiveKeyId);
-            }
-        }
+        var (total, unreadable) = await PersonPass.Run(ReencryptBatch, (rewritten, soFar) => LogProgress(logger, rewritten, soFar, protector.ActiveKeyId), ct);
         if (unreadable > 0)
         {
             LogUnreadable(logger, unreadable, protector.ActiveKeyId);

@@ -29,24 +29,7 @@ public sealed partial class IdentityNumberRehash(
     /// <summary>One pass over the persons not yet in their target state; returns how many were rewritten.</summary>
     public async Task<int> RehashAll(CancellationToken ct)
     {
-        var total = 0;
-        var unreadable = 0;
-        var after = Guid.Empty;
-        while (true)
-        {
-            var (rewritten, skipped, last) = await RehashBatch(after, ct);
-            if (last is null)
-            {
-                break;
-            }
-            total += rewritten;
-            unreadable += skipped;
-            after = last.Value;
-            if (rewritten > 0)
-            {
-                LogProgress(logger, rewritten, total, protector.ActiveLookupKeyId);
-            }
-        }
+        var (total, unreadable) = await PersonPass.Run(RehashBatch, (rewritten, soFar) => LogProgress(logger, rewritten, soFar, protector.ActiveLookupKeyId), ct);
         if (unreadable > 0)
         {
             LogUnreadable(logger, unreadable, protector.ActiveLookupKeyId);
