@@ -39,6 +39,7 @@ trx_summary() { # DIR
   else
     echo "$passed passed, $failed failed"
   fi
+  ((failed > 0)) && trx_failures "$1"
   if ((files == 0)); then
     warn "no test results (*.trx) found in $1"
     return 1
@@ -47,6 +48,31 @@ trx_summary() { # DIR
     return 1
   fi
   ((failed == 0))
+}
+
+# Name each failed test of the TRX files below DIR with the start of its message, last, where a reader of only the
+# end of the output (a CI log's tail) sees it; dotnet test's own report of it is hundreds of lines further up.
+trx_failures() { # DIR
+  # shellcheck disable=SC2016 # $0 belongs to awk
+  { find "$1" -name '*.trx' -type f -exec cat {} + 2>/dev/null || true; } |
+    awk '
+      function attr(rec, name,   m) {
+        if (!match(rec, "[ \t\r\n]" name "=\"[^\"]*\"")) return ""
+        m = substr(rec, RSTART, RLENGTH); sub(/^[^"]*"/, "", m); sub(/"$/, "", m)
+        return m
+      }
+      function plain(text) {
+        gsub(/&#x?[0-9A-Fa-f]+;/, " ", text); gsub(/&quot;/, "\"", text); gsub(/&apos;/, "\047", text); gsub(/&lt;/, "<", text); gsub(/&gt;/, ">", text)
+        gsub(/&amp;/, "\\&", text); gsub(/[ \t\r\n]+/, " ", text)
+        return length(text) > 400 ? substr(text, 1, 400) "…" : text
+      }
+      BEGIN { RS = "<" }
+      /^UnitTestResult[ \t\r\n]/ {
+        pending = ""
+        outcome = attr($0, "outcome")
+        if (outcome != "Passed" && outcome != "NotExecuted") { pending = attr($0, "testName"); printf "  failed: %s\n", pending }
+      }
+      /^Message>/ && pending != "" { sub(/^Message>/, ""); printf "    %s\n", plain($0); pending = "" }'
 }
 
 # Servers this invocation started are stopped when it ends, however it ends (test and bench).
