@@ -31,5 +31,7 @@ internal sealed record ChaosEnvironment(
         Path.Combine(Root, project.StartsWith("Samskaping.NavSimulator", StringComparison.Ordinal) ? "tools" : "services",
             project, "bin", "Release", "net10.0", project + ".dll");
 
+    public string GatewayDll => Path.Combine(Root, "gateway", "Samskaping.Gateway", "bin", "Release", "net10.0", "Samskaping.Gateway.dll");
+
     public string Database(string name) => $"{Postgres.TrimEnd(';')};Database={name};Timeout=5;Command Timeout=30";
 }

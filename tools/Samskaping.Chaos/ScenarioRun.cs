@@ -8,11 +8,24 @@ internal sealed record Check(string Name, bool Held, string Counted);
 
 /// <summary>
 /// One scenario with one seed: its own databases (one per service), its own RabbitMQ virtual host, its service
-/// processes, the seeded randomness, and the checks it made. Everything is removed afterwards unless a check failed.
+/// processes — <see cref="ReplicasPerService"/> of each, as the chart runs them, behind a gateway the load goes
+/// through — the seeded randomness, and the checks it made. Everything is removed afterwards unless a check failed.
 /// </summary>
 internal sealed class ScenarioRun : IAsyncDisposable
 {
+    /// <summary>
+    /// Processes per service on one database and one queue: two outbox relays publish side by side and two consumers
+    /// compete for each queue, as with the chart's two replicas, so "nothing lost, nothing twice" is checked where
+    /// it can break.
+    /// </summary>
+    public const int ReplicasPerService = 2;
+
+    /// <summary>Replica n (from 2) listens on the first one's port plus (n - 1) times this.</summary>
+    private const int ReplicaPortStep = 100;
+
     private readonly Dictionary<string, ServiceProcess> _services = [];
+    private readonly Dictionary<string, List<ServiceProcess>> _replicas = [];
+    private readonly Dictionary<string, string> _gatewaySettings = [];
     private readonly Dictionary<string, string> _databases = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -40,13 +53,24 @@ internal sealed class ScenarioRun : IAsyncDisposable
     public List<Check> Checks { get; } = [];
     public bool Passed => Checks.Count > 0 && Checks.All(c => c.Held);
 
+    /// <summary>Every process of the run by name (a second replica is "cases-2"); the gateway is not one of them.</summary>
     public IReadOnlyDictionary<string, ServiceProcess> Services => _services;
+
+    /// <summary>The gateway in front of the services, once <see cref="AddGateway"/> was called.</summary>
+    public ServiceProcess? Gateway { get; private set; }
+
+    /// <summary>Where the load sends a service's API requests: the gateway, or the service itself when the run has no gateway.</summary>
+    public Uri Api(string service) => Gateway?.Address ?? this[service].Address;
+
+    /// <summary>Every process of <paramref name="service"/> (its replicas), the first one first.</summary>
+    public IReadOnlyList<ServiceProcess> Replicas(string service) => _replicas[service];
 
     public IReadOnlyDictionary<string, string> Databases => _databases;
 
+    /// <summary>The first process of <paramref name="service"/>.</summary>
     public ServiceProcess this[string service] => _services[service];
 
-    /// <summary>Creates the service's database and its process (not started yet).</summary>
+    /// <summary>Creates the service's database and its <see cref="ReplicasPerService"/> processes (not started yet); returns the first.</summary>
     public async Task<ServiceProcess> Add(string service, string project, int port, Dictionary<string, string>? settings = null)
     {
         var database = $"chaos_{Scenario.Replace('-', '_')}_{Seed}_{service.Replace('-', '_')}";
@@ -70,9 +94,44 @@ internal sealed class ScenarioRun : IAsyncDisposable
         {
             all[key] = value;
         }
-        var process = new ServiceProcess(service, Env.ServiceDll(project), port, all, Path.Combine(Folder, $"{service}.log"));
-        _services[service] = process;
-        return process;
+        var replicas = new List<ServiceProcess>();
+        for (var replica = 1; replica <= ReplicasPerService; replica++)
+        {
+            var name = replica == 1 ? service : $"{service}-{replica}";
+            var process = new ServiceProcess(name, Env.ServiceDll(project), port + (replica - 1) * ReplicaPortStep, all, Path.Combine(Folder, $"{name}.log"));
+            _services[name] = process;
+            replicas.Add(process);
+            _gatewaySettings[$"ReverseProxy__Clusters__{service}__Destinations__{name}__Address"] = process.Address.ToString();
+        }
+        _replicas[service] = replicas;
+        return replicas[0];
+    }
+
+    /// <summary>
+    /// Puts the gateway (not started yet) on <paramref name="port"/> in front of the services added so far, each
+    /// cluster with every replica as a destination. Like a Kubernetes Service, it stops sending to a replica that
+    /// does not answer ready and sends to it again once it does (YARP's active health check, every second).
+    /// </summary>
+    public void AddGateway(int port)
+    {
+        var settings = new Dictionary<string, string>(_gatewaySettings)
+        {
+            ["RateLimiting__BurstLimit"] = "100000",
+            ["RateLimiting__PermitsPerSecond"] = "100000",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var service in _replicas.Keys)
+        {
+            var cluster = $"ReverseProxy__Clusters__{service}__HealthCheck__Active__";
+            settings[cluster + "Enabled"] = "true";
+            settings[cluster + "Interval"] = "00:00:01";
+            settings[cluster + "Timeout"] = "00:00:02";
+            settings[cluster + "Policy"] = "ConsecutiveFailures";
+            settings[cluster + "Path"] = "/health/ready";
+        }
+        // Live, not ready: the gateway's readiness asks every cluster of its configuration, and a scenario runs only
+        // some of the services.
+        Gateway = new ServiceProcess("gateway", Env.GatewayDll, port, settings, Path.Combine(Folder, "gateway.log"), readinessPath: "health/live");
     }
 
     /// <summary>Creates a process that has no database of its own (the NAV simulator); not started yet.</summary>
@@ -95,7 +154,12 @@ internal sealed class ScenarioRun : IAsyncDisposable
         {
             await service.WaitReady(TimeSpan.FromSeconds(90));
         }
-        Say($"started {string.Join(", ", _services.Keys)} (databases chaos_{Scenario.Replace('-', '_')}_{Seed}_*, vhost {Vhost})");
+        if (Gateway is not null)
+        {
+            Gateway.Start();
+            await Gateway.WaitReady(TimeSpan.FromSeconds(90));
+        }
+        Say($"started {string.Join(", ", _services.Keys)}{(Gateway is null ? "" : $" behind the gateway on {Gateway.Address.Port}")} (databases chaos_{Scenario.Replace('-', '_')}_{Seed}_*, vhost {Vhost})");
     }
 
     public void Check(string name, bool held, string counted)
@@ -109,6 +173,7 @@ internal sealed class ScenarioRun : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Gateway?.Dispose();
         foreach (var service in _services.Values)
         {
             service.Dispose();

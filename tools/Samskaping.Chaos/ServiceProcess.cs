@@ -6,7 +6,8 @@ namespace Samskaping.Chaos;
 /// One service as a real OS process (<c>dotnet services/…/bin/Release/net10.0/X.dll</c>), configured through its
 /// environment, its output kept in a log file of the scenario. It can be started again on the same port and database.
 /// </summary>
-internal sealed class ServiceProcess(string name, string dll, int port, Dictionary<string, string> settings, string logFile) : IDisposable
+internal sealed class ServiceProcess(
+    string name, string dll, int port, Dictionary<string, string> settings, string logFile, string readinessPath = "health/ready") : IDisposable
 {
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly Lock _logLock = new();
@@ -56,12 +57,12 @@ internal sealed class ServiceProcess(string name, string dll, int port, Dictiona
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>The answer of <c>/health/ready</c>: 200, 503, or 0 when nobody answers.</summary>
+    /// <summary>The answer of <c>/health/ready</c> (or the readiness path given): 200, 503, or 0 when nobody answers.</summary>
     public async Task<int> Readiness()
     {
         try
         {
-            using var response = await Probe.GetAsync(new Uri(Address, "health/ready"));
+            using var response = await Probe.GetAsync(new Uri(Address, readinessPath));
             return (int)response.StatusCode;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

@@ -39,8 +39,8 @@ internal sealed partial class Workload
     /// <summary>At least one relay-log entry, measure and response got a 2xx, so none of their checks is empty.</summary>
     public bool EveryKindAccepted => !RelayEntries.Accepted.IsEmpty && !Measures.Accepted.IsEmpty && !Responses.Accepted.IsEmpty;
 
-    private Uri Coordination => _run["coordination"].Address;
-    private Uri Outcomes => _run["outcomes"].Address;
+    private Uri Coordination => _run.Api("coordination");
+    private Uri Outcomes => _run.Api("outcomes");
 
     /// <summary>
     /// Makes the cases known to coordination and outcomes with something to answer: two adults in each household,

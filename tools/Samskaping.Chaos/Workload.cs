@@ -11,7 +11,7 @@ namespace Samskaping.Chaos;
 /// <summary>
 /// The load: cases opened in the cases service, grants requested and approved (each approval reserves money and
 /// plans a disbursement) in the grants service, and where a scenario runs them, relay-log entries, measures and
-/// outcome responses (Workload.CaseWork.cs), straight at the services' own ports. Money-moving requests carry an
+/// outcome responses (Workload.CaseWork.cs), through the gateway to the services' replicas. Money-moving requests carry an
 /// Idempotency-Key and are retried with the same key until they get an answer, like a careful client; what was
 /// accepted (2xx) is remembered, to be found again in the databases.
 /// </summary>
@@ -51,8 +51,8 @@ internal sealed partial class Workload : IDisposable
     /// <summary>Called with the number of each money-moving request before it is sent (the moment to inject a fault).</summary>
     public Action<int>? BeforeRequest { get; set; }
 
-    private Uri Cases => _run["cases"].Address;
-    private Uri Grants => _run["grants"].Address;
+    private Uri Cases => _run.Api("cases");
+    private Uri Grants => _run.Api("grants");
 
     public async Task<Guid?> OpenCase(string household)
     {

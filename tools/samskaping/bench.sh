@@ -41,7 +41,7 @@ bench_rid() { # the .NET runtime identifier of this machine, for ReadyToRun
   esac
 }
 
-CHAOS_PROJECTS=(services/Samskaping.Cases services/Samskaping.Grants services/Samskaping.Coordination services/Samskaping.Outcomes services/Samskaping.Benefits tools/Samskaping.NavSimulator tools/Samskaping.Chaos)
+CHAOS_PROJECTS=(services/Samskaping.Cases services/Samskaping.Grants services/Samskaping.Coordination services/Samskaping.Outcomes services/Samskaping.Benefits gateway/Samskaping.Gateway tools/Samskaping.NavSimulator tools/Samskaping.Chaos)
 CHAOS_DLL="tools/Samskaping.Chaos/bin/Release/net10.0/Samskaping.Chaos.dll"
 
 cmd_chaos() {

@@ -15,6 +15,7 @@ internal interface IScenario
 /// <summary>
 /// The system most scenarios need: cases and grants, which consume each other's events; with
 /// <c>caseWork</c> also coordination and outcomes, which consume the cases' events and take writes of their own.
+/// Each service as two replicas (5281–5284 and 5381–5384), the gateway in front of them on 5280.
 /// </summary>
 internal static class CasesAndGrants
 {
@@ -37,6 +38,7 @@ internal static class CasesAndGrants
             };
             await run.Add("outcomes", "Samskaping.Outcomes", 5284, outcomes);
         }
+        run.AddGateway(5280);
         await run.Prepare();
     }
 

@@ -39,7 +39,7 @@ internal sealed class NavOutage : IScenario
         var simulator = await AddSystem(run, reduced);
         await run.Prepare();
         await run.StartAll();
-        var benefits = run["benefits"];
+        var benefits = run.Replicas("benefits");
         using var load = new Workload(run);
         using var inspect = new HttpClient { BaseAddress = simulator.Address, Timeout = TimeSpan.FromSeconds(10) };
 
@@ -88,13 +88,13 @@ internal sealed class NavOutage : IScenario
                 return;
             }
             // At once, before this request goes out: everything it and the later ones change must wait for the return.
-            failedLinesAtKill = benefits.CountLines(FailedLine);
+            failedLinesAtKill = benefits.Sum(b => b.CountLines(FailedLine));
             simulator.Kill();
             run.Say($"request {number - offset} of {requests} (after {offset} warm-up requests): kill -9 of the simulator (exit code {simulator.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}); down for {downFor.TotalSeconds:0} s");
             outage = Task.Run(async () =>
             {
                 await Task.Delay(downFor);
-                failedLinesAtReturn = benefits.CountLines(FailedLine);
+                failedLinesAtReturn = benefits.Sum(b => b.CountLines(FailedLine));
                 atReturn = await FeedsFailing(run);
                 simulator.Start();
                 await simulator.WaitReady(TimeSpan.FromSeconds(60));
@@ -135,7 +135,10 @@ internal sealed class NavOutage : IScenario
 
     private const string FailedLine = "status document failed (attempt";
 
-    /// <summary>cases, grants, benefits and the simulator on 5291–5294 (not 5281/5282, which other chaos runs use).</summary>
+    /// <summary>
+    /// cases, grants, benefits and the simulator on 5291–5294 (not 5281/5282, which other chaos runs use), the services'
+    /// second replicas on 5391–5393, the gateway on 5290.
+    /// </summary>
     private static async Task<ServiceProcess> AddSystem(ScenarioRun run, bool reduced)
     {
         var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -175,6 +178,7 @@ internal sealed class NavOutage : IScenario
         await run.Add("cases", "Samskaping.Cases", 5291);
         await run.Add("grants", "Samskaping.Grants", 5292);
         await run.Add("benefits", "Samskaping.Benefits", 5293, benefits);
+        run.AddGateway(5290);
         return simulator;
     }
 

@@ -54,14 +54,23 @@ internal sealed class RestoreDrill : IScenario
         var lived = await Snapshot(run);
         run.Say($"after the backup {late.Count} cases opened; grants knew them: {knewLate}; grants holds {lived}");
 
-        run["grants"].Kill();
+        foreach (var replica in run.Replicas("grants"))
+        {
+            replica.Kill();
+        }
         await run.Infrastructure.DropDatabase(database);
         // The harness's pooled connections to the dropped database were ended with it.
         Npgsql.NpgsqlConnection.ClearAllPools();
         await run.Infrastructure.CreateDatabase(database);
         await run.Infrastructure.Control("postgres-restore", database, backup);
-        run["grants"].Start();
-        await run["grants"].WaitReady(TimeSpan.FromSeconds(90));
+        foreach (var replica in run.Replicas("grants"))
+        {
+            replica.Start();
+        }
+        foreach (var replica in run.Replicas("grants"))
+        {
+            await replica.WaitReady(TimeSpan.FromSeconds(90));
+        }
         var lost = await UnknownToGrants(run, late);
         run.Check("the restored database is the backup: the cases opened after it are unknown to grants",
             knewLate && lost == late.Count, $"{lost} of {late.Count} unknown after the restore");
@@ -80,9 +89,9 @@ internal sealed class RestoreDrill : IScenario
         var restored = await Snapshot(run);
         run.Check("grants is back in step: every case known again, the cases and the ledger as before the loss",
             back && restored == lived, $"before: {lived}; after: {restored}");
-        var recognised = run["grants"].CountLines("was already handled by");
+        var recognised = run.Replicas("grants").Sum(r => r.CountLines("was already handled by"));
         run.Check("events applied before the backup were recognised by the restored inbox (no second effect)",
-            recognised >= 1, $"{recognised} repeat(s) acknowledged without an effect, in the log of grants");
+            recognised >= 1, $"{recognised} repeat(s) acknowledged without an effect, in the logs of the grants replicas");
         await Invariants.AcceptedWritesKept(run, load);
         await Invariants.TimelineOnce(run);
     }
