@@ -161,6 +161,15 @@ internal sealed class Broker : IDisposable
             q.TryGetProperty("messages_unacknowledged", out var u) && u.ValueKind == JsonValueKind.Number ? u.GetInt32() : 0)).ToList();
     }
 
+    /// <summary>How many consumers each queue of the virtual host has.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> Consumers(string vhost)
+    {
+        var body = await _http.GetFromJsonAsync<JsonElement>($"api/queues/{Uri.EscapeDataString(vhost)}?columns=name,consumers");
+        return body.EnumerateArray().ToDictionary(
+            q => q.GetProperty("name").GetString()!,
+            q => q.TryGetProperty("consumers", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 0);
+    }
+
     /// <summary>
     /// The message types a MassTransit receive endpoint consumes: its queue is fed by an exchange of the same name,
     /// which is bound to one exchange per message type ("Namespace:Type").

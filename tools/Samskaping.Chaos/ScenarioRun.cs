@@ -146,20 +146,62 @@ internal sealed class ScenarioRun : IAsyncDisposable
 
     public async Task StartAll(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? extra = null)
     {
+        IReadOnlyDictionary<string, string>? For(string name) => extra is not null && extra.TryGetValue(name, out var e) ? e : null;
         foreach (var (name, service) in _services)
         {
-            service.Start(extra is not null && extra.TryGetValue(name, out var e) ? e : null);
+            service.Start(For(name));
         }
-        foreach (var service in _services.Values)
+        foreach (var (name, service) in _services)
         {
-            await service.WaitReady(TimeSpan.FromSeconds(90));
+            await Ready(service, For(name));
         }
         if (Gateway is not null)
         {
             Gateway.Start();
-            await Gateway.WaitReady(TimeSpan.FromSeconds(90));
+            await Ready(Gateway, null);
         }
+        await EveryReplicaConsumes();
         Say($"started {string.Join(", ", _services.Keys)}{(Gateway is null ? "" : $" behind the gateway on {Gateway.Address.Port}")} (databases chaos_{Scenario.Replace('-', '_')}_{Seed}_*, vhost {Vhost})");
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="process"/> is ready; one that exits while starting is started again, up to three
+    /// times, as Kubernetes restarts a pod's container: with nine processes starting at once on two cores, a first
+    /// connection to PostgreSQL can time out, and that start-up failure is not the fault under test.
+    /// </summary>
+    private async Task Ready(ServiceProcess process, IReadOnlyDictionary<string, string>? extra)
+    {
+        for (var start = 1; ; start++)
+        {
+            try
+            {
+                await process.WaitReady(TimeSpan.FromSeconds(90));
+                return;
+            }
+            catch (InvalidOperationException e) when (start < 3 && process.ExitCode is not null)
+            {
+                Say($"{e.Message}; starting it again");
+                process.Start(extra);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each service's queue (MassTransit names it after the service) has a consumer in every replica, so the replicas
+    /// really compete for its deliveries.
+    /// </summary>
+    private async Task EveryReplicaConsumes()
+    {
+        IReadOnlyDictionary<string, int> consumers = new Dictionary<string, int>();
+        var consuming = _replicas.Keys.ToList();
+        var (held, _) = await Wait.Until(async () =>
+        {
+            consumers = await Broker.Consumers(Vhost);
+            consuming = [.. _replicas.Keys.Where(consumers.ContainsKey)];
+            return consuming.Count > 0 && consuming.All(s => consumers[s] == _replicas[s].Count);
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250));
+        Check("each service's queue has a consumer in every replica", held,
+            string.Join(", ", consuming.Select(s => $"{s}: {consumers[s]} consumers for {_replicas[s].Count} replicas")));
     }
 
     public void Check(string name, bool held, string counted)
