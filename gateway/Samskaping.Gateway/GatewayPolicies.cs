@@ -18,9 +18,9 @@ internal static class GatewayPolicies
 
     public static void Add(AuthorizationOptions options)
     {
-        options.AddPolicy(StaffOrAnalyst, p => p.RequireAuthenticatedUser()
+        options.AddPolicy(StaffOrAnalyst, p => Policies.Staff(p)
             .RequireAssertion(c => Policies.IsSectorStaff(c.User) || c.User.IsInRole(Roles.Analyst)));
-        options.AddPolicy(StaffOrAdmin, p => p.RequireAuthenticatedUser()
+        options.AddPolicy(StaffOrAdmin, p => Policies.Staff(p)
             .RequireAssertion(c => Policies.IsSectorStaff(c.User) || c.User.IsInRole(Roles.Admin)));
     }
 }

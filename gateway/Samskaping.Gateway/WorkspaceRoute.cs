@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Yarp.ReverseProxy.Model;
 
 namespace Samskaping.Gateway;
@@ -47,10 +48,13 @@ internal static class WorkspaceRoute
     /// </summary>
     public static WebApplication MapApiPathsBeforeWorkspace(this WebApplication app)
     {
-        app.Map("/api/{**rest}", () => Results.NotFound());
-        app.Map("/openapi/{**rest}", () => Results.NotFound());
-        app.Map("/internal/{**rest}", () => Results.NotFound());
-        app.Map("/metrics", () => Results.NotFound());
+        // Any signed-in caller, a worker or a citizen, is told only that nothing is here: the closed fallback policy would
+        // answer a citizen's token 403 instead, and what an unknown path answers must not depend on who asks.
+        var signedIn = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        app.Map("/api/{**rest}", () => Results.NotFound()).RequireAuthorization(signedIn);
+        app.Map("/openapi/{**rest}", () => Results.NotFound()).RequireAuthorization(signedIn);
+        app.Map("/internal/{**rest}", () => Results.NotFound()).RequireAuthorization(signedIn);
+        app.Map("/metrics", () => Results.NotFound()).RequireAuthorization(signedIn);
         return app;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Samskaping.Access;
 using Samskaping.Cases.AccessHistory;
 using Samskaping.Cases.Cases;
+using Samskaping.Cases.Citizens;
 using Samskaping.Cases.Consents;
 using Samskaping.Cases.Corrections;
 using Samskaping.Cases.Households;
@@ -51,6 +52,7 @@ public static class CasesModule
         builder.Services.AddSingleton<ConsentStore>();
         builder.Services.AddSingleton<CorrectionStore>();
         builder.Services.AddSingleton<MemberCorrections>();
+        builder.Services.AddSingleton<CitizenRelation>();
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptions.Validator>();
         builder.Services.AddSingleton<AnonymisationStore>();
@@ -69,6 +71,7 @@ public static class CasesModule
         app.MapCorrectionEndpoints();
         app.MapInternalEndpoints();
         app.MapAccessHistoryEndpoints();
+        app.MapCitizenEndpoints();
         app.MapPersonExportEndpoints();
         app.MapRetentionEndpoints();
         app.MapKeyRotationEndpoints();

@@ -39,10 +39,10 @@ public static class GrantsModule
             bus.AddConsumer<HouseholdMemberAddedConsumer>();
         });
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(GrantPolicies.FundManager, p => p.RequireAuthenticatedUser().RequireRole(Roles.GrantApprover, Roles.Admin))
-            .AddPolicy(GrantPolicies.FundReader, p => p.RequireAuthenticatedUser()
+            .AddPolicy(GrantPolicies.FundManager, p => Policies.Staff(p).RequireRole(Roles.GrantApprover, Roles.Admin))
+            .AddPolicy(GrantPolicies.FundReader, p => Policies.Staff(p)
                 .RequireAssertion(c => c.User.IsInRole(Roles.Admin) || Policies.IsSectorStaff(c.User)))
-            .AddPolicy(GrantPolicies.Reports, p => p.RequireAuthenticatedUser().RequireRole(Roles.GrantApprover, Roles.Admin, Roles.Analyst));
+            .AddPolicy(GrantPolicies.Reports, p => Policies.Staff(p).RequireRole(Roles.GrantApprover, Roles.Admin, Roles.Analyst));
         builder.Services.AddOptions<IdempotencyOptions>()
             .BindConfiguration(IdempotencyOptions.Section)
             .ValidateDataAnnotations()

@@ -29,6 +29,7 @@ internal sealed class CallerPolicyDescriptions : IOpenApiOperationTransformer
         Policies.Analyst => "analysts",
         Policies.Admin => "administrators",
         Policies.PrivacyOfficerOrAdmin => "privacy officers and administrators",
+        Policies.Citizen => "a citizen signed in with their national identity number (pid) at level substantial or high, no staff",
         _ => $"holders of policy {policy}",
     };
 }

@@ -20,6 +20,12 @@ public static class Roles
 
     /// <summary>Another Samskaping service calling an internal, service-to-service endpoint (never a person).</summary>
     public const string Service = "service";
+
+    /// <summary>
+    /// A citizen reading their own data (<see cref="CitizenToken"/>). Never in a token's <c>role</c> claim (a citizen's
+    /// token has none): it is what the access log records as the role of a citizen's own reads.
+    /// </summary>
+    public const string Citizen = "citizen";
 }
 
 /// <summary>Named authorization policies, declared once and used on route groups.</summary>
@@ -43,6 +49,9 @@ public static class Policies
     /// <summary>Another Samskaping service, on the internal endpoints the gateway never routes (<c>/internal/…</c>).</summary>
     public const string Service = "service";
 
+    /// <summary>A citizen signed in as with ID-porten, on their own data only (<see cref="CitizenToken"/>); never staff.</summary>
+    public const string Citizen = "citizen";
+
     /// <summary>A staff role that works on cases, and a sector we know.</summary>
     public static bool IsSectorStaff(ClaimsPrincipal user) =>
         (user.IsInRole(Roles.Caseworker) || user.IsInRole(Roles.Coordinator) || user.IsInRole(Roles.GrantApprover))
@@ -50,19 +59,28 @@ public static class Policies
 
     internal static void Add(AuthorizationOptions options)
     {
-        // Closed by default: an endpoint that forgets to say who may call it still needs a valid token.
-        options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        // Closed by default: an endpoint that forgets to say who may call it still needs a valid token, and a worker's.
+        options.FallbackPolicy = Staff().Build();
+        options.DefaultPolicy = Staff().Build();
 
-        options.AddPolicy(CaseWorker, p => p.RequireAuthenticatedUser()
+        options.AddPolicy(CaseWorker, p => Staff(p)
             .RequireRole(Roles.Caseworker, Roles.Coordinator)
             .RequireAssertion(c => CurrentUser.HasKnownSector(c.User)));
-        options.AddPolicy(SectorStaff, p => p.RequireAuthenticatedUser().RequireAssertion(c => IsSectorStaff(c.User)));
-        options.AddPolicy(GrantApprover, p => p.RequireAuthenticatedUser().RequireRole(Roles.GrantApprover));
-        options.AddPolicy(Analyst, p => p.RequireAuthenticatedUser().RequireRole(Roles.Analyst));
-        options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
-        options.AddPolicy(PrivacyOfficer, p => p.RequireAuthenticatedUser().RequireRole(Roles.PrivacyOfficer));
-        options.AddPolicy(PrivacyOfficerOrAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PrivacyOfficer, Roles.Admin));
-        options.AddPolicy(Service, p => p.RequireAuthenticatedUser().RequireRole(Roles.Service)
+        options.AddPolicy(SectorStaff, p => Staff(p).RequireAssertion(c => IsSectorStaff(c.User)));
+        options.AddPolicy(GrantApprover, p => Staff(p).RequireRole(Roles.GrantApprover));
+        options.AddPolicy(Analyst, p => Staff(p).RequireRole(Roles.Analyst));
+        options.AddPolicy(Admin, p => Staff(p).RequireRole(Roles.Admin));
+        options.AddPolicy(PrivacyOfficer, p => Staff(p).RequireRole(Roles.PrivacyOfficer));
+        options.AddPolicy(PrivacyOfficerOrAdmin, p => Staff(p).RequireRole(Roles.PrivacyOfficer, Roles.Admin));
+        options.AddPolicy(Service, p => Staff(p).RequireRole(Roles.Service)
             .RequireAssertion(c => c.User.FindFirstValue("sub")?.StartsWith(ServiceTokens.SubjectPrefix, StringComparison.Ordinal) == true));
+        options.AddPolicy(Citizen, p => p.RequireAuthenticatedUser().RequireAssertion(c => CitizenToken.From(c.User) is not null));
     }
+
+    /// <summary>
+    /// Signed in, and not as a citizen: a token naming a person by <c>pid</c> is never staff, whatever roles it carries
+    /// (docs/architecture.md §8), so no staff policy — nor "any signed-in user" — lets one in.
+    /// </summary>
+    public static AuthorizationPolicyBuilder Staff(AuthorizationPolicyBuilder? policy = null) =>
+        (policy ?? new AuthorizationPolicyBuilder()).RequireAuthenticatedUser().RequireAssertion(c => !CitizenToken.IsCitizen(c.User));
 }

@@ -39,7 +39,8 @@ internal static class StatusProblems
         {
             StatusCodes.Status401Unauthorized => ("A valid bearer token is required.", await WhyUnauthenticated(context)),
             StatusCodes.Status403Forbidden => ("Your role does not give access to this part of the API.",
-                "The token is valid, but its role or sector is not allowed here. Analysts see aggregated outcomes only."),
+                "The token is valid, but its role or sector is not allowed here: a citizen's token reaches only the citizen endpoints, and a " +
+                "worker's never reaches those. Analysts see aggregated outcomes only."),
             StatusCodes.Status404NotFound => (notFound.NotFoundTitle, notFound.NotFoundDetail),
             _ => (null, null),
         };

@@ -74,6 +74,7 @@ internal static class WorkspaceModule
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseSessionRenewal();
+        app.UseCitizenArea();
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();

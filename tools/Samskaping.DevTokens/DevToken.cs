@@ -15,6 +15,15 @@ public sealed record DevToken(string SigningKey, string Issuer, string Audience,
 
     public string Name { get; init; } = "";
 
+    /// <summary>
+    /// Set for a citizen's token instead of a worker's (docs/architecture.md §8): <c>sub</c>, <c>pid</c> (this national
+    /// identity number) and <c>acr</c> (<see cref="Acr"/>), and no name, role or sector.
+    /// </summary>
+    public string? Pid { get; init; }
+
+    /// <summary>The security level of a citizen's token.</summary>
+    public string Acr { get; init; } = "idporten-loa-substantial";
+
     public DateTimeOffset NotBefore { get; init; } = DateTimeOffset.UtcNow;
 
     public DateTimeOffset Expires { get; init; } = DateTimeOffset.UtcNow.AddHours(1);
@@ -28,7 +37,9 @@ public sealed record DevToken(string SigningKey, string Issuer, string Audience,
 
     public string Mint()
     {
-        var claims = new List<Claim> { new("name", Name), new("role", Role), new("sector", Sector) };
+        var claims = Pid is null
+            ? new List<Claim> { new("name", Name), new("role", Role), new("sector", Sector) }
+            : [new("pid", Pid), new("acr", Acr)];
         if (Subject is not null)
         {
             claims.Insert(0, new Claim("sub", Subject));

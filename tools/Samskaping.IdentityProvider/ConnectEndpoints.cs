@@ -35,7 +35,8 @@ public static class ConnectEndpoints
             ? SignedInPerson.InSector(options.Value.People, session.Principal.FindFirst(Claims.Subject)?.Value,
                 session.Principal.FindFirst(Samskaping.ServiceDefaults.CurrentUser.SectorClaim)?.Value)
             : null;
-        if (person is null || request.HasPromptValue(PromptValues.Login))
+        var citizen = session.Succeeded ? CitizenSignIn.Citizen.From(session.Principal) : null;
+        if ((person is null && citizen is null) || request.HasPromptValue(PromptValues.Login))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
@@ -49,7 +50,9 @@ public static class ConnectEndpoints
                 new AuthenticationProperties { RedirectUri = context.Request.PathBase + context.Request.Path + QueryString.Create(parameters) },
                 [CookieAuthenticationDefaults.AuthenticationScheme]);
         }
-        var principal = Tokens.For(person, options.Value.Audience, request.GetScopes());
+        var principal = citizen is not null
+            ? Tokens.ForCitizen(citizen, options.Value.Audience, request.GetScopes())
+            : Tokens.For(person!, options.Value.Audience, request.GetScopes());
         return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

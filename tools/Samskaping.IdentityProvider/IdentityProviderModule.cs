@@ -36,7 +36,8 @@ public static class IdentityProviderModule
                     .AllowClientCredentialsFlow()
                     .AllowCustomFlow(Tokens.DevelopmentGrant);
                 server.RegisterScopes(Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess);
-                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.Role, Samskaping.ServiceDefaults.CurrentUser.SectorClaim);
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.Role, Samskaping.ServiceDefaults.CurrentUser.SectorClaim,
+                    Samskaping.ServiceDefaults.CitizenToken.PidClaim, Samskaping.ServiceDefaults.CitizenToken.AcrClaim);
                 // Codes and refresh tokens are encrypted with a key that lives as long as the process: a restart of the
                 // development provider signs people in again, nothing more. Access tokens are signed JWTs the services read.
                 server.AddEphemeralEncryptionKey().DisableAccessTokenEncryption();
@@ -50,6 +51,7 @@ public static class IdentityProviderModule
         builder.Services.AddOptions<OpenIddictServerOptions>()
             .Configure<IOptions<IdentityProviderOptions>>((server, provider) => Configure(server, provider.Value));
         builder.Services.AddHostedService<ClientRegistration>();
+        builder.Services.AddSingleton<CitizenPseudonyms>();
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(cookie =>

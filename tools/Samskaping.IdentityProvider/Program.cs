@@ -21,6 +21,7 @@ app.MapHealthChecks("/health/live");
 app.MapHealthChecks("/health/ready");
 app.MapGet("/", () => Results.Redirect(SignInPage.Path + "?returnUrl=/"));
 app.MapSignInPage();
+app.MapCitizenSignIn();
 app.MapConnectEndpoints();
 app.Run();
 

@@ -56,11 +56,11 @@ public static class SignInPage
     }
 
     // Only back into this provider: an open redirect on a sign-in page is a phishing tool.
-    private static bool IsLocal(string? url) =>
+    internal static bool IsLocal(string? url) =>
         url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
 
-    private static IResult Page(HttpContext context, IAntiforgery antiforgery, IdentityProviderOptions options, string returnUrl,
-        int status, string? message)
+    internal static IResult Page(HttpContext context, IAntiforgery antiforgery, IdentityProviderOptions options, string returnUrl,
+        int status, string? message, CitizenSignIn.CitizenProblems? citizenProblems = null)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
         var html = HtmlEncoder.Default;
@@ -80,6 +80,16 @@ public static class SignInPage
             button:hover, button:focus-visible { background: #e6f0ff; outline: 3px solid #005bb5; outline-offset: 2px; }
             .role { display: block; color: #333; }
             .error { border-left: 4px solid #c30000; padding-left: 1rem; }
+            section { margin-top: 2.5rem; }
+            .field { margin: 1rem 0; }
+            .field label { display: block; font-weight: 600; }
+            input[type=text] { font: inherit; padding: 0.5rem; width: 100%; max-width: 16rem; border: 2px solid #1e2b3c; border-radius: 4px; }
+            input[type=text]:focus-visible, input[type=radio]:focus-visible { outline: 3px solid #005bb5; outline-offset: 2px; }
+            .field-error { color: #c30000; font-weight: 600; margin: 0.25rem 0; }
+            fieldset { border: none; padding: 0; margin: 1rem 0; }
+            legend { font-weight: 600; }
+            button.primary { width: auto; text-align: center; background: #1e2b3c; color: #fff; }
+            button.primary:hover, button.primary:focus-visible { background: #005bb5; color: #fff; }
             </style>
             </head>
             <body>
@@ -107,7 +117,9 @@ public static class SignInPage
                     .Append("</span></button></li>\n");
             }
         }
-        page.Append("</ul>\n</form>\n</main>\n</body>\n</html>\n");
+        page.Append("</ul>\n</form>\n");
+        CitizenSignIn.AppendForm(page, context, tokens, returnUrl, citizenProblems);
+        page.Append("</main>\n</body>\n</html>\n");
         return Results.Content(page.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 }
@@ -126,6 +138,14 @@ public static class Norwegian
         ServiceDefaults.Roles.Admin => "administrator",
         ServiceDefaults.Roles.PrivacyOfficer => "personvernombud",
         _ => role,
+    };
+
+    /// <summary>Why <see cref="IdentityNumber.Parse"/> refused a number, said to the person who typed it.</summary>
+    public static string IdentityNumberProblem(string why) => why switch
+    {
+        _ when why.StartsWith("The check digits", StringComparison.Ordinal) => "Kontrollsifrene stemmer ikke. Se etter en skrivefeil.",
+        _ when why.StartsWith("The date part", StringComparison.Ordinal) => "De seks første sifrene er ikke en gyldig fødselsdato.",
+        _ => "Fødselsnummeret må ha 11 siffer.",
     };
 
     public static string Sector(string sector) => sector switch

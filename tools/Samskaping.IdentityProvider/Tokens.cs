@@ -25,6 +25,19 @@ public static class Tokens
         return Finish(identity, audience, scopes);
     }
 
+    /// <summary>
+    /// A citizen, as ID-porten describes one: a pseudonymous <c>sub</c>, the identity number in <c>pid</c> and the
+    /// security level in <c>acr</c>; no name, role or sector (docs/architecture.md §8).
+    /// </summary>
+    public static ClaimsPrincipal ForCitizen(CitizenSignIn.Citizen citizen, string audience, IEnumerable<string> scopes)
+    {
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, citizen.Subject)
+            .SetClaim(CitizenToken.PidClaim, citizen.Pid)
+            .SetClaim(CitizenToken.AcrClaim, citizen.Level);
+        return Finish(identity, audience, scopes);
+    }
+
     /// <summary>A Samskaping service, as the internal endpoints' <c>service</c> policy expects it.</summary>
     public static ClaimsPrincipal ForService(string service, string audience)
     {

@@ -54,7 +54,7 @@ public static class InboundAuthentication
         // fallback policy decides there, and it must know the benefit system's token too, or the sender is told its
         // token was not accepted instead of what was wrong. Staff endpoints still name the default scheme only.
         builder.Services.PostConfigure<AuthorizationOptions>(o => o.FallbackPolicy =
-            new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme, Scheme).RequireAuthenticatedUser().Build());
+            Policies.Staff(new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme, Scheme)).Build());
         return builder;
     }
 

@@ -103,23 +103,40 @@ public static class AccessHistoryApi
             return Refusal.NotFound("Person not found.", $"There is no person {id}.").ToProblem();
         }
         var (samePersonIds, caseIds) = records;
-        var query = new AccessLogQuery(id, caseIds, before?.At, before?.Id, take + 1, samePersonIds);
+        var (page, next, unavailable) = await Gather(connection, sources, id, samePersonIds, caseIds, before, take, ct);
+        if (unavailable is not null)
+        {
+            return unavailable;
+        }
+        await accessLog.Write(user, null, id, AccessActions.ReadAccessLog, Purpose, ct);
+        return TypedResults.Ok(new PersonAccessHistoryPage(id, page, next?.Encode()));
+    }
+
+    /// <summary>
+    /// One page of the entries of every service's access log about the person's records (<paramref name="personId"/>
+    /// and <paramref name="samePersonIds"/>) or about one of <paramref name="caseIds"/> as a whole, newest first,
+    /// strictly before <paramref name="before"/>; or the 503 naming the services whose logs could not be read.
+    /// </summary>
+    internal static async Task<(IReadOnlyList<PersonAccessEntry> Page, Cursor? Next, ProblemHttpResult? Unavailable)> Gather(
+        NpgsqlConnection connection, AccessLogSourceClient sources, Guid personId, IReadOnlyList<Guid> samePersonIds, IReadOnlyList<Guid> caseIds,
+        Cursor? before, int take, CancellationToken ct)
+    {
+        var query = new AccessLogQuery(personId, caseIds, before?.At, before?.Id, take + 1, samePersonIds);
         var answers = await Task.WhenAll(AccessLogSourcesOptions.Expected
             .Select(service => sources.Query(service, query, ct))
             .Append(Local(connection, query, ct)));
         var failed = answers.Where(a => a.Entries is null).ToList();
         if (failed.Count > 0)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+            return ([], null, TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "The access history is incomplete right now.",
                 detail: "The access log of " + string.Join("; ", failed.Select(f => $"{f.Service} ({f.Failure})")) +
                     " could not be read. Try again later: the history is never shown without every service's part.",
-                extensions: new Dictionary<string, object?> { ["unavailable"] = failed.Select(f => f.Service).ToArray() });
+                extensions: new Dictionary<string, object?> { ["unavailable"] = failed.Select(f => f.Service).ToArray() }));
         }
         var (page, next) = PersonAccessHistory.Merge(
             answers.Select(a => a.Entries!.Select(e => PersonAccessEntry.From(a.Service, e))), take);
-        await accessLog.Write(user, null, id, AccessActions.ReadAccessLog, Purpose, ct);
-        return TypedResults.Ok(new PersonAccessHistoryPage(id, page, next?.Encode()));
+        return (page, next, null);
     }
 
     /// <summary>

@@ -27,6 +27,8 @@ public sealed class CaseAccessConventionTests(SystemFixture system)
             "the privacy officer's review of a person across all their cases; that role sees no case content and is not in the case",
         ["GET /api/cases/persons/{id:guid}/export"] =
             "the privacy officer's export of a person across all their cases, for the person; the privacy officer is not in the case",
+        ["GET /api/cases/citizen/cases/{caseId:guid}"] =
+            "the family's own view: a citizen is in no sector; the citizens' relation rule is declared on the route instead (RequireCitizenRelation)",
         ["GET /api/cases/persons/{id:guid}/corrections"] =
             "the privacy officer's review of a person's corrections across all their households; that role is not in the case",
         ["GET /api/cases/households/{householdId:guid}/corrections"] =

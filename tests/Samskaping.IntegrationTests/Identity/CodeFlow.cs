@@ -17,7 +17,14 @@ public sealed partial class CodeFlow(IdentityProviderHost provider)
     public string Verifier { get; } = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Signs in as the demo person in the sector on the sign-in page and returns the code sent to the client.</summary>
-    public async Task<string> SignIn(HttpClient browser, string account)
+    public Task<string> SignIn(HttpClient browser, string account) =>
+        SignInWith(browser, "signin", new() { ["account"] = account });
+
+    /// <summary>Signs in as a citizen on the page's TestID form (the number and level in the body) and returns the code.</summary>
+    public Task<string> SignInAsCitizen(HttpClient browser, string identityNumber, string level = "idporten-loa-substantial") =>
+        SignInWith(browser, "signin/innbygger", new() { ["pid"] = identityNumber, ["level"] = level });
+
+    private async Task<string> SignInWith(HttpClient browser, string path, Dictionary<string, string> fields)
     {
         var authorize = QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
         {
@@ -36,12 +43,9 @@ public sealed partial class CodeFlow(IdentityProviderHost provider)
         var html = await page.Content.ReadAsStringAsync();
         page.StatusCode.ShouldBe(HttpStatusCode.OK, html);
 
-        var signedIn = await browser.PostAsync(provider.Address + "signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Field(html, "__RequestVerificationToken"),
-            ["returnUrl"] = Field(html, "returnUrl"),
-            ["account"] = account,
-        }));
+        fields["__RequestVerificationToken"] = Field(html, "__RequestVerificationToken");
+        fields["returnUrl"] = Field(html, "returnUrl");
+        var signedIn = await browser.PostAsync(provider.Address + path, new FormUrlEncodedContent(fields));
         signedIn.StatusCode.ShouldBe(HttpStatusCode.Redirect, await signedIn.Content.ReadAsStringAsync());
         var back = await browser.GetAsync(signedIn.Headers.Location);
         back.StatusCode.ShouldBe(HttpStatusCode.Redirect, await back.Content.ReadAsStringAsync());

@@ -18,4 +18,18 @@ public static class Tokens
             Expires = notAfter,
         }.Mint();
     }
+
+    /// <summary>A citizen's token, as ID-porten's would be (docs/architecture.md §8): a pseudonymous sub, pid and acr.</summary>
+    public static string Citizen(string identityNumber, string? subject = null, string acr = "idporten-loa-substantial")
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new DevToken(TestEnvironment.SigningKey, TestEnvironment.Issuer, TestEnvironment.Audience, "", "")
+        {
+            Subject = subject ?? "innbygger-" + Guid.NewGuid().ToString("N"),
+            Pid = identityNumber,
+            Acr = acr,
+            NotBefore = now,
+            Expires = now.AddMinutes(30),
+        }.Mint();
+    }
 }

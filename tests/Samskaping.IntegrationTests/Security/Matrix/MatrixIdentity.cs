@@ -7,7 +7,8 @@ namespace Samskaping.IntegrationTests.Security.Matrix;
 /// One caller of the matrix: a token (or none), and what the caller is to the scene's case — which the policy
 /// table's relations are decided by.
 /// </summary>
-public sealed record MatrixIdentity(string Name, string? Token, bool ValidToken, string Role, string Sector, bool IsLead = false, bool IsReceiver = false)
+public sealed record MatrixIdentity(string Name, string? Token, bool ValidToken, string Role, string Sector, bool IsLead = false, bool IsReceiver = false,
+    bool IsFamily = false)
 {
     public static readonly string[] Sectors = ["oppvekst", "helse-velferd", "kultur", "nav", "frivillighet"];
 
@@ -32,6 +33,8 @@ public sealed record MatrixIdentity(string Name, string? Token, bool ValidToken,
         }
         all.Add(new("the lead coordinator (nav, consent expired)", Tokens.For("nav", "coordinator", scene.LeadSubject), true, "coordinator", "nav", IsLead: true));
         all.Add(new("the handover's receiver (helse-velferd)", Tokens.For("helse-velferd", "coordinator", scene.ReceiverSubject), true, "coordinator", "helse-velferd", IsReceiver: true));
+        all.Add(new("the mother, as a citizen", Tokens.Citizen(scene.MotherNumber), true, "citizen", "", IsFamily: true));
+        all.Add(new("a citizen of another household", Tokens.Citizen(Cases.IdentityNumbers.Adult()), true, "citizen", ""));
         all.Add(new("anonymous", null, false, "caseworker", "oppvekst"));
         all.Add(new("expired token", Tokens.For("oppvekst", "caseworker", expires: DateTime.UtcNow.AddMinutes(-10)), false, "caseworker", "oppvekst"));
         all.Add(new("wrong audience", Tokens.For("oppvekst", "caseworker", audience: "another-api"), false, "caseworker", "oppvekst"));
@@ -63,6 +66,11 @@ public static class Expectation
         if (!row.Roles.Contains(identity.Role))
         {
             return 403;
+        }
+        if (row.Relation == "citizen")
+        {
+            // A citizen's own list or history is theirs whoever they are; a case in the path must be one the rule gives them.
+            return !row.Key.Contains('{', StringComparison.Ordinal) || identity.IsFamily ? Allowed : 404;
         }
         if (row.Relation == "-")
         {

@@ -57,9 +57,9 @@ public sealed class PolicyTable
 
     public static readonly string[] StaffRoles = ["caseworker", "coordinator", "grant-approver", "analyst", "admin", "privacy-officer"];
 
-    private static readonly string[] KnownRoles = [.. StaffRoles, "service", "benefit-system"];
+    private static readonly string[] KnownRoles = [.. StaffRoles, "service", "benefit-system", "citizen"];
 
-    private static readonly HashSet<string> Relations = ["-", "case", "lead", "sector-or-lead", "receiver", "internal", "fund-owner", "waiting"];
+    private static readonly HashSet<string> Relations = ["-", "case", "lead", "sector-or-lead", "receiver", "internal", "fund-owner", "waiting", "citizen"];
 
     private static string Here([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }
