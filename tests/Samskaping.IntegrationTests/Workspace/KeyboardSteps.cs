@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Playwright;
 using Shouldly;
 
@@ -89,24 +90,29 @@ internal static class KeyboardSteps
     }
 
     /// <summary>
-    /// Types a date into the focused date field part by part, in the order the field shows its parts for the page's
-    /// language (day, month, year in bokmål), as a person reads them off the field.
+    /// Types a date into the focused date field part by part. The browser lays out its date fields in its own language,
+    /// not the page's (Debian's chromium carries only en-US: month first), so the date is one whose day and month are the
+    /// same number, typed the same way in a day-first and a month-first field.
     /// </summary>
     public static async Task TypeDate(IPage page, DateOnly date)
     {
+        date.Day.ShouldBe(date.Month, "a date typed the same in a day-first and a month-first field");
         (await Focused(page, "type")).ShouldBe("date");
-        var order = await page.EvaluateAsync<string[]>(
-            "() => new Intl.DateTimeFormat(undefined, { day: '2-digit', month: '2-digit', year: 'numeric' }).formatToParts(new Date(2000, 10, 22)).filter(p => p.type !== 'literal').map(p => p.type)");
-        foreach (var part in order)
+        await page.Keyboard.TypeAsync(date.Day.ToString("00", CultureInfo.InvariantCulture));
+        await page.Keyboard.TypeAsync(date.Month.ToString("00", CultureInfo.InvariantCulture));
+        await page.Keyboard.TypeAsync(date.Year.ToString("0000", CultureInfo.InvariantCulture));
+        (await Focused(page, "value")).ShouldBe(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The first day after <paramref name="after"/> whose day and month are the same number (12 December, 1 January …).</summary>
+    public static DateOnly DayLikeItsMonthAfter(DateOnly after)
+    {
+        var day = after.AddDays(1);
+        while (day.Day != day.Month)
         {
-            await page.Keyboard.TypeAsync(part switch
-            {
-                "day" => date.Day.ToString("00", JourneySteps.Norwegian),
-                "month" => date.Month.ToString("00", JourneySteps.Norwegian),
-                _ => date.Year.ToString("0000", JourneySteps.Norwegian),
-            });
+            day = day.AddDays(1);
         }
-        (await Focused(page, "value")).ShouldBe(date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        return day;
     }
 
     /// <summary>A property of the element that has the focus, or empty.</summary>
