@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static Samskaping.IntegrationTests.Workspace.JourneySteps;
 using Shouldly;
 using Xunit;
 
@@ -178,78 +179,5 @@ public sealed class CollaborationPagesTests(WorkspaceSystem system)
 
         refused.ShouldBeEmpty();
         nilsRefused.ShouldBeEmpty();
-    }
-
-    private static async Task SignIn(IPage page, string path, string person)
-    {
-        await page.GotoAsync(path);
-        await Browser.ChoosePerson(page, person);
-        await page.WaitForURLAsync($"**{path}");
-    }
-
-    private static async Task AddMember(IPage page, string name, string role, string birthDate)
-    {
-        await page.GetByLabel("Navn", new() { Exact = true }).FillAsync(name);
-        await page.GetByLabel("Rolle i husstanden").SelectOptionAsync(new SelectOptionValue { Label = role });
-        await page.GetByLabel("Fødselsdato").FillAsync(birthDate);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Legg til i husstanden" }).ClickAsync();
-        await Expect(page.Locator("section[aria-labelledby=members]")).ToContainTextAsync(name);
-    }
-
-    private static async Task GiveConsent(IPage page, string person, string givenBy, string[] sectors, bool expectGiven = true)
-    {
-        var before = await page.Locator("section[aria-labelledby=consents] li").CountAsync();
-        await page.Locator("#consent-person").SelectOptionAsync(new SelectOptionValue { Label = person });
-        await page.Locator("#consent-given-by").SelectOptionAsync(new SelectOptionValue { Label = givenBy });
-        foreach (var sector in sectors)
-        {
-            await page.Locator($"#consent-sectors-{sector}").CheckAsync();
-        }
-        await page.Locator("#consent-purposes-coordination").CheckAsync();
-        await page.Locator("#consent-categories-needs").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Registrer samtykket" }).ClickAsync();
-        if (expectGiven)
-        {
-            await Expect(page.Locator("section[aria-labelledby=consents] li")).ToHaveCountAsync(before + 1);
-        }
-    }
-
-    /// <summary>Adds the sector on "Samarbeid og stafett". Coordination learns of a consent from the cases service's
-    /// event, so the first tries may be refused with the consent message, shown beside the field.</summary>
-    private static async Task JoinSector(IPage page, Guid caseId, string sector)
-    {
-        var joined = page.Locator("section[aria-labelledby=group] li", new() { HasTextString = sector });
-        var error = page.Locator("#join-sector-error");
-        for (var attempt = 0; attempt < 60; attempt++)
-        {
-            await page.GotoAsync($"/saker/{caseId}/samarbeid");
-            if (await page.GetByLabel("Sektor", new() { Exact = true }).CountAsync() > 0)
-            {
-                await page.GetByLabel("Sektor", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = sector });
-                await page.GetByRole(AriaRole.Button, new() { Name = "Legg til sektoren" }).ClickAsync();
-                await joined.Or(error).First.WaitForAsync();
-                if (await joined.CountAsync() > 0)
-                {
-                    return;
-                }
-                await Expect(error).ToContainTextAsync("Samtykket i saken gjelder ikke denne sektoren");
-            }
-            await Task.Delay(500);
-        }
-        await Expect(joined).ToHaveCountAsync(1);
-    }
-
-    /// <summary>Services learn of each other's changes by events: the page is asked again until it answers <paramref name="status"/>.</summary>
-    private static async Task<IResponse> GotoUntil(IPage page, string path, int status)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var response = (await page.GotoAsync(path))!;
-            if (response.Status == status || attempt == 60)
-            {
-                return response;
-            }
-            await Task.Delay(500);
-        }
     }
 }

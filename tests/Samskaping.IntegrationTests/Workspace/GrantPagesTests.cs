@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Samskaping.IntegrationTests.Infrastructure;
 using Shouldly;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -39,11 +38,7 @@ public sealed class GrantPagesTests(WorkspaceSystem system)
         await page.ShouldBeAccessible();
 
         // Nothing is not an amount the API accepts: its message stands beside the field, and the form keeps what was typed.
-        await page.GetByLabel("Fond").SelectOptionAsync(fundId.ToString());
-        await page.GetByLabel("Beløp i kroner").FillAsync("0");
-        await page.GetByLabel("Hva pengene skal brukes til, med familiens egne ord").FillAsync(purpose);
-        await page.GetByLabel("Navn på mottakeren").FillAsync("Familien Holm");
-        await page.GetByLabel("Kontonummer").FillAsync("8601 11 17947");
+        await JourneySteps.FillGrantRequest(page, fundId, "0", purpose, "Familien Holm");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send søknaden" }).ClickAsync();
         await page.Locator("#grant-amount-error").WaitForAsync();
         await Expect(page.Locator("#grant-amount-error")).ToHaveTextAsync("Beløpet må være mer enn 0 kr.");
@@ -79,20 +74,7 @@ public sealed class GrantPagesTests(WorkspaceSystem system)
         // Ola, a grant-approver at another desk, finds it waiting and decides it seeing the household's benefits.
         await using var ola = await system.NewPerson();
         var (olaPage, olaRefused) = await Browser.Open(ola);
-        await olaPage.GotoAsync("/godkjenning");
-        await Browser.ChoosePerson(olaPage, "Ola Dahl");
-        await olaPage.WaitForURLAsync("**/godkjenning");
-        await Expect(olaPage.Locator("h1")).ToHaveTextAsync("Til godkjenning");
-        await olaPage.ShouldBeAccessible();
-        await olaPage.GetByRole(AriaRole.Link, new() { Name = purpose }).ClickAsync();
-        await olaPage.WaitForURLAsync($"**/saker/{caseId}/tilskudd*");
-        await Expect(olaPage.Locator("main")).ToContainTextAsync("Ytelser husstanden har nå");
-        await Expect(olaPage.Locator("main")).ToContainTextAsync("en godkjenner som ikke søkte selv, må godkjenne");
-        await olaPage.ShouldBeAccessible();
-        await olaPage.GetByRole(AriaRole.Button, new() { Name = "Innvilg 4 500,00 kr" }).ClickAsync();
-        await Expect(olaPage.Locator("main")).ToContainTextAsync("Innvilget");
-        await Expect(olaPage.Locator("main")).ToContainTextAsync("godkjent av to");
-        await olaPage.ShouldBeAccessible();
+        await JourneySteps.ApproveAsSecondApprover(olaPage, caseId, purpose, "Innvilg 4 500,00 kr");
 
         var approved = await kariApi.GetFromJsonAsync<JsonElement>($"/api/grants/grants/{grantId}");
         approved.GetProperty("status").GetString().ShouldBe("approved");
@@ -168,13 +150,12 @@ public sealed class GrantPagesTests(WorkspaceSystem system)
     }
 
     /// <summary>
-    /// Through the API as the people themselves: Kari opens an active case with the family's consent for grants, Ola
-    /// (grant-approver in oppvekst) creates a fund of 50 000 kr with a threshold of 3 000 kr; grants has learnt of the case.
+    /// Through the API as Kari (the case's other pages are other parts of the workspace): an active case with the
+    /// family's consent for grants, and a fund of 50 000 kr with a threshold of 3 000 kr; grants has learnt of the case.
     /// </summary>
     private async Task<(Guid CaseId, Guid FundId)> ActiveCaseWithFund(string household)
     {
         using var kari = await system.ApiAs("Kari Nordmann", "oppvekst", "coordinator");
-        using var ola = await system.ApiAs("Ola Dahl", "oppvekst", "grant-approver");
         var caseId = (await Created(kari.PostAsJsonAsync("/api/cases", new
         {
             householdName = household,
@@ -182,7 +163,6 @@ public sealed class GrantPagesTests(WorkspaceSystem system)
         }))).GetProperty("id").GetGuid();
         var mother = (await Created(kari.PostAsJsonAsync($"/api/cases/{caseId}/members",
             new { name = "Mor " + household, role = "guardian", birthDate = "1985-04-12" }))).GetProperty("personId").GetGuid();
-        (await kari.PostAsJsonAsync($"/api/cases/{caseId}/status", new { to = "intake", reason = "Første samtale avtalt." })).EnsureSuccessStatusCode();
         await Created(kari.PostAsJsonAsync($"/api/cases/{caseId}/consents", new
         {
             personId = mother,
@@ -191,30 +171,8 @@ public sealed class GrantPagesTests(WorkspaceSystem system)
             purposes = ConsentPurposes,
             dataCategories = ConsentData,
         }));
-        (await kari.PostAsJsonAsync($"/api/cases/{caseId}/status", new { to = "active", reason = "Samtykke er gitt." })).EnsureSuccessStatusCode();
-
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        using var createFund = new HttpRequestMessage(HttpMethod.Post, "/api/grants/funds")
-        {
-            Content = JsonContent.Create(new
-            {
-                name = $"Fritid for alle {household} {_run}",
-                owner = "oppvekst",
-                periodStart = new DateOnly(today.Year, 1, 1),
-                periodEnd = new DateOnly(today.Year + 1, 1, 1),
-                budget = 50000m,
-                approvalThreshold = 3000m,
-                householdCap = 15000m,
-                lowBalanceThreshold = 1000m,
-                reportToBenefitSystem = false,
-            }),
-        };
-        createFund.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        var fundId = (await Created(ola.SendAsync(createFund))).GetProperty("id").GetGuid();
-
-        // Grants learns of the case and of the consent from cases' events.
-        await Eventually.True(async () => (await kari.GetAsync($"/api/grants/cases/{caseId}")).StatusCode == HttpStatusCode.OK,
-            within: TimeSpan.FromSeconds(60), what: "grants to know the case");
+        await system.ActivateThroughTheApi(caseId);
+        var fundId = await system.CreateFundThroughTheApi($"Fritid for alle {household} {_run}");
         return (caseId, fundId);
     }
 

@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Playwright;
 using Samskaping.IntegrationTests.Cases;
-using Samskaping.IntegrationTests.Infrastructure;
 using Shouldly;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -47,11 +43,7 @@ public sealed class PlanPagesTests(WorkspaceSystem system)
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var review = today.AddDays(14);
-        await page.GetByLabel("Hva skal gjøres?").FillAsync("Sara begynner på fotballtrening");
-        await page.GetByLabel("Når skal dere evaluere tiltaket?").FillAsync(review.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Avtal tiltaket" }).ClickAsync();
-        await Expect(page.Locator("main")).ToContainTextAsync("Sara begynner på fotballtrening");
-        await Expect(page.Locator("main")).ToContainTextAsync($"Neste evaluering: {review.ToString("d. MMMM yyyy", Norwegian)}");
+        await JourneySteps.AgreeMeasure(page, "Sara begynner på fotballtrening", review);
         await Expect(page.Locator("main")).ToContainTextAsync("Ansvarlig: Oppvekst.");
         page.Url.ShouldEndWith($"/saker/{caseId}/plan");
         await page.ShouldBeAccessible();
@@ -91,54 +83,16 @@ public sealed class PlanPagesTests(WorkspaceSystem system)
         var caseId = await page.OpenCaseAsKari("Familien Måling", "Vi vil at Sara skal kunne spille fotball igjen.");
         await MakeActive(caseId);
         using var api = await system.ApiAs("Kari Nordmann", "oppvekst", "coordinator");
-        await Eventually.True(async () =>
-        {
-            using var response = await api.GetAsync($"/api/outcomes/cases/{caseId}/schedule");
-            return response.StatusCode == HttpStatusCode.OK
-                && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("measurements").EnumerateArray()
-                    .Any(m => m.GetProperty("kind").GetString() == "baseline");
-        }, what: "the baseline measurement");
 
-        await page.GotoAsync($"/saker/{caseId}/malinger");
+        await JourneySteps.GotoMeasurementsUntilTheBaselineIsDue(page, caseId);
         await Expect(page.Locator("main")).ToContainTextAsync("Du trenger ikke sette opp målingene selv.");
         await Expect(page.Locator("main")).ToContainTextAsync("Kartlegging ved start");
         await Expect(page.Locator("main")).ToContainTextAsync("Ingen har svart ennå.");
         await page.ShouldBeAccessible();
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Fyll ut sammen med familien (Kartlegging ved start)" }).ClickAsync();
-        await page.WaitForURLAsync($"**/saker/{caseId}/malinger/*");
-        await Expect(page.Locator("legend").First).ToContainTextAsync("Hvem fyller ut?");
-        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "1. Alt i alt, hvor fornøyd eller misfornøyd er du med livet ditt for tiden?" })).ToBeVisibleAsync();
-        await page.ShouldBeAccessible();
+        await JourneySteps.OpenTheBaselineQuestionnaire(page, caseId);
+        await JourneySteps.AnswerTheQuestionnaireWithTheKeyboard(page, caseId);
 
-        // With the keyboard alone: to the person, past who fills in (already "you with the person"), then the first two
-        // questions by arrow keys, then on to the button.
-        await TabTo(page, "person");
-        (await Focused(page, "value")).ShouldNotBeEmpty();
-        await page.Keyboard.PressAsync("Tab");
-        (await Focused(page, "id")).ShouldBe("respondent-worker-with-person");
-        await page.Keyboard.PressAsync("Tab");
-        (await Focused(page, "id")).ShouldBe("answer-life-satisfaction-0");
-        for (var i = 0; i < 7; i++)
-        {
-            await page.Keyboard.PressAsync("ArrowRight");
-        }
-        await page.Keyboard.PressAsync("Tab");
-        (await Focused(page, "id")).ShouldBe("answer-satisfaction-economy-0");
-        for (var i = 0; i < 3; i++)
-        {
-            await page.Keyboard.PressAsync("ArrowRight");
-        }
-        (await page.Locator("#answer-life-satisfaction-7").IsCheckedAsync()).ShouldBeTrue();
-        (await page.Locator("#answer-satisfaction-economy-3").IsCheckedAsync()).ShouldBeTrue();
-        for (var i = 0; i < 80 && await FocusedText(page) != "Lagre svarene"; i++)
-        {
-            await page.Keyboard.PressAsync("Tab");
-        }
-        (await FocusedText(page)).ShouldBe("Lagre svarene");
-        await page.Keyboard.PressAsync("Enter");
-
-        await page.WaitForURLAsync($"**/saker/{caseId}/malinger");
         await Expect(page.Locator("main")).ToContainTextAsync("Mona Test: Kartlegging ved start");
         await Expect(page.Locator("main")).ToContainTextAsync("2 spørsmål besvart, noen ble hoppet over");
         var table = page.Locator("table", new() { HasText = "Mona Test: poeng per område ved hver måling" });
@@ -178,35 +132,14 @@ public sealed class PlanPagesTests(WorkspaceSystem system)
     }
 
     /// <summary>
-    /// The case as the rules make it active, through the API as Kari (those pages are other parts of the workspace): a
-    /// member of the household, her consent for oppvekst, intake, then active; then coordination and outcomes have heard of it.
+    /// Through the API as Kari (the household pages are another part of the workspace): a member of the household and
+    /// her consent for oppvekst; then the case is made active, which no page does.
     /// </summary>
     private async Task MakeActive(Guid caseId)
     {
         using var api = await system.ApiAs("Kari Nordmann", "oppvekst", "coordinator");
         var mother = await CaseClient.AddAdult(api, caseId);
         await CaseClient.Consent(api, caseId, mother, null, "oppvekst");
-        (await CaseClient.Move(api, caseId, "intake")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await CaseClient.Move(api, caseId, "active", "Samtykke er gitt.")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        await Eventually.True(async () =>
-        {
-            using var plan = await api.GetAsync($"/api/coordination/cases/{caseId}/plan");
-            return plan.StatusCode == HttpStatusCode.OK;
-        }, what: "coordination to know the case");
+        await system.ActivateThroughTheApi(caseId);
     }
-
-    private static async Task TabTo(IPage page, string id)
-    {
-        for (var i = 0; i < 60 && await Focused(page, "id") != id; i++)
-        {
-            await page.Keyboard.PressAsync("Tab");
-        }
-        (await Focused(page, "id")).ShouldBe(id);
-    }
-
-    private static async Task<string> Focused(IPage page, string property) =>
-        await page.EvaluateAsync<string?>("p => document.activeElement?.[p] ?? ''", property) ?? "";
-
-    private static async Task<string> FocusedText(IPage page) =>
-        (await page.EvaluateAsync<string?>("() => document.activeElement?.innerText ?? ''") ?? "").Trim();
 }

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Playwright;
-using Samskaping.IntegrationTests.Infrastructure;
 using Shouldly;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -27,13 +23,16 @@ public sealed class RelayLogPagesTests(WorkspaceSystem system)
     private static readonly string[] ConsentPurposes = ["coordination"];
     private static readonly string[] ConsentData = ["needs"];
 
+    // The timeline, newest first, in bokmål.
+    private static readonly string[] Story = ["En sektor ble med i saken.", "Et samtykke ble gitt.", "En person ble lagt til i husstanden.", "Saken ble åpnet."];
+
     [Fact]
     public async Task Entries_in_each_class_reach_exactly_the_readers_the_class_and_the_consents_allow_and_the_timeline_tells_the_story()
     {
         await using var kari = await system.NewPerson();
         var (page, refused) = await Browser.Open(kari);
         var caseId = await page.OpenCaseAsKari("Familien Strand", "Vi trenger hjelp til at Sara sover og går på skolen.");
-        await ShareWithHelseVelferd(caseId);
+        await ShareWithHelseVelferd(page, caseId);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Stafettlogg" }).ClickAsync();
         await page.WaitForURLAsync($"**/saker/{caseId}/stafettlogg");
@@ -53,10 +52,10 @@ public sealed class RelayLogPagesTests(WorkspaceSystem system)
         await Expect(page.GetByLabel("Begrenset")).ToBeCheckedAsync();
         await page.ShouldBeAccessible();
 
-        await Write(page, "Møte", "Vanlig", null, Ordinary);
-        await Write(page, "Notat", "Taushetsbelagt", null, Secrecy);
-        await Write(page, "Beslutning", "Begrenset", null, Restricted);
-        await Write(page, "Møte", "Vanlig", "health", Health);
+        await JourneySteps.WriteRelayEntry(page, "Møte", "Vanlig", null, Ordinary);
+        await JourneySteps.WriteRelayEntry(page, "Notat", "Taushetsbelagt", null, Secrecy);
+        await JourneySteps.WriteRelayEntry(page, "Beslutning", "Begrenset", null, Restricted);
+        await JourneySteps.WriteRelayEntry(page, "Møte", "Vanlig", "health", Health);
 
         // The author and lead coordinator sees every entry, newest first.
         var texts = await page.Locator("section[aria-labelledby=entries] li").AllInnerTextsAsync();
@@ -93,17 +92,8 @@ public sealed class RelayLogPagesTests(WorkspaceSystem system)
         // The timeline, newest first, in bokmål. Events of other services arrive through the broker.
         await page.GetByRole(AriaRole.Link, new() { Name = "Tidslinje" }).ClickAsync();
         await page.WaitForURLAsync($"**/saker/{caseId}/tidslinje");
-        string[] story = ["En sektor ble med i saken.", "Et samtykke ble gitt.", "En person ble lagt til i husstanden.", "Saken ble åpnet."];
-        var events = await Eventually.Get(async () =>
-        {
-            await page.ReloadAsync();
-            return await page.Locator("section[aria-labelledby=timeline] li").AllInnerTextsAsync();
-        }, e => story.All(s => e.Any(t => t.Contains(s, StringComparison.Ordinal))), what: "the timeline to show the sector joining");
+        await JourneySteps.TimelineShouldTell(page, Story);
         await Expect(page.Locator("h1")).ToHaveTextAsync("Familien Strand");
-        var positions = story.Select(s => events.ToList().FindIndex(t => t.Contains(s, StringComparison.Ordinal))).ToList();
-        positions.ShouldBe(positions.Order().ToList(), string.Join("\n", events));
-        events.ShouldAllBe(e => !e.Contains("The case", StringComparison.Ordinal), "the API's English summaries stay out of the page");
-        await page.ShouldBeAccessible();
 
         refused.ShouldBeEmpty();
     }
@@ -139,38 +129,14 @@ public sealed class RelayLogPagesTests(WorkspaceSystem system)
     }
 
     /// <summary>
-    /// Through the API as Kari (the household and consent pages are not on this branch): the mother, her consent for
-    /// oppvekst and helse-velferd to coordinate about her needs, and helse-velferd in the coordination group.
+    /// Through the household, consent and collaboration pages as Kari: the mother, her consent for oppvekst and
+    /// helse-velferd to coordinate about her needs, and helse-velferd in the coordination group.
     /// </summary>
-    private async Task ShareWithHelseVelferd(Guid caseId)
+    private static async Task ShareWithHelseVelferd(IPage page, Guid caseId)
     {
-        using var kari = await system.ApiAs("Kari Nordmann", "oppvekst", "coordinator");
-        var added = await kari.PostAsJsonAsync($"/api/cases/{caseId}/members", new { name = "Eva Strand", role = "guardian", birthDate = "1986-05-14" });
-        added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
-        var mother = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("personId").GetGuid();
-        var consent = await kari.PostAsJsonAsync($"/api/cases/{caseId}/consents", new
-        {
-            personId = mother,
-            givenByPersonId = mother,
-            sectors = ConsentSectors,
-            purposes = ConsentPurposes,
-            dataCategories = ConsentData,
-        });
-        consent.StatusCode.ShouldBe(HttpStatusCode.Created, await consent.Content.ReadAsStringAsync());
-        // Coordination admits the sector once the consent has reached it through the broker.
-        await Eventually.True(async () => (await kari.PostAsJsonAsync($"/api/coordination/cases/{caseId}/sectors", new { sector = "helse-velferd" }))
-            .StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, what: "helse-velferd to join");
-    }
-
-    /// <summary>Writes an entry through the form and waits until the page shows it.</summary>
-    private static async Task Write(IPage page, string type, string confidentiality, string? category, string text)
-    {
-        await page.GetByLabel(type, new() { Exact = true }).CheckAsync();
-        await page.GetByLabel(confidentiality, new() { Exact = true }).CheckAsync();
-        await page.GetByLabel("Handler den om noe av dette? (valgfritt)").SelectOptionAsync(category ?? "");
-        await page.GetByLabel("Tekst", new() { Exact = true }).FillAsync(text);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Lagre i stafettloggen" }).ClickAsync();
-        await Expect(page.Locator("section[aria-labelledby=entries]")).ToContainTextAsync(text);
-        await Expect(page.Locator("#entry-text")).ToHaveValueAsync("");
+        await page.GotoAsync($"/saker/{caseId}/samtykker");
+        await JourneySteps.AddMember(page, "Eva Strand", "Foresatt", "1986-05-14");
+        await JourneySteps.GiveConsent(page, "Eva Strand", "Eva Strand", ConsentSectors, purposes: ConsentPurposes, categories: ConsentData);
+        await JourneySteps.JoinSector(page, caseId, "Helse og velferd");
     }
 }

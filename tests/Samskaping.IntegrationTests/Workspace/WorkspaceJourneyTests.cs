@@ -101,20 +101,13 @@ public sealed class WorkspaceJourneyTests(WorkspaceSystem system)
         await using var kari = await system.NewPerson();
         var (page, _) = await Browser.Open(kari);
         await page.GotoAsync("/");
-        await page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal));
-
-        for (var i = 0; i < 40 && !(await FocusedText(page, "BUTTON")).Contains("Kari Nordmann", StringComparison.Ordinal); i++)
-        {
-            await page.Keyboard.PressAsync("Tab");
-        }
-        (await FocusedText(page, "BUTTON")).ShouldContain("Kari Nordmann");
-        await page.Keyboard.PressAsync("Enter");
+        await KeyboardSteps.SignIn(page, "Kari Nordmann");
         await page.WaitForURLAsync(system.Root.ToString());
         await Expect(page.Locator("h1")).ToHaveTextAsync("Mitt arbeid");
 
         // The first stop on every page is the way past the menu to the content.
         await page.Keyboard.PressAsync("Tab");
-        (await FocusedText(page, "A")).ShouldBe("Hopp til innholdet");
+        (await KeyboardSteps.FocusedText(page, "A")).ShouldBe("Hopp til innholdet");
     }
 
     private async Task<Guid> OpenCaseAsKari(string household)
@@ -123,8 +116,4 @@ public sealed class WorkspaceJourneyTests(WorkspaceSystem system)
         var (page, _) = await Browser.Open(kari);
         return await page.OpenCaseAsKari(household, "Vi trenger noen å snakke med.");
     }
-
-    /// <summary>The text of the element that has the keyboard focus, when it is a <paramref name="tag"/>.</summary>
-    private static async Task<string> FocusedText(IPage page, string tag) =>
-        (await page.EvaluateAsync<string>("tag => document.activeElement?.tagName === tag ? document.activeElement.innerText : ''", tag)).Trim();
 }
