@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 using Samskaping.Bench.Load;
@@ -18,7 +20,7 @@ public sealed class GrowthBenchmark : IBenchmark
 {
     public string Name => "growth";
 
-    public string Description => "(4) person-level reads and reports at 1× and 10× the data (cases, people, access log, ledger): p99 growth per read";
+    public string Description => "(4) person-level reads and reports at 1× and 10× the data (cases, people, access log, ledger, outcome responses): p99 growth per read";
 
     public async Task<BenchmarkReport> Run(BenchmarkContext context, CancellationToken ct)
     {
@@ -50,6 +52,7 @@ public sealed class GrowthBenchmark : IBenchmark
             }
             var sizes = await Sizes(system, ct);
             Console.WriteLine($"   {scale}×: {sizes} (seeded in {seeding.TotalSeconds:0} s); {samples} reads of each kind");
+            await CheckChangeReportCounts(system, ProbeAnswers.PeopleInChangeReport(probeCount, copies * scale), scale, ct);
             // Every read once round the probes and more before any is timed: the first calls after new data pay for
             // cold caches and plans, and would otherwise count against whichever size comes first.
             foreach (var (name, read) in reads)
@@ -73,8 +76,11 @@ public sealed class GrowthBenchmark : IBenchmark
         var notes = new List<string>
         {
             $"1×: {results[0].Sizes}; {factor}×: {results[1].Sizes}. Seeding took {results[0].Seeding.TotalSeconds:0} s and {results[1].Seeding.TotalSeconds:0} s: SQL clones of {probeCount} probe cases made through the API ({string.Join("; ", fillers.Select(f => $"{f.Key}: {f.Value}"))}).",
+            $"Each probe case is active, with {ProbeAnswers.Adults} consenting adults, {ProbeAnswers.ResponsesPerCase} outcome responses (both adults' baselines and {ProbeAnswers.ResponsesPerCase - ProbeAnswers.Adults} follow-ups) and {ProbeAnswers.LedgerEntriesPerCase} ledger entries (two grants approved, one paid); the fund's own entries come on top, one fund per copy.",
             $"Each read: {samples} requests one after another through the gateway, round-robin over the probes; p50/p99 of those.",
             "Reports grow with the data by nature (they aggregate every row in their scope): their ratio is stated, not held to a goal.",
+            "Grants spending report: linear in the approved grants — one pass over every approved grant with its disbursements, grouped by fund, sector, category and month; each copy has a fund of its own, so the rows it returns grow with the data too.",
+            $"Outcomes change report: linear (n log n) in the responses — every response joined to its measurement, sorted to pick each person's baseline and latest, then one row per person (here {ProbeAnswers.Adults} per case) aggregated in the service; its total n was checked to be {ProbeAnswers.PeopleInChangeReport(probeCount, copies):N0} at 1× and {ProbeAnswers.PeopleInChangeReport(probeCount, copies * factor):N0} at {factor}× (every adult of every case), so the larger size is a larger population, not the same people again.",
         };
         return new BenchmarkReport(Name, [.. small.Values, .. large.Values], ratios, notes) { Goals = goals };
     }
@@ -120,9 +126,47 @@ public sealed class GrowthBenchmark : IBenchmark
         return new Measurement(label, samples, watch.Elapsed, latencies.Percentile(0.5), latencies.Percentile(0.99));
     }
 
-    /// <summary>Waits until every service's outbox is drained, so the probes' rows are everywhere before they are cloned.</summary>
+    /// <summary>
+    /// The change report must count every adult of every case, copies included: a clone that lost its link to its
+    /// measurement, its scores or its person would make the larger size time a report over the same people.
+    /// </summary>
+    private static async Task CheckChangeReportCounts(BenchSystem system, long expected, int scale, CancellationToken ct)
+    {
+        using var analyst = BenchSystem.Client(system.Gateway, system.Token("oppvekst", "analyst", "growth-analyst"));
+        using var response = await analyst.GetAsync("api/outcomes/reports/change", ct);
+        await Probes.Ensure(response, "GET api/outcomes/reports/change", ct);
+        var total = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("total").GetProperty("n");
+        var people = total.ValueKind == JsonValueKind.Number ? total.GetInt64() : 0;
+        if (people != expected)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"the outcomes change report at {scale}× counts {people} people, not the {expected} adults with a baseline and a follow-up the probes and their copies hold"));
+        }
+    }
+
+    /// <summary>
+    /// Waits until outcomes has announced the probes' due baselines (its scheduler looks once a minute) and every
+    /// service's outbox is drained, so the probes' rows are everywhere before they are cloned, and no copy is a due
+    /// measurement still to announce: the scheduler would otherwise send one MeasurementDue per copy while the reads
+    /// are timed.
+    /// </summary>
     private static async Task Settle(BenchSystem system, CancellationToken ct)
     {
+        await using (var outcomes = new NpgsqlConnection(system.Database("outcomes")))
+        {
+            var announceBy = DateTime.UtcNow.AddSeconds(150);
+            while (await outcomes.ExecuteScalarAsync<long>("""
+                SELECT count(*) FROM outcomes.measurements
+                WHERE due_at <= now() AND due_announced_at IS NULL AND cancelled_at IS NULL AND completed_at IS NULL
+                """) > 0)
+            {
+                if (DateTime.UtcNow > announceBy)
+                {
+                    throw new InvalidOperationException("outcomes did not announce the probes' due measurements within 150 s");
+                }
+                await Task.Delay(1000, ct);
+            }
+        }
         var deadline = DateTime.UtcNow.AddSeconds(60);
         foreach (var service in BenchSystem.ServiceNames)
         {
@@ -157,7 +201,8 @@ public sealed class GrowthBenchmark : IBenchmark
         // Joined to their funds, as the reports read them: a clone that lost its fund would not be counted.
         var grants = await Rows("grants", "SELECT count(*) FROM grants.grants g JOIN grants.funds f ON f.id = g.fund_id");
         var timeline = await Rows("cases", "SELECT count(*) FROM cases.timeline");
+        var responses = await Rows("outcomes", "SELECT count(*) FROM outcomes.responses");
         return string.Create(CultureInfo.InvariantCulture,
-            $"{cases:N0} cases, {people:N0} people, {timeline:N0} timeline entries, {accessLog:N0} access-log rows (five services), {grants:N0} grants, {ledger:N0} ledger entries");
+            $"{cases:N0} cases, {people:N0} people, {timeline:N0} timeline entries, {accessLog:N0} access-log rows (five services), {grants:N0} grants, {ledger:N0} ledger entries ({(double)ledger / cases:0.0} per case), {responses:N0} outcome responses ({(double)responses / cases:0.0} per case)");
     }
 }

@@ -139,7 +139,7 @@ public sealed partial class BenchSystem : IAsyncDisposable
         }, ct);
         await StartService("coordination", [], ct);
         await StartService("grants", new() { ["Grants:Benefits:BaseUrl"] = $"http://127.0.0.1:{_layout.Port("benefits")}" }, ct);
-        await StartService("outcomes", new() { ["Outcomes:PseudonymKey"] = "bench-only-pseudonyms-" + _signingKey }, ct);
+        await StartService("outcomes", OutcomesSettings(), ct);
         await StartService("benefits", new()
         {
             ["Benefits:Nav:BaseUrl"] = simulator.Address.ToString(),
@@ -164,6 +164,25 @@ public sealed partial class BenchSystem : IAsyncDisposable
             gateway["Gateway:WorkspaceAddress"] = (await StartWorkspace(ct)).Address.ToString();
         }
         await StartOne("gateway", Dll("gateway", "Samskaping.Gateway"), _layout.GatewayPort, gateway, ct);
+    }
+
+    /// <summary>
+    /// The baseline is due at once and the follow-ups open now, so the growth benchmark's probes can answer the
+    /// baseline and the follow-ups as soon as their cases are active (Growth/ProbeAnswers.cs).
+    /// </summary>
+    private Dictionary<string, string> OutcomesSettings()
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Outcomes:PseudonymKey"] = "bench-only-pseudonyms-" + _signingKey,
+            ["Schedules:BaselineDueAfter"] = "00:00:00",
+            ["Schedules:FollowUpOpensBefore"] = "90.00:00:00",
+        };
+        for (var i = 0; i < Growth.ProbeAnswers.FollowUpMonths.Count; i++)
+        {
+            settings[$"Schedules:FollowUpMonths:{i}"] = Growth.ProbeAnswers.FollowUpMonths[i].ToString(CultureInfo.InvariantCulture);
+        }
+        return settings;
     }
 
     /// <summary>Stops <paramref name="name"/> and starts it again, waiting until it is ready; returns the new process.</summary>
