@@ -157,11 +157,13 @@ cmd_test() {
   mkdir -p "$results"
   say "testing; results in $results"
   dotnet test "$sln" -c Release --no-build --logger trx --results-directory "$results" "$@" || rc=$?
-  # The reduced fault suite (2 seeds per scenario) after a full test run; not when a subset was asked for.
+  # The reduced fault suite after a full test run; not when a subset was asked for. One seed per scenario: each run
+  # starts two replicas of every service and the gateway, and a second seed would take the whole run past the half
+  # hour CI allows; `./samskaping chaos` runs 20.
   local chaos_rc=0
   if (($# == 0)) && [[ ${SAMSKAPING_CHAOS:-1} != 0 ]]; then
-    say "fault suite, reduced (./samskaping chaos --seeds 2 --reduced)"
-    run_fault_suite --seeds 2 --reduced || chaos_rc=$?
+    say "fault suite, reduced (./samskaping chaos --seeds 1 --reduced)"
+    run_fault_suite --seeds 1 --reduced || chaos_rc=$?
   fi
   local containers_rc=0
   if ((containers)); then
