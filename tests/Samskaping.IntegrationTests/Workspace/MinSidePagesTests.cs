@@ -8,7 +8,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Samskaping.IntegrationTests.Workspace;
 
 /// <summary>
-/// The family's own pages (Min side, issue 29) in a real browser on a phone-sized screen: a parent signs in through
+/// The family's own pages (Min side) in a real browser on a phone-sized screen: a parent signs in through
 /// the provider's TestID form (a wrong number is refused beside the field), sees their case and their child's, the
 /// overview, and the worker's earlier read in "who looked"; never the staff menus. A case of another household is
 /// the not-found page, and a worker at Min side is told it is the family's area. axe-core and 320 px reflow on each page.

@@ -4,8 +4,8 @@ namespace Samskaping.Bench.Growth;
 public sealed record PlannedResponse(int Adult, int Point, IReadOnlyDictionary<string, int> Answers);
 
 /// <summary>
-/// What each probe case holds in outcomes and in the grants ledger, so the clones hold per case what the issue's
-/// million cases hold (five outcome responses each, and ledger entries at about the same rate). Both adults answer the baseline;
+/// What each probe case holds in outcomes and in the grants ledger, so the clones hold per case what the growth goal's
+/// data holds (docs/performance.md: five outcome responses per case, and ledger entries at about the same rate). Both adults answer the baseline;
 /// the guardian answers both follow-ups and the other parent the first, so each has a change from baseline for the
 /// change report to count, and the case has five responses. Life satisfaction starts and moves differently from
 /// probe to probe and adult to adult: the report's standard deviation, interval and effect size then have a spread to

@@ -166,25 +166,6 @@ public sealed partial class BenchSystem : IAsyncDisposable
         await StartOne("gateway", Dll("gateway", "Samskaping.Gateway"), _layout.GatewayPort, gateway, ct);
     }
 
-    /// <summary>
-    /// The baseline is due at once and the follow-ups open now, so the growth benchmark's probes can answer the
-    /// baseline and the follow-ups as soon as their cases are active (Growth/ProbeAnswers.cs).
-    /// </summary>
-    private Dictionary<string, string> OutcomesSettings()
-    {
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["Outcomes:PseudonymKey"] = "bench-only-pseudonyms-" + _signingKey,
-            ["Schedules:BaselineDueAfter"] = "00:00:00",
-            ["Schedules:FollowUpOpensBefore"] = "90.00:00:00",
-        };
-        for (var i = 0; i < Growth.ProbeAnswers.FollowUpMonths.Count; i++)
-        {
-            settings[$"Schedules:FollowUpMonths:{i}"] = Growth.ProbeAnswers.FollowUpMonths[i].ToString(CultureInfo.InvariantCulture);
-        }
-        return settings;
-    }
-
     /// <summary>Stops <paramref name="name"/> and starts it again, waiting until it is ready; returns the new process.</summary>
     public async Task<ServiceProcess> Restart(string name, CancellationToken ct)
     {
@@ -223,28 +204,6 @@ public sealed partial class BenchSystem : IAsyncDisposable
         return process;
     }
 
-    /// <summary>What every process gets: how it checks tokens, and the per-user rate limit raised out of the way of one load user.</summary>
-    private Dictionary<string, string> Common()
-    {
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["Auth:Audience"] = Audience,
-            ["RateLimiting:BurstLimit"] = "100000",
-            ["RateLimiting:PermitsPerSecond"] = "100000",
-        };
-        if (_layout.SignIn)
-        {
-            settings["Auth:Authority"] = IdentityUrl;
-            settings["Auth:Issuer"] = IdentityUrl;
-        }
-        else
-        {
-            settings["Auth:Issuer"] = Issuer;
-            settings["Auth:SigningKey"] = _signingKey;
-        }
-        return settings;
-    }
-
     /// <summary>
     /// The process as it ships: ./samskaping bench publishes each one ReadyToRun-compiled, as the container image does
     /// (docker/Dockerfile), into <see cref="BenchmarkEnvironment.Published"/>; without that, the plain Release build.
@@ -253,10 +212,6 @@ public sealed partial class BenchSystem : IAsyncDisposable
         _environment.Published is { } published
             ? Path.Combine(published, project, project + ".dll")
             : Path.Combine(_environment.Root, folder, project, "bin", "Release", "net10.0", project + ".dll");
-
-    /// <summary>Development-only secrets derived from this run's signing key, as the AppHost does for ./samskaping up.</summary>
-    private string Key(string purpose) =>
-        Convert.ToBase64String(HMACSHA256.HashData(Convert.FromBase64String(_signingKey), Encoding.UTF8.GetBytes(purpose)));
 
     private async Task DropDatabase(string service, CancellationToken ct)
     {

@@ -69,8 +69,8 @@ public sealed class HiddenVersusMissingTests(SystemFixture system, ITestOutputHe
             var result = await HiddenVersusMissing.Compare(gateway, _commands, pair, new TimingPlan(WarmUpRounds: 3, Rounds: 16, Seed: ++seed));
             if (result.Differences.Count > 0)
             {
-                // With about a hundred operations at 16 rounds each on shared cores, chance alone can put one at the edge;
-                // a real difference holds when measured again, longer and with other seeds, so only that is a finding.
+                // Over many operations on shared cores, chance alone can put one at the edge; a real difference
+                // persists over a longer measurement with other seeds, so only a difference that repeats is a finding.
                 output.WriteLine($"{operation.Key}: {result.Timing} — measured again");
                 result = await HiddenVersusMissing.Compare(gateway, _commands, pair, new TimingPlan(WarmUpRounds: 3, Rounds: 40, Seed: 1000 + seed));
             }
