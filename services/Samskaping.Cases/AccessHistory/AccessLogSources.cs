@@ -81,7 +81,11 @@ public sealed class AccessLogSourceClient(IHttpClientFactory httpClients, IOptio
         return new ExportAnswer(service, part, failure);
     }
 
-    private async Task<(TAnswer? Answer, string? Failure)> Post<TBody, TAnswer>(string service, string path, TBody body, CancellationToken ct)
+    /// <summary>
+    /// POSTs <paramref name="body"/> to <c>internal/{service}/{path}</c> of another service with this service's token:
+    /// the answer, or why there is none in words for a 503 problem. The one way the cases service calls another service.
+    /// </summary>
+    public async Task<(TAnswer? Answer, string? Failure)> Post<TBody, TAnswer>(string service, string path, TBody body, CancellationToken ct)
         where TAnswer : class
     {
         if (!options.CurrentValue.TryGetValue(service, out var source))
