@@ -75,6 +75,38 @@ public sealed partial class WorkspaceSessionTests(WorkspaceSystem system)
         (await kari.CookiesAsync([system.Root.ToString()])).ShouldContain(c => c.Name == "samskaping-okt");
     }
 
+    [Fact]
+    public async Task A_person_signed_in_at_one_replica_goes_on_at_another_whose_forms_and_pages_accept_the_session()
+    {
+        var second = system.SecondWorkspaceReplica();
+        await using var kari = await system.NewPerson();
+        var (page, _) = await Browser.Open(kari);
+        await page.GotoAsync("/saker/ny");
+        await Browser.ChoosePerson(page, "Kari Nordmann");
+        await page.WaitForURLAsync("**/saker/ny");
+
+        // The form and its antiforgery token come from the replica behind the gateway; the session cookie came from its
+        // sign-in. The other replica reads both only with the data-protection keys and session tickets they share.
+        var antiforgery = await page.Locator("form[method=post] input[name=__RequestVerificationToken]").First.InputValueAsync();
+        var opened = await kari.APIRequest.PostAsync(new Uri(second, "saker/ny").ToString(), new()
+        {
+            Form = kari.APIRequest.CreateFormData()
+                .Set("__RequestVerificationToken", antiforgery).Set("_handler", "open-case")
+                .Set("Form.NeedText", "Vi trenger en fast voksen å snakke med.").Set("Form.HouseholdName", "Familien Replikasen"),
+            MaxRedirects = 0,
+        });
+
+        opened.Status.ShouldBe((int)HttpStatusCode.Redirect, customMessage: await opened.TextAsync());
+        var casePage = new Uri(second, opened.Headers["location"]);
+        casePage.Authority.ShouldBe(second.Authority);
+        casePage.AbsolutePath.ShouldMatch("^/saker/[0-9a-f-]{36}$");
+        await page.GotoAsync(casePage.ToString());
+        page.Url.ShouldBe(casePage.ToString(), customMessage: "the second replica answered without sending Kari to sign in again");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Familien Replikasen");
+        await page.GotoAsync(casePage.AbsolutePath);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Familien Replikasen");
+    }
+
     [GeneratedRegex(@"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+")]
     private static partial Regex Jwt();
 }

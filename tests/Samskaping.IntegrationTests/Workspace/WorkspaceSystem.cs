@@ -18,6 +18,9 @@ public sealed class WorkspaceSystem : SystemFixture
     private readonly int _gatewayPort = FreePort();
     private TestDatabase _workspaceDatabase = null!;
     private ServiceFactory<WorkspaceMarker>? _workspace;
+    private ServiceFactory<WorkspaceMarker>? _secondWorkspace;
+    private readonly Lock _secondStart = new();
+    private Uri? _secondAddress;
     private IPlaywright? _playwright;
 
     public WorkspaceSystem() => Provider = new IdentityProviderHost($"http://127.0.0.1:{_gatewayPort}/signin-oidc");
@@ -56,18 +59,33 @@ public sealed class WorkspaceSystem : SystemFixture
 
     protected override Task BeforeGateway(Dictionary<string, string?> gatewaySettings)
     {
-        _workspace = new ServiceFactory<WorkspaceMarker>(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Database"] = _workspaceDatabase.ConnectionString,
-            ["Workspace:ApiBaseUrl"] = Root.ToString(),
-            ["Workspace:Authority"] = Provider.Issuer,
-            ["Workspace:ClientId"] = IdentityProviderHost.WebClientId,
-            ["Workspace:ClientSecret"] = Provider.WebClientSecret,
-            // The workspace's own build manifest: where its style sheets and the framework's script are.
-            [WebHostDefaults.StaticWebAssetsKey] = StaticAssetsManifest(),
-        });
+        _workspace = new ServiceFactory<WorkspaceMarker>(WorkspaceSettings());
         gatewaySettings["Gateway:WorkspaceAddress"] = _workspace.Start().ToString();
         return Task.CompletedTask;
+    }
+
+    private Dictionary<string, string?> WorkspaceSettings() => new()
+    {
+        ["ConnectionStrings:Database"] = _workspaceDatabase.ConnectionString,
+        ["Workspace:ApiBaseUrl"] = Root.ToString(),
+        ["Workspace:Authority"] = Provider.Issuer,
+        ["Workspace:ClientId"] = IdentityProviderHost.WebClientId,
+        ["Workspace:ClientSecret"] = Provider.WebClientSecret,
+        // The workspace's own build manifest: where its style sheets and the framework's script are.
+        [WebHostDefaults.StaticWebAssetsKey] = StaticAssetsManifest(),
+    };
+
+    /// <summary>
+    /// A second workspace process on the same database, as a second replica in production, not behind the gateway so
+    /// that a test chooses which replica answers. Started on first use: only the replica test needs it.
+    /// </summary>
+    public Uri SecondWorkspaceReplica()
+    {
+        lock (_secondStart)
+        {
+            _secondWorkspace ??= new ServiceFactory<WorkspaceMarker>(WorkspaceSettings());
+            return _secondAddress ??= _secondWorkspace.Start();
+        }
     }
 
     public override async Task InitializeAsync()
@@ -115,6 +133,10 @@ public sealed class WorkspaceSystem : SystemFixture
         {
             await _workspace.DisposeAsync();
         }
+        if (_secondWorkspace is not null)
+        {
+            await _secondWorkspace.DisposeAsync();
+        }
         await _workspaceDatabase.DisposeAsync();
         await Provider.DisposeAsync();
     }
@@ -122,6 +144,7 @@ public sealed class WorkspaceSystem : SystemFixture
     protected override void Dispose(bool disposing)
     {
         _workspace?.Dispose();
+        _secondWorkspace?.Dispose();
         base.Dispose(disposing);
     }
 }
