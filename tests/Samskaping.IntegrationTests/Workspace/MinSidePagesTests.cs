@@ -98,6 +98,11 @@ public sealed class MinSidePagesTests(WorkspaceSystem system)
         await Expect(page.Locator("h1")).ToHaveTextAsync("Saken finnes ikke");
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Hovedmeny" })).ToHaveCountAsync(0);
         await page.ShouldBeAccessible();
+        // A link to older entries altered or cut short is the person's link, not a failure of the service.
+        var broken = await page.GotoAsync("/min-side/innsyn?fra=ikke-en-gyldig-lenke");
+        broken!.Status.ShouldBe(400);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Lenken virker ikke");
+        await page.ShouldBeAccessible();
         refused.ShouldBeEmpty();
     }
 
