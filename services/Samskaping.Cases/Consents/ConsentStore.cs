@@ -50,8 +50,9 @@ public sealed class ConsentStore(OutboxWriter outbox, AccessLog accessLog, TimeP
 
     /// <summary>
     /// As <see cref="Give"/>, except that a consent the same as one already in force (same person, giver, scope and
-    /// end, in force from no later) is answered with that one (<c>Recorded</c> false) and records nothing: a form
-    /// sent twice gives one consent. The case row is locked for the check, so two at once cannot both record.
+    /// end, in force by the time this one would start or now) is answered with that one (<c>Recorded</c> false) and
+    /// records nothing: a form sent twice gives one consent. The case row is locked for the check, so two at once
+    /// cannot both record; "now" is read after the lock, since the twin that won it may have started a moment later.
     /// </summary>
     public Task<Result<(ConsentDto Consent, bool Recorded)>> GiveOnce(Guid caseId, ConsentScope scope, CurrentUser user, NpgsqlConnection connection, CancellationToken ct) =>
         Record(caseId, scope, user, connection, once: true, ct);
@@ -127,7 +128,7 @@ public sealed class ConsentStore(OutboxWriter outbox, AccessLog accessLog, TimeP
             SELECT {Columns} FROM cases.consents
             WHERE case_id = @caseId AND person_id = @PersonId AND given_by_person_id = @GivenByPersonId
               AND sectors = @sectors AND purposes = @purposes AND data_categories = @categories
-              AND withdrawn_at IS NULL AND valid_from <= @ValidFrom AND valid_to IS NOT DISTINCT FROM @ValidTo
+              AND withdrawn_at IS NULL AND valid_from <= GREATEST(@ValidFrom, @now) AND valid_to IS NOT DISTINCT FROM @ValidTo
               AND (valid_to IS NULL OR valid_to > @now)
             ORDER BY recorded_at DESC, id DESC LIMIT 1
             """,
