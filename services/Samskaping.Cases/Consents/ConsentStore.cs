@@ -32,14 +32,50 @@ public sealed record ConsentDto(
 /// </summary>
 public sealed class ConsentStore(OutboxWriter outbox, AccessLog accessLog, TimeProvider clock)
 {
+    /// <summary>How the consent history and the events name a citizen who recorded a consent themselves (Min side).</summary>
+    public const string CitizenRecorderPrefix = "citizen:";
+
+    /// <summary>
+    /// Who recorded or withdrew a consent, as <c>recorded_by</c>, <c>withdrawn_by</c> and the events say it: a worker's
+    /// subject, or for a citizen <see cref="CitizenRecorderPrefix"/> and their pseudonymous subject, so a reader
+    /// tells the family's own act from a worker's without a sector (a citizen has none).
+    /// </summary>
+    public static string Recorder(CurrentUser user) => user.Role == Roles.Citizen ? CitizenRecorderPrefix + user.Subject : user.Subject;
+
     public async Task<Result<ConsentDto>> Give(Guid caseId, ConsentScope scope, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
     {
+        var outcome = await Record(caseId, scope, user, connection, once: false, ct);
+        return outcome.Refusal is { } refusal ? refusal : outcome.Value.Consent;
+    }
+
+    /// <summary>
+    /// As <see cref="Give"/>, except that a consent the same as one already in force (same person, giver, scope and
+    /// end, in force by the time this one would start or now) is answered with that one (<c>Recorded</c> false) and
+    /// records nothing: a form sent twice gives one consent. The case row is locked for the check, so two at once
+    /// cannot both record; "now" is read after the lock, since the twin that won it may have started a moment later.
+    /// </summary>
+    public Task<Result<(ConsentDto Consent, bool Recorded)>> GiveOnce(Guid caseId, ConsentScope scope, CurrentUser user, NpgsqlConnection connection, CancellationToken ct) =>
+        Record(caseId, scope, user, connection, once: true, ct);
+
+    private async Task<Result<(ConsentDto Consent, bool Recorded)>> Record(
+        Guid caseId, ConsentScope scope, CurrentUser user, NpgsqlConnection connection, bool once, CancellationToken ct)
+    {
         await using var tx = await connection.BeginTransactionAsync(ct);
+        if (once)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT 1 FROM cases.cases WHERE id = @caseId FOR NO KEY UPDATE", new { caseId }, tx, cancellationToken: ct));
+        }
         if (await CaseStore.RefuseIfClosed(caseId, tx, ct) is { } refusal)
         {
             return refusal;
         }
         var now = clock.Now();
+        if (once && await SameInForce(caseId, scope, now, tx, ct) is { } same)
+        {
+            await tx.CommitAsync(ct);
+            return (ToDto(same, now), false);
+        }
         var people = (await connection.QueryAsync<(Guid PersonId, DateTime BirthDate)>(new CommandDefinition(
             """
             SELECT p.id, p.birth_date FROM cases.cases c
@@ -65,7 +101,7 @@ public sealed class ConsentStore(OutboxWriter outbox, AccessLog accessLog, TimeP
         }
 
         var given = new ConsentGiven(caseId, Guid.CreateVersion7(now), scope.PersonId, scope.GivenByPersonId, scope.Sectors, scope.Purposes,
-            scope.DataCategories, scope.ValidFrom, scope.ValidTo, user.Subject, now);
+            scope.DataCategories, scope.ValidFrom, scope.ValidTo, Recorder(user), now);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO cases.consents (id, case_id, person_id, given_by_person_id, sectors, purposes, data_categories, valid_from, valid_to, recorded_by, recorded_at)
@@ -83,8 +119,24 @@ public sealed class ConsentStore(OutboxWriter outbox, AccessLog accessLog, TimeP
         await outbox.Enqueue(given, tx, ct);
         await accessLog.Write(user, caseId, scope.PersonId, AccessActions.Create, "record consent", tx, ct);
         await tx.CommitAsync(ct);
-        return ToDto(given);
+        return (ToDto(given), true);
     }
+
+    private static Task<ConsentRow?> SameInForce(Guid caseId, ConsentScope scope, DateTimeOffset now, NpgsqlTransaction tx, CancellationToken ct) =>
+        tx.Connection!.QueryFirstOrDefaultAsync<ConsentRow?>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM cases.consents
+            WHERE case_id = @caseId AND person_id = @PersonId AND given_by_person_id = @GivenByPersonId
+              AND sectors = @sectors AND purposes = @purposes AND data_categories = @categories
+              AND withdrawn_at IS NULL AND valid_from <= GREATEST(@ValidFrom, @now) AND valid_to IS NOT DISTINCT FROM @ValidTo
+              AND (valid_to IS NULL OR valid_to > @now)
+            ORDER BY recorded_at DESC, id DESC LIMIT 1
+            """,
+            new
+            {
+                caseId, scope.PersonId, scope.GivenByPersonId, sectors = scope.Sectors.ToArray(), purposes = scope.Purposes.ToArray(),
+                categories = scope.DataCategories.ToArray(), scope.ValidFrom, scope.ValidTo, now,
+            }, tx, cancellationToken: ct));
 
     /// <summary>Withdraws a consent once. A consent is never edited: what changes is only that it was withdrawn.</summary>
     public async Task<Result<ConsentDto>> Withdraw(Guid caseId, Guid consentId, string reason, CurrentUser user, NpgsqlConnection connection, CancellationToken ct)
@@ -96,7 +148,7 @@ public sealed class ConsentStore(OutboxWriter outbox, AccessLog accessLog, TimeP
             UPDATE cases.consents SET withdrawn_at = @now, withdrawn_by = @subject, withdrawal_reason = @reason
             WHERE id = @consentId AND case_id = @caseId AND withdrawn_at IS NULL
             RETURNING {Columns}
-            """, new { caseId, consentId, now, subject = user.Subject, reason }, tx, cancellationToken: ct));
+            """, new { caseId, consentId, now, subject = Recorder(user), reason }, tx, cancellationToken: ct));
         if (row is null)
         {
             var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
@@ -105,7 +157,7 @@ public sealed class ConsentStore(OutboxWriter outbox, AccessLog accessLog, TimeP
                 ? Refusal.Conflict("The consent is withdrawn already.", "The consent is withdrawn already. To change what is shared, record a new consent.")
                 : Refusal.NotFound("Consent not found.", $"The case {caseId} has no such consent.");
         }
-        var withdrawn = new ConsentWithdrawn(caseId, consentId, row.PersonId, reason, user.Subject, now);
+        var withdrawn = new ConsentWithdrawn(caseId, consentId, row.PersonId, reason, Recorder(user), now);
         await CaseAccess.RecordWithdrawal(withdrawn, tx, ct);
         await TimelineStore.Write(new TimelineEntry(caseId, Guid.CreateVersion7(now), "consent-withdrawn",
             $"A consent covering {string.Join(", ", row.Sectors)} was withdrawn.", TimelineEntry.Cases, now), tx, ct);

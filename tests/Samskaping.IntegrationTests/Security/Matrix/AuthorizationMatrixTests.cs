@@ -26,6 +26,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture system, ITestOutputHe
         "DELETE /api/coordination/cases/{caseId}/sectors/{sector}",
         "POST /api/cases/{id}/status",
         "POST /api/cases/{id}/consents/{consentId}/withdrawal",
+        "POST /api/cases/citizen/cases/{caseId}/consents/{consentId}/withdraw",
     ];
 
     [Fact]

@@ -75,6 +75,14 @@ public static class MatrixRequest
             dataCategories = new[] { "needs" },
         },
         "POST /api/cases/{id}/consents/{consentId}/withdrawal" => new { reason = "Mor trekker samtykket." },
+        "POST /api/cases/citizen/cases/{caseId}/consents" => new
+        {
+            personId = scene.Mother,
+            sectors = new[] { "oppvekst" },
+            purposes = new[] { "coordination" },
+            dataCategories = new[] { "needs" },
+        },
+        "POST /api/cases/citizen/cases/{caseId}/consents/{consentId}/withdraw" => new { reason = "Mor trekker samtykket selv." },
         _ when key.Contains("/admin/messaging/", StringComparison.Ordinal) && key.StartsWith("POST ", StringComparison.Ordinal) =>
             new { reason = "Matrisen: ingenting å gjøre." },
         "POST /api/cases/{id}/household/corrections" => new { name = "Familien Matrise", reason = "Navnet var feilstavet." },
