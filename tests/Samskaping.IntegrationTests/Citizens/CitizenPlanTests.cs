@@ -156,18 +156,25 @@ internal sealed record PlanFor(Guid Letter, string Approver)
         using var kari = system.Client("oppvekst", "caseworker", f.Kari);
         var approver = "godkjenner-" + Guid.NewGuid().ToString("N")[..8];
         using var approverClient = system.Client("oppvekst", "grant-approver", approver);
+        var letter = await Build(system, kari, approverClient, f.Home, f.Parent, f.ParentNumber, f.ChildNumber);
+        return (f, new PlanFor(letter, approver));
+    }
 
-        await CaseClient.Consent(kari, f.Home, f.Parent, null, "oppvekst", "helse-velferd");
-        (await CaseClient.Move(kari, f.Home, "intake")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await CaseClient.Move(kari, f.Home, "active", "Samtykke er gitt.")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        await Eventually.Get(async () => await kari.PostAsJsonAsync($"/api/coordination/cases/{f.Home}/sectors", new { sector = "helse-velferd" }),
+    /// <summary>The plan in case <paramref name="home"/>, set up by <paramref name="kari"/> (its opener, an oppvekst caseworker); its letter's id.</summary>
+    public static async Task<Guid> Build(
+        SystemFixture system, HttpClient kari, HttpClient approverClient, Guid home, Guid parent, string parentNumber, string childNumber)
+    {
+        await CaseClient.Consent(kari, home, parent, null, "oppvekst", "helse-velferd");
+        (await CaseClient.Move(kari, home, "intake")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await CaseClient.Move(kari, home, "active", "Samtykke er gitt.")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await Eventually.Get(async () => await kari.PostAsJsonAsync($"/api/coordination/cases/{home}/sectors", new { sector = "helse-velferd" }),
             r => r.StatusCode == HttpStatusCode.Created, what: "helse-velferd to join");
-        await Created(kari, $"/api/coordination/cases/{f.Home}/measures", new
+        await Created(kari, $"/api/coordination/cases/{home}/measures", new
         {
             title = "Leksehjelp to dager i uka", responsibleSector = "helse-velferd", startsOn = MatrixScene.Today(1), endsOn = MatrixScene.Today(100),
             nextReviewOn = MatrixScene.Today(20),
         });
-        var football = await Created(kari, $"/api/coordination/cases/{f.Home}/measures", new
+        var football = await Created(kari, $"/api/coordination/cases/{home}/measures", new
         {
             title = "Fotballtrening", responsibleSector = "oppvekst", startsOn = MatrixScene.Today(0), nextReviewOn = MatrixScene.Today(0),
         });
@@ -178,11 +185,11 @@ internal sealed record PlanFor(Guid Letter, string Approver)
             SELECT id, next_review_on, case_id, responsible_sector, now() FROM coordination.measures WHERE id = @m
             RETURNING 1
             """, ("m", football))).ShouldBe(1);
-        (await kari.PutAsJsonAsync($"/api/coordination/cases/{f.Home}/bti-level", new { level = 2, reason = "Flere tjenester samarbeider." })).EnsureSuccessStatusCode();
+        (await kari.PutAsJsonAsync($"/api/coordination/cases/{home}/bti-level", new { level = 2, reason = "Flere tjenester samarbeider." })).EnsureSuccessStatusCode();
 
         var fund = await Created(approverClient, "/api/grants/funds", MatrixScene.Fund("Plan-fondet"), idempotent: true);
         using var requested = await Eventually.Get(
-            async () => await MatrixScene.Send(kari, HttpMethod.Post, $"/api/grants/cases/{f.Home}/grants", MatrixScene.GrantRequest(fund, 300), idempotent: true),
+            async () => await MatrixScene.Send(kari, HttpMethod.Post, $"/api/grants/cases/{home}/grants", MatrixScene.GrantRequest(fund, 300), idempotent: true),
             r => r.StatusCode == HttpStatusCode.Created, what: "grants to know the case");
         var grant = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         using var decided = await MatrixScene.Send(kari, HttpMethod.Post, $"/api/grants/grants/{grant}/approve", null, idempotent: true);
@@ -198,13 +205,13 @@ internal sealed record PlanFor(Guid Letter, string Approver)
         using var simulator = new HttpClient { BaseAddress = system.Simulator };
         (await simulator.PostAsJsonAsync("/simulator/benefits", new
         {
-            personident = f.ParentNumber, ytelser = new[] { new { type = "bostotte", belopPerManed = 2100.00m, fom = "2026-01-01", tom = (string?)null } },
+            personident = parentNumber, ytelser = new[] { new { type = "bostotte", belopPerManed = 2100.00m, fom = "2026-01-01", tom = (string?)null } },
         })).EnsureSuccessStatusCode();
         (await simulator.PostAsJsonAsync("/simulator/benefits", new
         {
-            personident = f.ChildNumber, ytelser = new[] { new { type = "barnetrygd", belopPerManed = 1766.00m, fom = "2026-01-01", tom = (string?)null } },
+            personident = childNumber, ytelser = new[] { new { type = "barnetrygd", belopPerManed = 1766.00m, fom = "2026-01-01", tom = (string?)null } },
         })).EnsureSuccessStatusCode();
-        return (f, new PlanFor(letter, approver));
+        return letter;
     }
 
     private static async Task<Guid> Created(HttpClient client, string path, object body, bool idempotent = false)
