@@ -134,10 +134,9 @@ public static class CitizenPlanApi
         var (answer, failure) = await sources.Post<CitizenReadQuery, TAnswer>(service, path, query, ct);
         return failure is null
             ? (answer, null)
-            : (null, TypedResults.Problem(
+            : (null, TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: $"The {service} service cannot answer now.",
                 detail: $"The {service} service {failure}. The rest of the case can be read; try this part again shortly.",
-                statusCode: StatusCodes.Status503ServiceUnavailable,
                 extensions: new Dictionary<string, object?> { ["unavailable"] = new[] { service } }));
     }
 }
