@@ -126,6 +126,28 @@ public sealed class CitizenPlanTests(SystemFixture system)
         (await kari.GetAsync(paths[0])).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task When_the_benefit_system_is_down_only_the_benefits_part_is_unavailable_and_it_names_benefits()
+    {
+        var (f, _) = await PlanFor.Create(system);
+        using var parent = Citizen(f.ParentNumber);
+        using var simulator = new HttpClient { BaseAddress = system.Simulator };
+        (await simulator.PutAsJsonAsync("/simulator/faults", new { mode = "Unavailable", rate = 1.0, delayMilliseconds = 0 })).EnsureSuccessStatusCode();
+        try
+        {
+            using var benefits = await parent.GetAsync($"/api/cases/citizen/cases/{f.Home}/benefits");
+            benefits.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            var problem = await benefits.Content.ReadFromJsonAsync<JsonElement>();
+            problem.GetProperty("unavailable").EnumerateArray().Select(s => s.GetString()).ShouldBe(["benefits"]);
+            (await Json(parent, $"/api/cases/citizen/cases/{f.Home}/plan")).GetProperty("lead").ValueKind.ShouldBe(JsonValueKind.Object);
+            (await Json(parent, $"/api/cases/citizen/cases/{f.Home}/grants")).GetProperty("grants").GetArrayLength().ShouldBe(1);
+        }
+        finally
+        {
+            (await simulator.DeleteAsync("/simulator/faults")).EnsureSuccessStatusCode();
+        }
+    }
+
     private HttpClient Citizen(string number, string? subject = null)
     {
         var client = system.Anonymous();
