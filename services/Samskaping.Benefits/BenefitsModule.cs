@@ -1,5 +1,6 @@
 using Samskaping.Access;
 using Samskaping.Benefits.Cases;
+using Samskaping.Benefits.Citizens;
 using Samskaping.Benefits.Inbound;
 using Samskaping.Benefits.Lookup;
 using Samskaping.Benefits.Feed;
@@ -51,6 +52,7 @@ public static class BenefitsModule
         app.MapReceivedCaseEndpoints();
         app.MapAccessLogExport("benefits");
         app.MapPersonExport("benefits", BenefitsPersonExport.Read);
+        app.MapCitizenBenefitsRead();
         app.MapLookupEndpoints();
         app.MapInboundEndpoints();
         app.MapStatusFeedEndpoints();

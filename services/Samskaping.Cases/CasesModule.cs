@@ -73,6 +73,7 @@ public static class CasesModule
         app.MapAccessHistoryEndpoints();
         app.MapCitizenEndpoints();
         app.MapCitizenConsentEndpoints();
+        app.MapCitizenPlanEndpoints();
         app.MapPersonExportEndpoints();
         app.MapRetentionEndpoints();
         app.MapKeyRotationEndpoints();

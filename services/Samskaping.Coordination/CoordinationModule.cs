@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Samskaping.Access;
 using Samskaping.Contracts.Cases;
 using Samskaping.Coordination.ActionPlan;
+using Samskaping.Coordination.Citizens;
 using Samskaping.Coordination.Consumers;
 using Samskaping.Coordination.Groups;
 using Samskaping.Coordination.Leads;
@@ -66,6 +67,7 @@ public static class CoordinationModule
         app.MapSectorEndpoints();
         app.MapAccessLogExport("coordination");
         app.MapPersonExport("coordination", CoordinationPersonExport.Read);
+        app.MapCitizenPlanRead();
         app.MapGroupEndpoints();
         app.MapLeadEndpoints();
         app.MapRelayLogEndpoints();

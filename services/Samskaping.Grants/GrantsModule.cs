@@ -2,6 +2,7 @@ using Samskaping.Access;
 using Samskaping.Contracts.Cases;
 using Samskaping.Grants.Appeals;
 using Samskaping.Grants.Cases;
+using Samskaping.Grants.Citizens;
 using Samskaping.Grants.Disbursements;
 using Samskaping.Grants.Funds;
 using Samskaping.Grants.Idempotency;
@@ -84,6 +85,7 @@ public static class GrantsModule
         app.MapGrantCaseEndpoints();
         app.MapAccessLogExport("grants");
         app.MapPersonExport("grants", GrantsPersonExport.Read);
+        app.MapCitizenGrantsRead();
         app.MapFundEndpoints();
         app.MapGrantRequestEndpoints();
         app.MapDisbursementEndpoints();

@@ -82,6 +82,7 @@ internal static class WorkspaceModule
         app.MapStaticAssets().AllowAnonymous();
         app.MapSignOut();
         app.MapReportDownloads();
+        app.MapCitizenLetterDownloads();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -65,7 +65,8 @@ public sealed partial class CaseStore(
         var referral = opened.ReferralSource is null ? "" : opened.ReferralSource == Case.SelfReferral ? " The family referred itself." : $" Referred by {opened.ReferralSource}.";
         await TimelineStore.Write(new TimelineEntry(opened.Id, Guid.CreateVersion7(opened.OpenedAt), "case-opened",
             $"The case was opened by {opened.OpenedBySector}, which leads it.{referral}", TimelineEntry.Cases, opened.OpenedAt), tx, ct);
-        await outbox.Enqueue(new CaseOpened(opened.Id, opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt, opened.HouseholdId, opened.ReferralSource), tx, ct);
+        await outbox.Enqueue(new CaseOpened(opened.Id, opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt, opened.HouseholdId, opened.ReferralSource,
+            user.Name.Length == 0 ? null : user.Name), tx, ct);
         await tx.CommitAsync(ct);
         metrics.Opened(opened.OpenedBySector);
         return opened;

@@ -4,6 +4,7 @@ using Npgsql;
 using Samskaping.Access;
 using Samskaping.Contracts.Cases;
 using Samskaping.Contracts.Coordination;
+using Samskaping.Coordination.Leads;
 using Samskaping.Coordination.Sectors;
 using Samskaping.Messaging.Outbox;
 using Samskaping.ServiceDefaults;
@@ -38,10 +39,14 @@ public sealed class GroupStore(OutboxWriter outbox, AccessLog accessLog, TimePro
             """
             INSERT INTO coordination.groups (case_id, created_at) VALUES (@CaseId, @OpenedAt);
             INSERT INTO coordination.group_sectors (case_id, sector, role, joined_at) VALUES (@CaseId, @OpenedBySector, 'lead', @OpenedAt);
-            INSERT INTO coordination.lead_coordinators (id, case_id, coordinator, sector, since)
-            VALUES (@leadId, @CaseId, @OpenedBy, @OpenedBySector, @OpenedAt);
+            INSERT INTO coordination.lead_coordinators (id, case_id, coordinator, sector, since, coordinator_name)
+            VALUES (@leadId, @CaseId, @OpenedBy, @OpenedBySector, @OpenedAt, @name);
             """,
-            new { opened.CaseId, opened.OpenedAt, opened.OpenedBySector, opened.OpenedBy, leadId = Guid.CreateVersion7(opened.OpenedAt) },
+            new
+            {
+                opened.CaseId, opened.OpenedAt, opened.OpenedBySector, opened.OpenedBy, leadId = Guid.CreateVersion7(opened.OpenedAt),
+                name = LeadStore.DisplayName(opened.OpenedByName),
+            },
             tx, cancellationToken: ct));
         // The local access tables learn it in the same transaction, so a read right after is already allowed.
         await CaseAccess.RecordOpened(opened.CaseId, opened.OpenedBySector, opened.OpenedBy, opened.OpenedAt, tx, ct);

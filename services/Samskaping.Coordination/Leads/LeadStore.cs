@@ -36,6 +36,9 @@ public sealed class LeadStore(OutboxWriter outbox, AccessLog accessLog, TimeProv
         return [.. rows.Select(r => r.ToHandover())];
     }
 
+    /// <summary>The name a lead is shown to the family by: the token's name claim, trimmed, or none when it is blank or too long to be a name.</summary>
+    public static string? DisplayName(string? name) => name?.Trim() is { Length: >= 1 and <= 200 } trimmed ? trimmed : null;
+
     /// <summary>The case a handover belongs to (<see cref="CaseOf"/>), or null when there is no such handover.</summary>
     public static Task<Guid?> CaseOfHandover(Guid handoverId, NpgsqlConnection connection, CancellationToken ct) =>
         connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
@@ -123,10 +126,11 @@ public sealed class LeadStore(OutboxWriter outbox, AccessLog accessLog, TimeProv
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE coordination.lead_coordinators SET until = @now WHERE case_id = @caseId AND until IS NULL;
-                INSERT INTO coordination.lead_coordinators (id, case_id, coordinator, sector, since) VALUES (@Id, @caseId, @Coordinator, @Sector, @now);
+                INSERT INTO coordination.lead_coordinators (id, case_id, coordinator, sector, since, coordinator_name)
+                VALUES (@Id, @caseId, @Coordinator, @Sector, @now, @name);
                 UPDATE coordination.group_sectors SET role = CASE WHEN sector = @Sector THEN 'lead' ELSE 'contributor' END
                 WHERE case_id = @caseId AND (sector = @Sector OR role = 'lead');
-                """, new { period.Id, caseId, period.Coordinator, period.Sector, now }, tx, cancellationToken: ct));
+                """, new { period.Id, caseId, period.Coordinator, period.Sector, now, name = DisplayName(user.Name) }, tx, cancellationToken: ct));
         }
         catch (PostgresException e) when (DatabaseErrors.IsUniqueViolation(e, "lead_coordinators_one_current"))
         {

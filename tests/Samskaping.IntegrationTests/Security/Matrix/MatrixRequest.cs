@@ -133,6 +133,8 @@ public static class MatrixRequest
             new { personId = scene.Mother, caseIds = new[] { scene.CaseId }, limit = 10 },
         _ when key.StartsWith("POST /internal/", StringComparison.Ordinal) && key.EndsWith("/person-export", StringComparison.Ordinal) =>
             new { personId = scene.Mother, caseIds = new[] { scene.CaseId } },
+        _ when key.StartsWith("POST /internal/", StringComparison.Ordinal) && key.Contains("/citizen/", StringComparison.Ordinal) =>
+            new { caseId = scene.CaseId, personIds = new[] { scene.Mother }, reader = "matrix-citizen", ownHousehold = true, letterId = Guid.Parse(scene.PathValues("grants")["letterId"]) },
         _ => null,
     };
 }

@@ -203,6 +203,7 @@ public sealed class MatrixScene
         Set("grants", "grantId", pending);
         Set("grants", "disbursementId", disbursement);
         Set("grants", "letterId", letter);
+        Set("cases", "letterId", letter);
         Set("grants", "appealId", appeal);
         Set("grants", "fileId", paymentFile);
         Set("grants", "householdId", HouseholdId);
