@@ -72,6 +72,7 @@ public static class CasesModule
         app.MapInternalEndpoints();
         app.MapAccessHistoryEndpoints();
         app.MapCitizenEndpoints();
+        app.MapCitizenAnswerEndpoints();
         app.MapPersonExportEndpoints();
         app.MapRetentionEndpoints();
         app.MapKeyRotationEndpoints();

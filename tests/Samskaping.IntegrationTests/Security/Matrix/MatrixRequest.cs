@@ -120,6 +120,11 @@ public static class MatrixRequest
             respondent = "worker-with-person",
             answers = new object[] { new { itemId = "life-satisfaction", value = 6 } },
         },
+        "POST /api/cases/citizen/cases/{caseId}/measurements/{measurementId}/responses" => new
+        {
+            shareWithLead = false,
+            answers = new object[] { new { itemId = "life-satisfaction", value = 6 } },
+        },
         "POST /api/benefits/inbound" => new { eventId = Guid.NewGuid().ToString(), personIdent = scene.MotherNumber, benefit = "økonomisk sosialhjelp", status = "granted", occurredAt = DateTimeOffset.UtcNow },
         _ when key.StartsWith("POST /internal/", StringComparison.Ordinal) && key.EndsWith("/access-log/query", StringComparison.Ordinal) =>
             new { personId = scene.Mother, caseIds = new[] { scene.CaseId }, limit = 10 },
