@@ -25,7 +25,7 @@ public sealed record CitizenQuestionnaireDto(
     CitizenMeasurementDto Measurement, string InstrumentId, int InstrumentVersion, string Name, bool Open, IReadOnlyList<CitizenQuestionDto> Items);
 
 /// <summary>One answer: a whole number for a scored question, text for a free-text one.</summary>
-public sealed record CitizenAnswerDto([property: MaxLength(100)] string? ItemId, int? Value, [property: MaxLength(2000)] string? Text);
+public sealed record CitizenAnswerDto([property: MaxLength(100)] string? ItemId, [property: Range(0, 100)] int? Value, [property: MaxLength(2000)] string? Text);
 
 /// <param name="PersonId">Which of the records the citizen reaches they answer for; needed only when they reach more than one in the case.</param>
 /// <param name="ShareWithLead">"Del med stafettholderen": whether a negative effect the answers show is signalled to the lead coordinator.</param>
