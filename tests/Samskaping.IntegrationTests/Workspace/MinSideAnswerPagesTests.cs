@@ -55,7 +55,11 @@ public sealed class MinSideAnswerPagesTests(WorkspaceSystem system)
         await Expect(page.Locator("#question-life-satisfaction")).Not.ToContainTextAsync("Vises ikke til de ansatte");
         // The notice and the choice come before the send button, in the order a screen reader and the keyboard meet them.
         (await page.EvaluateAsync<bool>("""
-            () => !!(document.querySelector('#who-sees-what').compareDocumentPosition(document.querySelector('button[type=submit]')) & Node.DOCUMENT_POSITION_FOLLOWING)
+            () => {
+              const notice = document.querySelector('#who-sees-what');
+              const send = notice.closest('form').querySelector('button[type=submit]');
+              return send.textContent.trim() === 'Send svarene' && !!(notice.compareDocumentPosition(send) & Node.DOCUMENT_POSITION_FOLLOWING);
+            }
             """)).ShouldBeTrue();
         await page.ShouldBeAccessible();
         await page.ShouldReflowAt320();
@@ -113,11 +117,11 @@ public sealed class MinSideAnswerPagesTests(WorkspaceSystem system)
             await page.ReloadAsync();
         }
 
-        await KeyboardSteps.Follow(page, "Svar på spørsmålene (kartlegging ved start)", $"/min-side/saker/{family.CaseId}/sporsmal/", "#who-sees-what");
+        await KeyboardSteps.Follow(page, "Svar på spørsmålene (kartlegging ved start)", $"/min-side/saker/{family.CaseId}/sporsmal/*", "#who-sees-what");
         await KeyboardSteps.TabTo(page, $"person-{family.Parent}");
         await page.Keyboard.PressAsync("ArrowDown");
         (await KeyboardSteps.Focused(page, "id")).ShouldBe($"person-{family.Child}");
-        await KeyboardSteps.ShouldShowFocus(page);
+        (await page.Locator($"#person-{family.Child}").IsCheckedAsync()).ShouldBeTrue("arrow keys in a radio group move and choose");
         await KeyboardSteps.TabTo(page, "answer-life-satisfaction-0");
         for (var i = 0; i < 6; i++)
         {
