@@ -130,6 +130,8 @@ public static class MatrixRequest
             new { personId = scene.Mother, caseIds = new[] { scene.CaseId }, limit = 10 },
         _ when key.StartsWith("POST /internal/", StringComparison.Ordinal) && key.EndsWith("/person-export", StringComparison.Ordinal) =>
             new { personId = scene.Mother, caseIds = new[] { scene.CaseId } },
+        _ when key.StartsWith("POST /internal/outcomes/citizen/", StringComparison.Ordinal) =>
+            new { caseId = scene.CaseId, people = new[] { new { personId = scene.Mother, respondent = "self" } }, reader = "matrix-citizen" },
         _ => null,
     };
 }
