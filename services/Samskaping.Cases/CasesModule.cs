@@ -74,6 +74,7 @@ public static class CasesModule
         app.MapCitizenEndpoints();
         app.MapCitizenConsentEndpoints();
         app.MapCitizenPlanEndpoints();
+        app.MapCitizenAnswerEndpoints();
         app.MapPersonExportEndpoints();
         app.MapRetentionEndpoints();
         app.MapKeyRotationEndpoints();

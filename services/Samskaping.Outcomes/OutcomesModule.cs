@@ -63,6 +63,7 @@ public static class OutcomesModule
         app.MapPersonExport("outcomes", OutcomesPersonExport.Read);
         app.MapInstrumentEndpoints();
         app.MapResponseEndpoints();
+        app.MapCitizenAnswersInternal();
         app.MapReportEndpoints();
         return app;
     }

@@ -88,9 +88,21 @@ public sealed class AccessLogSourceClient(IHttpClientFactory httpClients, IOptio
     public async Task<(TAnswer? Answer, string? Failure)> Post<TBody, TAnswer>(string service, string path, TBody body, CancellationToken ct)
         where TAnswer : class
     {
+        var (answer, problem, failure) = await Relay<TBody, TAnswer>(service, path, body, ct);
+        return problem is null ? (answer, failure) : (null, $"it answered {problem.Status}");
+    }
+
+    /// <summary>
+    /// As <see cref="Post{TBody, TAnswer}"/>, but a refusal the other service answered with (400, 404, 409, 422 problem
+    /// details) comes back as it is, for an endpoint that passes the other service's refusal on to its caller.
+    /// </summary>
+    public async Task<(TAnswer? Answer, HttpValidationProblemDetails? Problem, string? Failure)> Relay<TBody, TAnswer>(
+        string service, string path, TBody body, CancellationToken ct)
+        where TAnswer : class
+    {
         if (!options.CurrentValue.TryGetValue(service, out var source))
         {
-            return (null, "no address is configured");
+            return (null, null, "no address is configured");
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(source.TimeoutSeconds));
@@ -101,22 +113,29 @@ public sealed class AccessLogSourceClient(IHttpClientFactory httpClients, IOptio
             using var response = await http.PostAsJsonAsync(address, body, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
-                return (null, $"it answered {(int)response.StatusCode}");
+                var status = (int)response.StatusCode;
+                if (status is 400 or 404 or 409 or 422
+                    && await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>(timeout.Token) is { } problem)
+                {
+                    problem.Status = status;
+                    return (null, problem, null);
+                }
+                return (null, null, $"it answered {status}");
             }
             var answer = await response.Content.ReadFromJsonAsync<TAnswer>(timeout.Token);
-            return answer is null ? (null, "it answered without a body") : (answer, null);
+            return answer is null ? (null, null, "it answered without a body") : (answer, null, null);
         }
         catch (HttpRequestException)
         {
-            return (null, "it could not be reached");
+            return (null, null, "it could not be reached");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return (null, $"it did not answer within {source.TimeoutSeconds} s");
+            return (null, null, $"it did not answer within {source.TimeoutSeconds} s");
         }
         catch (System.Text.Json.JsonException)
         {
-            return (null, "its answer could not be read");
+            return (null, null, "its answer could not be read");
         }
     }
 }

@@ -36,6 +36,7 @@ public sealed class ChangeReports(ReportStore store, InstrumentStore instruments
         Dimensions.GrantBand => Dimensions.GrantBandOf(row.Paid),
         Dimensions.FamilyType => Dimensions.FamilyTypeOf((int)row.Adults, (int)row.Children),
         Dimensions.Period => Dimensions.PeriodOf(row.LatestAt),
+        Dimensions.Respondent => Dimensions.RespondentOf(row.BaselineRespondent, row.LatestRespondent),
         _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Not a report dimension."),
     };
 }

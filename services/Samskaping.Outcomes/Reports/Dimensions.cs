@@ -10,8 +10,15 @@ public static class Dimensions
     public const string GrantBand = "grant-band";
     public const string FamilyType = "family-type";
     public const string Period = "period";
+    public const string Respondent = "respondent";
 
-    public static IReadOnlyList<string> All { get; } = [Sector, GrantBand, FamilyType, Period];
+    public static IReadOnlyList<string> All { get; } = [Sector, GrantBand, FamilyType, Period, Respondent];
+
+    /// <summary>
+    /// Who answered: self, guardian or worker-with-person when the baseline and the latest response were answered the
+    /// same way; "mixed" when not, since a change between two ways of answering is no change of one kind to compare.
+    /// </summary>
+    public static string RespondentOf(string baseline, string latest) => baseline == latest ? latest : "mixed";
 
     /// <summary>Grants paid to the case in total (from grants' DisbursementPaid), in NOK bands.</summary>
     public static string GrantBandOf(decimal paid) => paid switch

@@ -17,7 +17,9 @@ public sealed record ChangeRow(
     decimal Paid,
     long Adults,
     long Children,
-    IReadOnlyList<string> NegativeEffects);
+    IReadOnlyList<string> NegativeEffects,
+    string BaselineRespondent,
+    string LatestRespondent);
 
 /// <summary>One response for the research export: no names, no identity numbers, no birth dates, no free text.</summary>
 public sealed record ExportRow(
@@ -59,14 +61,14 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"""
             WITH r AS (
-                SELECT r.id, r.case_id, r.person_id, r.recorded_at, r.instrument_id, r.version, m.kind, m.schedule_point
+                SELECT r.id, r.case_id, r.person_id, r.recorded_at, r.instrument_id, r.version, r.respondent_kind, m.kind, m.schedule_point
                 FROM outcomes.responses r JOIN outcomes.measurements m ON m.id = r.measurement_id
             ),
             baseline AS (
                 SELECT DISTINCT ON (case_id, person_id) * FROM r WHERE kind = 'baseline' ORDER BY case_id, person_id, recorded_at, id
             ),
             latest AS (
-                SELECT DISTINCT ON (r.case_id, r.person_id) r.*, b.id AS baseline_id
+                SELECT DISTINCT ON (r.case_id, r.person_id) r.*, b.id AS baseline_id, b.respondent_kind AS baseline_respondent
                 FROM r JOIN baseline b ON b.case_id = r.case_id AND b.person_id = r.person_id AND b.instrument_id = r.instrument_id AND b.version = r.version
                 WHERE r.kind <> 'baseline'
                 ORDER BY r.case_id, r.person_id, r.schedule_point DESC, r.recorded_at DESC, r.id DESC
@@ -74,6 +76,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
             SELECT x.person_id AS PersonId, x.case_id AS CaseId, x.recorded_at AS LatestAt, x.instrument_id AS InstrumentId, x.version AS Version,
                    bs.score AS Baseline, ls.score AS Latest, f.lead_sector AS LeadSector, COALESCE(p.paid, 0) AS Paid,
                    COALESCE(h.adults, 0) AS Adults, COALESCE(h.children, 0) AS Children,
+                   x.baseline_respondent AS BaselineRespondent, x.respondent_kind AS LatestRespondent,
                    ARRAY(SELECT ns.domain FROM outcomes.domain_scores ns
                          WHERE ns.response_id = x.id AND ns.domain = ANY(@negativeDomains) AND ns.score > @alertLevel ORDER BY ns.domain) AS NegativeEffects
             FROM latest x
@@ -82,7 +85,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
             {CaseFacts}
             """, new { domain, negativeDomains = negativeDomains.ToArray(), alertLevel }, cancellationToken: ct, commandTimeout: 300));
         return [.. rows.Select(r => new ChangeRow(r.PersonId, r.CaseId, r.LatestAt.AsUtc(), r.InstrumentId, r.Version, (double)r.Baseline, (double)r.Latest,
-            r.LeadSector, r.Paid, r.Adults, r.Children, r.NegativeEffects))];
+            r.LeadSector, r.Paid, r.Adults, r.Children, r.NegativeEffects, r.BaselineRespondent, r.LatestRespondent))];
     }
 
     public async Task<IReadOnlyList<ExportRow>> Export(CancellationToken ct)
@@ -123,6 +126,8 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
         public long Adults { get; set; }
         public long Children { get; set; }
         public string[] NegativeEffects { get; set; } = [];
+        public string BaselineRespondent { get; set; } = "";
+        public string LatestRespondent { get; set; } = "";
     }
 
     private sealed class ExportDbRow

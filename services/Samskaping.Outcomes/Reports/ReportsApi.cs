@@ -18,9 +18,10 @@ public static class ReportsApi
 
         reports.MapGet("/change", Change)
             .WithName("GetChangeReport")
-            .WithSummary("Change from baseline to latest, by sector, grant-size band, family type or period")
+            .WithSummary("Change from baseline to latest, by sector, grant-size band, family type, period or who answered")
             .WithDescription("""
-                Per group: n, mean change with a 95 % confidence interval (Student's t), Cohen's d_z, shares improved / unchanged /
+                by=respondent compares who answered: self, guardian, worker-with-person (the baseline and the latest response answered the
+                same way) or mixed. Per group: n, mean change with a 95 % confidence interval (Student's t), Cohen's d_z, shares improved / unchanged /
                 deteriorated by the reliable change index, and the prevalence of each negative effect above the alert level.
                 Groups under Outcomes:MinimumCellSize (5) people are hidden, with complementary suppression so a hidden group can't
                 be recovered from the total. format=json (default), csv, or svg (a chart to open in a browser). An unknown grouping,
@@ -52,7 +53,7 @@ public static class ReportsApi
     public const int MaxDomainLength = 100;
 
     public static async Task<Results<Ok<ChangeReportDto>, ContentHttpResult, ProblemHttpResult>> Change(
-        [Description("The grouping: sector (default), grant-band, family-type or period."), AllowedValues(Dimensions.Sector, Dimensions.GrantBand, Dimensions.FamilyType, Dimensions.Period)] string? by,
+        [Description("The grouping: sector (default), grant-band, family-type, period or respondent."), AllowedValues(Dimensions.Sector, Dimensions.GrantBand, Dimensions.FamilyType, Dimensions.Period, Dimensions.Respondent)] string? by,
         [Description("A scored domain of the instruments (default life-satisfaction)."), MaxLength(MaxDomainLength)] string? domain,
         [Description("json (default), csv or svg."), AllowedValues("json", "csv", "svg")] string? format,
         ChangeReports reports,

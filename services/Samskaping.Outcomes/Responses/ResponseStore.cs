@@ -12,6 +12,17 @@ namespace Samskaping.Outcomes.Responses;
 
 public sealed record AnswerDto(string ItemId, int? Value, string? Text);
 
+/// <summary>
+/// What a staff read of a response does not show, and why: the answers and scores on the sensitive domains of a
+/// response the person (or a guardian) sent themselves. Shown, never silently left out.
+/// </summary>
+public sealed record WithheldDto(IReadOnlyList<string> Domains, string Reason)
+{
+    public const string SentByFamily =
+        "The person sent these answers themselves: answers on the sensitive domains are shown in aggregate reports only, " +
+        "and as the negative-effect signal to the lead coordinator when the person chose to share it.";
+}
+
 /// <param name="SchedulePoint">Where the measurement lies in the schedule (see <see cref="Measurement.SchedulePoint"/>); orders "latest", not shown.</param>
 public sealed record ResponseDto(
     Guid Id,
@@ -26,23 +37,28 @@ public sealed record ResponseDto(
     string RecordedBy,
     DateTimeOffset RecordedAt,
     IReadOnlyList<AnswerDto> Answers,
-    IReadOnlyDictionary<string, double> DomainScores);
+    IReadOnlyDictionary<string, double> DomainScores,
+    bool? SharedWithLead = null,
+    WithheldDto? Withheld = null);
 
 /// <summary>A response to record: everything checked already.</summary>
+/// <param name="SharedWithLead">Null when a worker records it; the person's choice when they send it themselves.</param>
 public sealed record NewResponse(
     Measurement Measurement,
     Guid PersonId,
     string RespondentKind,
     Instrument Instrument,
     CheckedAnswers Answers,
-    IReadOnlyDictionary<string, double> Scores);
+    IReadOnlyDictionary<string, double> Scores,
+    bool? SharedWithLead = null);
 
 public sealed class ResponseStore(Messaging.Outbox.OutboxWriter outbox, AccessLog accessLog, OutcomesMetrics metrics, TimeProvider clock)
 {
     /// <summary>
     /// Records the response, its answers and domain scores, marks the measurement completed when every member of the
     /// household has now answered it, and enqueues <see cref="MeasurementCompleted"/> for the person plus a
-    /// <see cref="NegativeEffectReported"/> for every negative-effect answer above <paramref name="alertLevel"/> — all
+    /// <see cref="NegativeEffectReported"/> for every negative-effect answer above <paramref name="alertLevel"/> (for a
+    /// response the person sent themselves, only when they chose to share it with the lead coordinator) — all
     /// in one transaction (on the request's <paramref name="connection"/>) with the access-log entry. Null when the person
     /// has already answered this measurement.
     /// </summary>
@@ -58,8 +74,8 @@ public sealed class ResponseStore(Messaging.Outbox.OutboxWriter outbox, AccessLo
             "SELECT 1 FROM outcomes.measurements WHERE id = @id FOR UPDATE", new { id = measurement.Id }, tx, cancellationToken: ct));
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO outcomes.responses (id, measurement_id, case_id, person_id, instrument_id, version, respondent_kind, partial, recorded_by, recorded_by_sector, recorded_at)
-            VALUES (@id, @measurementId, @caseId, @personId, @instrumentId, @version, @respondentKind, @partial, @recordedBy, @sector, @now)
+            INSERT INTO outcomes.responses (id, measurement_id, case_id, person_id, instrument_id, version, respondent_kind, partial, recorded_by, recorded_by_sector, recorded_at, shared_with_lead)
+            VALUES (@id, @measurementId, @caseId, @personId, @instrumentId, @version, @respondentKind, @partial, @recordedBy, @sector, @now, @shared)
             ON CONFLICT (measurement_id, person_id) DO NOTHING
             """,
             new
@@ -75,6 +91,7 @@ public sealed class ResponseStore(Messaging.Outbox.OutboxWriter outbox, AccessLo
                 recordedBy = user.Subject,
                 sector = user.Sector,
                 now,
+                shared = response.SharedWithLead,
             }, tx, cancellationToken: ct));
         if (inserted == 0)
         {
@@ -105,7 +122,8 @@ public sealed class ResponseStore(Messaging.Outbox.OutboxWriter outbox, AccessLo
             response.RespondentKind, response.Answers.Partial, now, completed), tx, ct);
         // The event says which effect and how strongly, never what the person wrote about it.
         var reported = new List<string>();
-        foreach (var item in response.Instrument.Items.Where(i => i.NegativeEffect))
+        // The person who sends their own answers decides whether the signal reaches the lead; not sharing it is no signal at all.
+        foreach (var item in response.Instrument.Items.Where(i => i.NegativeEffect && response.SharedWithLead != false))
         {
             if (response.Answers.Values.TryGetValue(item.ItemId, out var level) && level > alertLevel)
             {
@@ -119,31 +137,52 @@ public sealed class ResponseStore(Messaging.Outbox.OutboxWriter outbox, AccessLo
 
         return new ResponseDto(id, measurement.Id, measurement.Kind, measurement.SchedulePoint, response.PersonId, response.RespondentKind, response.Instrument.InstrumentId,
             response.Instrument.Version, response.Answers.Partial, user.Subject, now,
-            [.. answers.Select(a => new AnswerDto(a.itemId, a.value, a.text))], response.Scores);
+            [.. answers.Select(a => new AnswerDto(a.itemId, a.value, a.text))], response.Scores, response.SharedWithLead);
     }
 
+    /// <summary>
+    /// The case's responses as staff read them. Of a response the person (or a guardian) sent themselves, the answers
+    /// and scores on the sensitive domains — those of the instrument version's negative-effect items, free-text
+    /// follow-ups included — are withheld and the response says so (<see cref="ResponseDto.Withheld"/>); the group
+    /// reports read the stored scores directly and still count them.
+    /// </summary>
     public static async Task<IReadOnlyList<ResponseDto>> ForCase(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
     {
         var heads = (await connection.QueryAsync<ResponseRow>(new CommandDefinition(
             """
             SELECT r.id, r.measurement_id AS MeasurementId, m.kind AS MeasurementKind, m.schedule_point AS SchedulePoint, r.person_id AS PersonId, r.respondent_kind AS RespondentKind,
-                   r.instrument_id AS InstrumentId, r.version AS InstrumentVersion, r.partial, r.recorded_by AS RecordedBy, r.recorded_at AS RecordedAt
+                   r.instrument_id AS InstrumentId, r.version AS InstrumentVersion, r.partial, r.recorded_by AS RecordedBy, r.recorded_at AS RecordedAt,
+                   r.shared_with_lead AS SharedWithLead
             FROM outcomes.responses r JOIN outcomes.measurements m ON m.id = r.measurement_id
             WHERE r.case_id = @caseId ORDER BY r.recorded_at, r.id
             """, new { caseId }, cancellationToken: ct))).AsList();
         var ids = heads.Select(h => h.Id).ToArray();
-        var answers = (await connection.QueryAsync<(Guid ResponseId, string ItemId, int? Value, string? Text)>(new CommandDefinition(
-            "SELECT response_id, item_id, value, text FROM outcomes.answers WHERE response_id = ANY(@ids) ORDER BY item_id", new { ids }, cancellationToken: ct)))
+        var answers = (await connection.QueryAsync<(Guid ResponseId, string ItemId, int? Value, string? Text, string? Domain)>(new CommandDefinition(
+            """
+            SELECT a.response_id, a.item_id, a.value, a.text, i.domain
+            FROM outcomes.answers a
+            JOIN outcomes.responses r ON r.id = a.response_id
+            LEFT JOIN outcomes.instrument_items i ON i.instrument_id = r.instrument_id AND i.version = r.version AND i.item_id = a.item_id
+            WHERE a.response_id = ANY(@ids) ORDER BY a.item_id
+            """, new { ids }, cancellationToken: ct)))
             .ToLookup(a => a.ResponseId);
         var scores = (await connection.QueryAsync<(Guid ResponseId, string Domain, decimal Score)>(new CommandDefinition(
             "SELECT response_id, domain, score FROM outcomes.domain_scores WHERE response_id = ANY(@ids) ORDER BY domain", new { ids }, cancellationToken: ct)))
             .ToLookup(s => s.ResponseId);
-        return [.. heads.Select(h => new ResponseDto(h.Id, h.MeasurementId, h.MeasurementKind, h.SchedulePoint, h.PersonId, h.RespondentKind, h.InstrumentId,
-            h.InstrumentVersion, h.Partial, h.RecordedBy, h.RecordedAt.AsUtc(),
-            [.. answers[h.Id].Select(a => new AnswerDto(a.ItemId, a.Value, a.Text))],
-            scores[h.Id].ToDictionary(s => s.Domain, s => (double)s.Score, StringComparer.Ordinal)))];
+        var sensitive = (await connection.QueryAsync<(string InstrumentId, int Version, string Domain)>(new CommandDefinition(
+            "SELECT DISTINCT instrument_id, version, domain FROM outcomes.instrument_items WHERE negative_effect ORDER BY domain", cancellationToken: ct)))
+            .ToLookup(d => (d.InstrumentId, d.Version), d => d.Domain);
+        return [.. heads.Select(h =>
+        {
+            var withheld = h.SharedWithLead is null ? [] : sensitive[(h.InstrumentId, h.InstrumentVersion)].ToList();
+            return new ResponseDto(h.Id, h.MeasurementId, h.MeasurementKind, h.SchedulePoint, h.PersonId, h.RespondentKind, h.InstrumentId,
+                h.InstrumentVersion, h.Partial, h.RecordedBy, h.RecordedAt.AsUtc(),
+                [.. answers[h.Id].Where(a => a.Domain is null || !withheld.Contains(a.Domain)).Select(a => new AnswerDto(a.ItemId, a.Value, a.Text))],
+                scores[h.Id].Where(s => !withheld.Contains(s.Domain)).ToDictionary(s => s.Domain, s => (double)s.Score, StringComparer.Ordinal),
+                h.SharedWithLead, withheld.Count == 0 ? null : new WithheldDto(withheld, WithheldDto.SentByFamily));
+        })];
     }
 
     private sealed record ResponseRow(Guid Id, Guid MeasurementId, string MeasurementKind, int SchedulePoint, Guid PersonId, string RespondentKind,
-        string InstrumentId, int InstrumentVersion, bool Partial, string RecordedBy, DateTime RecordedAt);
+        string InstrumentId, int InstrumentVersion, bool Partial, string RecordedBy, DateTime RecordedAt, bool? SharedWithLead);
 }

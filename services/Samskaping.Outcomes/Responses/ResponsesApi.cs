@@ -52,7 +52,9 @@ public static class ResponsesApi
         cases.MapGet("/{caseId:guid}/responses", List)
             .WithName("ListResponses")
             .WithSummary("The case's responses with answers and domain scores")
-            .WithDescription("Only for workers whose sector takes part in the case (with consent) or its lead; otherwise 404. Access-logged.");
+            .WithDescription("Only for workers whose sector takes part in the case (with consent) or its lead; otherwise 404. Of a response the " +
+                "person (or a guardian) sent from the family's own pages (sharedWithLead not null), the answers and scores on the sensitive " +
+                "domains are withheld, and withheld names those domains and why. Access-logged.");
 
         cases.MapGet("/{caseId:guid}/change", Change)
             .WithName("GetCaseChange")
@@ -65,30 +67,43 @@ public static class ResponsesApi
         IOptions<OutcomesOptions> options, IOptions<ScheduleOptions> schedule, TimeProvider clock, CancellationToken ct)
     {
         var connection = await db.Connection(ct);
+        var recorded = await Answer(caseId, measurementId, command, sharedWithLead: null, user, connection, responses, options.Value, schedule.Value, clock, ct);
+        return recorded.Refusal is { } refusal
+            ? refusal.ToProblem()
+            : TypedResults.Created($"/api/outcomes/cases/{caseId}/responses/{recorded.Value!.Id}", recorded.Value);
+    }
+
+    /// <summary>
+    /// Records a response as a worker does (<see cref="Record"/>) and as the family does from its own pages
+    /// (<see cref="CitizenAnswersInternal"/>): the same checks, the same store, the same refusals. <paramref name="sharedWithLead"/>
+    /// is null for a worker's recording and the person's choice when they send their own answers.
+    /// </summary>
+    public static async Task<Result<ResponseDto>> Answer(
+        Guid caseId, Guid measurementId, RecordResponse? command, bool? sharedWithLead, CurrentUser user, NpgsqlConnection connection,
+        ResponseStore responses, OutcomesOptions options, ScheduleOptions schedule, TimeProvider clock, CancellationToken ct)
+    {
         var measurement = await ScheduleStore.Find(caseId, measurementId, connection, ct);
         if (measurement is null)
         {
-            return Refusal.NotFound("Measurement not found.", $"The case has no measurement {measurementId}.").ToProblem();
+            return Refusal.NotFound("Measurement not found.", $"The case has no measurement {measurementId}.");
         }
-        if (Unanswerable(measurement, schedule.Value.FollowUpOpensBefore, clock.GetUtcNow()) is { } closed)
+        if (Unanswerable(measurement, schedule.FollowUpOpensBefore, clock.GetUtcNow()) is { } closed)
         {
-            return closed.ToProblem();
+            return closed;
         }
         var checkedResponse = await Check(command, measurement, connection, clock, ct);
         if (checkedResponse.Refusal is { } refusal)
         {
-            return refusal.ToProblem();
+            return refusal;
         }
-        var recorded = await responses.Record(checkedResponse.Value!, options.Value.NegativeEffectAlertLevel, user, connection, ct);
-        if (recorded is null)
-        {
-            return Refusal.Conflict("Already answered.", "This person has already answered this measurement; a response is never overwritten.").ToProblem();
-        }
-        return TypedResults.Created($"/api/outcomes/cases/{caseId}/responses/{recorded.Id}", recorded);
+        var recorded = await responses.Record(checkedResponse.Value! with { SharedWithLead = sharedWithLead }, options.NegativeEffectAlertLevel, user, connection, ct);
+        return recorded is null
+            ? Refusal.Conflict("Already answered.", "This person has already answered this measurement; a response is never overwritten.")
+            : recorded;
     }
 
     /// <summary>Why the measurement takes no answers now (409), or null when it does.</summary>
-    private static Refusal? Unanswerable(Measurement measurement, TimeSpan followUpOpensBefore, DateTimeOffset now)
+    public static Refusal? Unanswerable(Measurement measurement, TimeSpan followUpOpensBefore, DateTimeOffset now)
     {
         if (measurement.CancelledAt is not null)
         {

@@ -25,7 +25,11 @@ public sealed record OutcomeResponse(
     bool Partial,
     DateTimeOffset RecordedAt,
     IReadOnlyList<OutcomeAnswer> Answers,
-    IReadOnlyDictionary<string, double> DomainScores);
+    IReadOnlyDictionary<string, double> DomainScores,
+    OutcomeWithheld? Withheld = null);
+
+/// <summary>The sensitive domains a staff read does not show of a response the family sent itself.</summary>
+public sealed record OutcomeWithheld(IReadOnlyList<string> Domains);
 
 public sealed record OutcomeDomainChange(string Domain, double Baseline, double Latest, double Change, double? Index, string Classification);
 

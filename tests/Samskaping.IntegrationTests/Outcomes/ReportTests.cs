@@ -136,6 +136,26 @@ public sealed class ReportTests(OutcomesSystem system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task By_respondent_the_people_who_answered_themselves_and_those_a_guardian_answered_for_are_compared()
+    {
+        using var analyst = system.Client("oppvekst", "analyst");
+
+        var report = await analyst.GetFromJsonAsync<JsonElement>("/api/outcomes/reports/change?by=respondent");
+
+        report.GetProperty("dimension").GetString().ShouldBe("respondent");
+        var groups = report.GetProperty("groups").EnumerateArray().ToDictionary(g => g.GetProperty("group").GetString()!);
+        // The seed's mothers answered for themselves (self), the children's answers were given by a guardian: seven each.
+        groups.Keys.ShouldBe(["guardian", "self"], ignoreOrder: true);
+        groups["self"].GetProperty("n").GetInt32().ShouldBe(7);
+        groups["guardian"].GetProperty("n").GetInt32().ShouldBe(7);
+        // Mothers, the first of each pair in the seed: 3→8, 3→7, 3→3, 5→5, 5→4, 5→9, 2→9: 5+4+0+0−1+4+7 = 19 / 7.
+        groups["self"].GetProperty("meanChange").GetDouble().ShouldBe(19.0 / 7, 1e-9);
+        // Children: 3→8, 3→5, 3→2, 5→6, 5→5, 5→1, 2→9: 5+2−1+1+0−4+7 = 10 / 7.
+        groups["guardian"].GetProperty("meanChange").GetDouble().ShouldBe(10.0 / 7, 1e-9);
+        report.GetProperty("total").GetProperty("n").GetInt32().ShouldBe(14);
+    }
+
+    [Fact]
     public async Task The_research_export_is_pseudonymised_and_access_logged()
     {
         using var analyst = system.Client("oppvekst", "analyst", "ada-analyst");

@@ -69,7 +69,9 @@ public sealed class MinSidePagesTests(WorkspaceSystem system)
         await Expect(page.Locator("main")).ToContainTextAsync("Oppvekst – har hovedansvaret");
         await Expect(page.Locator("main")).ToContainTextAsync("Hvilke opplysninger:");
         await Expect(page.Locator("main")).ToContainTextAsync("familieforhold");
-        await Expect(page.Locator("main")).ToContainTextAsync("Dette kommer senere her");
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("Dette kommer senere her");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Gi eller trekk tilbake et samtykke" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Spørsmål dere kan svare på" })).ToBeVisibleAsync();
         await page.ShouldBeAccessible();
         await page.ShouldReflowAt320();
         await page.Screenshot("min-side-sak");

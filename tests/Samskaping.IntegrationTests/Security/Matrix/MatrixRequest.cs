@@ -128,11 +128,18 @@ public static class MatrixRequest
             respondent = "worker-with-person",
             answers = new object[] { new { itemId = "life-satisfaction", value = 6 } },
         },
+        "POST /api/cases/citizen/cases/{caseId}/measurements/{measurementId}/responses" => new
+        {
+            shareWithLead = false,
+            answers = new object[] { new { itemId = "life-satisfaction", value = 6 } },
+        },
         "POST /api/benefits/inbound" => new { eventId = Guid.NewGuid().ToString(), personIdent = scene.MotherNumber, benefit = "økonomisk sosialhjelp", status = "granted", occurredAt = DateTimeOffset.UtcNow },
         _ when key.StartsWith("POST /internal/", StringComparison.Ordinal) && key.EndsWith("/access-log/query", StringComparison.Ordinal) =>
             new { personId = scene.Mother, caseIds = new[] { scene.CaseId }, limit = 10 },
         _ when key.StartsWith("POST /internal/", StringComparison.Ordinal) && key.EndsWith("/person-export", StringComparison.Ordinal) =>
             new { personId = scene.Mother, caseIds = new[] { scene.CaseId } },
+        _ when key.StartsWith("POST /internal/outcomes/citizen/", StringComparison.Ordinal) =>
+            new { caseId = scene.CaseId, people = new[] { new { personId = scene.Mother, respondent = "self" } }, reader = "matrix-citizen" },
         _ when key.StartsWith("POST /internal/", StringComparison.Ordinal) && key.Contains("/citizen/", StringComparison.Ordinal) =>
             new { caseId = scene.CaseId, personIds = new[] { scene.Mother }, reader = "matrix-citizen", ownHousehold = true, letterId = Guid.Parse(scene.PathValues("grants")["letterId"]) },
         _ => null,

@@ -209,6 +209,7 @@ public sealed class MatrixScene
         Set("grants", "householdId", HouseholdId);
         Set("outcomes", "caseId", CaseId);
         Set("outcomes", "measurementId", measurement);
+        Set("cases", "measurementId", measurement);
         _values[("outcomes", "instrumentId")] = "samskaping-core";
         _values[("outcomes", "version")] = "1";
         Set("benefits", "caseId", CaseId);
