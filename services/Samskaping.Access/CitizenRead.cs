@@ -70,9 +70,9 @@ public sealed record CitizenPlanPart(
     CitizenLeadPart? Lead, IReadOnlyList<CitizenSectorPart> Sectors, IReadOnlyList<CitizenMeasurePart> Measures, int? BtiLevel, bool Closed);
 
 /// <param name="Name">The display name the lead had when they took the lead; null when coordination was not told one.</param>
-/// <remarks>No way to reach the lead is part of it: neither the lead's period nor the sector registry records one, so the
-/// family is told to ask the worker they are in touch with, rather than shown a made-up address.</remarks>
-public sealed record CitizenLeadPart(string? Name, string Sector, string SectorName, DateTimeOffset Since);
+/// <param name="Email">The lead's work e-mail address from their token when they took the lead; null when it carried none,
+/// and the family is then told to ask the worker they are in touch with, never shown a made-up address.</param>
+public sealed record CitizenLeadPart(string? Name, string Sector, string SectorName, DateTimeOffset Since, string? Email = null);
 
 /// <param name="Role">lead or contributor in the coordination group.</param>
 public sealed record CitizenSectorPart(string Code, string Name, string Role, DateTimeOffset JoinedAt);

@@ -6,7 +6,7 @@ using Samskaping.Contracts;
 namespace Samskaping.ServiceDefaults;
 
 /// <summary>
-/// The authenticated worker, from the token's <c>sub</c>, <c>name</c>, <c>role</c> and <c>sector</c> claims. A person may hold
+/// The authenticated worker, from the token's <c>sub</c>, <c>name</c>, <c>role</c>, <c>sector</c> and <c>email</c> claims. A person may hold
 /// several roles (a multi-valued <c>role</c> claim): <see cref="Role"/> names them all, space-separated as OAuth writes
 /// scopes, so the access log records every role the person acted with; ask <see cref="HasRole"/>, never compare it.
 /// </summary>
@@ -18,7 +18,15 @@ public sealed record CurrentUser(string Subject, string Name, string Role, strin
         principal.FindFirstValue("sub") ?? throw new InvalidOperationException("The token has no subject."),
         principal.FindFirstValue("name") ?? "",
         string.Join(' ', principal.FindAll("role").Select(c => c.Value)),
-        principal.FindFirstValue(SectorClaim) ?? "");
+        principal.FindFirstValue(SectorClaim) ?? "")
+    {
+        Email = principal.FindFirstValue(EmailClaim) ?? "",
+    };
+
+    public const string EmailClaim = "email";
+
+    /// <summary>The worker's work e-mail address when the token carries one: how a family reaches its lead coordinator.</summary>
+    public string Email { get; init; } = "";
 
     /// <summary>Lets a minimal API handler take <c>CurrentUser user</c> as a parameter.</summary>
     public static ValueTask<CurrentUser?> BindAsync(HttpContext context, ParameterInfo parameter) =>

@@ -11,6 +11,9 @@ public sealed class DemoPerson
 
     public string Name { get; set; } = "";
 
+    /// <summary>The work e-mail address, as the <c>email</c> claim carries it: how a family reaches the person as its lead coordinator.</summary>
+    public string? Email { get; set; }
+
     /// <summary>Every role the person holds; a token carries them all as a multi-valued <c>role</c> claim.</summary>
     public List<string> Roles { get; set; } = [];
 
@@ -43,6 +46,10 @@ public static class DemoPeople
             {
                 yield return $"Demo person '{person.Subject}' needs roles among: {string.Join(", ", KnownRoles)}.";
             }
+            if (person.Email is { } email && (email.Length > 254 || email.Split('@') is not [{ Length: > 0 }, { Length: > 0 }]))
+            {
+                yield return $"Demo person '{person.Subject}' has an Email that is not one address.";
+            }
             if (person.Sectors.Count == 0 || person.Sectors.Any(s => !Sectors.IsKnown(s)))
             {
                 yield return $"Demo person '{person.Subject}' needs sectors among: {string.Join(", ", KnownSectors)}.";
@@ -56,12 +63,12 @@ public static class DemoPeople
 }
 
 /// <summary>Who a token is about: one person, all or some of their roles, and the one sector they act in.</summary>
-public sealed record SignedInPerson(string Subject, string Name, IReadOnlyList<string> Roles, string Sector)
+public sealed record SignedInPerson(string Subject, string Name, IReadOnlyList<string> Roles, string Sector, string? Email = null)
 {
     /// <summary>A demo person acting in one of their sectors, with every role they hold (the sign-in page).</summary>
     public static SignedInPerson? InSector(IEnumerable<DemoPerson> people, string? subject, string? sector) =>
         people.FirstOrDefault(p => p.Subject == subject) is { } person && sector is not null && person.Sectors.Contains(sector)
-            ? new SignedInPerson(person.Subject, person.Name, person.Roles, sector)
+            ? new SignedInPerson(person.Subject, person.Name, person.Roles, sector, person.Email)
             : null;
 
     /// <summary>
@@ -94,6 +101,6 @@ public sealed record SignedInPerson(string Subject, string Name, IReadOnlyList<s
         {
             return (null, $"{person.Name} is {string.Join(" and ", person.Roles)} in {string.Join(" and ", person.Sectors)}, not {role} in {sector}.");
         }
-        return (new SignedInPerson(person.Subject, person.Name, [role], sector!), null);
+        return (new SignedInPerson(person.Subject, person.Name, [role], sector!, person.Email), null);
     }
 }

@@ -37,6 +37,7 @@ public static class IdentityProviderModule
                     .AllowCustomFlow(Tokens.DevelopmentGrant);
                 server.RegisterScopes(Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.Role, Samskaping.ServiceDefaults.CurrentUser.SectorClaim,
+                    Samskaping.ServiceDefaults.CurrentUser.EmailClaim,
                     Samskaping.ServiceDefaults.CitizenToken.PidClaim, Samskaping.ServiceDefaults.CitizenToken.AcrClaim);
                 // Codes and refresh tokens are encrypted with a key that lives as long as the process: a restart of the
                 // development provider signs people in again, nothing more. Access tokens are signed JWTs the services read.

@@ -21,7 +21,8 @@ public static class Tokens
         identity.SetClaim(Claims.Subject, person.Subject)
             .SetClaim(Claims.Name, person.Name)
             .SetClaims(Claims.Role, [.. person.Roles])
-            .SetClaim(CurrentUser.SectorClaim, person.Sector);
+            .SetClaim(CurrentUser.SectorClaim, person.Sector)
+            .SetClaim(CurrentUser.EmailClaim, person.Email);
         return Finish(identity, audience, scopes);
     }
 

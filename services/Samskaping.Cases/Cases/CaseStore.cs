@@ -66,7 +66,7 @@ public sealed partial class CaseStore(
         await TimelineStore.Write(new TimelineEntry(opened.Id, Guid.CreateVersion7(opened.OpenedAt), "case-opened",
             $"The case was opened by {opened.OpenedBySector}, which leads it.{referral}", TimelineEntry.Cases, opened.OpenedAt), tx, ct);
         await outbox.Enqueue(new CaseOpened(opened.Id, opened.OpenedBy, opened.OpenedBySector, opened.OpenedAt, opened.HouseholdId, opened.ReferralSource,
-            user.Name.Length == 0 ? null : user.Name), tx, ct);
+            user.Name.Length == 0 ? null : user.Name, user.Email.Length == 0 ? null : user.Email), tx, ct);
         await tx.CommitAsync(ct);
         metrics.Opened(opened.OpenedBySector);
         return opened;

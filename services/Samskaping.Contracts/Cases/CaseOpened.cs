@@ -7,6 +7,8 @@ namespace Samskaping.Contracts.Cases;
 /// <param name="ReferralSource">A sector code, or "self" for a self-referral (null in older messages).</param>
 /// <param name="OpenedByName">The opener's display name from their token's <c>name</c> claim, so coordination can tell the family
 /// who their lead coordinator is (null in older messages, or when the token had none).</param>
+/// <param name="OpenedByEmail">The opener's work e-mail address from their token's <c>email</c> claim, so the family can reach
+/// their lead coordinator (null in older messages, or when the token had none).</param>
 public sealed record CaseOpened(
     Guid CaseId,
     string OpenedBy,
@@ -14,4 +16,5 @@ public sealed record CaseOpened(
     DateTimeOffset OpenedAt,
     Guid? HouseholdId = null,
     string? ReferralSource = null,
-    string? OpenedByName = null) : ICaseMessage;
+    string? OpenedByName = null,
+    string? OpenedByEmail = null) : ICaseMessage;

@@ -20,7 +20,7 @@ public static class CitizenPlanRead
         app.MapCitizenReads("coordination").MapPost("/plan", Plan)
             .WithName("InternalCitizenPlan")
             .WithSummary("A case's coordination as the family sees it, for the cases service's citizen view")
-            .WithDescription("The lead coordinator (display name and sector; no contact is recorded), the participating sectors with their roles, " +
+            .WithDescription("The lead coordinator (display name, sector and work e-mail address when their token carried one), the participating sectors with their roles, " +
                 "the measures with the next review date and whether it is overdue, and the BTI level without its reason. Access-logged as the " +
                 "citizen's own read, for the case and each record named. A service token only; the gateway never routes it.")
             .ProducesInvalid();
@@ -41,7 +41,7 @@ public static class CitizenPlanRead
             "SELECT case_id, closed_at FROM coordination.groups WHERE case_id = @caseId", p, cancellationToken: ct));
         var lead = await connection.QuerySingleOrDefaultAsync<LeadRow>(new CommandDefinition(
             """
-            SELECT l.coordinator_name AS Name, l.sector, coalesce(s.name, l.sector) AS SectorName, l.since
+            SELECT l.coordinator_name AS Name, l.coordinator_email AS Email, l.sector, coalesce(s.name, l.sector) AS SectorName, l.since
             FROM coordination.lead_coordinators l LEFT JOIN coordination.sectors s ON s.code = l.sector
             WHERE l.case_id = @caseId AND l.until IS NULL
             """, p, cancellationToken: ct));
@@ -66,7 +66,7 @@ public static class CitizenPlanRead
         // The scheduler flags a passed review once it has scanned; the family is told as soon as the date has passed.
         var today = ActionPlanRules.Today(clock);
         return TypedResults.Ok(new CitizenPlanPart(
-            lead is null ? null : new CitizenLeadPart(lead.Name, lead.Sector, lead.SectorName, lead.Since.AsUtc()),
+            lead is null ? null : new CitizenLeadPart(lead.Name, lead.Sector, lead.SectorName, lead.Since.AsUtc(), lead.Email),
             [.. sectors.Select(s => new CitizenSectorPart(s.Code, s.Name, s.Role, s.JoinedAt.AsUtc()))],
             [.. measures.Select(m => new CitizenMeasurePart(m.Id, m.Title, m.ResponsibleSector, m.StartsOn, m.EndsOn, m.NextReviewOn,
                 !m.Completed && (m.Flagged || m.NextReviewOn < today), m.Completed, m.LastHelped))],
@@ -74,7 +74,7 @@ public static class CitizenPlanRead
             group is { ClosedAt: not null }));
     }
 
-    private sealed record LeadRow(string? Name, string Sector, string SectorName, DateTime Since);
+    private sealed record LeadRow(string? Name, string? Email, string Sector, string SectorName, DateTime Since);
 
     private sealed record SectorRow(string Code, string Name, string Role, DateTime JoinedAt);
 

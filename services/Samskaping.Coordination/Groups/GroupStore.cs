@@ -39,13 +39,14 @@ public sealed class GroupStore(OutboxWriter outbox, AccessLog accessLog, TimePro
             """
             INSERT INTO coordination.groups (case_id, created_at) VALUES (@CaseId, @OpenedAt);
             INSERT INTO coordination.group_sectors (case_id, sector, role, joined_at) VALUES (@CaseId, @OpenedBySector, 'lead', @OpenedAt);
-            INSERT INTO coordination.lead_coordinators (id, case_id, coordinator, sector, since, coordinator_name)
-            VALUES (@leadId, @CaseId, @OpenedBy, @OpenedBySector, @OpenedAt, @name);
+            INSERT INTO coordination.lead_coordinators (id, case_id, coordinator, sector, since, coordinator_name, coordinator_email)
+            VALUES (@leadId, @CaseId, @OpenedBy, @OpenedBySector, @OpenedAt, @name, @email);
             """,
             new
             {
                 opened.CaseId, opened.OpenedAt, opened.OpenedBySector, opened.OpenedBy, leadId = Guid.CreateVersion7(opened.OpenedAt),
                 name = LeadStore.DisplayName(opened.OpenedByName),
+                email = LeadStore.ContactEmail(opened.OpenedByEmail),
             },
             tx, cancellationToken: ct));
         // The local access tables learn it in the same transaction, so a read right after is already allowed.

@@ -39,6 +39,15 @@ public sealed class LeadStore(OutboxWriter outbox, AccessLog accessLog, TimeProv
     /// <summary>The name a lead is shown to the family by: the token's name claim, trimmed, or none when it is blank or too long to be a name.</summary>
     public static string? DisplayName(string? name) => name?.Trim() is { Length: >= 1 and <= 200 } trimmed ? trimmed : null;
 
+    /// <summary>
+    /// The address a family writes to its lead at: the token's email claim, trimmed, or none when it does not look like
+    /// one address (a family is never shown something it could not write to).
+    /// </summary>
+    public static string? ContactEmail(string? email) =>
+        email?.Trim() is { Length: >= 3 and <= 254 } trimmed && trimmed.IndexOf('@') is > 0 and var at && at == trimmed.LastIndexOf('@')
+            && at < trimmed.Length - 1 && !trimmed.Any(char.IsWhiteSpace)
+            ? trimmed : null;
+
     /// <summary>The case a handover belongs to (<see cref="CaseOf"/>), or null when there is no such handover.</summary>
     public static Task<Guid?> CaseOfHandover(Guid handoverId, NpgsqlConnection connection, CancellationToken ct) =>
         connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
@@ -126,11 +135,11 @@ public sealed class LeadStore(OutboxWriter outbox, AccessLog accessLog, TimeProv
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE coordination.lead_coordinators SET until = @now WHERE case_id = @caseId AND until IS NULL;
-                INSERT INTO coordination.lead_coordinators (id, case_id, coordinator, sector, since, coordinator_name)
-                VALUES (@Id, @caseId, @Coordinator, @Sector, @now, @name);
+                INSERT INTO coordination.lead_coordinators (id, case_id, coordinator, sector, since, coordinator_name, coordinator_email)
+                VALUES (@Id, @caseId, @Coordinator, @Sector, @now, @name, @email);
                 UPDATE coordination.group_sectors SET role = CASE WHEN sector = @Sector THEN 'lead' ELSE 'contributor' END
                 WHERE case_id = @caseId AND (sector = @Sector OR role = 'lead');
-                """, new { period.Id, caseId, period.Coordinator, period.Sector, now, name = DisplayName(user.Name) }, tx, cancellationToken: ct));
+                """, new { period.Id, caseId, period.Coordinator, period.Sector, now, name = DisplayName(user.Name), email = ContactEmail(user.Email) }, tx, cancellationToken: ct));
         }
         catch (PostgresException e) when (DatabaseErrors.IsUniqueViolation(e, "lead_coordinators_one_current"))
         {

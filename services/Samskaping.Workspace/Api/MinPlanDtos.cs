@@ -3,7 +3,7 @@ namespace Samskaping.Workspace.Api;
 /// <summary>GET /api/cases/citizen/cases/{caseId}/plan: coordination's part of the family's plan.</summary>
 public sealed record CitizenPlan(CitizenLead? Lead, IReadOnlyList<CitizenPlanSector> Sectors, IReadOnlyList<CitizenMeasure> Measures, int? BtiLevel, bool Closed);
 
-public sealed record CitizenLead(string? Name, string Sector, string SectorName, DateTimeOffset Since);
+public sealed record CitizenLead(string? Name, string Sector, string SectorName, DateTimeOffset Since, string? Email);
 
 public sealed record CitizenPlanSector(string Code, string Name, string Role, DateTimeOffset JoinedAt);
 

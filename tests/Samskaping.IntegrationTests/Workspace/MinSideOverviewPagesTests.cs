@@ -48,7 +48,9 @@ public sealed class MinSideOverviewPagesTests(WorkspaceSystem system)
         }
         var main = page.Locator("main");
         await Expect(main).ToContainTextAsync("Kari Nordmann i Oppvekst");
-        await Expect(main).ToContainTextAsync("Kommunen har ikke lagt inn telefonnummer eller e-post til stafettholderen her.");
+        // Kari's token from the provider carries her work address; the family writes to her from the page.
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "kari.nordmann@kommune.example" }))
+            .ToHaveAttributeAsync("href", "mailto:kari.nordmann@kommune.example");
         await Expect(main).ToContainTextAsync("Oppvekst – har hovedansvaret");
         await Expect(main).ToContainTextAsync("Helse og velferd");
         await Expect(main).ToContainTextAsync("Har ansvar for: Leksehjelp to dager i uka.");
