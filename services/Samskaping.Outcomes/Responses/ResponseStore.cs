@@ -14,13 +14,33 @@ public sealed record AnswerDto(string ItemId, int? Value, string? Text);
 
 /// <summary>
 /// What a staff read of a response does not show, and why: the answers and scores on the sensitive domains of a
-/// response the person (or a guardian) sent themselves. Shown, never silently left out.
+/// response the person (or a guardian) sent themselves, and of any self- or guardian-reported response read by a
+/// worker who decides grants. Shown, never silently left out.
 /// </summary>
-public sealed record WithheldDto(IReadOnlyList<string> Domains, string Reason)
+/// <param name="Kind"><see cref="SentByFamilyKind"/> or <see cref="GrantDeciderKind"/>.</param>
+public sealed record WithheldDto(IReadOnlyList<string> Domains, string Reason, string Kind)
 {
+    public const string SentByFamilyKind = "sent-by-family";
+    public const string GrantDeciderKind = "grant-decider";
+
     public const string SentByFamily =
         "The person sent these answers themselves: answers on the sensitive domains are shown in aggregate reports only, " +
         "and as the negative-effect signal to the lead coordinator when the person chose to share it.";
+
+    public const string GrantDecider =
+        "Self-reported (or guardian-reported) answers on the sensitive domains are not shown individually to a worker who " +
+        "decides grants, so that what a family says about the money never weighs on the money; they count in aggregate reports.";
+
+    /// <summary>
+    /// The domains of <paramref name="sensitive"/> a reader does not see individually in a response, and why; null
+    /// when they see it whole. A family's own response hides them from every worker; a worker-recorded response in the
+    /// person's or a guardian's own words hides them from a reader who holds the grant-approver role.
+    /// </summary>
+    public static WithheldDto? For(bool? sharedWithLead, string respondentKind, bool readerDecidesGrants, IReadOnlyList<string> sensitive) =>
+        sensitive.Count == 0 ? null
+        : sharedWithLead is not null ? new WithheldDto(sensitive, SentByFamily, SentByFamilyKind)
+        : readerDecidesGrants && respondentKind is RespondentKinds.Self or RespondentKinds.Guardian ? new WithheldDto(sensitive, GrantDecider, GrantDeciderKind)
+        : null;
 }
 
 /// <param name="SchedulePoint">Where the measurement lies in the schedule (see <see cref="Measurement.SchedulePoint"/>); orders "latest", not shown.</param>
@@ -146,7 +166,7 @@ public sealed class ResponseStore(Messaging.Outbox.OutboxWriter outbox, AccessLo
     /// follow-ups included — are withheld and the response says so (<see cref="ResponseDto.Withheld"/>); the group
     /// reports read the stored scores directly and still count them.
     /// </summary>
-    public static async Task<IReadOnlyList<ResponseDto>> ForCase(Guid caseId, NpgsqlConnection connection, CancellationToken ct)
+    public static async Task<IReadOnlyList<ResponseDto>> ForCase(Guid caseId, CurrentUser reader, NpgsqlConnection connection, CancellationToken ct)
     {
         var heads = (await connection.QueryAsync<ResponseRow>(new CommandDefinition(
             """
@@ -172,14 +192,16 @@ public sealed class ResponseStore(Messaging.Outbox.OutboxWriter outbox, AccessLo
         var sensitive = (await connection.QueryAsync<(string InstrumentId, int Version, string Domain)>(new CommandDefinition(
             "SELECT DISTINCT instrument_id, version, domain FROM outcomes.instrument_items WHERE negative_effect ORDER BY domain", cancellationToken: ct)))
             .ToLookup(d => (d.InstrumentId, d.Version), d => d.Domain);
+        var decidesGrants = reader.HasRole(Roles.GrantApprover);
         return [.. heads.Select(h =>
         {
-            var withheld = h.SharedWithLead is null ? [] : sensitive[(h.InstrumentId, h.InstrumentVersion)].ToList();
+            var held = WithheldDto.For(h.SharedWithLead, h.RespondentKind, decidesGrants, [.. sensitive[(h.InstrumentId, h.InstrumentVersion)]]);
+            var withheld = held?.Domains ?? [];
             return new ResponseDto(h.Id, h.MeasurementId, h.MeasurementKind, h.SchedulePoint, h.PersonId, h.RespondentKind, h.InstrumentId,
                 h.InstrumentVersion, h.Partial, h.RecordedBy, h.RecordedAt.AsUtc(),
                 [.. answers[h.Id].Where(a => a.Domain is null || !withheld.Contains(a.Domain)).Select(a => new AnswerDto(a.ItemId, a.Value, a.Text))],
                 scores[h.Id].Where(s => !withheld.Contains(s.Domain)).ToDictionary(s => s.Domain, s => (double)s.Score, StringComparer.Ordinal),
-                h.SharedWithLead, withheld.Count == 0 ? null : new WithheldDto(withheld, WithheldDto.SentByFamily));
+                h.SharedWithLead, held);
         })];
     }
 

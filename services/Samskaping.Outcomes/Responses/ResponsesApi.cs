@@ -54,7 +54,8 @@ public static class ResponsesApi
             .WithSummary("The case's responses with answers and domain scores")
             .WithDescription("Only for workers whose sector takes part in the case (with consent) or its lead; otherwise 404. Of a response the " +
                 "person (or a guardian) sent from the family's own pages (sharedWithLead not null), the answers and scores on the sensitive " +
-                "domains are withheld, and withheld names those domains and why. Access-logged.");
+                "domains are withheld from every worker; of a self- or guardian-reported response a worker recorded, from a reader who holds " +
+                "the grant-approver role. withheld names those domains, why and which rule (kind). Access-logged.");
 
         cases.MapGet("/{caseId:guid}/change", Change)
             .WithName("GetCaseChange")
@@ -186,7 +187,7 @@ public static class ResponsesApi
         Guid caseId, CurrentUser user, DbSession db, AccessLog accessLog, CancellationToken ct)
     {
         var connection = await db.Connection(ct);
-        var list = await ResponseStore.ForCase(caseId, connection, ct);
+        var list = await ResponseStore.ForCase(caseId, user, connection, ct);
         // The case, and each person whose answers are shown.
         await accessLog.WriteMany(user, [AccessSubject.Case(caseId), .. list.Select(r => new AccessSubject(caseId, r.PersonId))],
             AccessActions.Read, "read outcome responses", connection, ct);
@@ -197,7 +198,7 @@ public static class ResponsesApi
         Guid caseId, CurrentUser user, DbSession db, AccessLog accessLog, IOptions<OutcomesOptions> options, CancellationToken ct)
     {
         var connection = await db.Connection(ct);
-        var list = await ResponseStore.ForCase(caseId, connection, ct);
+        var list = await ResponseStore.ForCase(caseId, user, connection, ct);
         await accessLog.WriteMany(user, [AccessSubject.Case(caseId), .. list.Select(r => new AccessSubject(caseId, r.PersonId))],
             AccessActions.Read, "read outcome change", connection, ct);
         return TypedResults.Ok(new CaseChangeDto(caseId, PersonChanges.From(list, options.Value)));

@@ -29,7 +29,7 @@ public sealed record OutcomeResponse(
     OutcomeWithheld? Withheld = null);
 
 /// <summary>The sensitive domains a staff read does not show of a response the family sent itself.</summary>
-public sealed record OutcomeWithheld(IReadOnlyList<string> Domains);
+public sealed record OutcomeWithheld(IReadOnlyList<string> Domains, string? Kind = null);
 
 public sealed record OutcomeDomainChange(string Domain, double Baseline, double Latest, double Change, double? Index, string Classification);
 

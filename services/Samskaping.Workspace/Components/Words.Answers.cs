@@ -33,7 +33,12 @@ public static partial class Words
         _ => null,
     };
 
-    /// <summary>On the worker's measurement page: what of a family's own response is held back, said, never left out silently.</summary>
-    public static string Withheld(IEnumerable<string> domains) =>
-        $"Personen svarte selv. Svarene om {string.Join(", ", domains.Select(d => Domain(d).ToLowerInvariant()))} vises bare i samlet statistikk, ikke her.";
+    /// <summary>On the worker's measurement page: what of a response is held back and why, said, never left out silently.</summary>
+    public static string Withheld(IEnumerable<string> domains, string? kind)
+    {
+        var about = string.Join(", ", domains.Select(d => Domain(d).ToLowerInvariant()));
+        return kind == "grant-decider"
+            ? $"Dette er personens egne svar. Svarene om {about} vises ikke enkeltvis til dem som avgjør tilskudd, bare i samlet statistikk."
+            : $"Personen svarte selv. Svarene om {about} vises bare i samlet statistikk, ikke her.";
+    }
 }

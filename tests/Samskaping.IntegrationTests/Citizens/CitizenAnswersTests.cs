@@ -142,6 +142,28 @@ public sealed class CitizenAnswersTests(SystemFixture system)
             .ShouldNotContain(t => t.Contains("shame"));
     }
 
+    [Fact]
+    public async Task The_persons_own_answers_recorded_by_a_worker_are_withheld_from_a_grant_approver_and_not_from_the_caseworker()
+    {
+        var (f, baseline, people) = await Active();
+        using var kari = system.Client("oppvekst", "caseworker", f.Kari);
+        var recorded = await kari.PostAsJsonAsync($"/api/outcomes/cases/{f.Home}/measurements/{baseline}/responses",
+            new { personId = people["Per"], respondent = "self", answers = new[] { Value("life-satisfaction", 5), Value("neg-shame", 2) } });
+        recorded.StatusCode.ShouldBe(HttpStatusCode.Created, await recorded.Content.ReadAsStringAsync());
+
+        using var approver = system.Client("oppvekst", "grant-approver");
+        var asApprover = (await Json(approver, $"/api/outcomes/cases/{f.Home}/responses")).EnumerateArray()
+            .Single(r => r.GetProperty("personId").GetGuid() == people["Per"]);
+        asApprover.GetProperty("withheld").GetProperty("kind").GetString().ShouldBe("grant-decider");
+        asApprover.GetProperty("answers").EnumerateArray().Select(a => a.GetProperty("itemId").GetString()).ShouldBe(["life-satisfaction"]);
+        asApprover.GetProperty("domainScores").EnumerateObject().Select(d => d.Name).ShouldBe(["life-satisfaction"]);
+
+        var asCaseworker = (await Json(kari, $"/api/outcomes/cases/{f.Home}/responses")).EnumerateArray()
+            .Single(r => r.GetProperty("personId").GetGuid() == people["Per"]);
+        asCaseworker.GetProperty("withheld").ValueKind.ShouldBe(JsonValueKind.Null, "the worker who does not decide grants reads it whole");
+        asCaseworker.GetProperty("answers").EnumerateArray().Select(a => a.GetProperty("itemId").GetString()).ShouldContain("neg-shame");
+    }
+
     /// <summary>The families of <see cref="Families"/>, the home case active with consent, and its baseline as the citizen sees it.</summary>
     private async Task<(Families F, Guid Baseline, Dictionary<string, Guid> People)> Active()
     {
