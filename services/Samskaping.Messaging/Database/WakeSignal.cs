@@ -21,24 +21,33 @@ public sealed class WakeSignal(TimeProvider clock)
     /// One caller at a time.</summary>
     public async Task<bool> WaitAsync(TimeSpan atMost, CancellationToken ct)
     {
-        if (_waiting is { IsCompleted: true })
-        {
-            _waiting = null;
-        }
-        if (_wake.Reader.TryRead(out _))
-        {
-            return true;
-        }
         using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var timeUp = Task.Delay(atMost, clock, done.Token);
-        _waiting ??= _wake.Reader.WaitToReadAsync(ct).AsTask();
-        var woken = await Task.WhenAny(_waiting, timeUp) == _waiting;
-        if (woken)
+        try
         {
-            _waiting = null;
-            _wake.Reader.TryRead(out _);
+            while (!ct.IsCancellationRequested)
+            {
+                if (_waiting is { IsCompleted: true })
+                {
+                    _waiting = null;
+                }
+                if (_wake.Reader.TryRead(out _))
+                {
+                    return true;
+                }
+                _waiting ??= _wake.Reader.WaitToReadAsync(ct).AsTask();
+                if (await Task.WhenAny(_waiting, timeUp) != _waiting)
+                {
+                    return false;
+                }
+                // Only a wake-up still in the channel counts: the wait may be one an earlier call left, completed by a
+                // wake-up that call's read already took. Then look again, within the same limit.
+            }
+            return false;
         }
-        await done.CancelAsync();
-        return woken && !ct.IsCancellationRequested;
+        finally
+        {
+            await done.CancelAsync();
+        }
     }
 }
