@@ -27,8 +27,6 @@ public sealed class CaseAccessConventionTests(SystemFixture system)
             "the privacy officer's review of a person across all their cases; that role sees no case content and is not in the case",
         ["GET /api/cases/persons/{id:guid}/export"] =
             "the privacy officer's export of a person across all their cases, for the person; the privacy officer is not in the case",
-        ["GET /api/cases/citizen/cases/{caseId:guid}"] =
-            "the family's own view: a citizen is in no sector; the citizens' relation rule is declared on the route instead (RequireCitizenRelation)",
         ["GET /api/cases/persons/{id:guid}/corrections"] =
             "the privacy officer's review of a person's corrections across all their households; that role is not in the case",
         ["GET /api/cases/households/{householdId:guid}/corrections"] =
@@ -78,11 +76,11 @@ public sealed class CaseAccessConventionTests(SystemFixture system)
         var endpoints = Endpoints(service);
 
         var unguarded = endpoints
-            .Where(e => e.Route.StartsWith("/api/", StringComparison.Ordinal) && e.HasGuid && e.Access is null && !Exempt.ContainsKey(e.Name))
+            .Where(e => e.Route.StartsWith("/api/", StringComparison.Ordinal) && e.HasGuid && e.Access is null && e.Citizen is null && !Exempt.ContainsKey(e.Name))
             .Select(e => e.Name)
             .ToList();
 
-        unguarded.ShouldBeEmpty($"{service}: endpoints with an id in the route but without RequireCaseAccess (or a reason in {nameof(Exempt)})");
+        unguarded.ShouldBeEmpty($"{service}: endpoints with an id in the route but without RequireCaseAccess, RequireCitizenRelation (or a reason in {nameof(Exempt)})");
     }
 
     [Theory]
@@ -92,6 +90,10 @@ public sealed class CaseAccessConventionTests(SystemFixture system)
         foreach (var endpoint in Endpoints(service).Where(e => e.Access is not null))
         {
             endpoint.Parameters.ShouldContain(endpoint.Access!.RouteValue, endpoint.Name);
+        }
+        foreach (var endpoint in Endpoints(service).Where(e => e.Citizen is not null))
+        {
+            endpoint.Parameters.ShouldContain(endpoint.Citizen!.RouteValue, endpoint.Name);
         }
     }
 
@@ -112,7 +114,11 @@ public sealed class CaseAccessConventionTests(SystemFixture system)
                 e.RoutePattern.RawText ?? "",
                 e.RoutePattern.Parameters.Any(p => p.ParameterPolicies.Any(policy => policy.Content == "guid")),
                 [.. e.RoutePattern.Parameters.Select(p => p.Name)],
-                e.Metadata.GetMetadata<CaseAccessRequired>()))];
+                e.Metadata.GetMetadata<CaseAccessRequired>(),
+                e.Metadata.GetMetadata<Samskaping.Cases.Citizens.CitizenRelationRequired>()))];
 
-    private sealed record MappedEndpoint(string Name, string Route, bool HasGuid, IReadOnlyList<string> Parameters, CaseAccessRequired? Access);
+    /// <param name="Citizen">The family's own view: a citizen is in no sector, so the citizens' relation rule is declared on the route instead.</param>
+    private sealed record MappedEndpoint(
+        string Name, string Route, bool HasGuid, IReadOnlyList<string> Parameters, CaseAccessRequired? Access,
+        Samskaping.Cases.Citizens.CitizenRelationRequired? Citizen);
 }
