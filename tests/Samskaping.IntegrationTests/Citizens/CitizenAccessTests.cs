@@ -11,7 +11,7 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Citizens;
 
 /// <summary>
-/// Issue 29, the family's own view through the gateway (docs/architecture.md §8): who sees which case by the relation
+/// The family's own view through the gateway (docs/architecture.md §8): who sees which case by the relation
 /// rule, 404 outside it, the citizen and staff policies kept apart, and every read logged as the person's own.
 /// </summary>
 [Collection(SystemCollection.Name)]

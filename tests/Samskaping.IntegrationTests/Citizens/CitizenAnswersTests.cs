@@ -11,7 +11,7 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Citizens;
 
 /// <summary>
-/// Issue 29 point 5 through the gateway: the family answers the scheduled questionnaires for itself, as whom the
+/// Answering for themselves, through the gateway: the family answers the scheduled questionnaires for itself, as whom the
 /// relation rule says; staff reading the responses do not see the sensitive-domain answers the family sent, and the
 /// lead gets the negative-effect signal only when the person chose to share it.
 /// </summary>

@@ -15,7 +15,7 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Citizens;
 
 /// <summary>
-/// Issue 29 "My consents" through the gateway: a citizen gives and withdraws consents with the workers' rules, access
+/// "My consents" through the gateway: a citizen gives and withdraws consents with the workers' rules, access
 /// read model and events; the giver is always their own record; a sector's access follows at once, as a worker sees it.
 /// </summary>
 [Collection(SystemCollection.Name)]

@@ -12,7 +12,7 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Citizens;
 
 /// <summary>
-/// Issue 29, "my plan": the family's view of what coordination, grants and benefits hold, asked through the cases
+/// "My plan": the family's view of what coordination, grants and benefits hold, asked through the cases
 /// service's citizen endpoints, each read access-logged by the service that holds the data as the citizen's own.
 /// </summary>
 [Collection(SystemCollection.Name)]

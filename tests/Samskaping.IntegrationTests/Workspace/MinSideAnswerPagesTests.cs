@@ -10,7 +10,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Samskaping.IntegrationTests.Workspace;
 
 /// <summary>
-/// Issue 29 point 5 in a real browser: a parent answers a questionnaire on a phone, for themselves and, by keyboard
+/// Answering for themselves in a real browser: a parent answers a questionnaire on a phone, for themselves and, by keyboard
 /// alone, for the child of 14; who sees what is told before the send button; a refusal is shown beside the field; the
 /// worker's read of the responses shows the sensitive answers withheld; another household's questions are the
 /// not-found page. axe-core and 320 px reflow on each page.

@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Samskaping.IntegrationTests.Workspace;
 
 /// <summary>
-/// "Samtykker" on Min side in a real browser on a phone-sized screen (issue 29): a parent signs in, gives a consent
+/// "Samtykker" on Min side in a real browser on a phone-sized screen: a parent signs in, gives a consent
 /// with the keyboard alone and withdraws it, and a worker of the sector it covered, in a browser of their own, reads
 /// the case while it holds and gets the not-found page at once after. Refused forms show the message beside the field;
 /// another household's consents are the not-found page. axe-core and 320 px reflow on each page.
