@@ -70,8 +70,14 @@ public sealed record TimelineEntry(Guid CaseId, Guid EventId, string Kind, strin
             (m.MeasurementComplete ? $"A {m.Kind} measurement was completed: the last household member answered" : $"A household member answered the {m.Kind} measurement")
             + $" ({m.RespondentKind}{(m.Partial ? ", partly answered" : "")}).", Outcomes, m.CompletedAt);
 
+    // What the family shared with the lead is the lead's to read (their task in coordination); everyone on the case
+    // sees only that something was shared.
     public static TimelineEntry From(Guid eventId, NegativeEffectReported m) =>
-        new(m.CaseId, eventId, "negative-effect-reported", $"A negative effect was reported: {m.Domain} (level {m.Level}).", Outcomes, m.ReportedAt);
+        new(m.CaseId, eventId, "negative-effect-reported",
+            m.SharedByFamily
+                ? "The family shared a negative effect with the lead coordinator; what it is about is in the lead's tasks."
+                : $"A negative effect was reported: {m.Domain} (level {m.Level}).",
+            Outcomes, m.ReportedAt);
 
     private static string Nok(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture) + " NOK";
 

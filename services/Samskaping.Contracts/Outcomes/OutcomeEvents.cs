@@ -34,9 +34,12 @@ public sealed record MeasurementCompleted(
 
 /// <summary>An answer on a negative-effect item was above the alert level. Deliberately without free text.</summary>
 /// <param name="Domain">The negative effect, e.g. "gratitude-debt", "unintended-use", "insecurity", "unfair-distribution", "shame".</param>
+/// <param name="SharedByFamily">The person (or a guardian) sent the answer themselves and chose to share it with the lead
+/// coordinator: its domain and level are for the lead alone, not for everyone who reads the case's timeline.</param>
 public sealed record NegativeEffectReported(
     Guid CaseId,
     Guid MeasurementId,
     string Domain,
     int Level,
-    DateTimeOffset ReportedAt) : ICaseMessage;
+    DateTimeOffset ReportedAt,
+    bool SharedByFamily = false) : ICaseMessage;

@@ -68,8 +68,11 @@ public sealed class MyWorkStore(CaseAccess access, AccessLog accessLog, TimeProv
             ?? throw new InvalidOperationException($"No coordination group for case {report.CaseId} yet; the message is retried.");
         var at = report.ReportedAt;
         var title = $"Follow up a reported negative effect: {report.Domain} (level {report.Level}).";
+        // The relay log is read by every sector on the case: what the family shared with the lead stays in the lead's task.
         await RelayLogStore.AppendSystemEntry(report.CaseId, "note", RelayLogStore.SystemAuthor, null,
-            $"Outcome measurement {report.MeasurementId} reported a negative effect: {report.Domain} at level {report.Level}. A task was given to the lead coordinator.",
+            report.SharedByFamily
+                ? $"In outcome measurement {report.MeasurementId} the family shared a negative effect with the lead coordinator, who was given a task."
+                : $"Outcome measurement {report.MeasurementId} reported a negative effect: {report.Domain} at level {report.Level}. A task was given to the lead coordinator.",
             at, tx, ct);
         await tx.Connection!.ExecuteAsync(new CommandDefinition(
             """

@@ -147,7 +147,7 @@ public sealed class ResponseStore(Messaging.Outbox.OutboxWriter outbox, AccessLo
         {
             if (response.Answers.Values.TryGetValue(item.ItemId, out var level) && level > alertLevel)
             {
-                await outbox.Enqueue(new NegativeEffectReported(measurement.CaseId, measurement.Id, item.Domain, level, now), tx, ct);
+                await outbox.Enqueue(new NegativeEffectReported(measurement.CaseId, measurement.Id, item.Domain, level, now, response.SharedWithLead == true), tx, ct);
                 reported.Add(item.Domain);
             }
         }

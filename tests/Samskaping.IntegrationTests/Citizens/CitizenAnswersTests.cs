@@ -135,6 +135,16 @@ public sealed class CitizenAnswersTests(SystemFixture system)
         var titles = work.GetProperty("tasks").EnumerateArray().Where(t => t.GetProperty("caseId").GetGuid() == f.Home)
             .Select(t => t.GetProperty("title").GetString()!).ToList();
         titles.ShouldHaveSingleItem().ShouldContain("gratitude-debt");
+        // Everyone else on the case, the grant approver among them, reads on the timeline only that something was shared.
+        var timeline = await Eventually.Get(async () => await Json(approver, $"/api/cases/{f.Home}/timeline"),
+            t => t.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("kind").GetString() == "negative-effect-reported"),
+            TimeSpan.FromSeconds(60), "the timeline's entry for the shared negative effect");
+        var shared = timeline.GetProperty("items").EnumerateArray()
+            .Where(i => i.GetProperty("kind").GetString() == "negative-effect-reported").ShouldHaveSingleItem();
+        shared.GetProperty("summary").GetString().ShouldBe(
+            "The family shared a negative effect with the lead coordinator; what it is about is in the lead's tasks.");
+        timeline.ToString().ShouldNotContain("gratitude-debt");
+        (await Json(approver, $"/api/coordination/cases/{f.Home}/relay-log")).ToString().ShouldNotContain("gratitude-debt");
         // After the shared one arrived, a moment more for anything else the outbox might still have held.
         await Task.Delay(TimeSpan.FromSeconds(3));
         (await Json(kari, "/api/coordination/my-work")).GetProperty("tasks").EnumerateArray()
