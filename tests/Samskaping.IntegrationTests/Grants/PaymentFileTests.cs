@@ -9,7 +9,7 @@ using Xunit;
 
 namespace Samskaping.IntegrationTests.Grants;
 
-/// <summary>Point 4 of issue 28: due payments into pain.001 files, and the bank's pain.002 and camt.054 answers, against the ledger.</summary>
+/// <summary>Bank payments: due payments into pain.001 files, and the bank's pain.002 and camt.054 answers, against the ledger.</summary>
 [Collection(GrantsCollection.Name)]
 public sealed class PaymentFileTests(GrantsFixture grants)
 {

@@ -12,7 +12,7 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Security.Privacy;
 
 /// <summary>
-/// Issue 26, point 3: the access log has its own retention (docs/privacy.md, "The access log's own retention"). In
+/// The access log has its own retention (docs/privacy.md, "The access log's own retention"). In
 /// every service the sweep removes the entries older than the period, oldest first, through the audited
 /// <c>access.purge_access_log</c> alone, and the log stays append-only for every other path. The databases are
 /// shared with the other tests: only this test's own case gets entries from before the cut-off, and the sweep's

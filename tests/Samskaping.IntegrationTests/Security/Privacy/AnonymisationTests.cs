@@ -15,7 +15,7 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Security.Privacy;
 
 /// <summary>
-/// Issue 26, point 3, in coordination, grants, outcomes and benefits: a CaseAnonymisationOrdered removes every
+/// Anonymisation in coordination, grants, outcomes and benefits: a CaseAnonymisationOrdered removes every
 /// personal value of the case from every text, JSON and binary column of the four databases, leaves the ledger's and
 /// the outcome reports' figures as they were, is done once however often it arrives, and is counted once per service.
 /// </summary>

@@ -13,7 +13,7 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Security.Privacy;
 
 /// <summary>
-/// Issue 26, point 2: the privacy officer gets everything about one person from all five services as one archive —
+/// A person's export: the privacy officer gets everything about one person from all five services as one archive —
 /// each part in its service's JSON, exceptions listed with their reason, a summary in bokmål — complete or not at all,
 /// access-logged; a guardian's export has the children under 15 in their care, a youth from 15 has their own.
 /// </summary>
