@@ -5,7 +5,8 @@ public sealed record PlannedResponse(int Adult, int Point, IReadOnlyDictionary<s
 
 /// <summary>
 /// What each probe case holds in outcomes and in the grants ledger, so the clones hold per case what the growth goal's
-/// data holds (docs/performance.md: five outcome responses per case, and ledger entries at about the same rate). Both adults answer the baseline;
+/// data holds: about five outcome responses and five ledger entries per case, as its 5 million of each over 1 million
+/// cases. Both adults answer the baseline;
 /// the guardian answers both follow-ups and the other parent the first, so each has a change from baseline for the
 /// change report to count, and the case has five responses. Life satisfaction starts and moves differently from
 /// probe to probe and adult to adult: the report's standard deviation, interval and effect size then have a spread to
