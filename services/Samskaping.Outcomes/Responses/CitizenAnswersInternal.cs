@@ -65,7 +65,7 @@ public static class CitizenAnswersInternal
 
     public static void MapCitizenAnswersInternal(this IEndpointRouteBuilder app)
     {
-        var group = app.MapApiGroup("/internal/outcomes/citizen", "Internal (service-to-service)", Policies.Service);
+        var group = app.MapCitizenReads("outcomes");
         group.MapPost("/measurements", List)
             .WithName("InternalCitizenMeasurements")
             .WithSummary("The open measurements of a case, with whether each record the citizen reaches has answered")
