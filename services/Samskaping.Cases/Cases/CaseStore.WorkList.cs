@@ -12,7 +12,7 @@ public sealed partial class CaseStore
     public async Task<CaseListPage> List(CurrentUser user, WorkListQuery query, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var parameters = access.Parameters(user, new { mine = query.Scope == WorkListQuery.Mine, sector = query.Scope == WorkListQuery.Sector, take = query.Limit + 1 });
+        var parameters = access.Parameters(user, new { sector = query.Scope == WorkListQuery.Sector, take = query.Limit + 1 });
         parameters.Add("status", query.Status, DbType.String);
         parameters.Add("pattern", query.Search is null ? null : "%" + Search.EscapeLike(Search.Normalize(query.Search)) + "%", DbType.String);
         parameters.Add("afterAt", query.After?.At, DbType.DateTimeOffset);
@@ -24,7 +24,7 @@ public sealed partial class CaseStore
                    sak.household_id AS HouseholdId
             FROM cases.cases sak JOIN cases.households h ON h.id = sak.household_id
             WHERE {CaseAccess.VisiblePredicate("sak.id")}
-              AND (NOT @mine OR sak.id IN (SELECT id FROM mine))
+              AND {(query.Scope == WorkListQuery.Mine ? "sak.id IN (SELECT id FROM mine)" : "true")}
               AND (NOT @sector OR EXISTS (SELECT 1 FROM access.case_sectors s WHERE s.case_id = sak.id AND s.sector = @accessSector AND s.participating))
               AND (@status IS NULL OR sak.status = @status)
               AND {SearchPredicate(query)}
@@ -45,11 +45,14 @@ public sealed partial class CaseStore
     /// The few cases (mine) and households (a name search) the list is narrowed to, found through their own indexes
     /// and materialised first. Without them the list walks every visible case newest first until it has a page, which
     /// for a worker with fewer cases than a page, or a name only one family has, is every case the municipality holds.
+    /// The list names them only when it is narrowed by them, in the statement's text rather than behind a parameter
+    /// (<c>NOT @mine OR …</c>): an OR with a parameter keeps the planner from starting at them, and a prepared statement's
+    /// generic plan walks every case newest first, checking each against them.
     /// </summary>
     private static string Narrowing(WorkListQuery query) => $"""
         WITH mine AS MATERIALIZED (
-            SELECT c.id FROM cases.cases c WHERE @mine AND c.opened_by = @accessSubject
-            UNION SELECT l.case_id FROM access.case_leads l WHERE @mine AND l.coordinator = @accessSubject),
+            SELECT c.id FROM cases.cases c WHERE c.opened_by = @accessSubject
+            UNION SELECT l.case_id FROM access.case_leads l WHERE l.coordinator = @accessSubject),
         named AS MATERIALIZED (
             SELECT h.id FROM cases.households h WHERE {(IndexedSearch(query) ? "h.name_search LIKE @pattern" : "false")}
             UNION SELECT m.household_id FROM cases.household_members m JOIN cases.persons p ON p.id = m.person_id
