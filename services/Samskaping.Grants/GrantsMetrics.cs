@@ -52,7 +52,7 @@ public sealed class GrantsMetrics
         using var connection = dataSource.OpenConnection();
         return [.. connection.Query<FundAccount>(
             """
-            SELECT fund_id AS FundId, kind AS Kind, balance AS Amount FROM grants.accounts WHERE kind IN ('available', 'reserved', 'paid')
+            SELECT fund_id AS FundId, kind AS Kind, balance AS Amount FROM grants.account_balances WHERE kind IN ('available', 'reserved', 'paid')
             UNION ALL
             SELECT id, 'threshold', low_balance_threshold FROM grants.funds
             """, commandTimeout: 5)];

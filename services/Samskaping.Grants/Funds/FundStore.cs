@@ -42,9 +42,9 @@ public sealed class FundStore(FundLedger ledger, IdempotentRequests idempotency,
         """;
 
     private const string BalanceColumns = """
-        (SELECT balance FROM grants.accounts WHERE fund_id = f.id AND kind = 'available') AS Available,
-        (SELECT balance FROM grants.accounts WHERE fund_id = f.id AND kind = 'reserved') AS Reserved,
-        (SELECT balance FROM grants.accounts WHERE fund_id = f.id AND kind = 'paid') AS Paid
+        (SELECT available FROM grants.fund_balances WHERE fund_id = f.id) AS Available,
+        (SELECT reserved FROM grants.fund_balances WHERE fund_id = f.id) AS Reserved,
+        (SELECT paid FROM grants.fund_balances WHERE fund_id = f.id) AS Paid
         """;
 
     public static Refusal NotFound(Guid fundId) => Refusal.NotFound("Fund not found.", $"There is no fund {fundId}.");
@@ -94,7 +94,7 @@ public sealed class FundStore(FundLedger ledger, IdempotentRequests idempotency,
         }, ct);
 
     /// <summary>
-    /// Creates the fund, its four accounts and (when the budget is above zero) the first top-up, in the caller's
+    /// Creates the fund, its four accounts, its balances row and (when the budget is above zero) the first top-up, in the caller's
     /// transaction. False when the name is taken.
     /// </summary>
     public async Task<bool> Insert(Fund fund, decimal budget, CurrentUser user, NpgsqlTransaction tx, CancellationToken ct)
@@ -119,7 +119,10 @@ public sealed class FundStore(FundLedger ledger, IdempotentRequests idempotency,
             return false;
         }
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO grants.accounts (id, fund_id, kind) SELECT id, @fundId, kind FROM unnest(@ids, @kinds) AS a(id, kind)",
+            """
+            INSERT INTO grants.accounts (id, fund_id, kind) SELECT id, @fundId, kind FROM unnest(@ids, @kinds) AS a(id, kind);
+            INSERT INTO grants.fund_balances (fund_id) VALUES (@fundId);
+            """,
             new
             {
                 fundId = fund.Id,

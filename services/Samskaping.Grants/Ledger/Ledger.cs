@@ -18,7 +18,7 @@ public static class AccountKinds
 
     public static IReadOnlyList<string> All { get; } = [BudgetSource, Available, Reserved, Paid];
 
-    /// <summary>Accounts are updated in this order (after fund id), so concurrent postings never deadlock.</summary>
+    /// <summary>Legs are sent in this order after fund id: a fund's legs together, so grants.post updates its balances once.</summary>
     internal static int Order(string kind) => kind switch
     {
         BudgetSource => 0,
@@ -103,18 +103,19 @@ public sealed class Posting
 
 /// <summary>
 /// The append-only double-entry ledger of the funds. A posting moves money between accounts in one ledger
-/// transaction whose entries sum to zero (checked here and, at commit, by the database), and keeps each
-/// account's balance in the same database transaction. A debit is a conditional update that takes the money
-/// only if it is there — <c>balance &gt;= amount</c>, with a row-count check — and a <c>CHECK (balance &gt;= 0)</c>
-/// backs it, so a fund can never be overspent, however many requests race.
+/// transaction whose entries sum to zero (checked here and by the database), and keeps the fund's balances in the
+/// same database transaction. A debit is a conditional update that takes the money only if it is there —
+/// <c>available + change &gt;= 0</c>, with a row-count check — and a <c>CHECK (available &gt;= 0 …)</c> backs it, so
+/// a fund can never be overspent, however many requests race.
 /// </summary>
 /// <remarks>
-/// A fund's available account is the hottest row of the service: every approval of every caseworker meets there,
-/// and its row lock is held from a posting's first balance update until the transaction ends. So a posting is one
-/// call of the database function <c>grants.post</c> (migration 0003: the conditional updates with their row-count
-/// check, the entries, the FundLow check), and the contended paths send it with <see cref="Commit"/>: the rest of
-/// the change first, then <c>[ ..., SELECT grants.post(...), COMMIT ]</c> as ONE batch, so the lock is held for
-/// the database's own work and never across a round trip to the service (see the disbursements benchmark).
+/// A fund's balances row is the hottest row of the service: every approval of every caseworker meets there, and its
+/// row lock is held from the posting's balance update until the transaction ends. So a posting is one call of the
+/// database function <c>grants.post</c> (migration 0011: the transaction row and entries first, then one conditional
+/// update of each fund's balances with its row-count check, then the FundLow check), and the contended paths send it
+/// with <see cref="Commit"/>: the rest of the change first, then <c>[ ..., SELECT grants.post(...), COMMIT ]</c> as ONE
+/// batch, so the lock is held for the database's own work and never across a round trip to the service (see the
+/// disbursements benchmark).
 /// </remarks>
 public sealed class FundLedger(TimeProvider clock)
 {
@@ -128,7 +129,7 @@ public sealed class FundLedger(TimeProvider clock)
     /// <summary>The name <c>grants.post</c> raises a shortfall under (it is also the CHECK constraint that backs it).</summary>
     private const string NeverNegative = "fund_accounts_never_negative";
 
-    /// <summary>The CHECK on each account's balance, and the rule <c>grants.post</c> checks for a fund's holdings (migration 0004).</summary>
+    /// <summary>The CHECKs on a fund's balances: each within its limit, and what the fund holds (migration 0011).</summary>
     private static readonly string[] WithinLimit = ["fund_accounts_within_limit", "fund_holdings_within_limit"];
 
     /// <summary>FundLow's name in the outbox (<see cref="MessageTypes"/>).</summary>
@@ -142,7 +143,7 @@ public sealed class FundLedger(TimeProvider clock)
             throw new InvalidOperationException("A ledger transaction needs two or more non-zero entries that sum to zero.");
         }
         var now = clock.Now();
-        // Accounts are locked in one order (fund, then kind), so concurrent postings never deadlock on them.
+        // Funds are locked in one order, so concurrent postings never deadlock; a fund's legs are adjacent (grants.post updates its balances once).
         var ordered = legs.OrderBy(l => l.FundId).ThenBy(l => AccountKinds.Order(l.Account)).ToList();
         var lowFunds = legs.Where(l => l.Account == AccountKinds.Available).Select(l => l.FundId).Distinct().Order().ToArray();
         return new Posting(ordered, PostSql,
@@ -222,7 +223,7 @@ public sealed class FundLedger(TimeProvider clock)
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    // Known by the constraint's name: a limit (a CHECK, or grants.post's rule for a fund's holdings), or a shortfall, for
+    // Known by the constraint's name: a limit (one of the balances' CHECKs), or a shortfall, for
     // which grants.post says which leg fell short and the balance it found in HINT ("<leg> <balance>").
     private static LedgerRefusal? RefusalOf(Posting posting, PostgresException e)
     {

@@ -80,12 +80,10 @@ public static class ReportsApi
         var rows = (await connection.QueryAsync<FundStatusDbRow>(new CommandDefinition(
             """
             SELECT f.id AS FundId, f.name AS Name, f.owner AS Owner, f.period_start AS PeriodStart, f.period_end AS PeriodEnd,
-                   sum(a.balance) FILTER (WHERE a.kind = 'available') AS Available,
-                   sum(a.balance) FILTER (WHERE a.kind = 'reserved') AS Reserved,
-                   sum(a.balance) FILTER (WHERE a.kind = 'paid') AS Paid,
+                   b.available AS Available, b.reserved AS Reserved, b.paid AS Paid,
                    (SELECT count(DISTINCT g.household_id) FROM grants.grants g WHERE g.fund_id = f.id AND g.status = 'approved')::int AS Households
-            FROM grants.funds f JOIN grants.accounts a ON a.fund_id = f.id
-            GROUP BY f.id ORDER BY f.period_start DESC, f.name
+            FROM grants.funds f JOIN grants.fund_balances b ON b.fund_id = f.id
+            ORDER BY f.period_start DESC, f.name
             """, cancellationToken: ct)))
             .Select(r => SmallCells.IsSmall(r.Households, options.Value.MinimumCellSize)
                 ? new FundStatusRow(r.FundId, r.Name, r.Owner, r.PeriodStart, r.PeriodEnd, true, r.Available + r.Reserved + r.Paid, null, null, null)

@@ -38,7 +38,7 @@ public sealed class FundTests(GrantsFixture grants)
     }
 
     [Fact]
-    public async Task The_ledger_is_append_only_and_the_database_refuses_an_overdraft_or_an_unbalanced_transaction()
+    public async Task The_ledger_is_append_only_and_the_database_refuses_an_overdraft_or_an_unbalanced_or_empty_transaction()
     {
         var fund = (await grants.CreateFund(budget: 100m)).GetProperty("id").GetGuid();
         await using var connection = await grants.DataSource.OpenConnectionAsync();
@@ -48,7 +48,7 @@ public sealed class FundTests(GrantsFixture grants)
         await Should.ThrowAsync<PostgresException>(() => Execute(connection, "DELETE FROM grants.ledger_transactions"));
 
         var overdraft = await Should.ThrowAsync<PostgresException>(() => Execute(connection,
-            "UPDATE grants.accounts SET balance = balance - 100.01 WHERE fund_id = @f AND kind = 'available'", fund));
+            "UPDATE grants.fund_balances SET available = available - 100.01 WHERE fund_id = @f", fund));
         overdraft.SqlState.ShouldBe(PostgresErrorCodes.CheckViolation);
 
         var unbalanced = await Should.ThrowAsync<PostgresException>(() => Execute(connection,
@@ -60,6 +60,15 @@ public sealed class FundTests(GrantsFixture grants)
             COMMIT;
             """, fund));
         unbalanced.MessageText.ShouldContain("does not balance");
+
+        await using var second = await grants.DataSource.OpenConnectionAsync();
+        var empty = await Should.ThrowAsync<PostgresException>(() => Execute(second,
+            """
+            BEGIN;
+            INSERT INTO grants.ledger_transactions (id, kind, description, recorded_by, recorded_at) VALUES ('00000000-0000-0000-0000-0000000000ab', 'top-up', 'x', 'x', now());
+            COMMIT;
+            """));
+        empty.MessageText.ShouldContain("has no entries");
         (await grants.Balances(fund)).ShouldBe((100m, 0m, 0m, -100m));
     }
 

@@ -134,7 +134,7 @@ public sealed class GrantBadInputTests(GrantsFixture grants)
         await grants.Database.Scalar<long>("SELECT count(*) FROM grants.grants"),
         await grants.Database.Scalar<long>("SELECT count(*) FROM grants.ledger_transactions"),
         await grants.Database.Scalar<long>("SELECT count(*) FROM grants.disbursements WHERE status <> 'planned'"),
-        await grants.Database.Scalar<decimal>("SELECT coalesce(sum(abs(balance)), 0) FROM grants.accounts"));
+        await grants.Database.Scalar<decimal>("SELECT coalesce(sum(abs(balance)), 0) FROM grants.account_balances"));
 
     private sealed record Ids(Guid Fund, Guid Case, Guid Grant, Guid Disbursement)
     {

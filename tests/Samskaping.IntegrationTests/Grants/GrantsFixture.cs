@@ -137,7 +137,7 @@ public class GrantsFixture : IAsyncLifetime, IDisposable
             """
             SELECT sum(balance) FILTER (WHERE kind = 'available'), sum(balance) FILTER (WHERE kind = 'reserved'),
                    sum(balance) FILTER (WHERE kind = 'paid'), sum(balance) FILTER (WHERE kind = 'budget-source')
-            FROM grants.accounts WHERE fund_id = @f
+            FROM grants.account_balances WHERE fund_id = @f
             """, connection);
         command.Parameters.AddWithValue("f", fundId);
         await using var reader = await command.ExecuteReaderAsync();
@@ -153,7 +153,7 @@ public class GrantsFixture : IAsyncLifetime, IDisposable
             .ShouldBe(0, "every ledger transaction sums to zero");
         (await Database.Scalar<long>(
             """
-            SELECT count(*) FROM grants.accounts a
+            SELECT count(*) FROM grants.account_balances a
             WHERE a.balance <> coalesce((SELECT sum(amount) FROM grants.ledger_entries e WHERE e.account_id = a.id), 0)
             """)).ShouldBe(0, "every account's balance equals the sum of its entries");
         (await Database.Scalar<long>(

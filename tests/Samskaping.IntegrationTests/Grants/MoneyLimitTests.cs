@@ -118,9 +118,9 @@ public sealed class MoneyLimitTests(GrantsFixture grants)
 
     public static TheoryData<string, string> PastTheLimits => new()
     {
-        { "an available balance over the fund's limit", "UPDATE grants.accounts SET balance = 100000000000.01 WHERE fund_id = @f AND kind = 'available'" },
-        { "a budget source beyond the fund's limit", "UPDATE grants.accounts SET balance = -100000000000.01 WHERE fund_id = @f AND kind = 'budget-source'" },
-        { "a reserved balance over the fund's limit", "UPDATE grants.accounts SET balance = 100000000000.01 WHERE fund_id = @f AND kind = 'reserved'" },
+        { "an available balance over the fund's limit", "UPDATE grants.fund_balances SET available = 100000000000.01 WHERE fund_id = @f" },
+        { "a budget source beyond the fund's limit", "UPDATE grants.fund_balances SET budget_source = -100000000000.01 WHERE fund_id = @f" },
+        { "a reserved balance over the fund's limit", "UPDATE grants.fund_balances SET reserved = 100000000000.01 WHERE fund_id = @f" },
         { "a ledger entry over the amount limit", "INSERT INTO grants.ledger_entries (transaction_id, account_id, amount) SELECT gen_random_uuid(), id, 1000000000.01 FROM grants.accounts WHERE fund_id = @f AND kind = 'available'" },
         { "a threshold over the amount limit", "UPDATE grants.funds SET approval_threshold = 1000000000.01 WHERE id = @f" },
         { "a household cap over the amount limit", "UPDATE grants.funds SET household_cap = 1000000000.01 WHERE id = @f" },

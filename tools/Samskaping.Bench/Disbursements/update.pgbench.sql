@@ -1,3 +1,4 @@
--- pgbench -M prepared -f update.pgbench.sql -D account=<uuid>  (autocommit)
--- The headline's baseline: the bare conditional debit of one account, no ledger at all, as a prepared statement.
-UPDATE grants.accounts SET balance = balance - 1 WHERE id = :account::uuid AND balance >= 1;
+-- pgbench -M prepared -f update.pgbench.sql -D fund=<uuid>  (autocommit)
+-- The headline's baseline: the ledger's conditional debit of a fund (grants.post, migration 0011) alone — no ledger
+-- transaction, no entries — as a prepared statement.
+UPDATE grants.fund_balances SET available = available - 1 WHERE fund_id = :fund::uuid AND available >= 1;

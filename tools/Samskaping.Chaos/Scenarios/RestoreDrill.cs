@@ -114,7 +114,7 @@ internal sealed class RestoreDrill : IScenario
                 (SELECT left(md5(coalesce(string_agg(concat_ws('|', case_id, opened_by_sector, opened_at, closed_at, status_changed_at), ',' ORDER BY case_id), '')), 12) FROM grants.cases),
                 (SELECT count(*) FROM grants.grants),
                 (SELECT count(*) FROM grants.ledger_entries),
-                (SELECT string_agg(kind || '=' || balance, ' ' ORDER BY kind) FROM grants.accounts))
+                (SELECT string_agg(kind || '=' || balance, ' ' ORDER BY kind) FROM grants.account_balances))
             """) ?? "";
     }
 }
