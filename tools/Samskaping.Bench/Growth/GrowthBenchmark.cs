@@ -29,6 +29,11 @@ public sealed class GrowthBenchmark : IBenchmark
         var baseCases = context.Option("cases", context.Quick ? 2_000 : 20_000);
         var factor = context.Option("factor", 10);
         var samples = context.Option("samples", context.Quick ? 40 : 300);
+        // A p99 of one run of 300 sequential reads is the third-slowest of them: on a shared machine a few disturbed
+        // seconds decide it, and it flipped from met to missed between two runs with the p50 flat. So each person-level
+        // read is timed in rounds, the rounds of all reads interleaved (a disturbance lands in one round of one read), and
+        // its p99 is the median of its rounds' p99s; every round's p99 is printed.
+        var rounds = context.Option("rounds", context.Quick ? 2 : 5);
         // A report aggregates every row in its scope, so one call at the larger size takes seconds; its figure is stated,
         // not held to a goal, so a tenth of the samples is enough and keeps the run's length in proportion to its seeding.
         var reportSamples = Math.Max(10, samples / 10);
@@ -47,7 +52,7 @@ public sealed class GrowthBenchmark : IBenchmark
         var copies = (int)Math.Max(1, Math.Ceiling((double)baseCases / templateCases) - 1);
         var reads = Reads(system, probes);
 
-        var results = new List<(int Scale, string Sizes, TimeSpan Seeding, Dictionary<string, Measurement> Reads)>();
+        var results = new List<(int Scale, string Sizes, TimeSpan Seeding, Dictionary<string, Measurement> Reads, Dictionary<string, double[]> RoundP99s)>();
         foreach (var scale in new[] { 1, factor })
         {
             var seeding = TimeSpan.Zero;
@@ -56,7 +61,7 @@ public sealed class GrowthBenchmark : IBenchmark
                 seeding += await filler.GrowTo(copies * scale, ct);
             }
             var sizes = await Sizes(system, ct);
-            Console.WriteLine($"   {scale}×: {sizes} (seeded in {seeding.TotalSeconds:0} s); {samples} reads of each person-level kind, {reportSamples} of each report");
+            Console.WriteLine($"   {scale}×: {sizes} (seeded in {seeding.TotalSeconds:0} s); {rounds} × {samples} reads of each person-level kind, {reportSamples} of each report");
             await CheckChangeReportCounts(system, ProbeAnswers.PeopleInChangeReport(probeCount, copies * scale), scale, ct);
             // Every read once round the probes and more before any is timed: the first calls after new data pay for
             // cold caches and plans, and would otherwise count against whichever size comes first.
@@ -64,12 +69,21 @@ public sealed class GrowthBenchmark : IBenchmark
             {
                 await Measure($"{name}, warm-up", read, WarmUpOf(read), ct);
             }
-            var measured = new Dictionary<string, Measurement>();
-            foreach (var (name, read) in reads)
+            var timed = reads.ToDictionary(r => r.Key, _ => new List<(Latencies Latencies, TimeSpan Elapsed)>());
+            for (var round = 0; round < rounds; round++)
             {
-                measured[name] = await Measure($"{name} at {scale}×", read, SamplesOf(read), ct);
+                foreach (var (name, read) in reads.Where(r => r.Value.PersonLevel || round == 0))
+                {
+                    timed[name].Add(await Time($"{name} at {scale}×", read, SamplesOf(read), ct));
+                }
             }
-            results.Add((scale, sizes, seeding, measured));
+            var measured = timed.ToDictionary(t => t.Key, t => Summarise($"{t.Key} at {scale}×", t.Value));
+            var roundP99s = timed.Where(t => t.Value.Count > 1).ToDictionary(t => t.Key, t => t.Value.Select(r => r.Latencies.Percentile(0.99)).ToArray());
+            foreach (var (name, p99s) in roundP99s)
+            {
+                Console.WriteLine($"   {name} at {scale}×: p99 of each round {string.Join(", ", p99s.Select(p => p.ToString("0.00", CultureInfo.InvariantCulture)))} ms");
+            }
+            results.Add((scale, sizes, seeding, measured, roundP99s));
         }
 
         var small = results[0].Reads;
@@ -82,11 +96,13 @@ public sealed class GrowthBenchmark : IBenchmark
         {
             $"1×: {results[0].Sizes}; {factor}×: {results[1].Sizes}. Seeding took {results[0].Seeding.TotalSeconds:0} s and {results[1].Seeding.TotalSeconds:0} s: SQL clones of {probeCount} probe cases made through the API ({string.Join("; ", fillers.Select(f => $"{f.Key}: {f.Value}"))}).",
             $"Each probe case is active, with {ProbeAnswers.Adults} consenting adults, {ProbeAnswers.ResponsesPerCase} outcome responses (both adults' baselines and {ProbeAnswers.ResponsesPerCase - ProbeAnswers.Adults} follow-ups) and {ProbeAnswers.LedgerEntriesPerCase} ledger entries (two grants approved, one paid); the fund's own entries come on top, one fund per copy.",
-            $"Each person-level read: {samples} requests one after another through the gateway, round-robin over the probes; each report {reportSamples}; p50/p99 of those.",
+            $"Each person-level read: {rounds} rounds of {samples} requests one after another through the gateway, round-robin over the probes, the rounds of all reads interleaved; p50 of all its requests, p99 the median of its rounds' p99s. Each report: {reportSamples} requests, p50/p99 of those.",
             "Reports grow with the data by nature (they aggregate every row in their scope): their ratio is stated, not held to a goal.",
             "Grants spending report: linear in the approved grants — one pass over every approved grant with its disbursements, grouped by fund, sector, category and month; each copy has a fund of its own, so the rows it returns grow with the data too.",
             $"Outcomes change report: linear (n log n) in the responses — every response joined to its measurement, sorted to pick each person's baseline and latest, then one row per person (here {ProbeAnswers.Adults} per case) aggregated in the service; its total n was checked to be {ProbeAnswers.PeopleInChangeReport(probeCount, copies):N0} at 1× and {ProbeAnswers.PeopleInChangeReport(probeCount, copies * factor):N0} at {factor}× (every adult of every case), so the larger size is a larger population, not the same people again.",
         };
+        notes.AddRange(results.Select(r => $"p99 of each round at {r.Scale}×: " + string.Join("; ", r.RoundP99s.Select(p =>
+            $"{p.Key} {string.Join(", ", p.Value.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)))} ms"))));
         return new BenchmarkReport(Name, [.. small.Values, .. large.Values], ratios, notes) { Goals = goals };
     }
 
@@ -112,7 +128,23 @@ public sealed class GrowthBenchmark : IBenchmark
         };
     }
 
-    private static async Task<Measurement> Measure(string label, Read read, int samples, CancellationToken ct)
+    private static async Task<Measurement> Measure(string label, Read read, int samples, CancellationToken ct) =>
+        Summarise(label, [await Time(label, read, samples, ct)]);
+
+    /// <summary>p50 over every request of every round; p99 the median of the rounds' p99s (one round: its p99).</summary>
+    private static Measurement Summarise(string label, IReadOnlyList<(Latencies Latencies, TimeSpan Elapsed)> rounds)
+    {
+        var all = new Latencies();
+        foreach (var round in rounds)
+        {
+            all.AddAll(round.Latencies);
+        }
+        var p99s = rounds.Select(r => r.Latencies.Percentile(0.99)).Order().ToArray();
+        var median = p99s.Length % 2 == 1 ? p99s[p99s.Length / 2] : (p99s[(p99s.Length / 2) - 1] + p99s[p99s.Length / 2]) / 2;
+        return new Measurement(label, all.Count, TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks)), all.Percentile(0.5), median);
+    }
+
+    private static async Task<(Latencies Latencies, TimeSpan Elapsed)> Time(string label, Read read, int samples, CancellationToken ct)
     {
         var latencies = new Latencies();
         var watch = Stopwatch.StartNew();
@@ -128,7 +160,7 @@ public sealed class GrowthBenchmark : IBenchmark
                 latencies.Add(one.Elapsed.TotalMilliseconds);
             }
         }
-        return new Measurement(label, samples, watch.Elapsed, latencies.Percentile(0.5), latencies.Percentile(0.99));
+        return (latencies, watch.Elapsed);
     }
 
     /// <summary>
