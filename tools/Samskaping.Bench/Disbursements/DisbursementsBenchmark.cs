@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,7 +28,7 @@ namespace Samskaping.Bench.Disbursements;
 /// Second figures: pgbench running the same <c>grants.post</c> call raw (<c>posting.pgbench.sql</c>), which isolates
 /// the client's share, and the ledger code with COMMIT a round trip after the posting.
 /// </summary>
-public sealed partial class DisbursementsBenchmark : IBenchmark
+public sealed class DisbursementsBenchmark : IBenchmark
 {
     private const int Clients = 64;
 
@@ -63,13 +62,13 @@ public sealed partial class DisbursementsBenchmark : IBenchmark
 
             // The baselines first, each on a row of its own that nothing has updated yet: a row that has taken a hundred
             // thousand updates runs slower, and the ledger's rows below pay for that on their own row, not the baseline.
-            var bare = await MeasurePgbench(target, Path.Combine(scripts, "update.pgbench.sql"),
+            var bare = await Pgbench.Measure(target, Path.Combine(scripts, "update.pgbench.sql"),
                 [$"fund={baselineFund}"], $"pgbench -M prepared bare conditional UPDATE of a fund's balances row, -c {clients}", clients, seconds, ct);
-            var bareTable = await MeasurePgbench(target, Path.Combine(scripts, "bare-table.pgbench.sql"),
+            var bareTable = await Pgbench.Measure(target, Path.Combine(scripts, "bare-table.pgbench.sql"),
                 [$"account={bareAccount}"], $"pgbench -M prepared bare conditional UPDATE of a one-column table, -c {clients}", clients, seconds, ct);
 
             var ours = await MeasureLedger(dataSource, ledger, fundId, clients, duration, commitTogether: true, ct);
-            var raw = await MeasurePgbench(target, Path.Combine(scripts, "posting.pgbench.sql"),
+            var raw = await Pgbench.Measure(target, Path.Combine(scripts, "posting.pgbench.sql"),
                 [$"fund={fundId}", $"fundlow={FundLedger.FundLowType}"], $"pgbench -M prepared grants.post, -c {clients}", clients, seconds, ct);
             var separate = await MeasureLedger(dataSource, ledger, fundId, clients, duration, commitTogether: false, ct);
             var (unbalanced, transactions) = await Check(dataSource, fundId, ct);
@@ -226,72 +225,6 @@ public sealed partial class DisbursementsBenchmark : IBenchmark
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    private static async Task<Measurement> MeasurePgbench(
-        NpgsqlConnectionStringBuilder target, string script, IReadOnlyList<string> defines, string label, int clients, int seconds, CancellationToken ct)
-    {
-        var pgbench = Directory.GetDirectories("/usr/lib/postgresql").Select(v => Path.Combine(v, "bin", "pgbench")).Where(File.Exists).Order().LastOrDefault()
-            ?? throw new InvalidOperationException("pgbench not found under /usr/lib/postgresql/*/bin (Debian package postgresql-client or postgresql).");
-        var work = Directory.CreateTempSubdirectory("samskaping-pgbench-");
-        try
-        {
-            var start = new ProcessStartInfo(pgbench)
-            {
-                WorkingDirectory = work.FullName,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var argument in new[]
-            {
-                "-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture), "-U", target.Username ?? "postgres",
-                "-n", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", Math.Min(clients, Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture),
-                "-T", seconds.ToString(CultureInfo.InvariantCulture), "-M", "prepared", "-f", script, "-l", "--log-prefix=tx",
-            })
-            {
-                start.ArgumentList.Add(argument);
-            }
-            foreach (var define in defines)
-            {
-                start.ArgumentList.Add("-D");
-                start.ArgumentList.Add(define);
-            }
-            start.ArgumentList.Add(target.Database!);
-            if (!string.IsNullOrEmpty(target.Password))
-            {
-                start.Environment["PGPASSWORD"] = target.Password;
-            }
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync(ct);
-            var error = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"pgbench failed ({process.ExitCode}): {await error}");
-            }
-            var text = await output;
-            var processed = long.Parse(Processed().Match(text).Groups[1].Value, CultureInfo.InvariantCulture);
-            var latencies = new List<double>();
-            foreach (var log in work.GetFiles("tx.*"))
-            {
-                foreach (var line in await File.ReadAllLinesAsync(log.FullName, ct))
-                {
-                    // client_id transaction_no time_us script_no time_epoch time_us_within_second
-                    var fields = line.Split(' ');
-                    if (fields.Length > 2 && double.TryParse(fields[2], CultureInfo.InvariantCulture, out var micros))
-                    {
-                        latencies.Add(micros / 1000.0);
-                    }
-                }
-            }
-            var sorted = latencies.Order().ToArray();
-            return new Measurement(label, processed, TimeSpan.FromSeconds(seconds),
-                Percentile(sorted, 0.5), Percentile(sorted, 0.99));
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
-    }
-
     internal static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
@@ -302,7 +235,4 @@ public sealed partial class DisbursementsBenchmark : IBenchmark
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(ct);
     }
-
-    [GeneratedRegex(@"number of transactions actually processed: (\d+)")]
-    private static partial Regex Processed();
 }
