@@ -17,21 +17,7 @@ public sealed partial class CaseStore
         parameters.Add("pattern", query.Search is null ? null : "%" + Search.EscapeLike(Search.Normalize(query.Search)) + "%", DbType.String);
         parameters.Add("afterAt", query.After?.At, DbType.DateTimeOffset);
         parameters.Add("afterId", query.After?.Id, DbType.Guid);
-        var rows = (await connection.QueryAsync<ListRow>(new CommandDefinition(
-            $"""
-            {Narrowing(query)}
-            SELECT sak.id, h.name AS HouseholdName, sak.status, sak.opened_by AS OpenedBy, sak.opened_by_sector AS OpenedBySector, sak.opened_at AS OpenedAt,
-                   sak.household_id AS HouseholdId
-            FROM cases.cases sak JOIN cases.households h ON h.id = sak.household_id
-            WHERE {CaseAccess.VisiblePredicate("sak.id")}
-              AND {(query.Scope == WorkListQuery.Mine ? "sak.id IN (SELECT id FROM mine)" : "true")}
-              AND (NOT @sector OR EXISTS (SELECT 1 FROM access.case_sectors s WHERE s.case_id = sak.id AND s.sector = @accessSector AND s.participating))
-              AND (@status IS NULL OR sak.status = @status)
-              AND {SearchPredicate(query)}
-              AND (@afterAt IS NULL OR (sak.opened_at, sak.id) < (@afterAt, @afterId))
-            ORDER BY sak.opened_at DESC, sak.id DESC
-            LIMIT @take
-            """, parameters, cancellationToken: ct))).AsList();
+        var rows = (await connection.QueryAsync<ListRow>(new CommandDefinition(ListSql(query), parameters, cancellationToken: ct))).AsList();
         var items = rows.Take(query.Limit)
             .Select(r => new CaseSummaryDto(r.Id, r.HouseholdId, r.HouseholdName, r.Status, r.OpenedBy, r.OpenedBySector, r.OpenedAt.AsUtc()))
             .ToList();
@@ -40,6 +26,22 @@ public sealed partial class CaseStore
             query.Search is null ? "work list" : "work list search", connection, ct);
         return new CaseListPage(items, rows.Count > query.Limit ? new Cursor(items[^1].OpenedAt, items[^1].Id).Encode() : null);
     }
+
+    /// <summary>The work list's statement for <paramref name="query"/>: its parameters are the access rule's and the List's own.</summary>
+    internal static string ListSql(WorkListQuery query) => $"""
+        {Narrowing(query)}
+        SELECT sak.id, h.name AS HouseholdName, sak.status, sak.opened_by AS OpenedBy, sak.opened_by_sector AS OpenedBySector, sak.opened_at AS OpenedAt,
+               sak.household_id AS HouseholdId
+        FROM cases.cases sak JOIN cases.households h ON h.id = sak.household_id
+        WHERE {CaseAccess.VisiblePredicate("sak.id")}
+          AND {(query.Scope == WorkListQuery.Mine ? "sak.id IN (SELECT id FROM mine)" : "true")}
+          AND (NOT @sector OR EXISTS (SELECT 1 FROM access.case_sectors s WHERE s.case_id = sak.id AND s.sector = @accessSector AND s.participating))
+          AND (@status IS NULL OR sak.status = @status)
+          AND {SearchPredicate(query)}
+          AND (@afterAt IS NULL OR (sak.opened_at, sak.id) < (@afterAt, @afterId))
+        ORDER BY sak.opened_at DESC, sak.id DESC
+        LIMIT @take
+        """;
 
     /// <summary>
     /// The few cases (mine) and households (a name search) the list is narrowed to, found through their own indexes

@@ -1,6 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Npgsql;
+using Samskaping.Cases.Cases;
+using Samskaping.Contracts;
+using Samskaping.Contracts.Cases;
 using Samskaping.IntegrationTests.EndToEnd;
 using Shouldly;
 using Xunit;
@@ -84,6 +89,68 @@ public sealed class WorkListTests(SystemFixture system)
         }
 
         seen.ShouldBe(Enumerable.Reverse(opened));
+    }
+
+    [Fact]
+    public async Task Mine_is_planned_from_the_workers_own_cases_not_by_walking_every_case_newest_first()
+    {
+        // Twenty thousand cases of other workers, in a transaction that is rolled back (the rows and their statistics),
+        // and the statement as a prepared statement's generic plan would run it: the plan that once walked every case.
+        await using var connection = new NpgsqlConnection(system.Database("cases").ConnectionString);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var fill = new NpgsqlCommand(
+            """
+            INSERT INTO cases.households (id, name, name_search, created_by, created_at)
+            SELECT md5('plan' || n)::uuid, 'Familien ' || n, 'familien ' || n, 'other-' || (n % 50), now() - n * interval '1 minute'
+            FROM generate_series(1, 20000) n;
+            INSERT INTO cases.cases (id, household_id, household_name, status, opened_by, opened_by_sector, opened_at)
+            SELECT md5('plan' || n)::uuid, md5('plan' || n)::uuid, 'Familien ' || n, 'active', 'other-' || (n % 50), 'oppvekst',
+                   now() - n * interval '1 minute'
+            FROM generate_series(1, 20000) n;
+            ANALYZE cases.cases; ANALYZE cases.households;
+            SET LOCAL plan_cache_mode = force_generic_plan;
+            """, connection, tx))
+        {
+            await fill.ExecuteNonQueryAsync();
+        }
+        // A named statement with $n for each @name, as Npgsql sends it, and its generic plan.
+        var names = new List<string>();
+        var sql = Regex.Replace(CaseStore.ListSql(new WorkListQuery(WorkListQuery.Mine, null, null, 20, null)), @"@([A-Za-z]\w*)", m =>
+        {
+            if (!names.Contains(m.Groups[1].Value))
+            {
+                names.Add(m.Groups[1].Value);
+            }
+            return "$" + (names.IndexOf(m.Groups[1].Value) + 1);
+        });
+        // Each parameter's type as Npgsql sends it, and the value the list would bind.
+        var parameters = new Dictionary<string, (string Type, string Value)>
+        {
+            ["accessSector"] = ("text", $"'{Sectors.Oppvekst}'"), ["accessSubject"] = ("text", "'plan-worker'"),
+            ["accessPurpose"] = ("text", $"'{ConsentPurposes.Coordination}'"), ["accessNow"] = ("timestamptz", "now()"),
+            ["sector"] = ("boolean", "false"), ["take"] = ("integer", "21"), ["status"] = ("text", "NULL"),
+            ["pattern"] = ("text", "NULL"), ["afterAt"] = ("timestamptz", "NULL"), ["afterId"] = ("uuid", "NULL"),
+        };
+        await using (var prepare = new NpgsqlCommand(
+            $"PREPARE work_list ({string.Join(", ", names.Select(n => parameters[n].Type))}) AS {sql}", connection, tx))
+        {
+            await prepare.ExecuteNonQueryAsync();
+        }
+        await using var explain = new NpgsqlCommand($"EXPLAIN EXECUTE work_list({string.Join(", ", names.Select(n => parameters[n].Value))})", connection, tx);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+        await tx.RollbackAsync();
+
+        var text = string.Join("\n", plan);
+        text.ShouldContain("CTE Scan on mine", Shouldly.Case.Sensitive, text);
+        text.ShouldNotContain("using cases_opened on cases sak", Shouldly.Case.Sensitive, "the list must start from the worker's cases:\n" + text);
     }
 
     // A page size that is not a number or a cursor this list did not hand out cannot be read (400); a value that was
