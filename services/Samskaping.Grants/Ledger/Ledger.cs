@@ -83,7 +83,7 @@ public sealed class Posting
         Values = values;
     }
 
-    /// <summary>The legs in the order their accounts are locked.</summary>
+    /// <summary>The legs in the order grants.post takes them: by fund (the order funds are locked in), then by account.</summary>
     public IReadOnlyList<Leg> Legs { get; }
 
     internal string Sql { get; }
