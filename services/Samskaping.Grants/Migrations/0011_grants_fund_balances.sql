@@ -134,6 +134,7 @@ DECLARE
     v_delta numeric[] := ARRAY[0, 0, 0, 0];
     v_row grants.fund_balances;
     v_have numeric;
+    v_short integer;
     v_available_funds uuid[] := '{}';
     v_available numeric[] := '{}';
     v_lows integer := 0;
@@ -162,17 +163,30 @@ BEGIN
         RETURNING * INTO v_row;
         IF NOT FOUND THEN
             SELECT * INTO v_row FROM grants.fund_balances WHERE fund_id = p_funds[i];
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'fund % has no balances', p_funds[i] USING ERRCODE = 'foreign_key_violation';
+            END IF;
+            -- The leg that fell short: the first that is short in the row read again, or, when money came back between
+            -- the update and this read (a release committed meanwhile), the first debit — it was short when it was tried.
+            v_short := NULL;
             FOR j IN v_first .. i LOOP
                 v_have := CASE p_accounts[j] WHEN 'available' THEN v_row.available WHEN 'reserved' THEN v_row.reserved
                                              WHEN 'paid' THEN v_row.paid END;
                 IF v_have + p_amounts[j] < 0 THEN
-                    RAISE EXCEPTION USING
-                        ERRCODE = 'check_violation', SCHEMA = 'grants', TABLE = 'fund_balances', CONSTRAINT = 'fund_accounts_never_negative',
-                        MESSAGE = format('fund %s: the %s account has %s, %s was asked for', p_funds[j], p_accounts[j], v_have, -p_amounts[j]),
-                        HINT = format('%s %s', j, v_have);
+                    v_short := j;
+                    EXIT;
+                END IF;
+                IF v_short IS NULL AND v_have IS NOT NULL AND p_amounts[j] < 0 THEN
+                    v_short := -j;
                 END IF;
             END LOOP;
-            RAISE EXCEPTION 'fund % has no balances', p_funds[i] USING ERRCODE = 'foreign_key_violation';
+            j := abs(v_short);
+            v_have := CASE p_accounts[j] WHEN 'available' THEN v_row.available WHEN 'reserved' THEN v_row.reserved
+                                         WHEN 'paid' THEN v_row.paid END;
+            RAISE EXCEPTION USING
+                ERRCODE = 'check_violation', SCHEMA = 'grants', TABLE = 'fund_balances', CONSTRAINT = 'fund_accounts_never_negative',
+                MESSAGE = format('fund %s: the %s account has %s, %s was asked for', p_funds[j], p_accounts[j], v_have, -p_amounts[j]),
+                HINT = format('%s %s', j, v_have);
         END IF;
         IF v_delta[2] <> 0 THEN
             v_available_funds := v_available_funds || p_funds[i];
