@@ -41,12 +41,6 @@ public sealed class FundStore(FundLedger ledger, IdempotentRequests idempotency,
         f.low_balance_threshold AS LowBalanceThreshold, f.report_to_benefit_system AS ReportToBenefitSystem
         """;
 
-    private const string BalanceColumns = """
-        (SELECT available FROM grants.fund_balances WHERE fund_id = f.id) AS Available,
-        (SELECT reserved FROM grants.fund_balances WHERE fund_id = f.id) AS Reserved,
-        (SELECT paid FROM grants.fund_balances WHERE fund_id = f.id) AS Paid
-        """;
-
     public static Refusal NotFound(Guid fundId) => Refusal.NotFound("Fund not found.", $"There is no fund {fundId}.");
 
     /// <summary>Creates the fund with its first budget, once per <paramref name="key"/> of <paramref name="user"/>.</summary>
@@ -165,7 +159,11 @@ public sealed class FundStore(FundLedger ledger, IdempotentRequests idempotency,
         NpgsqlConnection connection, NpgsqlTransaction? tx, Guid? fundId, Func<string, bool> withBalances, CancellationToken ct)
     {
         var rows = await connection.QueryAsync<FundBalanceRow>(new CommandDefinition(
-            $"SELECT {FundColumns}, {BalanceColumns} FROM grants.funds f WHERE @fundId::uuid IS NULL OR f.id = @fundId ORDER BY f.period_start DESC, f.name",
+            $"""
+            SELECT {FundColumns}, b.available AS Available, b.reserved AS Reserved, b.paid AS Paid
+            FROM grants.funds f JOIN grants.fund_balances b ON b.fund_id = f.id
+            WHERE @fundId::uuid IS NULL OR f.id = @fundId ORDER BY f.period_start DESC, f.name
+            """,
             new { fundId }, tx, cancellationToken: ct));
         return rows.Select(r => r.ToView(withBalances(r.Owner))).ToList();
     }
