@@ -165,4 +165,14 @@ public sealed class LoadStatisticsTests
         new Goal("p99", 250, AtLeast: false, 250).Met.ShouldBeTrue();
         new Goal("p99", double.NaN, AtLeast: false, 250).Met.ShouldBeFalse();
     }
+
+    [Fact]
+    public void The_median_of_rounds_is_the_middle_round_whatever_their_order_and_leaves_out_one_disturbed_round()
+    {
+        Statistics.Median([0.31, 0.12, 0.30]).ShouldBe(0.30);
+        Statistics.Median([0.30, 0.32, 0.28, 0.31, 0.05]).ShouldBe(0.30);
+        Statistics.Median([4.0, 1.0, 3.0, 2.0]).ShouldBe(2.5);
+        Statistics.Median([7.0]).ShouldBe(7.0);
+        double.IsNaN(Statistics.Median([])).ShouldBeTrue();
+    }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Samskaping.Bench.Load;
 using Samskaping.Bench.SystemUnderTest;
 
 namespace Samskaping.Bench.Disbursements;
@@ -20,7 +21,7 @@ internal static class HttpReallocations
         using var http = BenchSystem.Client(system["grants"].Address, system.Token("oppvekst", "grant-approver", "bench-approver"));
         var from = await CreateFund(http, "Benchmark fund (from)", 100_000_000m, ct);
         var to = await CreateFund(http, "Benchmark fund (to)", 1m, ct);
-        var latencies = new ConcurrentBag<double>();
+        var latencies = new Latencies();
         var failures = new ConcurrentQueue<string>();
 
         async Task Move()
@@ -44,7 +45,7 @@ internal static class HttpReallocations
 
         // Warm the connections, the service's pool and its plans, then measure.
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Move()));
-        latencies.Clear();
+        latencies = new Latencies();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
@@ -58,9 +59,8 @@ internal static class HttpReallocations
         {
             throw new InvalidOperationException($"reallocations were refused: {string.Join("; ", failures)}");
         }
-        var sorted = latencies.Order().ToArray();
-        return new Measurement($"grants HTTP POST …/reallocations with Idempotency-Key, {clients} clients", sorted.Length, clock.Elapsed,
-            DisbursementsBenchmark.Percentile(sorted, 0.5), DisbursementsBenchmark.Percentile(sorted, 0.99));
+        return new Measurement($"grants HTTP POST …/reallocations with Idempotency-Key, {clients} clients", latencies.Count, clock.Elapsed,
+            latencies.Percentile(0.5), latencies.Percentile(0.99));
     }
 
     private static async Task<Guid> CreateFund(HttpClient http, string name, decimal budget, CancellationToken ct)

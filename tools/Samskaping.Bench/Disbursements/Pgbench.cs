@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
+using Samskaping.Bench.Load;
 
 namespace Samskaping.Bench.Disbursements;
 
@@ -51,7 +52,7 @@ internal static partial class Pgbench
             }
             var text = await output;
             var processed = long.Parse(Processed().Match(text).Groups[1].Value, CultureInfo.InvariantCulture);
-            var latencies = new List<double>();
+            var latencies = new Latencies();
             foreach (var log in work.GetFiles("tx.*"))
             {
                 foreach (var line in await File.ReadAllLinesAsync(log.FullName, ct))
@@ -64,9 +65,7 @@ internal static partial class Pgbench
                     }
                 }
             }
-            var sorted = latencies.Order().ToArray();
-            return new Measurement(label, processed, TimeSpan.FromSeconds(seconds),
-                DisbursementsBenchmark.Percentile(sorted, 0.5), DisbursementsBenchmark.Percentile(sorted, 0.99));
+            return new Measurement(label, processed, TimeSpan.FromSeconds(seconds), latencies.Percentile(0.5), latencies.Percentile(0.99));
         }
         finally
         {

@@ -139,8 +139,7 @@ public sealed class GrowthBenchmark : IBenchmark
         {
             all.AddAll(round.Latencies);
         }
-        var p99s = rounds.Select(r => r.Latencies.Percentile(0.99)).Order().ToArray();
-        var median = p99s.Length % 2 == 1 ? p99s[p99s.Length / 2] : (p99s[(p99s.Length / 2) - 1] + p99s[p99s.Length / 2]) / 2;
+        var median = Statistics.Median(rounds.Select(r => r.Latencies.Percentile(0.99)));
         return new Measurement(label, all.Count, TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks)), all.Percentile(0.5), median);
     }
 
