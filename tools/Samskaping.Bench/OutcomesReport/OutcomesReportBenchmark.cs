@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Samskaping.Bench.Load;
 using Samskaping.Messaging.Database;
 using Samskaping.Outcomes;
 using Samskaping.Outcomes.Instruments;
@@ -88,7 +89,7 @@ public sealed class OutcomesReportBenchmark : IBenchmark
 
     private static async Task<Measurement> Time<T>(string label, int iterations, Func<Task<T>> run)
     {
-        var samples = new List<double>();
+        var samples = new Latencies();
         var total = Stopwatch.StartNew();
         for (var i = 0; i < iterations; i++)
         {
@@ -97,11 +98,8 @@ public sealed class OutcomesReportBenchmark : IBenchmark
             samples.Add(one.Elapsed.TotalMilliseconds);
         }
         total.Stop();
-        samples.Sort();
-        return new Measurement(label, iterations, total.Elapsed, Percentile(samples, 0.5), Percentile(samples, 0.99));
+        return new Measurement(label, iterations, total.Elapsed, samples.Percentile(0.5), samples.Percentile(0.99));
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     private sealed record AggregateRow(
         string Group, long N, double Mean, double Sd, long Improved, long Unchanged, long Deteriorated, long[] NegativeCounts);
