@@ -21,10 +21,9 @@ internal static class HttpReallocations
         using var http = BenchSystem.Client(system["grants"].Address, system.Token("oppvekst", "grant-approver", "bench-approver"));
         var from = await CreateFund(http, "Benchmark fund (from)", 100_000_000m, ct);
         var to = await CreateFund(http, "Benchmark fund (to)", 1m, ct);
-        var latencies = new Latencies();
         var failures = new ConcurrentQueue<string>();
 
-        async Task Move()
+        async Task Move(Latencies latencies)
         {
             var started = Stopwatch.GetTimestamp();
             using var request = new HttpRequestMessage(HttpMethod.Post, $"api/grants/funds/{from}/reallocations")
@@ -43,23 +42,12 @@ internal static class HttpReallocations
             }
         }
 
-        // Warm the connections, the service's pool and its plans, then measure.
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Move()));
-        latencies = new Latencies();
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
-        {
-            while (clock.Elapsed < duration)
-            {
-                await Move();
-            }
-        }, ct)));
-        clock.Stop();
+        var (latencies, elapsed) = await ClosedLoop.Run(clients, duration, Move, ct);
         if (!failures.IsEmpty)
         {
             throw new InvalidOperationException($"reallocations were refused: {string.Join("; ", failures)}");
         }
-        return new Measurement($"grants HTTP POST …/reallocations with Idempotency-Key, {clients} clients", latencies.Count, clock.Elapsed,
+        return new Measurement($"grants HTTP POST …/reallocations with Idempotency-Key, {clients} clients", latencies.Count, elapsed,
             latencies.Percentile(0.5), latencies.Percentile(0.99));
     }
 

@@ -15,9 +15,8 @@ internal static class LedgerClients
     public static async Task<Measurement> Measure(
         NpgsqlDataSource dataSource, FundLedger ledger, Guid fundId, int clients, TimeSpan duration, bool commitTogether, string label, CancellationToken ct)
     {
-        var latencies = new Latencies();
         var refused = 0L;
-        async Task Disburse()
+        async Task Disburse(Latencies latencies)
         {
             var started = Stopwatch.GetTimestamp();
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -43,22 +42,11 @@ internal static class LedgerClients
             }
         }
 
-        // Warm the pool and the plans, then measure.
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Disburse()));
-        latencies = new Latencies();
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
-        {
-            while (clock.Elapsed < duration)
-            {
-                await Disburse();
-            }
-        }, ct)));
-        clock.Stop();
+        var (latencies, elapsed) = await ClosedLoop.Run(clients, duration, Disburse, ct);
         if (refused > 0)
         {
             throw new InvalidOperationException($"{refused} disbursements were refused: the benchmark fund ran dry.");
         }
-        return new Measurement(label, latencies.Count, clock.Elapsed, latencies.Percentile(0.5), latencies.Percentile(0.99));
+        return new Measurement(label, latencies.Count, elapsed, latencies.Percentile(0.5), latencies.Percentile(0.99));
     }
 }
