@@ -22,12 +22,11 @@ namespace Samskaping.Bench.Disbursements;
 /// grants.fund_balances SET available = available - 1 WHERE fund_id = … AND available >= 1</c>, by pgbench in prepared
 /// mode (<c>update.pgbench.sql</c>); goal ≥ 0.3×. Beside it the same debit of a one-column table
 /// (<c>bare-table.pgbench.sql</c>), which no change to the ledger's tables can move.
-/// The three are measured in rounds, side by side, and each round's ratio is the ledger's rate over that round's bare
-/// rate; the headline is the median of the rounds' ratios. A shared host's speed drifts by tens of percent within
-/// minutes, so two sides measured minutes apart compare the host as much as the code; a round puts them seconds apart,
-/// alternating which goes first, and the median leaves out the round a disturbance fell into. Every side of every
-/// round runs on a fund (or table row) of its own that nothing has updated yet: a row that has taken many updates runs
-/// slower, and the faster side, making more updates, would pay more for it.
+/// The headline is the median of per-round ratios, each round running the sides back to back (alternating which goes
+/// first), because a shared host's speed drifts: sides far apart in time would compare the host as well as the code,
+/// and the median keeps one disturbed round from deciding the figure. Every side of every round gets a fund (or table
+/// row) nothing has updated yet, because a row that has taken many updates is slower to update, and the faster side,
+/// making more updates, would pay more for it.
 /// Second figures, once each after the rounds: the ledger through HTTP (<see cref="HttpReallocations"/>: the service's
 /// reallocation endpoint with an Idempotency-Key), pgbench running the same <c>grants.post</c> call raw
 /// (<c>posting.pgbench.sql</c>, which isolates the client's share), and the ledger code with COMMIT a round trip after
