@@ -70,16 +70,50 @@ public sealed class PollingGetLoadTests
         result.Latencies.Count.ShouldBe(45);
     }
 
-    /// <summary>A loopback HTTP/1.1 server that answers each request (numbered from 0, over all connections) as told.</summary>
+    [Fact]
+    public async Task A_request_on_a_connection_the_server_closed_while_it_was_idle_goes_again_on_a_fresh_one()
+    {
+        // Each connection serves one request and is then closed without a word, as a server does with a keep-alive
+        // connection past its timeout: the next request on it meets a closed socket.
+        using var server = new Server(_ => "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", closeAfterEachAnswer: true);
+        using var load = new PollingGetLoad(new Uri($"http://127.0.0.1:{server.Port}/"), "token", connections: 2);
+
+        var result = await Task.Run(() => load.Run(new OpenLoop(200, TimeSpan.FromSeconds(0.1)), CancellationToken.None));
+
+        result.Sent.ShouldBe(20);
+        result.Failed.ShouldBe(0);
+        result.Latencies.Count.ShouldBe(20);
+    }
+
+    [Fact]
+    public async Task A_server_that_closes_without_answering_fails_every_request_after_one_resend_each()
+    {
+        using var server = new Server(_ => null);
+        using var load = new PollingGetLoad(new Uri($"http://127.0.0.1:{server.Port}/"), "token", connections: 2);
+
+        var result = await Task.Run(() => load.Run(new OpenLoop(100, TimeSpan.FromSeconds(0.1)), CancellationToken.None));
+
+        result.Sent.ShouldBe(10);
+        result.Failures.ShouldBe(new Dictionary<string, int> { ["connection closed"] = 10 });
+        result.Latencies.Count.ShouldBe(0);
+        server.Requests.ShouldBe(20);
+    }
+
+    /// <summary>
+    /// A loopback HTTP/1.1 server that answers each request (numbered from 0, over all connections) as told; no answer
+    /// (null) closes the connection instead.
+    /// </summary>
     private sealed class Server : IDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly Func<int, string> _answer;
+        private readonly Func<int, string?> _answer;
+        private readonly bool _closeAfterEachAnswer;
         private int _requests;
 
-        public Server(Func<int, string> answer)
+        public Server(Func<int, string?> answer, bool closeAfterEachAnswer = false)
         {
             _answer = answer;
+            _closeAfterEachAnswer = closeAfterEachAnswer;
             _listener.Start();
             _ = Task.Run(AcceptAll);
         }
@@ -133,7 +167,15 @@ public sealed class PollingGetLoadTests
                             FirstRequest = pending[..(end + 4)];
                         }
                         pending = pending[(end + 4)..];
-                        await stream.WriteAsync(Encoding.ASCII.GetBytes(_answer(number)));
+                        if (_answer(number) is not { } answer)
+                        {
+                            return;
+                        }
+                        await stream.WriteAsync(Encoding.ASCII.GetBytes(answer));
+                        if (_closeAfterEachAnswer)
+                        {
+                            return;
+                        }
                     }
                 }
             }

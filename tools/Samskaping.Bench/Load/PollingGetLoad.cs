@@ -98,6 +98,20 @@ public sealed class PollingGetLoad : IDisposable
                     continue;
                 }
                 busy.Remove(socket);
+                if (status == 0 && connection.MayResendOnFreshConnection)
+                {
+                    // The server closed a keep-alive connection that sat idle past its keep-alive timeout (the pool
+                    // hands out the most recently used connections first, so some wait long); nothing of the answer
+                    // came, so the GET goes again on a new connection, as HTTP clients do, and its latency still
+                    // counts from when it was due.
+                    var fresh = Replace(connection);
+                    if (fresh.TrySend(_request, connection.DueAt, resent: true))
+                    {
+                        busy.Add(fresh.Socket, fresh);
+                        continue;
+                    }
+                    connection = fresh;
+                }
                 answered++;
                 if (status is >= 200 and < 300)
                 {
@@ -116,12 +130,17 @@ public sealed class PollingGetLoad : IDisposable
         {
             failures[reason] = failures.GetValueOrDefault(reason) + 1;
             // Whatever the connection was in the middle of, a fresh one starts clean.
-            _all.Remove(connection);
-            connection.Dispose();
-            var fresh = Connect();
-            _all.Add(fresh);
-            _idle.Push(fresh);
+            _idle.Push(Replace(connection));
         }
+    }
+
+    private Connection Replace(Connection connection)
+    {
+        _all.Remove(connection);
+        connection.Dispose();
+        var fresh = Connect();
+        _all.Add(fresh);
+        return fresh;
     }
 
     public void Dispose()
@@ -150,10 +169,16 @@ public sealed class PollingGetLoad : IDisposable
 
         public long DueAt { get; private set; }
 
-        public bool TrySend(byte[] request, long dueAt)
+        /// <summary>The connection closed before any byte of its answer, and the request has not been sent again yet.</summary>
+        public bool MayResendOnFreshConnection => _received == 0 && !_resent;
+
+        private bool _resent;
+
+        public bool TrySend(byte[] request, long dueAt, bool resent = false)
         {
             DueAt = dueAt;
             _received = 0;
+            _resent = resent;
             try
             {
                 Socket.Send(request);
