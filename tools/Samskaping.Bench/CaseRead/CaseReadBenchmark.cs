@@ -12,6 +12,10 @@ namespace Samskaping.Bench.CaseRead;
 /// an open-loop constant rate of half the direct saturation throughput on both, for p50/p99 without coordinated omission.
 /// The open-loop time of each path is cut into windows that alternate between the paths, so a change in the
 /// machine's background load (it is shared) falls on both paths alike rather than on whichever ran second.
+/// The p99 goal at half is the median of the window pairs' p99 ratios (each gateway window against the direct window
+/// just before it): a p99 of reads pooled over all windows is set by whichever single second of the run was disturbed,
+/// on either path, and on two shared cores that flipped the goal between runs minutes apart. The pooled ratio is
+/// reported beside it, with every pair's ratio.
 /// </summary>
 public sealed class CaseReadBenchmark : IBenchmark
 {
@@ -25,8 +29,8 @@ public sealed class CaseReadBenchmark : IBenchmark
         var seconds = context.Option("seconds", context.Quick ? 3 : 10);
         var rounds = context.Option("rounds", context.Quick ? 1 : 2);
         var connections = context.Option("connections", 32);
-        var openLoopSeconds = context.Option("open-loop-seconds", context.Quick ? 5 : 20);
-        var windows = context.Option("open-loop-windows", context.Quick ? 1 : 4);
+        var openLoopSeconds = context.Option("open-loop-seconds", context.Quick ? 5 : 40);
+        var windows = context.Option("open-loop-windows", context.Quick ? 1 : 8);
 
         var caseId = await OpenCaseWithTwoMembers(system, ct);
         // Another worker of the opening sector: sees the case through the sector's participation, not as its opener.
@@ -55,13 +59,13 @@ public sealed class CaseReadBenchmark : IBenchmark
         var gatewayProcess = system["gateway"];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"   open loop at {quarter} and at {half} requests/s for {openLoopSeconds} s on each path, in {windows} alternating windows"));
-        var (directQuarter, gatewayQuarter, cpuQuarter) = await OpenLoopReads(direct, gateway, gatewayProcess, token, quarter, openLoopSeconds, windows, ct);
-        var (directHalf, gatewayHalf, cpuHalf) = await OpenLoopReads(direct, gateway, gatewayProcess, token, half, openLoopSeconds, windows, ct);
+        var (directQuarter, gatewayQuarter, cpuQuarter, _) = await OpenLoopReads(direct, gateway, gatewayProcess, token, quarter, openLoopSeconds, windows, ct);
+        var (directHalf, gatewayHalf, cpuHalf, p99HalfWindows) = await OpenLoopReads(direct, gateway, gatewayProcess, token, half, openLoopSeconds, windows, ct);
 
         var throughput = gatewaySaturation.PerSecond / directSaturation.PerSecond;
         var p50Quarter = gatewayQuarter.P50Ms / directQuarter.P50Ms;
         var p50Half = gatewayHalf.P50Ms / directHalf.P50Ms;
-        var p99Half = gatewayHalf.P99Ms / directHalf.P99Ms;
+        var p99Half = Statistics.Median(p99HalfWindows);
         return new BenchmarkReport(Name, [directSaturation, gatewaySaturation, directQuarter, gatewayQuarter, directHalf, gatewayHalf],
             new Dictionary<string, double>
             {
@@ -69,7 +73,8 @@ public sealed class CaseReadBenchmark : IBenchmark
                 ["gateway / direct p50 at a quarter"] = p50Quarter,
                 ["gateway / direct p99 at a quarter"] = gatewayQuarter.P99Ms / directQuarter.P99Ms,
                 ["gateway / direct p50 at half"] = p50Half,
-                ["gateway / direct p99 at half"] = p99Half,
+                ["gateway / direct p99 at half, median of the window pairs"] = p99Half,
+                ["gateway / direct p99 at half, pooled over the windows"] = gatewayHalf.P99Ms / directHalf.P99Ms,
                 ["gateway's added latency p50 at a quarter (ms)"] = gatewayQuarter.P50Ms - directQuarter.P50Ms,
                 ["gateway's added latency p99 at a quarter (ms)"] = gatewayQuarter.P99Ms - directQuarter.P99Ms,
                 ["gateway's added latency p50 at half (ms)"] = gatewayHalf.P50Ms - directHalf.P50Ms,
@@ -81,6 +86,7 @@ public sealed class CaseReadBenchmark : IBenchmark
                 $"Request: GET /api/cases/{{id}} of a case with two members (access checks, three queries, three access-log rows per read), token of another oppvekst caseworker.",
                 $"Saturation: wrk, {rounds} round(s) of {seconds} s per path, direct and gateway alternating; the rate limiter is raised out of the way but stays on the path.",
                 $"Open loop at a quarter ({quarter}/s) and at half ({half}/s) of {(context.Options.ContainsKey("half-rate") ? "the rate fixed by --option half-rate (×2)" : "the direct saturation")}, from a .NET driver on the same machine, {openLoopSeconds} s per path in {windows} window(s) alternating direct, gateway, direct, …; latency counted from when each request was due.",
+                $"p99 at half, window pair by window pair (gateway / the direct window before it): {string.Join(", ", p99HalfWindows.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; the goal is their median, the pooled ratio is beside it.",
                 "Added latency: gateway minus direct at the same percentile and rate, in ms. Gateway CPU per proxied read: the gateway process's utime + stime (/proc/PID/stat) over its open-loop windows, divided by the reads sent in them; the gateway's own background work (health probes, timers) is in it, which only counts against it.",
             ])
         {
@@ -88,7 +94,7 @@ public sealed class CaseReadBenchmark : IBenchmark
             [
                 new Goal("gateway / direct throughput", throughput, AtLeast: true, 0.8, "×"),
                 new Goal("gateway / direct p50 at a quarter of saturation", p50Quarter, AtLeast: false, 1.25, "×"),
-                new Goal("gateway / direct p99 at half of saturation", p99Half, AtLeast: false, 1.5, "×"),
+                new Goal("gateway / direct p99 at half of saturation, median of the window pairs", p99Half, AtLeast: false, 1.5, "×"),
                 new Goal("gateway CPU per proxied read at a quarter", cpuQuarter, AtLeast: false, 0.5, " ms"),
                 new Goal("gateway CPU per proxied read at half", cpuHalf, AtLeast: false, 0.5, " ms"),
             ],
@@ -119,9 +125,9 @@ public sealed class CaseReadBenchmark : IBenchmark
     /// <summary>
     /// <paramref name="windows"/> open-loop runs of <paramref name="seconds"/>/<paramref name="windows"/> s on each
     /// path, direct first, alternating; each path's latencies are pooled over its windows. Also the gateway process's
-    /// CPU time per read over the gateway's windows, in ms.
+    /// CPU time per read over the gateway's windows, in ms, and each window pair's p99 ratio (gateway / direct).
     /// </summary>
-    private static async Task<(Measurement Direct, Measurement Gateway, double GatewayCpuPerReadMs)> OpenLoopReads(
+    private static async Task<(Measurement Direct, Measurement Gateway, double GatewayCpuPerReadMs, List<double> P99Ratios)> OpenLoopReads(
         Uri direct, Uri gateway, ServiceProcess gatewayProcess, string token, double rate, int seconds, int windows, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(windows, 1);
@@ -129,14 +135,16 @@ public sealed class CaseReadBenchmark : IBenchmark
         using var directPath = new OpenLoopPath(direct, token, $"direct, open loop at {rate:F0}/s");
         using var gatewayPath = new OpenLoopPath(gateway, token, $"gateway, open loop at {rate:F0}/s");
         var gatewayCpu = TimeSpan.Zero;
+        var p99Ratios = new List<double>();
         for (var i = 0; i < windows; i++)
         {
-            await directPath.Run(rate, window, ct);
+            var directP99 = await directPath.Run(rate, window, ct);
             var before = gatewayProcess.CpuTime();
-            await gatewayPath.Run(rate, window, ct);
+            var gatewayP99 = await gatewayPath.Run(rate, window, ct);
             gatewayCpu += gatewayProcess.CpuTime() - before;
+            p99Ratios.Add(gatewayP99 / directP99);
         }
-        return (directPath.Measure(), gatewayPath.Measure(), gatewayCpu.TotalMilliseconds / Math.Max(1, gatewayPath.Sent));
+        return (directPath.Measure(), gatewayPath.Measure(), gatewayCpu.TotalMilliseconds / Math.Max(1, gatewayPath.Sent), p99Ratios);
     }
 
     /// <summary>
@@ -152,7 +160,8 @@ public sealed class CaseReadBenchmark : IBenchmark
 
         public long Sent { get; private set; }
 
-        public async Task Run(double rate, TimeSpan duration, CancellationToken ct)
+        /// <summary>One window; returns its own p99 in ms.</summary>
+        public async Task<double> Run(double rate, TimeSpan duration, CancellationToken ct)
         {
             var result = await Task.Factory.StartNew(() => _load.Run(new OpenLoop(rate, duration), ct), ct,
                 TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -164,6 +173,7 @@ public sealed class CaseReadBenchmark : IBenchmark
             _latencies.AddAll(result.Latencies);
             Sent += result.Sent;
             _elapsed += result.Elapsed;
+            return result.Latencies.Percentile(0.99);
         }
 
         public Measurement Measure() => new(label, Sent, _elapsed, _latencies.Percentile(0.5), _latencies.Percentile(0.99));
