@@ -12,10 +12,9 @@ namespace Samskaping.Bench.CaseRead;
 /// an open-loop constant rate of half the direct saturation throughput on both, for p50/p99 without coordinated omission.
 /// The open-loop time of each path is cut into windows that alternate between the paths, so a change in the
 /// machine's background load (it is shared) falls on both paths alike rather than on whichever ran second.
-/// The p99 goal at half is the median of the window pairs' p99 ratios (each gateway window against the direct window
-/// just before it): a p99 of reads pooled over all windows is set by whichever single second of the run was disturbed,
-/// on either path, and on two shared cores that flipped the goal between runs minutes apart. The pooled ratio is
-/// reported beside it, with every pair's ratio.
+/// The p99 goal at half is each path's p99 over all its windows. Beside it, each window pair's p99 ratio (a gateway
+/// window against the direct window just before it) and their median: how far the ratio wanders within one run is
+/// what tells a reader how much one run's figure can be trusted.
 /// </summary>
 public sealed class CaseReadBenchmark : IBenchmark
 {
@@ -65,7 +64,7 @@ public sealed class CaseReadBenchmark : IBenchmark
         var throughput = gatewaySaturation.PerSecond / directSaturation.PerSecond;
         var p50Quarter = gatewayQuarter.P50Ms / directQuarter.P50Ms;
         var p50Half = gatewayHalf.P50Ms / directHalf.P50Ms;
-        var p99Half = Statistics.Median(p99HalfWindows);
+        var p99Half = gatewayHalf.P99Ms / directHalf.P99Ms;
         return new BenchmarkReport(Name, [directSaturation, gatewaySaturation, directQuarter, gatewayQuarter, directHalf, gatewayHalf],
             new Dictionary<string, double>
             {
@@ -73,8 +72,8 @@ public sealed class CaseReadBenchmark : IBenchmark
                 ["gateway / direct p50 at a quarter"] = p50Quarter,
                 ["gateway / direct p99 at a quarter"] = gatewayQuarter.P99Ms / directQuarter.P99Ms,
                 ["gateway / direct p50 at half"] = p50Half,
-                ["gateway / direct p99 at half, median of the window pairs"] = p99Half,
-                ["gateway / direct p99 at half, pooled over the windows"] = gatewayHalf.P99Ms / directHalf.P99Ms,
+                ["gateway / direct p99 at half"] = p99Half,
+                ["gateway / direct p99 at half, median of the window pairs' ratios"] = Statistics.Median(p99HalfWindows),
                 ["gateway's added latency p50 at a quarter (ms)"] = gatewayQuarter.P50Ms - directQuarter.P50Ms,
                 ["gateway's added latency p99 at a quarter (ms)"] = gatewayQuarter.P99Ms - directQuarter.P99Ms,
                 ["gateway's added latency p50 at half (ms)"] = gatewayHalf.P50Ms - directHalf.P50Ms,
@@ -86,7 +85,7 @@ public sealed class CaseReadBenchmark : IBenchmark
                 $"Request: GET /api/cases/{{id}} of a case with two members (access checks, three queries, three access-log rows per read), token of another oppvekst caseworker.",
                 $"Saturation: wrk, {rounds} round(s) of {seconds} s per path, direct and gateway alternating; the rate limiter is raised out of the way but stays on the path.",
                 $"Open loop at a quarter ({quarter}/s) and at half ({half}/s) of {(context.Options.ContainsKey("half-rate") ? "the rate fixed by --option half-rate (×2)" : "the direct saturation")}, from a .NET driver on the same machine, {openLoopSeconds} s per path in {windows} window(s) alternating direct, gateway, direct, …; latency counted from when each request was due.",
-                $"p99 at half, window pair by window pair (gateway / the direct window before it): {string.Join(", ", p99HalfWindows.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; the goal is their median, the pooled ratio is beside it.",
+                $"p99 at half, window pair by window pair (gateway / the direct window before it): {string.Join(", ", p99HalfWindows.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; the goal is on the p99s over all windows, the median of these is beside it.",
                 "Added latency: gateway minus direct at the same percentile and rate, in ms. Gateway CPU per proxied read: the gateway process's utime + stime (/proc/PID/stat) over its open-loop windows, divided by the reads sent in them; the gateway's own background work (health probes, timers) is in it, which only counts against it.",
             ])
         {
@@ -94,7 +93,7 @@ public sealed class CaseReadBenchmark : IBenchmark
             [
                 new Goal("gateway / direct throughput", throughput, AtLeast: true, 0.8, "×"),
                 new Goal("gateway / direct p50 at a quarter of saturation", p50Quarter, AtLeast: false, 1.25, "×"),
-                new Goal("gateway / direct p99 at half of saturation, median of the window pairs", p99Half, AtLeast: false, 1.5, "×"),
+                new Goal("gateway / direct p99 at half of saturation", p99Half, AtLeast: false, 1.5, "×"),
                 new Goal("gateway CPU per proxied read at a quarter", cpuQuarter, AtLeast: false, 0.5, " ms"),
                 new Goal("gateway CPU per proxied read at half", cpuHalf, AtLeast: false, 0.5, " ms"),
             ],
