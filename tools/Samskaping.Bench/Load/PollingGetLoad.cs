@@ -61,14 +61,14 @@ public sealed class PollingGetLoad : IDisposable
             while (waiting.Count > 0 && _idle.Count > 0)
             {
                 var connection = _idle.Pop();
-                if (connection.TrySend(_request, waiting.Dequeue()))
+                var dueAt = waiting.Dequeue();
+                if (connection.TrySend(_request, dueAt))
                 {
                     busy.Add(connection.Socket, connection);
                 }
                 else
                 {
-                    Fail(connection, "SocketException");
-                    answered++;
+                    SendOnFreshConnection(connection, dueAt);
                 }
             }
 
@@ -100,17 +100,8 @@ public sealed class PollingGetLoad : IDisposable
                 busy.Remove(socket);
                 if (status == 0 && connection.MayResendOnFreshConnection)
                 {
-                    // The server closed a keep-alive connection that sat idle past its keep-alive timeout (the pool
-                    // hands out the most recently used connections first, so some wait long); nothing of the answer
-                    // came, so the GET goes again on a new connection, as HTTP clients do, and its latency still
-                    // counts from when it was due.
-                    var fresh = Replace(connection);
-                    if (fresh.TrySend(_request, connection.DueAt, resent: true))
-                    {
-                        busy.Add(fresh.Socket, fresh);
-                        continue;
-                    }
-                    connection = fresh;
+                    SendOnFreshConnection(connection, connection.DueAt);
+                    continue;
                 }
                 answered++;
                 if (status is >= 200 and < 300)
@@ -125,6 +116,23 @@ public sealed class PollingGetLoad : IDisposable
             }
         }
         return new OpenLoopResult(schedule.Count, failures, Stopwatch.GetElapsedTime(start), latencies);
+
+        // A server closes a keep-alive connection that sat idle past its keep-alive timeout (the most recently used
+        // connections go first, so some wait long). A request that got nothing of an answer on it goes again on a new
+        // connection, once, as HTTP clients do; its latency still counts from when it was due.
+        void SendOnFreshConnection(Connection closed, long dueAt)
+        {
+            var fresh = Replace(closed);
+            if (fresh.TrySend(_request, dueAt, resent: true))
+            {
+                busy.Add(fresh.Socket, fresh);
+            }
+            else
+            {
+                Fail(fresh, "SocketException");
+                answered++;
+            }
+        }
 
         void Fail(Connection connection, string reason)
         {
