@@ -176,9 +176,9 @@ public sealed class FundStore(FundLedger ledger, IdempotentRequests idempotency,
                    t.recorded_by AS RecordedBy, t.recorded_at AS RecordedAt,
                    CASE WHEN a.fund_id = @fundId THEN a.kind ELSE a.kind || ' of fund ' || a.fund_id END AS Account, e.amount AS Amount
             FROM grants.ledger_transactions t
-            JOIN grants.ledger_entries e ON e.transaction_id = t.id
+            CROSS JOIN LATERAL unnest(t.accounts, t.amounts) AS e(account_id, amount)
             JOIN grants.accounts a ON a.id = e.account_id
-            WHERE t.id IN (SELECT e2.transaction_id FROM grants.ledger_entries e2 JOIN grants.accounts a2 ON a2.id = e2.account_id WHERE a2.fund_id = @fundId)
+            WHERE t.accounts && ARRAY(SELECT id FROM grants.accounts WHERE fund_id = @fundId)
             ORDER BY t.recorded_at, t.id, a.kind
             """, new { fundId }, cancellationToken: ct));
         return rows.GroupBy(r => r.Id)

@@ -111,7 +111,7 @@ public sealed class Posting
 /// <remarks>
 /// A fund's balances row is the hottest row of the service: every approval of every caseworker meets there, and its
 /// row lock is held from the posting's balance update until the transaction ends. So a posting is one call of the
-/// database function <c>grants.post</c> (migration 0011: the transaction row and entries first, then one conditional
+/// database function <c>grants.post</c> (migration 0012: the transaction row with its legs first, then one conditional
 /// update of each fund's balances with its row-count check, then the FundLow check), and the contended paths send it
 /// with <see cref="Commit"/>: the rest of the change first, then <c>[ ..., SELECT grants.post(...), COMMIT ]</c> as ONE
 /// batch, so the lock is held for the database's own work and never across a round trip to the service (see the

@@ -51,24 +51,31 @@ public sealed class FundTests(GrantsFixture grants)
             "UPDATE grants.fund_balances SET available = available - 100.01 WHERE fund_id = @f", fund));
         overdraft.SqlState.ShouldBe(PostgresErrorCodes.CheckViolation);
 
+        // A transaction is one row with its legs (accounts and amounts): the database checks them as the row goes in.
+        const string Insert = "INSERT INTO grants.ledger_transactions (id, kind, description, recorded_by, recorded_at, accounts, amounts) ";
         var unbalanced = await Should.ThrowAsync<PostgresException>(() => Execute(connection,
-            """
-            BEGIN;
-            INSERT INTO grants.ledger_transactions (id, kind, description, recorded_by, recorded_at) VALUES ('00000000-0000-0000-0000-0000000000aa', 'top-up', 'x', 'x', now());
-            INSERT INTO grants.ledger_entries (transaction_id, account_id, amount)
-            SELECT '00000000-0000-0000-0000-0000000000aa', id, 5 FROM grants.accounts WHERE fund_id = @f AND kind = 'available';
-            COMMIT;
-            """, fund));
-        unbalanced.MessageText.ShouldContain("does not balance");
-
-        await using var second = await grants.DataSource.OpenConnectionAsync();
-        var empty = await Should.ThrowAsync<PostgresException>(() => Execute(second,
-            """
-            BEGIN;
-            INSERT INTO grants.ledger_transactions (id, kind, description, recorded_by, recorded_at) VALUES ('00000000-0000-0000-0000-0000000000ab', 'top-up', 'x', 'x', now());
-            COMMIT;
-            """));
-        empty.MessageText.ShouldContain("has no entries");
+            Insert + "SELECT gen_random_uuid(), 'top-up', 'x', 'x', now(), array_agg(id ORDER BY kind), ARRAY[-5, 4] FROM grants.accounts WHERE fund_id = @f AND kind IN ('budget-source', 'available')",
+            fund));
+        unbalanced.ConstraintName.ShouldBe("ledger_transaction_balanced");
+        var empty = await Should.ThrowAsync<PostgresException>(() => Execute(connection,
+            Insert + "VALUES (gen_random_uuid(), 'top-up', 'x', 'x', now(), '{}', '{}')"));
+        empty.ConstraintName.ShouldBe("ledger_transaction_legs");
+        // One leg of nothing sums to zero: only the legs' own rule is left to refuse it.
+        var oneLeg = await Should.ThrowAsync<PostgresException>(() => Execute(connection,
+            Insert + "SELECT gen_random_uuid(), 'top-up', 'x', 'x', now(), ARRAY[id], ARRAY[0] FROM grants.accounts WHERE fund_id = @f AND kind = 'available'",
+            fund));
+        oneLeg.ConstraintName.ShouldBe("ledger_transaction_legs");
+        var noAccount = await Should.ThrowAsync<PostgresException>(() => Execute(connection,
+            Insert + "SELECT gen_random_uuid(), 'top-up', 'x', 'x', now(), ARRAY[id, gen_random_uuid()], ARRAY[-5, 5] FROM grants.accounts WHERE fund_id = @f AND kind = 'budget-source'",
+            fund));
+        noAccount.SqlState.ShouldBe(PostgresErrorCodes.ForeignKeyViolation);
+        var sameAccountTwice = await Should.ThrowAsync<PostgresException>(() => Execute(connection,
+            Insert + "SELECT gen_random_uuid(), 'top-up', 'x', 'x', now(), ARRAY[id, id], ARRAY[-5, 5] FROM grants.accounts WHERE fund_id = @f AND kind = 'available'",
+            fund));
+        sameAccountTwice.SqlState.ShouldBe(PostgresErrorCodes.ForeignKeyViolation);
+        // What a leg names stays there.
+        (await Should.ThrowAsync<PostgresException>(() => Execute(connection, "DELETE FROM grants.accounts WHERE fund_id = @f", fund)))
+            .MessageText.ShouldContain("append-only");
         (await grants.Balances(fund)).ShouldBe((100m, 0m, 0m, -100m));
     }
 

@@ -154,7 +154,8 @@ public class GrantsFixture : IAsyncLifetime, IDisposable
         (await Database.Scalar<long>(
             """
             SELECT count(*) FROM grants.account_balances a
-            WHERE a.balance <> coalesce((SELECT sum(amount) FROM grants.ledger_entries e WHERE e.account_id = a.id), 0)
+            LEFT JOIN (SELECT account_id, sum(amount) AS total FROM grants.ledger_entries GROUP BY account_id) e ON e.account_id = a.id
+            WHERE a.balance <> coalesce(e.total, 0)
             """)).ShouldBe(0, "every account's balance equals the sum of its entries");
         (await Database.Scalar<long>(
             "SELECT count(*) FROM grants.ledger_transactions t WHERE NOT EXISTS (SELECT 1 FROM grants.ledger_entries e WHERE e.transaction_id = t.id)"))

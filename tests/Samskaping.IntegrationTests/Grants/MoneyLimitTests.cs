@@ -121,7 +121,7 @@ public sealed class MoneyLimitTests(GrantsFixture grants)
         { "an available balance over the fund's limit", "UPDATE grants.fund_balances SET available = 100000000000.01 WHERE fund_id = @f" },
         { "a budget source beyond the fund's limit", "UPDATE grants.fund_balances SET budget_source = -100000000000.01 WHERE fund_id = @f" },
         { "a reserved balance over the fund's limit", "UPDATE grants.fund_balances SET reserved = 100000000000.01 WHERE fund_id = @f" },
-        { "a ledger entry over the amount limit", "INSERT INTO grants.ledger_entries (transaction_id, account_id, amount) SELECT gen_random_uuid(), id, 1000000000.01 FROM grants.accounts WHERE fund_id = @f AND kind = 'available'" },
+        { "a ledger entry over the amount limit", "INSERT INTO grants.ledger_transactions (id, kind, description, recorded_by, recorded_at, accounts, amounts) SELECT gen_random_uuid(), 'top-up', 'x', 'x', now(), array_agg(id ORDER BY kind), ARRAY[-1000000000.01, 1000000000.01] FROM grants.accounts WHERE fund_id = @f AND kind IN ('budget-source', 'available')" },
         { "a threshold over the amount limit", "UPDATE grants.funds SET approval_threshold = 1000000000.01 WHERE id = @f" },
         { "a household cap over the amount limit", "UPDATE grants.funds SET household_cap = 1000000000.01 WHERE id = @f" },
         { "a low-balance threshold over the amount limit", "UPDATE grants.funds SET low_balance_threshold = 1000000000.01 WHERE id = @f" },

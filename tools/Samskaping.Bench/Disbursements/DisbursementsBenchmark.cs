@@ -208,7 +208,8 @@ public sealed class DisbursementsBenchmark : IBenchmark
         await using var command = new NpgsqlCommand(
             """
             SELECT (SELECT count(*) FROM grants.account_balances a
-                    WHERE a.fund_id = ANY (@funds) AND a.balance <> coalesce((SELECT sum(amount) FROM grants.ledger_entries e WHERE e.account_id = a.id), 0)),
+                    LEFT JOIN (SELECT account_id, sum(amount) AS total FROM grants.ledger_entries GROUP BY account_id) e ON e.account_id = a.id
+                    WHERE a.fund_id = ANY (@funds) AND a.balance <> coalesce(e.total, 0)),
                    (SELECT count(*) FROM grants.ledger_transactions)
             """, connection);
         command.Parameters.AddWithValue("funds", funds.ToArray());

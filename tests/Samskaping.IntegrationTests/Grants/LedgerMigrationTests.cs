@@ -9,10 +9,11 @@ using Xunit;
 namespace Samskaping.IntegrationTests.Grants;
 
 /// <summary>
-/// Migration 0011 moves every fund's money from its four account rows into one balances row. A database that has
-/// been posting for years must come out with the same money, balance for balance, and keep posting.
+/// Migrations that reshape the ledger: 0011 moves every fund's money from its four account rows into one balances row,
+/// 0012 folds each transaction's entry rows into the transaction's row. A database that has been posting for years must
+/// come out with the same money and the same entries, and keep posting.
 /// </summary>
-public sealed class FundBalancesMigrationTests
+public sealed class LedgerMigrationTests
 {
     private const string Fund = "11111111-1111-1111-1111-111111111111";
     private const string Empty = "22222222-2222-2222-2222-222222222222";
@@ -21,7 +22,7 @@ public sealed class FundBalancesMigrationTests
     public async Task A_ledger_written_before_the_balances_row_keeps_every_balance_and_posts_on()
     {
         await using var database = await TestDatabase.Create("grants_0011");
-        Upgrade(database.ConnectionString, name => !name.Contains("0011_grants_fund_balances", StringComparison.Ordinal));
+        Upgrade(database.ConnectionString, GrantsBefore(11));
         await using (var connection = new NpgsqlConnection(database.ConnectionString))
         {
             await connection.OpenAsync();
@@ -75,6 +76,73 @@ public sealed class FundBalancesMigrationTests
         (await database.Scalar<string>($"SELECT concat_ws(' ', budget_source, available, reserved, paid) FROM grants.fund_balances WHERE fund_id = '{Fund}'"))
             .ShouldBe("-1000.50 0.00 900.25 100.25");
     }
+
+    [Fact]
+    public async Task A_ledger_written_as_entry_rows_keeps_every_entry_in_its_transaction_and_posts_on()
+    {
+        await using var database = await TestDatabase.Create("grants_0012");
+        Upgrade(database.ConnectionString, GrantsBefore(12));
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            // Two funds with their balances rows, as the service of that time made them, and every kind of transaction,
+            // one of them across the two funds.
+            await using var seed = new NpgsqlCommand(
+                $"""
+                INSERT INTO grants.funds (id, name, owner, period_start, period_end, approval_threshold, household_cap,
+                                          low_balance_threshold, report_to_benefit_system, created_by, created_at)
+                VALUES ('{Fund}', 'Fritid', 'kultur', '2026-01-01', '2027-01-01', 1000, 5000, 0, false, 'x', now()),
+                       ('{Empty}', 'Skole', 'oppvekst', '2026-01-01', '2027-01-01', 1000, 5000, 0, false, 'x', now());
+                INSERT INTO grants.accounts (id, fund_id, kind)
+                SELECT gen_random_uuid(), f, k FROM unnest(ARRAY['{Fund}', '{Empty}']::uuid[]) AS f,
+                                                   unnest(ARRAY['budget-source', 'available', 'reserved', 'paid']) AS k;
+                INSERT INTO grants.fund_balances (fund_id) VALUES ('{Fund}'), ('{Empty}');
+                SELECT grants.post(gen_random_uuid(), 'top-up', NULL, NULL, 'budget', 'x', now(), ARRAY['{Fund}', '{Fund}']::uuid[],
+                                   ARRAY['budget-source', 'available'], ARRAY[-1000.50, 1000.50], NULL, NULL, 'x', NULL);
+                SELECT grants.post(gen_random_uuid(), 'reserve', NULL, NULL, 'grant', 'x', now(), ARRAY['{Fund}', '{Fund}']::uuid[],
+                                   ARRAY['available', 'reserved'], ARRAY[-400, 400], NULL, NULL, 'x', NULL);
+                SELECT grants.post(gen_random_uuid(), 'pay', NULL, NULL, 'paid', 'x', now(), ARRAY['{Fund}', '{Fund}']::uuid[],
+                                   ARRAY['reserved', 'paid'], ARRAY[-100.25, 100.25], NULL, NULL, 'x', NULL);
+                SELECT grants.post(gen_random_uuid(), 'release', NULL, NULL, 'stopped', 'x', now(), ARRAY['{Fund}', '{Fund}']::uuid[],
+                                   ARRAY['available', 'reserved'], ARRAY[50, -50], NULL, NULL, 'x', NULL);
+                SELECT grants.post(gen_random_uuid(), 'reallocation', NULL, NULL, 'moved', 'x', now(), ARRAY['{Fund}', '{Empty}']::uuid[],
+                                   ARRAY['available', 'available'], ARRAY[-75, 75], NULL, NULL, 'x', NULL);
+                """, connection);
+            await seed.ExecuteNonQueryAsync();
+        }
+        const string Entries = "SELECT string_agg(concat_ws(' ', transaction_id, account_id, amount), ',' ORDER BY transaction_id, account_id) FROM grants.ledger_entries";
+        var before = await database.Scalar<string>(Entries);
+
+        Upgrade(database.ConnectionString, _ => true);
+
+        (await database.Scalar<string>(Entries)).ShouldBe(before, "every entry, in its transaction, with its amount");
+        (await database.Scalar<long>("SELECT count(*) FROM grants.ledger_entries")).ShouldBe(10);
+        (await database.Scalar<string>("SELECT amounts::text FROM grants.ledger_transactions WHERE kind = 'reallocation'"))
+            .ShouldBe("{-75.00,75.00}", "legs by fund, then account, as grants.post writes them");
+        (await database.Scalar<long>(
+            """
+            SELECT count(*) FROM grants.account_balances a
+            LEFT JOIN (SELECT account_id, sum(amount) AS total FROM grants.ledger_entries GROUP BY account_id) e ON e.account_id = a.id
+            WHERE a.balance <> coalesce(e.total, 0)
+            """)).ShouldBe(0, "every account's balance is the sum of its entries");
+
+        await using var after = new NpgsqlConnection(database.ConnectionString);
+        await after.OpenAsync();
+        await using (var reserve = new NpgsqlCommand(
+            $"SELECT grants.post(gen_random_uuid(), 'reserve', NULL, NULL, 'grant', 'x', now(), ARRAY['{Fund}', '{Fund}']::uuid[], ARRAY['available', 'reserved'], ARRAY[-575.50, 575.50], NULL, NULL, 'x', NULL)",
+            after))
+        {
+            await reserve.ExecuteNonQueryAsync();
+        }
+        (await database.Scalar<string>($"SELECT concat_ws(' ', budget_source, available, reserved, paid) FROM grants.fund_balances WHERE fund_id = '{Fund}'"))
+            .ShouldBe("-1000.50 0.00 825.25 100.25");
+        (await database.Scalar<long>("SELECT count(*) FROM grants.ledger_entries")).ShouldBe(12);
+    }
+
+    /// <summary>Every messaging migration, and grants' before number <paramref name="migration"/>.</summary>
+    private static Func<string, bool> GrantsBefore(int migration) => name =>
+        !name.Contains("Grants.Migrations.", StringComparison.Ordinal)
+        || int.Parse(name.Split("Grants.Migrations.")[1][..4], System.Globalization.CultureInfo.InvariantCulture) < migration;
 
     /// <summary>The service's migrations (messaging's, then grants') as the service runs them, those <paramref name="wanted"/> only.</summary>
     private static void Upgrade(string connectionString, Func<string, bool> wanted)
