@@ -30,19 +30,10 @@ public sealed class LedgerMigrationTests
             // one topped up, reserved from and paid from; one with no money at all.
             await using var seed = new NpgsqlCommand(
                 $"""
-                INSERT INTO grants.funds (id, name, owner, period_start, period_end, approval_threshold, household_cap,
-                                          low_balance_threshold, report_to_benefit_system, created_by, created_at)
-                VALUES ('{Fund}', 'Fritid', 'kultur', '2026-01-01', '2027-01-01', 1000, 5000, 0, false, 'x', now()),
-                       ('{Empty}', 'Tom', 'kultur', '2026-01-01', '2027-01-01', 1000, 5000, 0, false, 'x', now());
-                INSERT INTO grants.accounts (id, fund_id, kind)
-                SELECT gen_random_uuid(), f, k FROM unnest(ARRAY['{Fund}', '{Empty}']::uuid[]) AS f,
-                                                   unnest(ARRAY['budget-source', 'available', 'reserved', 'paid']) AS k;
-                SELECT grants.post(gen_random_uuid(), 'top-up', NULL, NULL, 'budget', 'x', now(), ARRAY['{Fund}', '{Fund}']::uuid[],
-                                   ARRAY['budget-source', 'available'], ARRAY[-1000.50, 1000.50], NULL, NULL, 'x', NULL);
-                SELECT grants.post(gen_random_uuid(), 'reserve', NULL, NULL, 'grant', 'x', now(), ARRAY['{Fund}', '{Fund}']::uuid[],
-                                   ARRAY['available', 'reserved'], ARRAY[-400, 400], NULL, NULL, 'x', NULL);
-                SELECT grants.post(gen_random_uuid(), 'pay', NULL, NULL, 'paid', 'x', now(), ARRAY['{Fund}', '{Fund}']::uuid[],
-                                   ARRAY['reserved', 'paid'], ARRAY[-100.25, 100.25], NULL, NULL, 'x', NULL);
+                {TwoFunds}
+                {Post("top-up", Fund, "budget-source", Fund, "available", 1000.50m)}
+                {Post("reserve", Fund, "available", Fund, "reserved", 400m)}
+                {Post("pay", Fund, "reserved", Fund, "paid", 100.25m)}
                 """, connection);
             await seed.ExecuteNonQueryAsync();
         }
@@ -89,24 +80,13 @@ public sealed class LedgerMigrationTests
             // one of them across the two funds.
             await using var seed = new NpgsqlCommand(
                 $"""
-                INSERT INTO grants.funds (id, name, owner, period_start, period_end, approval_threshold, household_cap,
-                                          low_balance_threshold, report_to_benefit_system, created_by, created_at)
-                VALUES ('{Fund}', 'Fritid', 'kultur', '2026-01-01', '2027-01-01', 1000, 5000, 0, false, 'x', now()),
-                       ('{Empty}', 'Skole', 'oppvekst', '2026-01-01', '2027-01-01', 1000, 5000, 0, false, 'x', now());
-                INSERT INTO grants.accounts (id, fund_id, kind)
-                SELECT gen_random_uuid(), f, k FROM unnest(ARRAY['{Fund}', '{Empty}']::uuid[]) AS f,
-                                                   unnest(ARRAY['budget-source', 'available', 'reserved', 'paid']) AS k;
+                {TwoFunds}
                 INSERT INTO grants.fund_balances (fund_id) VALUES ('{Fund}'), ('{Empty}');
-                SELECT grants.post(gen_random_uuid(), 'top-up', NULL, NULL, 'budget', 'x', now(), ARRAY['{Fund}', '{Fund}']::uuid[],
-                                   ARRAY['budget-source', 'available'], ARRAY[-1000.50, 1000.50], NULL, NULL, 'x', NULL);
-                SELECT grants.post(gen_random_uuid(), 'reserve', NULL, NULL, 'grant', 'x', now(), ARRAY['{Fund}', '{Fund}']::uuid[],
-                                   ARRAY['available', 'reserved'], ARRAY[-400, 400], NULL, NULL, 'x', NULL);
-                SELECT grants.post(gen_random_uuid(), 'pay', NULL, NULL, 'paid', 'x', now(), ARRAY['{Fund}', '{Fund}']::uuid[],
-                                   ARRAY['reserved', 'paid'], ARRAY[-100.25, 100.25], NULL, NULL, 'x', NULL);
-                SELECT grants.post(gen_random_uuid(), 'release', NULL, NULL, 'stopped', 'x', now(), ARRAY['{Fund}', '{Fund}']::uuid[],
-                                   ARRAY['available', 'reserved'], ARRAY[50, -50], NULL, NULL, 'x', NULL);
-                SELECT grants.post(gen_random_uuid(), 'reallocation', NULL, NULL, 'moved', 'x', now(), ARRAY['{Fund}', '{Empty}']::uuid[],
-                                   ARRAY['available', 'available'], ARRAY[-75, 75], NULL, NULL, 'x', NULL);
+                {Post("top-up", Fund, "budget-source", Fund, "available", 1000.50m)}
+                {Post("reserve", Fund, "available", Fund, "reserved", 400m)}
+                {Post("pay", Fund, "reserved", Fund, "paid", 100.25m)}
+                {Post("release", Fund, "reserved", Fund, "available", 50m)}
+                {Post("reallocation", Fund, "available", Empty, "available", 75m)}
                 """, connection);
             await seed.ExecuteNonQueryAsync();
         }
@@ -138,6 +118,22 @@ public sealed class LedgerMigrationTests
             .ShouldBe("-1000.50 0.00 825.25 100.25");
         (await database.Scalar<long>("SELECT count(*) FROM grants.ledger_entries")).ShouldBe(12);
     }
+
+    /// <summary>Two funds with their four accounts, as the service makes them.</summary>
+    private const string TwoFunds = $"""
+        INSERT INTO grants.funds (id, name, owner, period_start, period_end, approval_threshold, household_cap,
+                                  low_balance_threshold, report_to_benefit_system, created_by, created_at)
+        VALUES ('{Fund}', 'Fritid', 'kultur', '2026-01-01', '2027-01-01', 1000, 5000, 0, false, 'x', now()),
+               ('{Empty}', 'Tom', 'kultur', '2026-01-01', '2027-01-01', 1000, 5000, 0, false, 'x', now());
+        INSERT INTO grants.accounts (id, fund_id, kind)
+        SELECT gen_random_uuid(), f, k FROM unnest(ARRAY['{Fund}', '{Empty}']::uuid[]) AS f,
+                                           unnest(ARRAY['budget-source', 'available', 'reserved', 'paid']) AS k;
+        """;
+
+    /// <summary>One ledger transaction through <c>grants.post</c>: <paramref name="amount"/> from one account to another.</summary>
+    private static string Post(string kind, string fromFund, string from, string toFund, string to, decimal amount) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"SELECT grants.post(gen_random_uuid(), '{kind}', NULL, NULL, '{kind}', 'x', now(), ARRAY['{fromFund}', '{toFund}']::uuid[], ARRAY['{from}', '{to}'], ARRAY[-{amount}, {amount}], NULL, NULL, 'x', NULL);");
 
     /// <summary>Every messaging migration, and grants' before number <paramref name="migration"/>.</summary>
     private static Func<string, bool> GrantsBefore(int migration) => name =>
