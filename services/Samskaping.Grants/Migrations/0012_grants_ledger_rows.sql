@@ -93,15 +93,9 @@ SELECT t.id AS transaction_id, l.account_id, l.amount
 FROM grants.ledger_transactions t CROSS JOIN LATERAL unnest(t.accounts, t.amounts) AS l(account_id, amount);
 
 -- Entries are written with their transaction, by grants.post; the view itself takes no writes.
-CREATE FUNCTION grants.reject_entry_write() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'the ledger is append-only, and its entries are the legs of its transactions: % on ledger_entries is not allowed', TG_OP;
-END;
-$$;
-
 CREATE TRIGGER ledger_entries_append_only
     INSTEAD OF INSERT OR UPDATE OR DELETE ON grants.ledger_entries
-    FOR EACH ROW EXECUTE FUNCTION grants.reject_entry_write();
+    FOR EACH ROW EXECUTE FUNCTION grants.reject_ledger_change();
 
 -- One ledger transaction, same call as in 0011: its row with its legs, then per fund (in the caller's order, so no two
 -- postings deadlock) one conditional update of the balances, then the FundLow check of the funds whose available moved.
