@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Samskaping.Chaos;
 
@@ -29,6 +31,7 @@ internal sealed class ServiceProcess(
     /// <summary>Starts the process with the scenario's settings, plus <paramref name="extra"/> for this start only.</summary>
     public void Start(IReadOnlyDictionary<string, string>? extra = null)
     {
+        RefuseTakenPort();
         var start = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardOutput = true,
@@ -55,6 +58,27 @@ internal sealed class ServiceProcess(
         _process.ErrorDataReceived += (_, e) => Write(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    /// <summary>
+    /// The scenarios' ports are fixed, so a second fault suite on the machine (another checkout, or <c>./samskaping
+    /// test</c> beside <c>./samskaping chaos</c>) wants the same ones. Started anyway, this process would fail to bind
+    /// while the readiness probe, the load and the checks reached the other run's process on the port — each run then
+    /// failing on the other's data. So a port something already answers on stops the run before the process starts.
+    /// </summary>
+    private void RefuseTakenPort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            probe.Connect(IPAddress.Loopback, Address.Port);
+        }
+        catch (SocketException)
+        {
+            return;
+        }
+        throw new InvalidOperationException(
+            $"port {Address.Port}, where {Name} is to listen, already answers: another fault suite (or program) uses it on this machine; run the suites one at a time");
     }
 
     /// <summary>The answer of <c>/health/ready</c> (or the readiness path given): 200, 503, or 0 when nobody answers.</summary>
