@@ -30,7 +30,16 @@ internal sealed partial class ProxyProblems(RequestDelegate next, ILogger<ProxyP
         }
 
         var service = context.GetReverseProxyFeature().Route.Config.ClusterId ?? "requested";
-        LogForwardFailed(logger, IsCallersSide(error.Error) ? LogLevel.Information : LogLevel.Warning, service, error.Error, error.Exception);
+        if (IsCallersSide(error.Error))
+        {
+            // Without the exception: its stack says nothing anyone can act on, and every request a caller abandons (a
+            // closed tab, a client timing out) would write one.
+            LogCallersSide(logger, service, error.Error);
+        }
+        else
+        {
+            LogForwardFailed(logger, service, error.Error, error.Exception);
+        }
         if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested
             || Describe(error, service, context.Response.StatusCode, options.Value) is not { } problem)
         {
@@ -83,6 +92,9 @@ internal sealed partial class ProxyProblems(RequestDelegate next, ILogger<ProxyP
         or ForwarderError.ResponseBodyClient or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient
         or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseClient;
 
-    [LoggerMessage(Message = "Forwarding to {Service} failed: {Error}")]
-    private static partial void LogForwardFailed(ILogger logger, LogLevel level, string service, ForwarderError error, Exception? exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to {Service} failed: {Error}")]
+    private static partial void LogForwardFailed(ILogger logger, string service, ForwarderError error, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The request to {Service} ended on the caller's side: {Error}")]
+    private static partial void LogCallersSide(ILogger logger, string service, ForwarderError error);
 }

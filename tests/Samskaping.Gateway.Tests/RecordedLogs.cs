@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Samskaping.Gateway.Tests;
 
-public sealed record LogEntry(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Scope);
+public sealed record LogEntry(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Scope, Exception? Exception);
 
-/// <summary>Keeps what the gateway logs, with the values of the scopes around each entry.</summary>
+/// <summary>Keeps what the gateway logs, with the values of the scopes around each entry and the exception logged with it.</summary>
 public sealed class RecordedLogs : ILoggerProvider, ISupportExternalScope
 {
     private readonly ConcurrentQueue<LogEntry> entries = new();
@@ -40,7 +40,7 @@ public sealed class RecordedLogs : ILoggerProvider, ISupportExternalScope
                     }
                 }
             }, scope);
-            owner.entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), scope));
+            owner.entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), scope, exception));
         }
     }
 }

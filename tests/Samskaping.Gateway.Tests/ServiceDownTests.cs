@@ -98,4 +98,27 @@ public sealed class ServiceDownTests(BenefitsDownFixture fixture) : IClassFixtur
         var problem = await response.ShouldBeProblem(HttpStatusCode.GatewayTimeout, "grants service did not answer in time");
         problem.GetProperty("service").GetString().ShouldBe("grants");
     }
+
+    [Fact]
+    public async Task A_caller_who_hangs_up_is_logged_as_information_in_one_line_without_an_exception()
+    {
+        using var client = fixture.Gateway.Client(fixture.Shared.Tokens.For("caseworker"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/grants/never");
+        request.Headers.Add("X-Correlation-Id", "caller-hung-up-3");
+        using var hangUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Should.ThrowAsync<TaskCanceledException>(() => client.SendAsync(request, hangUp.Token));
+
+        LogEntry? logged = null;
+        for (var i = 0; i < 100 && logged is null; i++)
+        {
+            await Task.Delay(50);
+            logged = fixture.Gateway.Logs.Entries.FirstOrDefault(e =>
+                e.Category == "Samskaping.Gateway.ProxyProblems" && Equals(e.Scope.GetValueOrDefault("CorrelationId"), "caller-hung-up-3"));
+        }
+        logged.ShouldNotBeNull("the gateway logs the forward the caller ended");
+        logged.Level.ShouldBe(LogLevel.Information);
+        logged.Message.ShouldBe("The request to grants ended on the caller's side: RequestCanceled");
+        logged.Exception.ShouldBeNull("a caller hanging up is not a fault: no stack trace in the log");
+    }
 }
