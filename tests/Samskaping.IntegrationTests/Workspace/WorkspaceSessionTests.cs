@@ -1,7 +1,11 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using Samskaping.Workspace;
 using Shouldly;
 using Xunit;
 
@@ -105,6 +109,15 @@ public sealed partial class WorkspaceSessionTests(WorkspaceSystem system)
         await Expect(page.Locator("h1")).ToHaveTextAsync("Familien Replikasen");
         await page.GotoAsync(casePage.AbsolutePath);
         await Expect(page.Locator("h1")).ToHaveTextAsync("Familien Replikasen");
+
+        // Two replicas in this one test process would also share a key folder on this machine, which two pods do not:
+        // every key of the ring must be a row of the database they share.
+        using var scope = system.SecondWorkspaceServices.CreateScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<WorkspaceStore>().DataProtectionKeys
+            .Select(k => k.FriendlyName).ToListAsync();
+        var ring = scope.ServiceProvider.GetRequiredService<IKeyManager>().GetAllKeys();
+        ring.ShouldNotBeEmpty();
+        ring.ShouldAllBe(k => stored.Contains($"key-{k.KeyId:D}"), "a data-protection key outside the shared database");
     }
 
     [GeneratedRegex(@"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+")]

@@ -88,6 +88,10 @@ public sealed class WorkspaceSystem : SystemFixture
         }
     }
 
+    /// <summary>The second replica's services, once <see cref="SecondWorkspaceReplica"/> started it.</summary>
+    public IServiceProvider SecondWorkspaceServices =>
+        _secondWorkspace?.Services ?? throw new InvalidOperationException("the second replica has not been started");
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
