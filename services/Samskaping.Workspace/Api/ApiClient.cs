@@ -82,6 +82,9 @@ public sealed record ApiAnswer<T>(T? Value, ApiProblem? Problem)
     public bool Ok => Problem is null;
 
     public bool NotFound => Problem?.Status == StatusCodes.Status404NotFound;
+
+    /// <summary>The service (or the gateway before it) failed or did not answer: worth another try, which a refusal is not.</summary>
+    public bool Failed => Problem?.Status >= StatusCodes.Status500InternalServerError;
 }
 
 /// <summary>A problem-details answer; <see cref="Errors"/> names the fields (JSON paths) that were wrong.</summary>

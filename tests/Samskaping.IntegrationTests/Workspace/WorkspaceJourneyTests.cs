@@ -70,6 +70,26 @@ public sealed class WorkspaceJourneyTests(WorkspaceSystem system)
     }
 
     [Fact]
+    public async Task A_part_of_the_case_whose_service_is_down_says_so_and_the_rest_of_the_page_shows()
+    {
+        var grantsDown = system.WorkspaceWithServiceDown("grants");
+        await using var kari = await system.NewPerson();
+        var (page, _) = await Browser.Open(kari);
+        var caseId = await page.OpenCaseAsKari("Familien Nedetid");
+
+        var shown = await page.GotoAsync(new Uri(grantsDown, $"saker/{caseId}").ToString());
+
+        shown!.Status.ShouldBe(200);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Familien Nedetid");
+        await Expect(page.Locator("main")).ToContainTextAsync("Vi trenger hjelp til å få hverdagen til å gå rundt.");
+        var grants = page.Locator("section[aria-labelledby=grants]");
+        await Expect(grants).ToContainTextAsync("Vi fikk ikke hentet tilskuddene nå. Last siden på nytt om litt.");
+        (await grants.InnerTextAsync()).ShouldNotContain("for deg", customMessage: "a service that is down is not a matter of access");
+        (await page.Locator("section[aria-labelledby=consents]").InnerTextAsync()).ShouldNotContain("Vi fikk ikke hentet");
+        await page.ShouldBeAccessible();
+    }
+
+    [Fact]
     public async Task Another_sectors_worker_is_told_the_case_does_not_exist_or_is_not_shared()
     {
         var caseId = await OpenCaseAsKari("Familien Dal");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Playwright;
+using Samskaping.Gateway;
 using Samskaping.IntegrationTests.EndToEnd;
 using Samskaping.IntegrationTests.Identity;
 using Samskaping.IntegrationTests.Infrastructure;
@@ -21,6 +22,9 @@ public sealed class WorkspaceSystem : SystemFixture
     private ServiceFactory<WorkspaceMarker>? _secondWorkspace;
     private readonly Lock _secondStart = new();
     private Uri? _secondAddress;
+    private Dictionary<string, string?> _gatewaySettings = [];
+    private readonly Dictionary<string, Uri> _serviceDown = [];
+    private readonly List<IAsyncDisposable> _serviceDownProcesses = [];
     private IPlaywright? _playwright;
 
     public WorkspaceSystem() => Provider = new IdentityProviderHost($"http://127.0.0.1:{_gatewayPort}/signin-oidc");
@@ -61,13 +65,14 @@ public sealed class WorkspaceSystem : SystemFixture
     {
         _workspace = new ServiceFactory<WorkspaceMarker>(WorkspaceSettings());
         gatewaySettings["Gateway:WorkspaceAddress"] = _workspace.Start().ToString();
+        _gatewaySettings = new Dictionary<string, string?>(gatewaySettings);
         return Task.CompletedTask;
     }
 
-    private Dictionary<string, string?> WorkspaceSettings() => new()
+    private Dictionary<string, string?> WorkspaceSettings(Uri? api = null) => new()
     {
         ["ConnectionStrings:Database"] = _workspaceDatabase.ConnectionString,
-        ["Workspace:ApiBaseUrl"] = Root.ToString(),
+        ["Workspace:ApiBaseUrl"] = (api ?? Root).ToString(),
         ["Workspace:Authority"] = Provider.Issuer,
         ["Workspace:ClientId"] = IdentityProviderHost.WebClientId,
         ["Workspace:ClientSecret"] = Provider.WebClientSecret,
@@ -85,6 +90,30 @@ public sealed class WorkspaceSystem : SystemFixture
         {
             _secondWorkspace ??= new ServiceFactory<WorkspaceMarker>(WorkspaceSettings());
             return _secondAddress ??= _secondWorkspace.Start();
+        }
+    }
+
+    /// <summary>
+    /// A workspace process on the same database whose API has <paramref name="service"/> down: its own gateway, with
+    /// that service's cluster on a port nobody listens on. A person signed in at <see cref="Root"/> goes on there in
+    /// the same session (the cookie is the host's; sessions and keys are in the shared database). Started on first use.
+    /// </summary>
+    public Uri WorkspaceWithServiceDown(string service)
+    {
+        lock (_secondStart)
+        {
+            if (_serviceDown.TryGetValue(service, out var started))
+            {
+                return started;
+            }
+            var gateway = new ServiceFactory<GatewayMarker>(new Dictionary<string, string?>(_gatewaySettings)
+            {
+                [$"ReverseProxy:Clusters:{service}:Destinations:{service}:Address"] = $"http://127.0.0.1:{FreePort()}/",
+            });
+            _serviceDownProcesses.Add(gateway);
+            var workspace = new ServiceFactory<WorkspaceMarker>(WorkspaceSettings(gateway.Start()));
+            _serviceDownProcesses.Add(workspace);
+            return _serviceDown[service] = workspace.Start();
         }
     }
 
@@ -141,6 +170,10 @@ public sealed class WorkspaceSystem : SystemFixture
         {
             await _secondWorkspace.DisposeAsync();
         }
+        foreach (var process in _serviceDownProcesses)
+        {
+            await process.DisposeAsync();
+        }
         await _workspaceDatabase.DisposeAsync();
         await Provider.DisposeAsync();
     }
@@ -149,6 +182,10 @@ public sealed class WorkspaceSystem : SystemFixture
     {
         _workspace?.Dispose();
         _secondWorkspace?.Dispose();
+        foreach (var process in _serviceDownProcesses.OfType<IDisposable>())
+        {
+            process.Dispose();
+        }
         base.Dispose(disposing);
     }
 }
